@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mustard",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "mustard", targets: ["mustard"]),
+        .library(name: "MustardKit", targets: ["MustardKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries, found with pkg-config; `make deps` installs the Debian packages.
+        .systemLibrary(
+            name: "CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+
+        // archive → dump → model → rules → report, behind a thin CLI.
+        .target(
+            name: "MustardArchive",
+            dependencies: ["CArchive", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MustardModel"),
+        .target(
+            name: "MustardDump",
+            dependencies: [
+                "MustardArchive", "MustardModel", "CYAML",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "MustardRules", dependencies: ["MustardModel"]),
+        .target(name: "MustardReport", dependencies: ["MustardRules", "MustardModel"]),
+        .target(
+            name: "MustardKit",
+            dependencies: [
+                "MustardArchive", "MustardDump", "MustardModel", "MustardRules", "MustardReport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "mustard",
+            dependencies: [
+                "MustardKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive"]),
+        .testTarget(name: "MustardModelTests", dependencies: ["MustardModel"]),
+        .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardModel"]),
+        .testTarget(name: "MustardRulesTests", dependencies: ["MustardKit", "MustardRules", "MustardModel"]),
+        .testTarget(name: "MustardCLITests", dependencies: ["MustardKit"]),
+    ]
+)

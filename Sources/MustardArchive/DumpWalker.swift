@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+
+/// Whether a visitor wants an entry's bytes.
+public enum EntryInterest: Sendable {
+    /// The visitor reads the entry.
+    case content
+    /// The visitor does not need it; the walker still looks inside it if it is a nested archive.
+    case none
+}
+
+/// Receives the entries of a dump, in archive order (sorted by name for folders).
+public protocol DumpVisitor: AnyObject {
+    /// Decides from the entry's path alone whether its bytes are needed.
+    func interest(in entry: ArchiveEntry) -> EntryInterest
+    /// Reads an entry the visitor said it wants. Errors thrown here become issues naming the entry.
+    func visit(_ entry: ArchiveEntry, content: EntryContent) throws
+    /// A problem with the containers: damage, limits, links, unreadable names.
+    func report(_ issue: ArchiveIssue)
+}
+
+/// What a walk saw, for the report's input section.
+public struct WalkSummary: Sendable {
+    /// The outer container: `folder`, or the detected format with its filters, e.g. `tar.gz`.
+    public var format: String = ""
+    public var entries = 0
+    public var nestedArchives = 0
+}
+
+/// Streams every entry of a folder or an archive (nested archives included) to a visitor, never extracting.
+public struct DumpWalker {
+    public var limits: ArchiveLimits
+    private let logger: Logger
+
+    public init(limits: ArchiveLimits = ArchiveLimits(), logger: Logger = Logger(label: "mustard.archive")) {
+        self.limits = limits
+        self.logger = logger
+    }
+
+    /// Walks `path`, a folder or an archive file. Throws only when nothing at all can be read.
+    public func walk(_ path: String, visitor: DumpVisitor) throws -> WalkSummary {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ArchiveOpenError.notFound(path)
+        }
+        var summary = WalkSummary()
+        if isDirectory.boolValue {
+            summary.format = "folder"
+            try FolderWalk(root: path, limits: limits, logger: logger, visitor: visitor).run(&summary)
+            return summary
+        }
+        let head = try FileByteSource(path: path).readHead(ArchiveFormat.sniffLength)
+        guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
+        let layer = try LibArchiveLayer(filename: path, limits: limits)
+        summary.format = layer.formatDescription(outer: format)
+        layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
+        return summary
+    }
+}
+
+/// Walks a plain folder in sorted order; archive files inside it are opened as nested archives.
+private struct FolderWalk {
+    let root: String
+    let limits: ArchiveLimits
+    let logger: Logger
+    let visitor: DumpVisitor
+
+    func run(_ summary: inout WalkSummary) throws {
+        let fm = FileManager.default
+        guard (try? fm.contentsOfDirectory(atPath: root)) != nil else {
+            throw ArchiveOpenError.unreadable(root, reason: "the folder cannot be listed")
+        }
+        var stack: [String] = [""]
+        while let relative = stack.popLast() {
+            let absolute = relative.isEmpty ? root : root + "/" + relative
+            guard let names = try? fm.contentsOfDirectory(atPath: absolute) else {
+                visitor.report(ArchiveIssue(path: relative, severity: .error, message: "folder cannot be listed", damaged: true))
+                continue
+            }
+            // Reverse-sorted onto a stack, so folders are walked in name order.
+            var subfolders: [String] = []
+            for name in names.sorted() {
+                let rel = relative.isEmpty ? name : relative + "/" + name
+                let full = absolute + "/" + name
+                let attributes = try? fm.attributesOfItem(atPath: full)
+                let type = attributes?[.type] as? FileAttributeType
+                let entryPath = EntryPath(layers: [rel])
+                switch type {
+                case .typeDirectory?:
+                    subfolders.append(rel)
+                case .typeRegular?:
+                    summary.entries += 1
+                    let size = (attributes?[.size] as? NSNumber)?.int64Value
+                    let entry = ArchiveEntry(path: entryPath, type: .regular, declaredSize: size)
+                    visitFile(entry, at: full, summary: &summary)
+                case .typeSymbolicLink?:
+                    summary.entries += 1
+                    let target = (try? fm.destinationOfSymbolicLink(atPath: full)) ?? "?"
+                    let entry = ArchiveEntry(path: entryPath, type: .symlink(target: target), declaredSize: nil)
+                    _ = visitor.interest(in: entry)
+                    visitor.report(ArchiveIssue(path: rel, severity: .info, message: "symbolic link to \(target) not followed", damaged: false))
+                default:
+                    summary.entries += 1
+                }
+            }
+            stack.append(contentsOf: subfolders.reversed())
+        }
+    }
+
+    private func visitFile(_ entry: ArchiveEntry, at full: String, summary: inout WalkSummary) {
+        let source: FileByteSource
+        do { source = try FileByteSource(path: full) } catch {
+            visitor.report(ArchiveIssue(path: entry.path.description, severity: .error, message: "cannot be read: \(error)", damaged: true))
+            return
+        }
+        let content = EntryContent(source: source, limits: limits)
+        switch visitor.interest(in: entry) {
+        case .content:
+            do { try visitor.visit(entry, content: content) } catch {
+                visitor.report(ArchiveIssue(path: entry.path.description, severity: .error, message: "\(error)", damaged: true))
+            }
+        case .none:
+            NestedArchive.open(entry: entry, content: content, depth: 1, limits: limits, visitor: visitor, summary: &summary, logger: logger) {
+                try LibArchiveLayer(filename: full, limits: limits)
+            }
+        }
+    }
+}
+
+/// Reads a plain file with POSIX calls.
+final class FileByteSource: ByteSource {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = open(path, O_RDONLY)
+        if fd < 0 { throw ArchiveOpenError.unreadable(path, reason: String(cString: strerror(errno))) }
+    }
+
+    deinit { close(fd) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Foundation.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno != EINTR { throw EntryReadError.damaged(String(cString: strerror(errno))) }
+        }
+    }
+
+    func readHead(_ count: Int) throws -> [UInt8] {
+        var head = [UInt8](repeating: 0, count: count)
+        let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, 0) }
+        return Array(head.prefix(max(0, n)))
+    }
+}

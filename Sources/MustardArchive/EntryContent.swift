@@ -1,0 +1,112 @@
+/// A source of an entry's bytes, read front to back once.
+protocol ByteSource: AnyObject {
+    /// Fills `buffer` from the front; 0 means the end. Throws when the bytes cannot be read.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+/// Why an entry's bytes could not be read.
+public enum EntryReadError: Error, CustomStringConvertible {
+    case tooLarge(limit: Int)
+    case damaged(String)
+
+    public var description: String {
+        switch self {
+        case .tooLarge(let limit): return "larger than the \(limit >> 20) MiB limit for one file; not read"
+        case .damaged(let why): return why
+        }
+    }
+}
+
+/// The bytes of one entry, valid only inside the visitor call that receives it.
+///
+/// Read it whole (`readAll`) or line by line (`forEachLine`); never both. Whatever is not read is skipped.
+public final class EntryContent {
+    private var head: [UInt8]
+    private let source: ByteSource
+    private let limits: ArchiveLimits
+    private var chunk: UnsafeMutableRawBufferPointer
+
+    init(head: [UInt8] = [], source: ByteSource, limits: ArchiveLimits) {
+        self.head = head
+        self.source = source
+        self.limits = limits
+        self.chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 8)
+    }
+
+    deinit { chunk.deallocate() }
+
+    /// Next piece of the entry: first the bytes already peeked, then the source's. Empty at the end.
+    func nextChunk() throws -> UnsafeRawBufferPointer {
+        if !head.isEmpty {
+            let n = min(head.count, chunk.count)
+            head.withUnsafeBytes { chunk.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            head.removeFirst(n)
+            return UnsafeRawBufferPointer(rebasing: chunk[0..<n])
+        }
+        let n = try source.read(into: chunk)
+        return UnsafeRawBufferPointer(rebasing: chunk[0..<n])
+    }
+
+    /// Reads up to `count` bytes from the front without losing them for later readers.
+    func peek(_ count: Int) throws -> [UInt8] {
+        while head.count < count {
+            let piece = try source.read(into: chunk)
+            if piece == 0 { break }
+            head.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<piece]))
+        }
+        return Array(head.prefix(count))
+    }
+
+    /// The whole entry, refused past `ArchiveLimits.maxEntryBytes`.
+    public func readAll() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        while true {
+            let piece = try nextChunk()
+            if piece.isEmpty { return bytes }
+            if bytes.count + piece.count > limits.maxEntryBytes { throw EntryReadError.tooLarge(limit: limits.maxEntryBytes) }
+            bytes.append(contentsOf: piece)
+        }
+    }
+
+    /// Calls `body` with each line (without its newline) and its 1-based number, never holding the whole entry.
+    /// Lines longer than `ArchiveLimits.maxLineBytes` are cut to that length.
+    public func forEachLine(_ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
+        var line: [UInt8] = []
+        line.reserveCapacity(4096)
+        var number = 0
+        var cut = false
+        while true {
+            let piece = try nextChunk()
+            if piece.isEmpty { break }
+            var start = piece.startIndex
+            while start < piece.endIndex {
+                if let nl = piece[start...].firstIndex(of: 0x0A) {
+                    append(piece[start..<nl], to: &line, cut: &cut)
+                    number += 1
+                    try body(line[...], number)
+                    line.removeAll(keepingCapacity: true)
+                    cut = false
+                    start = nl + 1
+                } else {
+                    append(piece[start...], to: &line, cut: &cut)
+                    start = piece.endIndex
+                }
+            }
+        }
+        if !line.isEmpty {
+            number += 1
+            try body(line[...], number)
+        }
+    }
+
+    private func append(_ bytes: Slice<UnsafeRawBufferPointer>, to line: inout [UInt8], cut: inout Bool) {
+        guard !cut else { return }
+        let room = limits.maxLineBytes - line.count
+        if bytes.count > room {
+            line.append(contentsOf: bytes.prefix(room))
+            cut = true
+        } else {
+            line.append(contentsOf: bytes)
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import CArchive
+import Foundation
+import Logging
+
+/// One libarchive reader: the outer file, or an archive nested in another one's entry.
+final class LibArchiveLayer {
+    private let handle: OpaquePointer
+    private let limits: ArchiveLimits
+    /// Keeps a nested layer's feed alive as long as libarchive may call it.
+    private var feed: NestedFeed?
+
+    /// libarchive retries a damaged tar stream silently; past this many retries the rest is given up.
+    private static let retryLimit = 5_000_000
+
+    private init(limits: ArchiveLimits) throws {
+        guard let a = archive_read_new() else { throw ArchiveOpenError.unreadable("archive", reason: "out of memory") }
+        // Only tar and zip: `format_all` takes gzip'd text for mtree and invents entries.
+        archive_read_support_filter_all(a)
+        archive_read_support_format_tar(a)
+        archive_read_support_format_gnutar(a)
+        archive_read_support_format_zip(a)
+        handle = a
+        self.limits = limits
+    }
+
+    /// Opens an archive file.
+    convenience init(filename: String, limits: ArchiveLimits) throws {
+        try self.init(limits: limits)
+        if archive_read_open_filename(handle, filename, 1 << 20) != MUSTARD_ARCHIVE_OK {
+            let reason = Self.errorString(handle)
+            throw ArchiveOpenError.unreadable(filename, reason: reason)
+        }
+    }
+
+    /// Opens an archive streamed out of another archive's entry.
+    convenience init(nested content: EntryContent, name: String, limits: ArchiveLimits) throws {
+        try self.init(limits: limits)
+        let feed = NestedFeed(content: content)
+        self.feed = feed
+        let context = Unmanaged.passUnretained(feed).toOpaque()
+        let status = archive_read_open(handle, context, nil, { _, context, buffer in
+            guard let context, let buffer else { return -1 }
+            let feed = Unmanaged<NestedFeed>.fromOpaque(context).takeUnretainedValue()
+            return feed.next(buffer)
+        }, nil)
+        if status != MUSTARD_ARCHIVE_OK {
+            throw ArchiveOpenError.unreadable(name, reason: feed.failure ?? Self.errorString(handle))
+        }
+    }
+
+    deinit { archive_read_free(handle) }
+
+    static func errorString(_ a: OpaquePointer) -> String {
+        archive_error_string(a).map { String(cString: $0) } ?? "unknown libarchive error"
+    }
+
+    /// `tar.gz`, `zip`, `tar.xz`…: the format libarchive found, with its filters; known after the first header.
+    func formatDescription(outer: ArchiveFormat) -> String {
+        switch outer {
+        case .zip: return "zip"
+        case .tar: return "tar"
+        case .gzip: return "tar.gz"
+        case .xz: return "tar.xz"
+        case .zstd: return "tar.zst"
+        case .bzip2: return "tar.bz2"
+        }
+    }
+
+    /// Streams every entry to the visitor; entries of nested archives get `base` plus their own layer.
+    func walk(base: [String], depth: Int, visitor: DumpVisitor, summary: inout WalkSummary, logger: Logger) {
+        let layerName = base.last ?? "archive"
+        var retries = 0
+        var entriesHere = 0
+        defer {
+            if retries > 0 {
+                visitor.report(ArchiveIssue(
+                    path: layerName, severity: .error,
+                    message: "damaged archive: libarchive skipped \(retries) damaged block(s) after \(entriesHere) entries; files after the damage are missing from the analysis",
+                    damaged: true))
+            }
+        }
+        while true {
+            var entryPointer: OpaquePointer?
+            let status = archive_read_next_header(handle, &entryPointer)
+            if status == MUSTARD_ARCHIVE_EOF { return }
+            if status == MUSTARD_ARCHIVE_RETRY {
+                retries += 1
+                if retries >= Self.retryLimit { return }
+                continue
+            }
+            if status == MUSTARD_ARCHIVE_FATAL || entryPointer == nil {
+                visitor.report(ArchiveIssue(
+                    path: layerName, severity: .error,
+                    message: "archive unreadable after \(entriesHere) entries: \(Self.errorString(handle)); the rest is missing from the analysis",
+                    damaged: true))
+                return
+            }
+            guard let entryPointer else { return }
+            let name = Self.pathname(entryPointer)
+            let path = EntryPath(layers: base + [EntryPath.normalise(name)])
+            if status == MUSTARD_ARCHIVE_FAILED {
+                visitor.report(ArchiveIssue(path: path.description, severity: .error, message: "entry skipped: \(Self.errorString(handle))", damaged: true))
+                continue
+            }
+            if status == MUSTARD_ARCHIVE_WARN {
+                visitor.report(ArchiveIssue(path: path.description, severity: .warning, message: Self.errorString(handle), damaged: false))
+            }
+            entriesHere += 1
+            summary.entries += 1
+            let entry = ArchiveEntry(path: path, type: Self.type(of: entryPointer), declaredSize: archive_entry_size_is_set(entryPointer) != 0 ? archive_entry_size(entryPointer) : nil)
+            switch entry.type {
+            case .directory, .special:
+                continue
+            case .symlink(let target), .hardlink(let target):
+                _ = visitor.interest(in: entry)
+                visitor.report(ArchiveIssue(path: path.description, severity: .info, message: "link to \(target) not followed", damaged: false))
+                continue
+            case .regular:
+                break
+            }
+            let content = EntryContent(source: LibArchiveData(handle), limits: limits)
+            switch visitor.interest(in: entry) {
+            case .content:
+                do { try visitor.visit(entry, content: content) } catch {
+                    visitor.report(ArchiveIssue(path: path.description, severity: .error, message: "\(error)", damaged: true))
+                    if case EntryReadError.damaged = error { return }
+                }
+            case .none:
+                NestedArchive.open(entry: entry, content: content, depth: depth + 1, limits: limits, visitor: visitor, summary: &summary, logger: logger) {
+                    try LibArchiveLayer(nested: content, name: path.description, limits: limits)
+                }
+            }
+        }
+    }
+
+    /// The raw name bytes, decoded leniently: libarchive's locale conversion drops non-ASCII names in the C locale.
+    private static func pathname(_ entry: OpaquePointer) -> String {
+        guard let raw = archive_entry_pathname(entry) else { return "" }
+        let bytes = UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self)
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: strlen(raw)), as: UTF8.self)
+    }
+
+    private static func type(of entry: OpaquePointer) -> EntryType {
+        if let link = archive_entry_hardlink(entry) { return .hardlink(target: String(cString: link)) }
+        let type = UInt32(archive_entry_filetype(entry)) & MUSTARD_AE_IFMT
+        switch type {
+        case MUSTARD_AE_IFREG: return .regular
+        case MUSTARD_AE_IFDIR: return .directory
+        case MUSTARD_AE_IFLNK:
+            return .symlink(target: archive_entry_symlink(entry).map { String(cString: $0) } ?? "?")
+        default: return .special
+        }
+    }
+}
+
+/// The data of the current entry of a libarchive reader.
+private final class LibArchiveData: ByteSource {
+    private let handle: OpaquePointer
+    init(_ handle: OpaquePointer) { self.handle = handle }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
+        if n >= 0 { return n }
+        throw EntryReadError.damaged("cannot read: \(LibArchiveLayer.errorString(handle))")
+    }
+}
+
+/// Feeds a nested archive from its outer entry, for libarchive's read callback.
+private final class NestedFeed {
+    private let content: EntryContent
+    /// The outer read error, if the outer archive broke while the nested one was read.
+    var failure: String?
+
+    init(content: EntryContent) { self.content = content }
+
+    func next(_ buffer: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
+        do {
+            let chunk = try content.nextChunk()
+            buffer.pointee = chunk.baseAddress
+            return chunk.count
+        } catch {
+            failure = "\(error)"
+            return -1
+        }
+    }
+}
+
+/// Opens archives found inside archives or folders, within the nesting limit.
+enum NestedArchive {
+    static func open(
+        entry: ArchiveEntry, content: EntryContent, depth: Int, limits: ArchiveLimits,
+        visitor: DumpVisitor, summary: inout WalkSummary, logger: Logger,
+        makeLayer: () throws -> LibArchiveLayer
+    ) {
+        let name = entry.path.description
+        let head: [UInt8]
+        do { head = try content.peek(ArchiveFormat.sniffLength) } catch {
+            visitor.report(ArchiveIssue(path: name, severity: .error, message: "\(error)", damaged: true))
+            return
+        }
+        guard let format = ArchiveFormat.detect(head) else { return }
+        let leaf = entry.path.components.last ?? ""
+        guard depth <= limits.maxNestingDepth else {
+            visitor.report(ArchiveIssue(
+                path: name, severity: .warning,
+                message: "nested archive not opened: more than \(limits.maxNestingDepth) archives deep", damaged: true))
+            return
+        }
+        let layer: LibArchiveLayer
+        do { layer = try makeLayer() } catch {
+            reportUnopened(name: name, leaf: leaf, format: format, error: error, visitor: visitor)
+            return
+        }
+        logger.debug("opening nested archive", metadata: ["path": "\(name)", "format": "\(format.rawValue)"])
+        summary.nestedArchives += 1
+        let entriesBefore = summary.entries
+        layer.walk(base: entry.path.layers, depth: depth, visitor: visitor, summary: &summary, logger: logger)
+        if summary.entries == entriesBefore, format != .tar, format != .zip, !ArchiveFormat.nameSuggestsArchive(leaf) {
+            logger.debug("compressed file holds no archive", metadata: ["path": "\(name)"])
+        }
+    }
+
+    private static func reportUnopened(name: String, leaf: Substring, format: ArchiveFormat, error: Error, visitor: DumpVisitor) {
+        // A rotated `app.log.gz` is compressed, not an archive: not worth a word.
+        let compressedOnly = [.gzip, .xz, .zstd, .bzip2].contains(format) && !ArchiveFormat.nameSuggestsArchive(leaf)
+        if compressedOnly { return }
+        visitor.report(ArchiveIssue(path: name, severity: .error, message: "nested archive cannot be opened: \(error)", damaged: true))
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import Logging
+import MustardArchive
+import MustardModel
+
+/// A dump read into a snapshot, with what could not be read.
+public struct LoadedDump: Sendable {
+    public let snapshot: DumpSnapshot
+    /// `folder`, `tar.gz`, `zip`…
+    public let format: String
+    public let layouts: [Layout]
+    public let loadIssues: [LoadIssue]
+    public let entries: Int
+    public let nestedArchives: Int
+
+    /// Some of the dump could not be read: the analysis covers only part of it.
+    public var isDamaged: Bool { loadIssues.contains { $0.damaged } }
+}
+
+/// Reads a folder or archive into a `DumpSnapshot`: finds the layouts, decodes the YAML the rules need, keeps the
+/// log lines they look for, and turns everything unreadable into a `LoadIssue` naming the file.
+public struct DumpLoader {
+    public var requirements: DataRequirements
+    public var limits: ArchiveLimits
+    private let logger: Logger
+
+    public init(requirements: DataRequirements, limits: ArchiveLimits = ArchiveLimits(), logger: Logger = Logger(label: "mustard.dump")) {
+        self.requirements = requirements
+        self.limits = limits
+        self.logger = logger
+    }
+
+    public func load(_ path: String) throws -> LoadedDump {
+        let collector = Collector(requirements: requirements, logger: logger)
+        let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: collector)
+        return collector.finish(format: summary.format, entries: summary.entries, nestedArchives: summary.nestedArchives)
+    }
+}
+
+/// The visitor that gathers objects, log lines and times while the walker streams the dump.
+private final class Collector: DumpVisitor {
+    private let requirements: DataRequirements
+    private let logger: Logger
+    private let yaml = YAMLReader()
+
+    private var objects: [String: [KubeObject]] = [:]
+    private var seen: Set<String> = []
+    private var namespaces: [String: Set<String>] = [:]
+    private var loginErrors: [String: (text: String, source: SourceRef)] = [:]
+    private var logLines: [LogLine] = []
+    private var layouts: Set<Layout> = []
+    private var issues: [LoadIssue] = []
+    private var gatherEnd: (time: Timestamp, path: String)?
+    /// Per log file cap: a controller that logs the same wait every 3 s for days must not fill memory.
+    private let maxLinesPerLog = 5_000
+
+    init(requirements: DataRequirements, logger: Logger) {
+        self.requirements = requirements
+        self.logger = logger
+    }
+
+    func interest(in entry: ArchiveEntry) -> EntryInterest {
+        guard entry.type == .regular else { return .none }
+        if entry.path.components.last == "timestamp" { return .content }
+        guard let location = Location.locate(entry.path) else { return .none }
+        layouts.insert(location.layout)
+        if let ns = location.namespace { namespaces[location.cluster, default: []].insert(ns) }
+        switch location.role {
+        case .objects(let resource):
+            guard let resource else { return .content }
+            return requirements.resources.contains(resource) ? .content : .none
+        case .log(_, let pod, _, _):
+            return requirements.logs.contains { r in r.podPrefixes.contains { pod.hasPrefix($0) } } ? .content : .none
+        case .loginError:
+            return .content
+        case .ignored:
+            return .none
+        }
+    }
+
+    func visit(_ entry: ArchiveEntry, content: EntryContent) throws {
+        let path = entry.path.description
+        if entry.path.components.last == "timestamp" {
+            try readTimestamp(content, path: path)
+            return
+        }
+        guard let location = Location.locate(entry.path) else { return }
+        switch location.role {
+        case .objects:
+            try readObjects(content, path: path, cluster: location.cluster)
+        case .log(let ns, let pod, let container, let previous):
+            try readLog(content, path: path, cluster: location.cluster, namespace: ns, pod: pod, container: container, previous: previous)
+        case .loginError:
+            let text = String(decoding: try content.readAll().prefix(4096), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            loginErrors[location.cluster] = (text, SourceRef(path: path))
+            issues.append(LoadIssue(
+                path: path, severity: .warning,
+                message: "the gather could not log in to cluster \(location.cluster): \(text.isEmpty ? "no reason given" : text); nothing else was gathered from it",
+                damaged: false))
+        case .ignored:
+            return
+        }
+    }
+
+    func report(_ issue: ArchiveIssue) {
+        let severity: LoadIssue.Severity = issue.severity == .error ? .error : issue.severity == .warning ? .warning : .info
+        issues.append(LoadIssue(path: issue.path, severity: severity, message: issue.message, damaged: issue.damaged))
+    }
+
+    // MARK: - Readers
+
+    private func readTimestamp(_ content: EntryContent, path: String) throws {
+        let text = String(decoding: try content.readAll().prefix(64 << 10), as: UTF8.self)
+        let times = text.split(whereSeparator: \.isNewline).compactMap { Timestamp(goTime: String($0)) }
+        guard let latest = times.max() else {
+            issues.append(LoadIssue(path: path, severity: .warning, message: "timestamp file holds no time in Go's format"))
+            return
+        }
+        if gatherEnd.map({ latest > $0.time }) ?? true { gatherEnd = (latest, path) }
+    }
+
+    private func readObjects(_ content: EntryContent, path: String, cluster: String) throws {
+        let bytes = try content.readAll()
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            issues.append(LoadIssue(path: path, severity: .info, message: "empty file"))
+            return
+        }
+        let decoded: (documents: [Value], warnings: [String])
+        do { decoded = try yaml.documents(bytes) } catch {
+            issues.append(LoadIssue(path: path, severity: .error, message: "not readable as YAML, skipped: \(error)", damaged: true))
+            return
+        }
+        for warning in decoded.warnings { issues.append(LoadIssue(path: path, severity: .warning, message: warning)) }
+        for document in decoded.documents {
+            switch document {
+            case .null:
+                continue
+            case .scalar(let text):
+                // `oc` writes its error text into the file it was redirected to.
+                let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+                issues.append(LoadIssue(
+                    path: path, severity: .error,
+                    message: "holds no Kubernetes object but the text \"\(String(firstLine.prefix(160)))\" (a failed `oc get`?); what it should hold is missing from the analysis",
+                    damaged: true))
+            case .sequence:
+                issues.append(LoadIssue(path: path, severity: .warning, message: "a YAML sequence where an object was expected; skipped"))
+            case .mapping:
+                if document["kind"].string?.hasSuffix("List") == true || (document["kind"].isNull && !document["items"].array.isEmpty) {
+                    for (index, item) in document["items"].array.enumerated() {
+                        add(item, cluster: cluster, source: SourceRef(path: path, listIndex: index))
+                    }
+                } else if document["kind"].string != nil {
+                    add(document, cluster: cluster, source: SourceRef(path: path))
+                } else {
+                    issues.append(LoadIssue(path: path, severity: .warning, message: "a YAML document without `kind`; skipped"))
+                }
+            }
+        }
+    }
+
+    private func add(_ body: Value, cluster: String, source: SourceRef) {
+        let object = KubeObject(body: Self.withoutSecretValues(body), cluster: cluster, source: source)
+        // `oc adm inspect` writes each pod twice (in the list and alone); the first copy read is kept.
+        let key = "\(cluster)\u{0}\(object.apiVersion)\u{0}\(object.kind)\u{0}\(object.metadata.namespace ?? "")\u{0}\(object.metadata.name)"
+        guard seen.insert(key).inserted else { return }
+        objects[cluster, default: []].append(object)
+        if object.kind == "Namespace" { namespaces[cluster, default: []].insert(object.metadata.name) }
+    }
+
+    /// Secret values never enter the model, so no report can print them; the key names stay.
+    static func withoutSecretValues(_ body: Value) -> Value {
+        guard body["kind"].string == "Secret", case .mapping(var m) = body else { return body }
+        for field in ["data", "stringData"] {
+            if let values = m[field]?.mapping { m[field] = .mapping(values.mapValues { _ in .scalar("<redacted>") }) }
+        }
+        return .mapping(m)
+    }
+
+    private func readLog(
+        _ content: EntryContent, path: String, cluster: String, namespace: String, pod: String, container: String?, previous: Bool
+    ) throws {
+        let wanted = requirements.logs.filter { r in r.podPrefixes.contains { pod.hasPrefix($0) } }
+        let patterns = Array(Set(wanted.flatMap(\.patterns))).sorted().map { Array($0.utf8) }
+        var kept: [LogLine] = []
+        var dropped = 0
+        try content.forEachLine { line, number in
+            guard patterns.contains(where: { Self.contains(line, $0) }) else { return }
+            let text = String(decoding: line, as: UTF8.self)
+            let fields = Self.jsonFields(text)
+            let time = fields["ts"].flatMap(Double.init).map(Timestamp.init(secondsSince1970:))
+                ?? Timestamp(rfc3339: String(text.prefix { $0 != " " }))
+            if kept.count == maxLinesPerLog {
+                kept.removeFirst()
+                dropped += 1
+            }
+            kept.append(LogLine(
+                cluster: cluster, namespace: namespace, pod: pod, container: container, previous: previous,
+                source: SourceRef(path: path), lineNumber: number, text: text, time: time, fields: fields))
+        }
+        if dropped > 0 {
+            issues.append(LoadIssue(path: path, severity: .info, message: "\(dropped) older matching lines not kept (limit \(maxLinesPerLog) per log)"))
+        }
+        logLines.append(contentsOf: kept)
+    }
+
+    private static func contains(_ line: ArraySlice<UInt8>, _ pattern: [UInt8]) -> Bool {
+        guard let first = pattern.first, line.count >= pattern.count else { return false }
+        var i = line.startIndex
+        let last = line.endIndex - pattern.count
+        while i <= last {
+            guard let hit = line[i...last].firstIndex(of: first) else { return false }
+            if line[hit..<(hit + pattern.count)].elementsEqual(pattern) { return true }
+            i = hit + 1
+        }
+        return false
+    }
+
+    /// String and number fields of a zap JSON line; empty for other lines.
+    private static func jsonFields(_ text: String) -> [String: String] {
+        guard text.first == "{", let data = text.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
+        var fields: [String: String] = [:]
+        for (key, value) in object {
+            if let s = value as? String { fields[key] = s } else if let n = value as? NSNumber { fields[key] = n.stringValue }
+        }
+        return fields
+    }
+
+    // MARK: - Result
+
+    func finish(format: String, entries: Int, nestedArchives: Int) -> LoadedDump {
+        var clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys)
+        // The migplans tree alone does not make a cluster of its own if the host's folder is missing.
+        if clusterNames.isEmpty { clusterNames = [] }
+        let clusters = clusterNames.sorted().map {
+            Cluster(name: $0, objects: objects[$0] ?? [], namespaces: namespaces[$0] ?? [], loginError: loginErrors[$0])
+        }
+        let gatheredAt: Timestamp?
+        let source: GatherTimeSource
+        if let end = gatherEnd {
+            gatheredAt = end.time
+            source = .timestampFile(path: end.path)
+        } else if let newest = Self.newestTime(clusters: clusters, logLines: logLines) {
+            gatheredAt = newest
+            source = .newestInDump
+        } else {
+            gatheredAt = nil
+            source = .unknown
+        }
+        let snapshot = DumpSnapshot(clusters: clusters, logLines: logLines, gatheredAt: gatheredAt, gatherTimeSource: source)
+        return LoadedDump(
+            snapshot: snapshot, format: format, layouts: layouts.sorted(), loadIssues: issues.sorted(),
+            entries: entries, nestedArchives: nestedArchives)
+    }
+
+    /// The newest time any object or kept log line states: the fallback "now" when there is no `timestamp` file.
+    private static func newestTime(clusters: [Cluster], logLines: [LogLine]) -> Timestamp? {
+        var newest: Timestamp?
+        func see(_ t: Timestamp?) { if let t, newest.map({ t > $0 }) ?? true { newest = t } }
+        for cluster in clusters {
+            for object in cluster.objects {
+                see(object.metadata.creationTimestamp)
+                for c in object.body[path: "status.conditions"].array {
+                    see(c["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)))
+                }
+            }
+            for event in cluster.events { see(event.lastTimestamp) }
+            for migration in cluster.migMigrations { for step in migration.pipeline { see(step.completed ?? step.started) } }
+        }
+        for line in logLines { see(line.time) }
+        return newest
+    }
+}

@@ -1,0 +1,133 @@
+/// A container's state as the kubelet reports it.
+public struct ContainerStatus: Sendable {
+    public let name: String
+    public let image: String
+    public let ready: Bool
+    public let restartCount: Int
+    public let waitingReason: String?
+    public let waitingMessage: String?
+    public let isRunning: Bool
+    public let terminatedReason: String?
+
+    init(_ v: Value) {
+        name = v["name"].string ?? ""
+        image = v["image"].string ?? ""
+        ready = v["ready"].bool ?? false
+        restartCount = v["restartCount"].int ?? 0
+        waitingReason = v[path: "state.waiting.reason"].string
+        waitingMessage = v[path: "state.waiting.message"].string
+        isRunning = !v[path: "state.running"].isNull
+        terminatedReason = v[path: "state.terminated.reason"].string
+    }
+
+    /// The kubelet cannot pull this container's image (reasons from `pkg/kubelet/images/types.go`).
+    public var isImagePullFailure: Bool {
+        guard let reason = waitingReason else { return false }
+        return Self.imagePullReasons.contains(reason)
+    }
+
+    public static let imagePullReasons: Set<String> = [
+        "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ImageInspectError", "ErrImageNeverPull",
+        "RegistryUnavailable",
+    ]
+}
+
+/// A Pod, with what the rules read of its spec and status.
+public struct Pod: Sendable {
+    public let object: KubeObject
+    public let phase: String?
+    public let nodeName: String?
+    public let containers: [(name: String, image: String)]
+    public let containerStatuses: [ContainerStatus]
+    public let initContainerStatuses: [ContainerStatus]
+    public let conditions: [Condition]
+    public let claimNames: [String]
+
+    public init?(_ object: KubeObject) {
+        guard object.kind == "Pod" else { return nil }
+        self.object = object
+        let b = object.body
+        phase = b[path: "status.phase"].string
+        nodeName = b[path: "spec.nodeName"].string
+        containers = b[path: "spec.containers"].array.map { ($0["name"].string ?? "", $0["image"].string ?? "") }
+        containerStatuses = b[path: "status.containerStatuses"].array.map(ContainerStatus.init)
+        initContainerStatuses = b[path: "status.initContainerStatuses"].array.map(ContainerStatus.init)
+        conditions = Condition.list(b[path: "status.conditions"])
+        claimNames = b[path: "spec.volumes"].array.compactMap { $0[path: "persistentVolumeClaim.claimName"].string }
+    }
+
+    public var name: String { object.metadata.name }
+    public var namespace: String { object.metadata.namespace ?? "" }
+
+    /// An MTC stage pod: labelled `migration.openshift.io/is-stage-pod` (1.4+), or, in 1.3, a `stage-` pod
+    /// carrying the stage-backup label.
+    public var isStagePod: Bool {
+        let labels = object.metadata.labels
+        if labels["migration.openshift.io/is-stage-pod"] == "true" { return true }
+        return name.hasPrefix("stage-") && labels["migration-included-stage-backup"] != nil
+    }
+
+    /// The UID of the MigMigration that created this stage pod (`migmigration` label).
+    public var migrationUID: String? { object.metadata.labels["migmigration"] }
+
+    /// The scheduler could not place the pod (`PodScheduled` False, reason `Unschedulable`).
+    public var unschedulable: Condition? {
+        conditions.first { $0.type == "PodScheduled" && $0.status == "False" && $0.reason == "Unschedulable" }
+    }
+}
+
+/// A Kubernetes Event (`core/events.yaml` items).
+public struct Event: Sendable {
+    public let object: KubeObject
+    public let type: String
+    public let reason: String
+    public let message: String
+    public let involvedKind: String
+    public let involvedName: String
+    public let involvedNamespace: String?
+    public let involvedUID: String?
+    public let count: Int
+    public let firstTimestamp: Timestamp?
+    public let lastTimestamp: Timestamp?
+    public let sourceComponent: String?
+
+    public init?(_ object: KubeObject) {
+        guard object.kind == "Event" else { return nil }
+        self.object = object
+        let b = object.body
+        type = b["type"].string ?? ""
+        reason = b["reason"].string ?? ""
+        message = b["message"].string ?? b["note"].string ?? ""
+        let involved = b["involvedObject"].isNull ? b["regarding"] : b["involvedObject"]
+        involvedKind = involved["kind"].string ?? ""
+        involvedName = involved["name"].string ?? ""
+        involvedNamespace = involved["namespace"].string
+        involvedUID = involved["uid"].string
+        count = b["count"].int ?? b[path: "series.count"].int ?? 1
+        let eventTime = b["eventTime"].string.flatMap(Timestamp.init(rfc3339:))
+        firstTimestamp = b["firstTimestamp"].string.flatMap(Timestamp.init(rfc3339:)) ?? eventTime
+        lastTimestamp = b["lastTimestamp"].string.flatMap(Timestamp.init(rfc3339:))
+            ?? b[path: "series.lastObservedTime"].string.flatMap(Timestamp.init(rfc3339:)) ?? eventTime
+        sourceComponent = b[path: "source.component"].string ?? b["reportingComponent"].string
+    }
+
+    /// The kubelet's image-pull failure events (`pkg/kubelet/images/image_manager.go`): matched on the
+    /// message prefixes, since `BackOff` is also the crash-loop reason.
+    public var isImagePullFailure: Bool {
+        message.hasPrefix("Failed to pull image") || message.hasPrefix("Back-off pulling image")
+            || message == "Error: ErrImagePull" || message == "Error: ImagePullBackOff"
+            || reason == "InspectFailed" || reason == "ErrImageNeverPull"
+    }
+}
+
+/// A ConfigMap's data.
+public struct ConfigMap: Sendable {
+    public let object: KubeObject
+    public let data: [String: String]
+
+    public init?(_ object: KubeObject) {
+        guard object.kind == "ConfigMap" else { return nil }
+        self.object = object
+        data = object.body["data"].stringMap
+    }
+}

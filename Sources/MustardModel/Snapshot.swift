@@ -1,0 +1,161 @@
+/// A problem reading the dump: the file it concerns and what it means for the analysis.
+public struct LoadIssue: Sendable, Hashable, Comparable {
+    public enum Severity: String, Sendable, Comparable, CaseIterable {
+        case error, warning, info
+        private var rank: Int { self == .error ? 0 : self == .warning ? 1 : 2 }
+        public static func < (l: Severity, r: Severity) -> Bool { l.rank < r.rank }
+    }
+
+    public let path: String
+    public let severity: Severity
+    public let message: String
+    /// Data was lost: the report covers only part of the dump.
+    public let damaged: Bool
+
+    public init(path: String, severity: Severity, message: String, damaged: Bool = false) {
+        self.path = path
+        self.severity = severity
+        self.message = message
+        self.damaged = damaged
+    }
+
+    public static func < (l: LoadIssue, r: LoadIssue) -> Bool { (l.path, l.message) < (r.path, r.message) }
+}
+
+/// A line kept from a container log because a rule asked for lines like it.
+public struct LogLine: Sendable {
+    public let cluster: String
+    public let namespace: String
+    public let pod: String
+    /// The container, when the layout names it (inspect does; MTC's `logs/<pod>/` concatenates them).
+    public let container: String?
+    public let previous: Bool
+    public let source: SourceRef
+    public let lineNumber: Int
+    public let text: String
+    /// From the JSON `ts` field (epoch seconds) or a leading RFC 3339 time, when present.
+    public let time: Timestamp?
+    /// The string and number fields of a JSON (zap) log line: `msg`, `stagePodImage`, `eventMessage`…
+    public let fields: [String: String]
+
+    public init(
+        cluster: String, namespace: String, pod: String, container: String?, previous: Bool, source: SourceRef,
+        lineNumber: Int, text: String, time: Timestamp?, fields: [String: String]
+    ) {
+        self.fields = fields
+        self.cluster = cluster
+        self.namespace = namespace
+        self.pod = pod
+        self.container = container
+        self.previous = previous
+        self.source = source
+        self.lineNumber = lineNumber
+        self.text = text
+        self.time = time
+    }
+}
+
+/// What a dump says about one cluster: every object read from it, indexed for the rules.
+public struct Cluster: Sendable {
+    /// `host` or the MigCluster name in MTC's gather; the gather folder for a plain inspect.
+    public let name: String
+    public let objects: [KubeObject]
+    public let pods: [Pod]
+    public let events: [Event]
+    public let configMaps: [ConfigMap]
+    public let migMigrations: [MigMigration]
+    public let migPlans: [MigPlan]
+    public let migClusters: [MigCluster]
+    public let migStorages: [MigStorage]
+    public let migrationControllers: [MigrationController]
+    /// Namespaces the dump holds data for (inspected), from Namespace objects and folder names.
+    public let namespaces: Set<String>
+    /// `login_error.txt`: the gather could not log in to this cluster, so it holds nothing else.
+    public let loginError: (text: String, source: SourceRef)?
+
+    public init(name: String, objects: [KubeObject], namespaces: Set<String>, loginError: (text: String, source: SourceRef)?) {
+        self.name = name
+        self.objects = objects
+        pods = objects.compactMap(Pod.init)
+        events = objects.compactMap(Event.init)
+        configMaps = objects.compactMap(ConfigMap.init)
+        migMigrations = objects.compactMap(MigMigration.init)
+        migPlans = objects.compactMap(MigPlan.init)
+        migClusters = objects.compactMap(MigCluster.init)
+        migStorages = objects.compactMap(MigStorage.init)
+        migrationControllers = objects.compactMap(MigrationController.init)
+        self.namespaces = namespaces
+        self.loginError = loginError
+    }
+
+    public func configMap(_ namespace: String, _ name: String) -> ConfigMap? {
+        configMaps.first { $0.object.metadata.namespace == namespace && $0.object.metadata.name == name }
+    }
+
+    public func events(for kind: String, namespace: String?, name: String) -> [Event] {
+        events.filter { $0.involvedKind == kind && $0.involvedName == name && ($0.involvedNamespace ?? $0.object.metadata.namespace) == namespace }
+    }
+}
+
+/// How the analysis' "now" was found.
+public enum GatherTimeSource: Sendable, Equatable {
+    /// The latest line of the dump's `timestamp` files.
+    case timestampFile(path: String)
+    /// No `timestamp` file: the newest time found in the dump's objects and logs.
+    case newestInDump
+    /// No time at all in the dump.
+    case unknown
+}
+
+/// Everything the rules may read: the clusters, kept log lines, and the gather time. Built by MustardDump.
+public struct DumpSnapshot: Sendable {
+    public let clusters: [Cluster]
+    public let logLines: [LogLine]
+    public let gatheredAt: Timestamp?
+    public let gatherTimeSource: GatherTimeSource
+
+    public init(clusters: [Cluster], logLines: [LogLine], gatheredAt: Timestamp?, gatherTimeSource: GatherTimeSource) {
+        self.clusters = clusters.sorted { $0.name < $1.name }
+        self.logLines = logLines
+        self.gatheredAt = gatheredAt
+        self.gatherTimeSource = gatherTimeSource
+    }
+
+    public func cluster(named name: String) -> Cluster? { clusters.first { $0.name == name } }
+
+    /// Whether the dump holds any MTC object at all.
+    public var hasMTC: Bool {
+        clusters.contains { c in c.objects.contains { $0.group == MTC.group } }
+    }
+}
+
+/// What the rules need read from a dump, so the rest can be skipped unparsed.
+public struct DataRequirements: Sendable {
+    /// Lower-case plural resource names (`pods`, `migmigrations`) whose files are decoded.
+    public var resources: Set<String>
+    /// Log files kept, line by line, for lines that contain one of `patterns`.
+    public var logs: [LogRequirement]
+
+    public init(resources: Set<String> = [], logs: [LogRequirement] = []) {
+        self.resources = resources
+        self.logs = logs
+    }
+
+    public mutating func formUnion(_ other: DataRequirements) {
+        resources.formUnion(other.resources)
+        logs.append(contentsOf: other.logs)
+    }
+}
+
+/// Which container logs a rule reads, and the lines it looks for.
+public struct LogRequirement: Sendable {
+    /// Pod name prefixes (`migration-controller`, `stage-`).
+    public let podPrefixes: [String]
+    /// Substrings that make a line worth keeping.
+    public let patterns: [String]
+
+    public init(podPrefixes: [String], patterns: [String]) {
+        self.podPrefixes = podPrefixes
+        self.patterns = patterns
+    }
+}

@@ -1,0 +1,122 @@
+/// A point in time, seconds since 1970 UTC, as the dump states it. Never read from the wall clock.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let secondsSince1970: Double
+
+    public init(secondsSince1970: Double) { self.secondsSince1970 = secondsSince1970 }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSince1970 < rhs.secondsSince1970 }
+
+    public func adding(seconds: Double) -> Timestamp { Timestamp(secondsSince1970: secondsSince1970 + seconds) }
+
+    public func seconds(since other: Timestamp) -> Double { secondsSince1970 - other.secondsSince1970 }
+
+    /// RFC 3339 in UTC with whole seconds: `2026-11-20T09:14:05Z`.
+    public var description: String {
+        let whole = Int64(secondsSince1970.rounded(.down))
+        var days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
+        let secs = whole - days * 86_400
+        // Civil-from-days (Howard Hinnant), valid for the proleptic Gregorian calendar.
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
+    }
+
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Parses RFC 3339 as Kubernetes writes it: `2026-11-20T09:14:05Z`, with optional fraction and offset.
+    public init?(rfc3339 text: String) {
+        guard let parsed = Self.parse(Array(text.utf8), dateTimeSeparators: [UInt8(ascii: "T"), UInt8(ascii: "t")]) else { return nil }
+        self = parsed
+    }
+
+    /// Parses Go's default `time.Time` format as in must-gather `timestamp` files:
+    /// `2021-08-03 12:14:13.632016778 +0200 CEST m=+138.368642668`. The zone name and monotonic part are ignored;
+    /// the numeric offset decides.
+    public init?(goTime text: String) {
+        let trimmed = text.split(separator: " m=").first.map(String.init) ?? text
+        guard let parsed = Self.parse(Array(trimmed.utf8), dateTimeSeparators: [UInt8(ascii: " ")]) else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ b: [UInt8], dateTimeSeparators: [UInt8]) -> Timestamp? {
+        var i = 0
+        func digits(_ n: Int) -> Int64? {
+            guard i + n <= b.count else { return nil }
+            var v: Int64 = 0
+            for k in i..<(i + n) {
+                guard (48...57).contains(b[k]) else { return nil }
+                v = v * 10 + Int64(b[k] - 48)
+            }
+            i += n
+            return v
+        }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
+        guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
+            let day = digits(2), i < b.count, dateTimeSeparators.contains(b[i])
+        else { return nil }
+        i += 1
+        guard let hour = digits(2), expect(UInt8(ascii: ":")), let minute = digits(2), expect(UInt8(ascii: ":")),
+            let second = digits(2)
+        else { return nil }
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        var fraction = 0.0
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            var scale = 0.1
+            while i < b.count, (48...57).contains(b[i]) {
+                fraction += Double(b[i] - 48) * scale
+                scale /= 10
+                i += 1
+            }
+        }
+        while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+        var offset: Int64 = 0
+        if i < b.count {
+            switch b[i] {
+            case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+                i += 1
+            case UInt8(ascii: "+"), UInt8(ascii: "-"):
+                let sign: Int64 = b[i] == UInt8(ascii: "-") ? -1 : 1
+                i += 1
+                guard let oh = digits(2) else { return nil }
+                _ = expect(UInt8(ascii: ":"))
+                guard let om = digits(2) else { return nil }
+                offset = sign * (oh * 3600 + om * 60)
+            default:
+                return nil
+            }
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Timestamp(secondsSince1970: Double(seconds) + fraction)
+    }
+}
+
+/// `4h 19m`, `2d 3h`, `45s`: a span for people.
+public func humanDuration(seconds: Double) -> String {
+    let total = Int(max(0, seconds))
+    let d = total / 86_400, h = total % 86_400 / 3600, m = total % 3600 / 60, s = total % 60
+    if d > 0 { return h > 0 ? "\(d)d \(h)h" : "\(d)d" }
+    if h > 0 { return m > 0 ? "\(h)h \(m)m" : "\(h)h" }
+    if m > 0 { return "\(m)m" }
+    return "\(s)s"
+}
