@@ -1,0 +1,117 @@
+import MustardModel
+import MustardRules
+
+/// Markdown for a post-mortem: summary, findings with evidence tables and remediation code blocks, rule outcomes.
+public struct MarkdownRenderer: ReportRenderer {
+    public init() {}
+
+    public func render(_ report: AnalysisReport) -> String {
+        var md: [String] = []
+        let input = report.input
+        md.append("# mustard report: \(code(input.path))")
+        md.append("")
+        md.append("| | |")
+        md.append("|---|---|")
+        md.append("| Input | \(code(input.path)) (\(input.format), \(input.entries) entries, \(input.nestedArchives) nested archives) |")
+        md.append("| Gathered | \(input.gatheredAt.map(\.description) ?? "unknown")\(cell(TextRenderer.gatherNote(input))) |")
+        md.append("| Clusters | \(input.clusters.map(code).joined(separator: ", ")) |")
+        md.append("| Layouts | \(input.layouts.joined(separator: ", ")) |")
+        md.append("| Tool | \(report.tool.name) \(report.tool.version) |")
+        md.append("")
+        md.append("## Summary")
+        md.append("")
+        if report.isDamaged {
+            md.append("> **The dump is damaged**: this report covers only what could be read (see *Load issues*).")
+            md.append("")
+        }
+        if report.findings.isEmpty {
+            md.append("No problems found. Rules without data are listed as skipped below.")
+        } else {
+            for f in report.findings {
+                let cause = f.causedBy.isEmpty ? "" : " — caused by \(f.causedBy.map { "`\($0)`" }.joined(separator: ", "))"
+                md.append("- **\(f.severity.rawValue)**: \(f.title) (`\(f.id)`)\(cause)")
+            }
+        }
+        md.append("")
+        if !report.findings.isEmpty {
+            md.append("## Findings")
+            for (i, f) in report.findings.enumerated() {
+                md.append("")
+                md.append(contentsOf: render(f, number: i + 1))
+            }
+            md.append("")
+        }
+        md.append("## Rules")
+        md.append("")
+        md.append("| Rule | Outcome | Reason |")
+        md.append("|---|---|---|")
+        for o in report.outcomes { md.append("| `\(o.rule)` | \(o.status.rawValue) | \(cell(o.reason ?? "")) |") }
+        if !report.loadIssues.isEmpty {
+            md.append("")
+            md.append("## Load issues")
+            md.append("")
+            md.append("| File | Severity | Message |")
+            md.append("|---|---|---|")
+            for l in report.loadIssues { md.append("| \(code(l.path)) | \(l.severity.rawValue) | \(cell(l.message)) |") }
+        }
+        return md.joined(separator: "\n") + "\n"
+    }
+
+    private func render(_ f: Finding, number: Int) -> [String] {
+        var md = ["### \(number). \(f.severity.rawValue.uppercased()): \(cell(f.title))", ""]
+        md.append("- Rule: `\(f.rule)` — finding `\(f.id)`")
+        md.append("- Cluster: \(f.cluster.map(code) ?? "—"); subject: \(code(f.subject.display))")
+        if !f.causedBy.isEmpty { md.append("- Caused by: \(f.causedBy.map(code).joined(separator: ", "))") }
+        if !f.causes.isEmpty { md.append("- Causes: \(f.causes.map(code).joined(separator: ", "))") }
+        if !f.related.isEmpty { md.append("- Related: \(f.related.map { code($0.display) }.joined(separator: ", "))") }
+        md.append("")
+        md.append(f.explanation)
+        md.append("")
+        md.append("#### Evidence")
+        md.append("")
+        md.append("| Statement | File | Field | Time |")
+        md.append("|---|---|---|---|")
+        for e in f.evidence {
+            let field = [e.field, e.line.map { "line \($0)" }].compactMap { $0 }.joined(separator: ", ")
+            md.append("| \(cell(e.statement)) | \(code(e.path)) | \(field.isEmpty ? "" : code(field)) | \(e.at.map(\.description) ?? "") |")
+        }
+        if !f.remediation.isEmpty {
+            md.append("")
+            md.append("#### Remediation")
+            for (i, step) in f.remediation.enumerated() {
+                md.append("")
+                md.append("\(i + 1). **\(step.title)**\(step.cluster.map { " — on cluster `\($0)`" } ?? "")")
+                md.append("")
+                md.append("   ```sh")
+                for line in step.command.split(separator: "\n", omittingEmptySubsequences: false) { md.append("   \(line)") }
+                md.append("   ```")
+                if let verify = step.verify {
+                    md.append("")
+                    md.append("   Verify:")
+                    md.append("")
+                    md.append("   ```sh")
+                    for line in verify.split(separator: "\n") { md.append("   \(line)") }
+                    md.append("   ```")
+                }
+            }
+        }
+        if !f.references.isEmpty {
+            md.append("")
+            md.append("References: " + f.references.map { "<\($0)>" }.joined(separator: ", "))
+        }
+        return md
+    }
+
+    /// Text safe inside a table cell.
+    private func cell(_ s: String) -> String {
+        s.replacing("|", with: "\\|").replacing("\n", with: " ")
+    }
+
+    /// Inline code that survives backticks in the text.
+    private func code(_ s: String) -> String {
+        let fence = s.contains("`") ? "``" : "`"
+        let pad = s.hasPrefix("`") || s.hasSuffix("`") ? " " : ""
+        return fence + pad + cell(s) + pad + fence
+    }
+}
+

@@ -1,0 +1,114 @@
+import MustardModel
+
+/// How much a finding matters. Ordered from most to least severe.
+public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
+    case critical, error, warning, info
+
+    var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    public static func < (l: Severity, r: Severity) -> Bool { l.rank > r.rank }
+}
+
+/// The Kubernetes object a finding is about.
+public struct ResourceRef: Sendable, Hashable, Codable {
+    public let kind: String
+    public let namespace: String?
+    public let name: String
+
+    public init(kind: String, namespace: String?, name: String) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+
+    public init(_ object: KubeObject) {
+        self.init(kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name)
+    }
+
+    /// `MigMigration openshift-migration/abc`.
+    public var display: String { namespace.map { "\(kind) \($0)/\(name)" } ?? "\(kind) \(name)" }
+}
+
+/// One fact behind a finding, with the file in the dump (and field, line, time) it came from.
+public struct Evidence: Sendable, Hashable, Codable {
+    public let statement: String
+    public let path: String
+    public let field: String?
+    public let line: Int?
+    public let at: Timestamp?
+
+    public init(_ statement: String, path: String, field: String? = nil, line: Int? = nil, at: Timestamp? = nil) {
+        self.statement = statement
+        self.path = path
+        self.field = field
+        self.line = line
+        self.at = at
+    }
+
+    /// Evidence from a field of an object; `field` is a path in the object, e.g. `status.phase`.
+    public init(_ statement: String, object: KubeObject, field: String? = nil, at: Timestamp? = nil) {
+        let prefix = object.source.listIndex.map { "items[\($0)]" }
+        let full = [prefix, field].compactMap { $0 }.joined(separator: ".")
+        self.init(statement, path: object.source.path, field: full.isEmpty ? nil : full, at: at)
+    }
+
+    /// Evidence from a kept log line.
+    public init(_ statement: String, log: LogLine) {
+        self.init(statement, path: log.source.path, line: log.lineNumber, at: log.time)
+    }
+}
+
+/// One step of a fix: what to do, where, the command, and how to check it worked.
+public struct RemediationStep: Sendable, Hashable, Codable {
+    public let title: String
+    /// The cluster to run it on (the dump's name for it).
+    public let cluster: String?
+    public let command: String
+    public let verify: String?
+
+    public init(title: String, cluster: String?, command: String, verify: String?) {
+        self.title = title
+        self.cluster = cluster
+        self.command = command
+        self.verify = verify
+    }
+}
+
+/// A diagnosis: what is wrong, on which object, the evidence, and the fix.
+public struct Finding: Sendable, Codable {
+    /// Stable within a dump: `<rule>#<what it is about>`.
+    public let id: String
+    public let rule: String
+    public let severity: Severity
+    public let title: String
+    public let cluster: String?
+    public let subject: ResourceRef
+    public let related: [ResourceRef]
+    public let explanation: String
+    public let evidence: [Evidence]
+    /// Ids of findings that cause this one. Set by the rule; ids of findings not in the report are dropped.
+    public internal(set) var causedBy: [String]
+    /// Ids of findings this one causes: filled in by the engine from the others' `causedBy`.
+    public internal(set) var causes: [String]
+    public let remediation: [RemediationStep]
+    public let references: [String]
+
+    public init(
+        id: String, rule: String, severity: Severity, title: String, cluster: String?, subject: ResourceRef,
+        related: [ResourceRef] = [], explanation: String, evidence: [Evidence], causedBy: [String] = [],
+        remediation: [RemediationStep] = [], references: [String] = []
+    ) {
+        self.id = id
+        self.rule = rule
+        self.severity = severity
+        self.title = title
+        self.cluster = cluster
+        self.subject = subject
+        self.related = related
+        self.explanation = explanation
+        self.evidence = evidence
+        self.causedBy = causedBy
+        self.causes = []
+        self.remediation = remediation
+        self.references = references
+    }
+}

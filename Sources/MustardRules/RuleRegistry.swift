@@ -1,0 +1,9 @@
+/// Every rule mustard runs. Adding a rule: its file, its fixtures, and one line here.
+public enum RuleRegistry {
+    public static let all: [any Rule] = [
+        StagePodImageMisconfiguredRule(),
+        MigrationStuckRule(),
+    ]
+
+    public static func rule(id: String) -> (any Rule)? { all.first { type(of: $0).description.id == id } }
+}

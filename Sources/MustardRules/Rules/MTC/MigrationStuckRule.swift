@@ -1,0 +1,207 @@
+import MustardModel
+
+/// A migration that is neither finished nor canceled, whose phase has not moved for longer than a threshold.
+///
+/// mig-controller re-polls most wait phases every few seconds without a timeout (`mtc.md` §2.5), so a migration
+/// can wait forever without a `Failed` condition. The rule names the phase, the step, how long, what the phase
+/// waits for, the likely cause from the evidence, and the migrations of the plan queued behind it.
+public struct MigrationStuckRule: Rule {
+    public static let id = "mtc/migration-stuck"
+
+    public static let description = RuleDescription(
+        id: id,
+        name: "Migration stuck",
+        category: "mtc",
+        severity: .error,
+        summary: "A migration has not left its phase for longer than the threshold before gather time.",
+        rationale: """
+            MTC does not time out most of its wait phases: a migration whose stage pods never start, or whose Velero \
+            backup never completes, keeps its phase and its Running condition indefinitely and blocks every later \
+            migration of the same plan (they get Postponed). The gather time, not the wall clock, is "now".
+            """,
+        references: [
+            "https://github.com/migtools/mig-controller/blob/master/pkg/controller/migmigration/task.go",
+            "https://github.com/redhat-cop/openshift-migration-best-practices/blob/main/05-troubleshooting.md",
+        ],
+        requirements: DataRequirements(
+            resources: ["migmigrations", "migplans", "migclusters", "configmaps", "pods", "events", "persistentvolumeclaims"],
+            logs: [LogRequirement(podPrefixes: ["migration-controller"], patterns: ["Stage Pod", "pulling image", "pull image"])]),
+        triggeringExamples: [
+            "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-stuck-unschedulable",
+            "Tests/Fixtures/mtc-1.4.1-stage-image-stuck", "Tests/Fixtures/mtc-1.3-stage-image-stuck",
+            "Tests/Fixtures/mtc-1.7-config-missing",
+        ],
+        nonTriggeringExamples: [
+            "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-canceled-image-still-wrong",
+            "Tests/Fixtures/mtc-1.7-canceled-image-restored", "Tests/Fixtures/mtc-1.7-stuck-recent",
+        ])
+
+    public init() {}
+
+    public func evaluate(_ context: RuleContext) -> RuleVerdict {
+        guard !context.migrations.isEmpty else { return .skipped("no MigMigration in the dump") }
+        guard let now = context.now else { return .skipped("the dump states no gather time, so no wait can be measured") }
+        let threshold = context.options.stuckAfterSeconds
+        var findings: [Finding] = []
+        var running = 0
+        for view in context.migrations {
+            let m = view.migration
+            guard !m.isFinished, !m.isCanceled, !(m.isPostponed && m.phase.isEmpty) else { continue }
+            running += 1
+            guard let since = Self.phaseSince(m), now.seconds(since: since.time) > threshold else { continue }
+            findings.append(finding(view, since: since, now: now, context: context))
+        }
+        if findings.isEmpty {
+            return .passed("\(context.migrations.count) migration(s) checked, \(running) running: none in the same phase for more than \(humanDuration(seconds: threshold)) before gather time")
+        }
+        return .findings(findings)
+    }
+
+    /// When the current phase began: the Running condition changes with the phase; else the running step, the start, the creation.
+    static func phaseSince(_ m: MigMigration) -> (time: Timestamp, what: String, field: String)? {
+        if let i = m.conditions.firstIndex(where: { $0.type == "Running" && $0.isTrue }), let t = m.conditions[i].lastTransitionTime {
+            return (t, "Running condition (reason \(m.conditions[i].reason ?? "?"))", "status.conditions[\(i)].lastTransitionTime")
+        }
+        if let i = m.pipeline.lastIndex(where: { $0.isRunning }), let t = m.pipeline[i].started {
+            return (t, "pipeline step \(m.pipeline[i].name) start", "status.pipeline[\(i)].started")
+        }
+        if let t = m.startTimestamp { return (t, "migration start", "status.startTimestamp") }
+        if let t = m.object.metadata.creationTimestamp { return (t, "creation", "metadata.creationTimestamp") }
+        return nil
+    }
+
+    private func finding(_ view: MigrationView, since: (time: Timestamp, what: String, field: String), now: Timestamp, context: RuleContext) -> Finding {
+        let m = view.migration
+        let phase = m.phase.isEmpty ? "Created" : m.phase
+        let info = MigrationPhaseInfo.of(phase)
+        let waited = humanDuration(seconds: now.seconds(since: since.time))
+        let stepText = m.step.map { " (step \($0.index)/\($0.total))" } ?? ""
+        let cause = LikelyCause(view)
+
+        var evidence: [Evidence] = [
+            Evidence(
+                "MigMigration \(m.name) is at phase \(phase)\(stepText), itinerary \(m.itinerary ?? "unknown"), since \(since.time) (\(since.what))",
+                object: m.object, field: since.field, at: since.time),
+        ]
+        if let i = m.pipeline.lastIndex(where: { $0.isRunning }) {
+            let step = m.pipeline[i]
+            evidence.append(Evidence(
+                "Pipeline step \(step.name) running since \(step.started.map(\.description) ?? "?"): \(step.message ?? "")",
+                object: m.object, field: "status.pipeline[\(i)]", at: step.started))
+        }
+        let gatherPath: String
+        if case .timestampFile(let path) = context.snapshot.gatherTimeSource { gatherPath = path } else { gatherPath = m.object.source.path }
+        evidence.append(Evidence("Gathered at \(now): \(waited) in the same phase, over the \(humanDuration(seconds: context.options.stuckAfterSeconds)) threshold", path: gatherPath, at: now))
+        evidence.append(contentsOf: cause.evidence)
+        for queued in view.postponed {
+            let message = queued.conditions.active("Postponed")?.message ?? ""
+            evidence.append(Evidence(
+                "Migration \(queued.name) (created \(queued.object.metadata.creationTimestamp.map(\.description) ?? "?")) is Postponed behind it: \(message)",
+                object: queued.object, field: "status.conditions"))
+        }
+
+        let queuedText = view.postponed.isEmpty ? "" : "; \(view.postponed.count) migration(s) of the plan queued behind it"
+        let title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") stuck at \(phase)\(stepText) for \(waited): \(cause.summary)\(queuedText)"
+        var explanation = "Phase \(phase) waits for \(info.waitsFor). It has not changed for \(waited) before the gather, and MTC does not time this wait out. Look at \(info.lookAt)."
+        if info.movesData && cause.causedBy.isEmpty && !cause.found {
+            explanation += " This phase moves data, so a long wait can be normal for large volumes: check progress before canceling."
+        }
+        if !view.postponed.isEmpty {
+            explanation += " Later migrations of the plan stay Postponed until this one completes or is canceled."
+        }
+        if !cause.causedBy.isEmpty { explanation += " The root cause is reported separately with its fix." }
+
+        var related = view.postponed.map { ResourceRef($0.object) }
+        if let plan = view.plan { related.append(ResourceRef(plan.object)) }
+        related.append(contentsOf: view.stagePods.map { ResourceRef($0.pod.object) })
+
+        var remediation: [RemediationStep] = []
+        if cause.causedBy.isEmpty {
+            let namespaces = view.plan?.sourceNamespaces ?? []
+            if phase == "StagePodsCreated", !namespaces.isEmpty {
+                remediation.append(RemediationStep(
+                    title: "See why the stage pods do not start, on the source cluster \(view.sourceMigCluster ?? "")",
+                    cluster: view.sourceCluster?.name ?? view.sourceMigCluster,
+                    command: namespaces.map { "oc -n \(shellQuote($0)) describe pods -l migration.openshift.io/is-stage-pod=true" }.joined(separator: "\n"),
+                    verify: nil))
+            }
+            remediation.append(MTCCommands.cancel(m).titled("Cancel migration \(m.name) once the cause is fixed or to free the plan", on: view.hostCluster))
+            if let plan = m.planName {
+                remediation.append(MTCCommands.retry(plan: plan, like: m).titled(
+                    "Retry: start a new \(m.runKind) migration of plan \(plan) with the same options", on: view.hostCluster))
+            }
+        }
+
+        return Finding(
+            id: "\(Self.id)#\(view.hostCluster)/\(m.name)", rule: Self.id,
+            severity: cause.found || !info.movesData ? .error : .warning,
+            title: title, cluster: view.hostCluster, subject: ResourceRef(m.object),
+            related: Array(Set(related)).sorted { $0.display < $1.display }, explanation: explanation,
+            evidence: evidence, causedBy: cause.causedBy, remediation: remediation,
+            references: Self.description.references)
+    }
+}
+
+/// The most likely reason a migration does not move, from the evidence the dump holds.
+struct LikelyCause {
+    var summary = "no cause found in the dump"
+    var evidence: [Evidence] = []
+    var causedBy: [String] = []
+    var found = false
+
+    init(_ view: MigrationView) {
+        let m = view.migration
+        let pulls = StagePodPullFailures(view)
+        if !pulls.isEmpty {
+            found = true
+            summary = "stage pods cannot pull \(pulls.images.first.map { "image \($0)" } ?? "their image")"
+            evidence = StagePodImageMisconfiguredRule.sample(pulls.sightings.map(\.evidence), perPath: 2)
+            if let affected = StagePodImageMisconfiguredRule.Affected(view) {
+                causedBy = [StagePodImageMisconfiguredRule.findingID(cluster: affected.configCluster)]
+            }
+            return
+        }
+        for record in view.stagePods {
+            let pod = record.pod
+            let ref = "\(pod.namespace)/\(pod.name)"
+            if let unschedulable = pod.unschedulable {
+                found = true
+                summary = "stage pod \(ref) cannot be scheduled"
+                evidence.append(Evidence(
+                    "Stage pod \(ref) is Pending: PodScheduled False, Unschedulable: \(unschedulable.message ?? "")",
+                    object: pod.object, field: "status.conditions"))
+                for event in record.events where event.reason == "FailedScheduling" {
+                    evidence.append(Evidence("Event \(event.type) FailedScheduling on \(ref): \(event.message)", object: event.object, at: event.lastTimestamp))
+                }
+                return
+            }
+            let volumeEvents = record.events.filter { ["FailedMount", "FailedAttachVolume"].contains($0.reason) }
+            if !volumeEvents.isEmpty {
+                found = true
+                summary = "stage pod \(ref) cannot mount its volume"
+                evidence = volumeEvents.map { Evidence("Event \($0.type) \($0.reason) on \(ref): \($0.message)", object: $0.object, at: $0.lastTimestamp) }
+                return
+            }
+        }
+        // Progress lines about stage pods that wait for another reason (volumes, config errors).
+        for (i, step) in m.pipeline.enumerated() {
+            for (j, text) in step.progress.enumerated() where text.hasPrefix("Pod ") {
+                found = true
+                summary = "stage pods are not ready: \(ProgressLine(text)?.message ?? text)"
+                evidence.append(Evidence("Pipeline step \(step.name) reports: \(text)", object: m.object, field: "status.pipeline[\(i)].progress[\(j)]"))
+            }
+        }
+        if found { return }
+        let blockers = m.conditions.filter { $0.isTrue && $0.category == "Critical" && $0.type != "Postponed" }
+        if !blockers.isEmpty {
+            found = true
+            summary = "blocked by \(blockers.map(\.type).joined(separator: ", "))"
+            evidence = blockers.map { Evidence("Critical condition \($0.type): \($0.message ?? "")", object: m.object, field: "status.conditions") }
+            return
+        }
+        if m.phase == "StagePodsCreated", view.stagePods.isEmpty {
+            let namespaces = view.plan?.sourceNamespaces.joined(separator: ", ") ?? "the application namespaces"
+            summary = "no cause found in the dump: its stage pods were not gathered (run `oc adm inspect` of \(namespaces) on the source cluster)"
+        }
+    }
+}
