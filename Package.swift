@@ -48,10 +48,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive"]),
+        .target(
+            name: "MustardTestSupport", dependencies: ["MustardKit", "MustardArchive"],
+            path: "Tests/MustardTestSupport"),
+        .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive", "MustardTestSupport"]),
         .testTarget(name: "MustardModelTests", dependencies: ["MustardModel"]),
-        .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardModel"]),
-        .testTarget(name: "MustardRulesTests", dependencies: ["MustardKit", "MustardRules", "MustardModel"]),
-        .testTarget(name: "MustardCLITests", dependencies: ["MustardKit"]),
+        .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardModel", "MustardTestSupport"]),
+        .testTarget(
+            name: "MustardRulesTests",
+            dependencies: ["MustardKit", "MustardRules", "MustardModel", "MustardDump", "MustardTestSupport"]),
+        // Depends on the executable so that `swift test` builds the binary it runs.
+        .testTarget(name: "MustardCLITests", dependencies: ["mustard", "MustardKit", "MustardTestSupport"]),
     ]
 )

@@ -136,27 +136,35 @@ private final class Collector: DumpVisitor {
             switch document {
             case .null:
                 continue
-            case .scalar(let text):
-                // `oc` writes its error text into the file it was redirected to.
-                let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-                issues.append(LoadIssue(
-                    path: path, severity: .error,
-                    message: "holds no Kubernetes object but the text \"\(String(firstLine.prefix(160)))\" (a failed `oc get`?); what it should hold is missing from the analysis",
-                    damaged: true))
-            case .sequence:
-                issues.append(LoadIssue(path: path, severity: .warning, message: "a YAML sequence where an object was expected; skipped"))
-            case .mapping:
-                if document["kind"].string?.hasSuffix("List") == true || (document["kind"].isNull && !document["items"].array.isEmpty) {
+            case .mapping where document["kind"].string != nil || !document["items"].array.isEmpty:
+                if document["kind"].string?.hasSuffix("List") == true || document["kind"].isNull {
                     for (index, item) in document["items"].array.enumerated() {
                         add(item, cluster: cluster, source: SourceRef(path: path, listIndex: index))
                     }
-                } else if document["kind"].string != nil {
-                    add(document, cluster: cluster, source: SourceRef(path: path))
                 } else {
-                    issues.append(LoadIssue(path: path, severity: .warning, message: "a YAML document without `kind`; skipped"))
+                    add(document, cluster: cluster, source: SourceRef(path: path))
                 }
+            default:
+                issues.append(Self.notAnObject(bytes, path: path))
             }
         }
+    }
+
+    /// A document that is no Kubernetes object: usually `oc` error text redirected into the file, which can
+    /// even parse as YAML (`error: the server doesn't have a resource type "events"` is a one-key mapping).
+    static func notAnObject(_ bytes: [UInt8], path: String) -> LoadIssue {
+        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        let firstLine = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
+        let quoted = String(firstLine.trimmingCharacters(in: .whitespaces).prefix(160))
+        let lower = quoted.lowercased()
+        let looksLikeError = ["error", "unable", "the server", "no resources found", "warning:"].contains { lower.hasPrefix($0) }
+        if looksLikeError {
+            return LoadIssue(
+                path: path, severity: .error,
+                message: "holds the text of a failed `oc` command instead of objects: \"\(quoted)\"; what it should hold is missing from the analysis",
+                damaged: true)
+        }
+        return LoadIssue(path: path, severity: .warning, message: "holds YAML that is not a Kubernetes object (no `kind`), starting \"\(quoted)\"; skipped")
     }
 
     private func add(_ body: Value, cluster: String, source: SourceRef) {

@@ -40,6 +40,16 @@ public struct TextRenderer: ReportRenderer {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// A path short enough for a terminal: from the layout anchor on, when the full one is long.
+    /// Markdown and JSON always carry the full path.
+    static func shortPath(_ path: String) -> String {
+        guard path.count > 90 else { return path }
+        for anchor in ["/clusters/", "/migplans/", "/namespaces/", "/cluster-scoped-resources/"] {
+            if let r = path.firstRange(of: anchor) { return "…" + path[r.lowerBound...] }
+        }
+        return path
+    }
+
     static func gatherNote(_ input: AnalysisReport.Input) -> String {
         switch input.gatheredAtSource {
         case "timestamp-file": return ""
@@ -68,7 +78,7 @@ public struct TextRenderer: ReportRenderer {
             lines.append("   Evidence:")
             for e in evidence {
                 lines.append(wrap("- " + e.statement, indent: "     ", hanging: "       "))
-                lines.append("       " + dim("\(e.path)\(e.field.map { " [\($0)]" } ?? "")\(e.line.map { ":\($0)" } ?? "")"))
+                lines.append("       " + dim("\(verbose ? e.path : Self.shortPath(e.path))\(e.field.map { " [\($0)]" } ?? "")\(e.line.map { ":\($0)" } ?? "")"))
             }
             if f.evidence.count > evidence.count { lines.append("     … \(f.evidence.count - evidence.count) more (--verbose)") }
         }

@@ -192,6 +192,12 @@ struct LikelyCause {
             }
         }
         if found { return }
+        if let suspect = StagePodImageMisconfiguredRule.Affected(view), suspect.suspectOnly {
+            found = true
+            summary = "its STAGE_IMAGE \(suspect.configuredImage ?? "") on cluster \(suspect.configCluster) looks wrong (no pull failure visible in the dump)"
+            causedBy = [StagePodImageMisconfiguredRule.findingID(cluster: suspect.configCluster)]
+            return
+        }
         let blockers = m.conditions.filter { $0.isTrue && $0.category == "Critical" && $0.type != "Postponed" }
         if !blockers.isEmpty {
             found = true

@@ -75,27 +75,37 @@ public struct StagePodImageMisconfiguredRule: Rule {
         let failingImage: String?
         /// Still running: stuck now, not canceled, failed or finished.
         let active: Bool
+        /// No pull failure is visible; the migration waits for stage pods and STAGE_IMAGE looks wrong.
+        let suspectOnly: Bool
 
         init?(_ view: MigrationView) {
             let m = view.migration
             let failures = StagePodPullFailures(view)
-            guard !failures.isEmpty else { return nil }
             let active = !m.isFinished && !m.isCanceled && !m.isFailed
-            // A later successful run of the plan means the problem is history.
-            if !active, view.siblings.contains(where: { later in
-                (later.object.metadata.creationTimestamp ?? .init(secondsSince1970: 0)) > (m.object.metadata.creationTimestamp ?? .init(secondsSince1970: 0))
-                    && later.conditions.active("Succeeded") != nil && !later.isCanceled
-            }) { return nil }
             let configured = view.sourceConfigMap?.data[MTC.stageImageKey]
-            let failing = failures.images.first
-            // The configuration changed since the pods were built: not a configuration problem (any more).
-            if let configured, !failures.images.isEmpty, !failures.images.contains(configured) { return nil }
+            if failures.isEmpty {
+                // No pull failure visible (1.3 reports no progress; stage pods are rarely gathered), but the
+                // migration waits for stage pods and the configured image does not look like MTC's.
+                guard active, m.phase == "StagePodsCreated", let data = view.sourceConfigMap?.data,
+                    StageImageAssessment(data: data).isSuspicious
+                else { return nil }
+                suspectOnly = true
+            } else {
+                // A later successful run of the plan means the problem is history.
+                if !active, view.siblings.contains(where: { later in
+                    (later.object.metadata.creationTimestamp ?? .init(secondsSince1970: 0)) > (m.object.metadata.creationTimestamp ?? .init(secondsSince1970: 0))
+                        && later.conditions.active("Succeeded") != nil && !later.isCanceled
+                }) { return nil }
+                // The configuration changed since the pods were built: not a configuration problem (any more).
+                if let configured, !failures.images.isEmpty, !failures.images.contains(configured) { return nil }
+                suspectOnly = false
+            }
             self.view = view
             self.failures = failures
             configCluster = view.sourceCluster?.name ?? view.sourceMigCluster
                 ?? view.stagePods.first?.cluster ?? "unknown"
             configuredImage = configured
-            failingImage = failing ?? configured
+            failingImage = failures.images.first ?? configured
             self.active = active
         }
     }
@@ -105,6 +115,7 @@ public struct StagePodImageMisconfiguredRule: Rule {
         let view = first.view
         let image = affected.compactMap(\.failingImage).first ?? "the configured stage image"
         let anyActive = affected.contains(where: \.active)
+        let confirmed = affected.contains { !$0.suspectOnly }
         let configMap = view.sourceConfigMap
         let controller = view.sourceController
         let override = controller?.stageImageOverride
@@ -156,23 +167,27 @@ public struct StagePodImageMisconfiguredRule: Rule {
 
         let looksDefault = assessment?.looksLikeDefault == true
         let title: String
-        if anyActive {
+        if !confirmed {
+            title = "Migration waits for stage pods on cluster \(cluster), whose STAGE_IMAGE \(image) does not look like MTC's stage image"
+        } else if anyActive {
             title = looksDefault
                 ? "Stage pods on cluster \(cluster) cannot pull the stage image \(image)"
                 : "Stage pods cannot pull \(image), the STAGE_IMAGE configured on cluster \(cluster)"
         } else {
             title = "STAGE_IMAGE on cluster \(cluster) is still \(image), which stage pods could not pull: the next migration will hang again"
         }
-        var explanation = """
-            The migration controller builds stage pods from STAGE_IMAGE in the \(MTC.clusterConfigMapName) ConfigMap \
-            of the source cluster (\(cluster)). Stage pods could not pull \(image), so they stay Pending and the \
-            migration waits at StagePodsCreated without ever failing.
-            """
+        var explanation = "The migration controller builds stage pods from STAGE_IMAGE in the \(MTC.clusterConfigMapName) ConfigMap of the source cluster (\(cluster)). "
+        explanation += confirmed
+            ? "Stage pods could not pull \(image), so they stay Pending and the migration waits at StagePodsCreated without ever failing."
+            : "The migration waits for its stage pods at StagePodsCreated; pods that cannot pull \(image) stay Pending and the wait never ends."
         if override != nil {
             explanation += " The value comes from the MigrationController override \(MTC.stageImageOverrideField); the operator rewrites the ConfigMap from it, so fix the override, not the ConfigMap."
         }
         if looksDefault {
             explanation += " The image looks like MTC's own default for this version, so the cluster's access to the registry (pull secret, mirror, network) is the more likely fault than the setting."
+        }
+        if !confirmed {
+            explanation += " The dump shows no pull failure itself (this MTC version reports no stage pod progress, or the stage pods were not gathered), so the image is suspected from its configuration: check the stage pods on the source cluster."
         }
         if first.configuredImage == nil {
             explanation += " The source cluster's ConfigMap is not in the dump, so the configured value could not be compared."
@@ -182,7 +197,7 @@ public struct StagePodImageMisconfiguredRule: Rule {
         }
 
         return Finding(
-            id: Self.findingID(cluster: cluster), rule: Self.id, severity: anyActive ? .critical : .warning,
+            id: Self.findingID(cluster: cluster), rule: Self.id, severity: anyActive ? (confirmed ? .critical : .error) : .warning,
             title: title, cluster: cluster, subject: subject, related: Array(Set(related)).sorted { $0.display < $1.display },
             explanation: explanation, evidence: evidence,
             remediation: remediation(cluster: cluster, affected: affected, override: override, controllerKnown: controller != nil, suggestion: suggestion, badImage: image, looksDefault: looksDefault),
@@ -217,14 +232,15 @@ public struct StagePodImageMisconfiguredRule: Rule {
                 title: "Make \(badImage) pullable on cluster \(cluster): check the pull secret, the registry mirror (ImageContentSourcePolicy) and network access, then confirm the image the controller will use\(expect)",
                 cluster: cluster, command: "oc -n openshift-config get secret pull-secret -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'\noc get imagecontentsourcepolicy",
                 verify: check))
-        } else if let override, override == badImage || controllerKnown {
-            if let right = suggestion.image, suggestion.confident {
+        } else if let override {
+            if let right = suggestion.image, suggestion.source == .earlierReading {
                 steps.append(RemediationStep(
-                    title: "Restore the stage image on cluster \(cluster): set the MigrationController override back to \(right) (or remove it to use the operator's default); the operator re-renders STAGE_IMAGE",
+                    title: "Restore the stage image on cluster \(cluster): set the MigrationController override \(MTC.stageImageOverrideField) (now \(override)) back to \(right), the image the controller used before; the operator re-renders STAGE_IMAGE",
                     cluster: cluster, command: MTCCommands.setStageImageOverride(right), verify: check + expect))
             } else {
+                let peer = suggestion.image.map { " (\($0) on cluster \(suggestion.peerCluster ?? "the peer cluster") at the same version)" } ?? ""
                 steps.append(RemediationStep(
-                    title: "Restore the stage image on cluster \(cluster): remove the MigrationController override \(MTC.stageImageOverrideField) so the operator renders its default STAGE_IMAGE (editing the ConfigMap alone is undone by the operator)",
+                    title: "Restore the stage image on cluster \(cluster): remove the MigrationController override \(MTC.stageImageOverrideField) (now \(override)) so the operator renders its default STAGE_IMAGE\(peer); editing the ConfigMap alone is undone by the operator",
                     cluster: cluster, command: MTCCommands.removeStageImageOverride, verify: check + expect))
             }
         } else if controllerKnown {
@@ -272,11 +288,14 @@ struct StageImageAssessment {
 
     let comparison: String?
     let looksLikeDefault: Bool
+    /// Not an MTC stage image repository, or unlike its siblings in registry, organisation or tag.
+    let isSuspicious: Bool
 
     init(data: [String: String]) {
         guard let stage = data[MTC.stageImageKey].map(ImageReference.init) else {
             comparison = nil
             looksLikeDefault = false
+            isSuspicious = false
             return
         }
         let siblings = Self.siblingKeys.compactMap { key in data[key].map { (key, ImageReference($0)) } }
@@ -300,19 +319,22 @@ struct StageImageAssessment {
             comparison = "STAGE_IMAGE \(stage): " + parts.joined(separator: "; ")
         }
         looksLikeDefault = knownRepo && differences.isEmpty && !siblings.isEmpty
+        isSuspicious = !knownRepo || !differences.isEmpty
     }
 }
 
 /// The stage image that should be configured, when the dump shows it.
 struct RightImageSuggestion {
+    enum Source { case peerCluster, earlierReading }
+
     let image: String?
-    /// Seen in use (another cluster of the same version, an earlier controller reading), not merely derived.
-    let confident: Bool
+    let source: Source?
+    let peerCluster: String?
     let evidence: [Evidence]
 
     init(failing: String, views: [MigrationView], context: RuleContext) {
         var evidence: [Evidence] = []
-        var found: (String, Bool)?
+        var found: (image: String, source: Source, peer: String?)?
         // The other side of the plan, at the same MTC version, usually holds the operator's default.
         for view in views {
             guard let own = view.sourceConfigMap?.data, let peer = view.destinationCluster?.configMap(MTC.namespace, MTC.clusterConfigMapName),
@@ -323,7 +345,7 @@ struct RightImageSuggestion {
             evidence.append(Evidence(
                 "Cluster \(peer.object.cluster), at the same MTC version (same REGISTRY_IMAGE), uses STAGE_IMAGE=\(peerImage)",
                 object: peer.object, field: "data.STAGE_IMAGE"))
-            found = (peerImage, true)
+            found = (peerImage, .peerCluster, peer.object.cluster)
             break
         }
         // What the controller read before the bad value arrived.
@@ -331,13 +353,14 @@ struct RightImageSuggestion {
             for view in views {
                 if let earlier = StageImageLogReadings(view.logLines).readings.last(where: { $0.image != failing }) {
                     evidence.append(Evidence("The controller earlier built stage pods from \(earlier.image)", log: earlier.line))
-                    found = (earlier.image, true)
+                    found = (earlier.image, .earlierReading, nil)
                     break
                 }
             }
         }
-        image = found?.0
-        confident = found?.1 ?? false
+        image = found?.image
+        source = found?.source
+        peerCluster = found?.peer
         self.evidence = evidence
     }
 }

@@ -1,0 +1,34 @@
+# mustard — `make help` lists the targets.
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# System packages: libarchive and libyaml (linked through pkg-config), and the compressors the tests pack with.
+DEB_PACKAGES := libarchive-dev libyaml-dev pkg-config gzip xz-utils zstd bzip2 zip tar
+SAMPLE := Samples/stage-image-stuck.tar.gz
+
+.PHONY: help deps build demo test samples clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+deps: ## Install the Debian packages mustard needs, when missing
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+build: deps ## Build the release binary (.build/release/mustard)
+	$(SWIFT) build -c release --product mustard
+
+demo: build ## Analyse the bundled sample: a migration stuck on a bad stage image
+	@echo "$$ mustard analyze $(SAMPLE)"
+	@.build/release/mustard analyze $(SAMPLE); code=$$?; echo "(exit code $$code)"; [ $$code -le 1 ]
+
+test: deps ## Run the tests (Swift Testing)
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+samples: ## Re-pack Samples/*.tar.gz from their readable trees
+	Scripts/pack-dump.sh Samples/stage-image-stuck Samples/stage-image-stuck.tar.gz
+	Scripts/pack-dump.sh Samples/healthy-migration Samples/healthy-migration.tar.gz
+
+clean: ## Remove build output
+	rm -rf .build
