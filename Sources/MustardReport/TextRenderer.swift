@@ -60,8 +60,12 @@ public struct TextRenderer: ReportRenderer {
 
     private func verdict(_ report: AnalysisReport) -> String {
         guard let worst = report.worstSeverity else {
-            let skipped = report.outcomes.filter { $0.status == .skipped }.count
-            return paint("No problems found", code: "32") + " by \(report.outcomes.count - skipped) rule(s) that had data; \(skipped) skipped for lack of data."
+            let skipped = report.outcomes.filter { $0.status == .skipped }
+            if skipped.count == report.outcomes.count {
+                let reasons = Set(skipped.compactMap(\.reason)).sorted().joined(separator: "; ")
+                return paint("Nothing to diagnose:", code: "33") + " no rule had data to check (\(reasons))."
+            }
+            return paint("No problems found", code: "32") + " by \(report.outcomes.count - skipped.count) rule(s) that had data; \(skipped.count) skipped for lack of data."
         }
         let counts = Severity.allCases.compactMap { s in report.count(s) > 0 ? "\(report.count(s)) \(s.rawValue)" : nil }
         return paint(bold("\(worst.rawValue.uppercased()):"), code: Self.colorCode(worst)) + " \(report.findings.count) finding(s) (\(counts.joined(separator: ", "))); root cause first."

@@ -70,6 +70,13 @@ public final class RuleContext: Sendable {
         migrations = MigrationView.all(in: snapshot)
     }
 
+    /// Why migration rules have nothing to check: MTC absent altogether, or present without migrations.
+    public var noMigrationsReason: String {
+        snapshot.hasMTC
+            ? "no MigMigration in the dump"
+            : "no MTC resources in the dump: MTC is not installed on the gathered clusters, or was not gathered"
+    }
+
     /// The gather time: the analysis' "now". Never the wall clock.
     public var now: Timestamp? { snapshot.gatheredAt }
 }

@@ -39,7 +39,7 @@ public struct MigrationStuckRule: Rule {
     public init() {}
 
     public func evaluate(_ context: RuleContext) -> RuleVerdict {
-        guard !context.migrations.isEmpty else { return .skipped("no MigMigration in the dump") }
+        guard !context.migrations.isEmpty else { return .skipped(context.noMigrationsReason) }
         guard let now = context.now else { return .skipped("the dump states no gather time, so no wait can be measured") }
         let threshold = context.options.stuckAfterSeconds
         var findings: [Finding] = []

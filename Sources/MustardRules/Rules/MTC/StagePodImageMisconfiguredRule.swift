@@ -53,7 +53,7 @@ public struct StagePodImageMisconfiguredRule: Rule {
     public init() {}
 
     public func evaluate(_ context: RuleContext) -> RuleVerdict {
-        guard !context.migrations.isEmpty else { return .skipped("no MigMigration in the dump") }
+        guard !context.migrations.isEmpty else { return .skipped(context.noMigrationsReason) }
         var groups: [String: [Affected]] = [:]
         for view in context.migrations {
             guard let affected = Affected(view) else { continue }
