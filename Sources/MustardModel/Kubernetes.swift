@@ -131,3 +131,19 @@ public struct ConfigMap: Sendable {
         data = object.body["data"].stringMap
     }
 }
+
+/// A Namespace (`namespaces/<ns>/<ns>.yaml`).
+public struct Namespace: Sendable {
+    public let object: KubeObject
+    public let phase: String?
+
+    public init?(_ object: KubeObject) {
+        guard object.kind == "Namespace" else { return nil }
+        self.object = object
+        phase = object.body[path: "status.phase"].string
+    }
+
+    public var name: String { object.metadata.name }
+    /// `openshift.io/node-selector`: carried over by migration, it can keep rsync and stage pods Pending.
+    public var nodeSelector: String? { object.metadata.annotations["openshift.io/node-selector"] }
+}

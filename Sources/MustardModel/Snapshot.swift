@@ -63,6 +63,7 @@ public struct Cluster: Sendable {
     public let pods: [Pod]
     public let events: [Event]
     public let configMaps: [ConfigMap]
+    public let namespaceObjects: [Namespace]
     public let migMigrations: [MigMigration]
     public let migPlans: [MigPlan]
     public let migClusters: [MigCluster]
@@ -79,6 +80,7 @@ public struct Cluster: Sendable {
         pods = objects.compactMap(Pod.init)
         events = objects.compactMap(Event.init)
         configMaps = objects.compactMap(ConfigMap.init)
+        namespaceObjects = objects.compactMap(Namespace.init)
         migMigrations = objects.compactMap(MigMigration.init)
         migPlans = objects.compactMap(MigPlan.init)
         migClusters = objects.compactMap(MigCluster.init)

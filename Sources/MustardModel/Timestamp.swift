@@ -120,19 +120,3 @@ public func humanDuration(seconds: Double) -> String {
     if m > 0 { return "\(m)m" }
     return "\(s)s"
 }
-
-extension Timestamp: Codable {
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let t = Timestamp(rfc3339: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not RFC 3339: \(text)"))
-        }
-        self = t
-    }
-
-    /// Encoded as RFC 3339 UTC text.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
-}

@@ -10,132 +10,76 @@ public struct JSONRenderer: ReportRenderer {
     public func render(_ report: AnalysisReport) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(Document(report)), let text = String(data: data, encoding: .utf8) else {
+        guard let data = try? encoder.encode(Self.document(report)), let text = String(data: data, encoding: .utf8) else {
             return "{}\n"
         }
         return text + "\n"
     }
 
-    private struct Document: Encodable {
-        let report: AnalysisReport
-        init(_ report: AnalysisReport) { self.report = report }
-
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(AnalysisReport.schemaVersion, forKey: "schemaVersion")
-            try c.encode(["name": report.tool.name, "version": report.tool.version], forKey: "tool")
-            try c.encode(InputJSON(report.input), forKey: "input")
-            var summary: [String: Int] = [:]
-            for s in Severity.allCases { summary[s.rawValue] = report.count(s) }
-            try c.encode(summary, forKey: "summary")
-            try c.encode(report.findings.map(FindingJSON.init), forKey: "findings")
-            try c.encode(report.outcomes.map(OutcomeJSON.init), forKey: "outcomes")
-            try c.encode(report.loadIssues.map(LoadIssueJSON.init), forKey: "loadIssues")
-        }
+    static func document(_ report: AnalysisReport) -> JSON {
+        let i = report.input
+        return [
+            "schemaVersion": .int(AnalysisReport.schemaVersion),
+            "tool": ["name": .string(report.tool.name), "version": .string(report.tool.version)],
+            "input": [
+                "path": .string(i.path), "format": .string(i.format), "gatheredAt": JSON(i.gatheredAt?.description),
+                "gatheredAtSource": .string(i.gatheredAtSource), "gatheredAtPath": JSON(i.gatheredAtPath),
+                "layouts": .array(i.layouts.map(JSON.string)), "clusters": .array(i.clusters.map(JSON.string)),
+                "entries": .int(i.entries), "nestedArchives": .int(i.nestedArchives),
+            ],
+            "summary": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, JSON.int(report.count($0))) })),
+            "findings": .array(report.findings.map(finding)),
+            "outcomes": .array(report.outcomes.map { ["rule": .string($0.rule), "status": .string($0.status.rawValue), "reason": JSON($0.reason)] }),
+            "loadIssues": .array(report.loadIssues.map {
+                ["path": .string($0.path), "severity": .string($0.severity.rawValue), "message": .string($0.message), "damaged": .bool($0.damaged)]
+            }),
+        ]
     }
 
-    private struct InputJSON: Encodable {
-        let i: AnalysisReport.Input
-        init(_ i: AnalysisReport.Input) { self.i = i }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(i.path, forKey: "path")
-            try c.encode(i.format, forKey: "format")
-            try c.encode(i.gatheredAt, forKey: "gatheredAt")
-            try c.encode(i.gatheredAtSource, forKey: "gatheredAtSource")
-            try c.encode(i.gatheredAtPath, forKey: "gatheredAtPath")
-            try c.encode(i.layouts, forKey: "layouts")
-            try c.encode(i.clusters, forKey: "clusters")
-            try c.encode(i.entries, forKey: "entries")
-            try c.encode(i.nestedArchives, forKey: "nestedArchives")
-        }
+    static func finding(_ f: Finding) -> JSON {
+        [
+            "id": .string(f.id), "rule": .string(f.rule), "severity": .string(f.severity.rawValue), "title": .string(f.title),
+            "cluster": JSON(f.cluster), "subject": reference(f.subject), "related": .array(f.related.map(reference)),
+            "explanation": .string(f.explanation),
+            "evidence": .array(f.evidence.map {
+                ["statement": .string($0.statement), "path": .string($0.path), "field": JSON($0.field),
+                 "line": $0.line.map(JSON.int) ?? .null, "at": JSON($0.at?.description)]
+            }),
+            "causedBy": .array(f.causedBy.map(JSON.string)), "causes": .array(f.causes.map(JSON.string)),
+            "remediation": .array(f.remediation.map {
+                ["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify)]
+            }),
+            "references": .array(f.references.map(JSON.string)),
+        ]
     }
 
-    private struct FindingJSON: Encodable {
-        let f: Finding
-        init(_ f: Finding) { self.f = f }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(f.id, forKey: "id")
-            try c.encode(f.rule, forKey: "rule")
-            try c.encode(f.severity, forKey: "severity")
-            try c.encode(f.title, forKey: "title")
-            try c.encode(f.cluster, forKey: "cluster")
-            try c.encode(RefJSON(f.subject), forKey: "subject")
-            try c.encode(f.related.map(RefJSON.init), forKey: "related")
-            try c.encode(f.explanation, forKey: "explanation")
-            try c.encode(f.evidence.map(EvidenceJSON.init), forKey: "evidence")
-            try c.encode(f.causedBy, forKey: "causedBy")
-            try c.encode(f.causes, forKey: "causes")
-            try c.encode(f.remediation.map(StepJSON.init), forKey: "remediation")
-            try c.encode(f.references, forKey: "references")
-        }
+    static func reference(_ r: ResourceRef) -> JSON {
+        ["kind": .string(r.kind), "namespace": JSON(r.namespace), "name": .string(r.name)]
     }
+}
 
-    private struct RefJSON: Encodable {
-        let r: ResourceRef
-        init(_ r: ResourceRef) { self.r = r }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(r.kind, forKey: "kind")
-            try c.encode(r.namespace, forKey: "namespace")
-            try c.encode(r.name, forKey: "name")
+/// A JSON value whose absent fields are written as `null` rather than left out.
+enum JSON: Encodable, ExpressibleByDictionaryLiteral {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+    case array([JSON])
+    case object([String: JSON])
+
+    init(_ string: String?) { self = string.map(JSON.string) ?? .null }
+
+    init(dictionaryLiteral elements: (String, JSON)...) { self = .object(Dictionary(uniqueKeysWithValues: elements)) }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .int(let i): try c.encode(i)
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
         }
-    }
-
-    private struct EvidenceJSON: Encodable {
-        let e: Evidence
-        init(_ e: Evidence) { self.e = e }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(e.statement, forKey: "statement")
-            try c.encode(e.path, forKey: "path")
-            try c.encode(e.field, forKey: "field")
-            try c.encode(e.line, forKey: "line")
-            try c.encode(e.at, forKey: "at")
-        }
-    }
-
-    private struct StepJSON: Encodable {
-        let s: RemediationStep
-        init(_ s: RemediationStep) { self.s = s }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(s.title, forKey: "title")
-            try c.encode(s.cluster, forKey: "cluster")
-            try c.encode(s.command, forKey: "command")
-            try c.encode(s.verify, forKey: "verify")
-        }
-    }
-
-    private struct OutcomeJSON: Encodable {
-        let o: RuleOutcome
-        init(_ o: RuleOutcome) { self.o = o }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(o.rule, forKey: "rule")
-            try c.encode(o.status.rawValue, forKey: "status")
-            try c.encode(o.reason, forKey: "reason")
-        }
-    }
-
-    private struct LoadIssueJSON: Encodable {
-        let l: LoadIssue
-        init(_ l: LoadIssue) { self.l = l }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(l.path, forKey: "path")
-            try c.encode(l.severity.rawValue, forKey: "severity")
-            try c.encode(l.message, forKey: "message")
-            try c.encode(l.damaged, forKey: "damaged")
-        }
-    }
-
-    private struct Key: CodingKey, ExpressibleByStringLiteral {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-        init(stringLiteral value: String) { stringValue = value }
     }
 }

@@ -1,7 +1,7 @@
 import MustardModel
 
 /// How much a finding matters. Ordered from most to least severe.
-public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
+public enum Severity: String, Sendable, Comparable, CaseIterable {
     case critical, error, warning, info
 
     var rank: Int { Severity.allCases.firstIndex(of: self)! }
@@ -9,7 +9,7 @@ public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
 }
 
 /// The Kubernetes object a finding is about.
-public struct ResourceRef: Sendable, Hashable, Codable {
+public struct ResourceRef: Sendable, Hashable {
     public let kind: String
     public let namespace: String?
     public let name: String
@@ -29,7 +29,7 @@ public struct ResourceRef: Sendable, Hashable, Codable {
 }
 
 /// One fact behind a finding, with the file in the dump (and field, line, time) it came from.
-public struct Evidence: Sendable, Hashable, Codable {
+public struct Evidence: Sendable, Hashable {
     public let statement: String
     public let path: String
     public let field: String?
@@ -58,7 +58,7 @@ public struct Evidence: Sendable, Hashable, Codable {
 }
 
 /// One step of a fix: what to do, where, the command, and how to check it worked.
-public struct RemediationStep: Sendable, Hashable, Codable {
+public struct RemediationStep: Sendable, Hashable {
     public let title: String
     /// The cluster to run it on (the dump's name for it).
     public let cluster: String?
@@ -74,7 +74,7 @@ public struct RemediationStep: Sendable, Hashable, Codable {
 }
 
 /// A diagnosis: what is wrong, on which object, the evidence, and the fix.
-public struct Finding: Sendable, Codable {
+public struct Finding: Sendable {
     /// Stable within a dump: `<rule>#<what it is about>`.
     public let id: String
     public let rule: String

@@ -1,8 +1,8 @@
 import MustardModel
 
 /// One rule's outcome in a report: every rule has exactly one.
-public struct RuleOutcome: Sendable, Codable {
-    public enum Status: String, Sendable, Codable { case findings, passed, skipped }
+public struct RuleOutcome: Sendable {
+    public enum Status: String, Sendable { case findings, passed, skipped }
     public let rule: String
     public let status: Status
     public let reason: String?

@@ -212,3 +212,25 @@ struct WalkTests {
         #expect(visitor.lines.map(\.1) == [5, 1000, 4])
     }
 }
+
+@Suite("Bundled samples")
+struct SampleTests {
+    /// Regular files by path, with the packer's `X.tar.gz.d/` folders written as the nested `X.tar.gz!/`.
+    func contents(_ path: String) throws -> [String: [UInt8]] {
+        let visitor = RecordingVisitor(wants: notArchives)
+        _ = try DumpWalker().walk(path, visitor: visitor)
+        #expect(visitor.issues.filter(\.damaged).isEmpty)
+        var out: [String: [UInt8]] = [:]
+        for (key, bytes) in visitor.files where key != "README.md" { out[key.replacing(".tar.gz.d/", with: ".tar.gz!/")] = bytes }
+        return out
+    }
+
+    @Test("Each committed sample tarball holds exactly its readable tree (run `make samples` after editing a tree)",
+          arguments: ["stage-image-stuck", "healthy-migration"])
+    func upToDate(name: String) throws {
+        let packed = try contents(TestSupport.sample("\(name).tar.gz"))
+        let tree = try contents(TestSupport.sample(name))
+        #expect(packed.keys.sorted() == tree.keys.sorted())
+        #expect(packed == tree)
+    }
+}
