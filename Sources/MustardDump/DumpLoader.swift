@@ -239,9 +239,7 @@ private final class Collector: DumpVisitor {
     // MARK: - Result
 
     func finish(format: String, entries: Int, nestedArchives: Int) -> LoadedDump {
-        var clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys)
-        // The migplans tree alone does not make a cluster of its own if the host's folder is missing.
-        if clusterNames.isEmpty { clusterNames = [] }
+        let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys)
         let clusters = clusterNames.sorted().map {
             Cluster(name: $0, objects: objects[$0] ?? [], namespaces: namespaces[$0] ?? [], loginError: loginErrors[$0])
         }
