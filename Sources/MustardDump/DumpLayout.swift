@@ -20,6 +20,9 @@ enum FileRole: Equatable {
     case objects(resource: String?)
     /// A container log: `logs/<pod>/current.log` (MTC) or `pods/<pod>/<container>/<container>/logs/current.log`.
     case log(namespace: String, pod: String, container: String?, previous: Bool)
+    /// A text file of MTC's `migplans/` tree: Velero describe output and logs (`restore-describe-<r>.txt`,
+    /// `backup-<b>.log`, `pvb-describe-<p>.txt`, PodVolumeBackup node logs).
+    case migplanText(file: String)
     /// `login_error.txt`: the gather could not log in to the cluster.
     case loginError
     case ignored
@@ -54,7 +57,9 @@ struct Location: Equatable {
         if let i = c.firstIndex(of: "migplans"), i + 2 < c.count, c[i + 1].hasPrefix("migplan-") {
             let leaf = c[c.count - 1]
             let isYAML = leaf.hasSuffix(".yml") || leaf.hasSuffix(".yaml")
-            return Location(layout: .mtcMigplans, cluster: migplansCluster, namespace: nil, role: isYAML ? .objects(resource: nil) : .ignored)
+            let isText = leaf.hasSuffix(".txt") || leaf.hasSuffix(".log")
+            let role: FileRole = isYAML ? .objects(resource: nil) : isText ? .migplanText(file: String(leaf)) : .ignored
+            return Location(layout: .mtcMigplans, cluster: migplansCluster, namespace: nil, role: role)
         }
         guard let i = c.firstIndex(where: { ($0 == "namespaces" || $0 == "cluster-scoped-resources") }), i + 1 < c.count else {
             return nil

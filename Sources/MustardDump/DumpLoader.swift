@@ -71,6 +71,8 @@ private final class Collector: DumpVisitor {
             return requirements.resources.contains(resource) ? .content : .none
         case .log(_, let pod, _, _):
             return requirements.logs.contains { r in r.podPrefixes.contains { pod.hasPrefix($0) } } ? .content : .none
+        case .migplanText(let file):
+            return requirements.logs.contains { r in r.migplanFilePrefixes.contains { file.hasPrefix($0) } } ? .content : .none
         case .loginError:
             return .content
         case .ignored:
@@ -89,7 +91,11 @@ private final class Collector: DumpVisitor {
         case .objects:
             try readObjects(content, path: path, cluster: location.cluster)
         case .log(let ns, let pod, let container, let previous):
-            try readLog(content, path: path, cluster: location.cluster, namespace: ns, pod: pod, container: container, previous: previous)
+            let wanted = requirements.logs.filter { r in r.podPrefixes.contains { pod.hasPrefix($0) } }
+            try readLog(content, path: path, cluster: location.cluster, namespace: ns, pod: pod, container: container, previous: previous, wanted: wanted)
+        case .migplanText(let file):
+            let wanted = requirements.logs.filter { r in r.migplanFilePrefixes.contains { file.hasPrefix($0) } }
+            try readLog(content, path: path, cluster: location.cluster, namespace: MTC.namespace, pod: file, container: nil, previous: false, wanted: wanted)
         case .loginError:
             let text = String(decoding: try content.readAll().prefix(4096), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -186,9 +192,9 @@ private final class Collector: DumpVisitor {
     }
 
     private func readLog(
-        _ content: EntryContent, path: String, cluster: String, namespace: String, pod: String, container: String?, previous: Bool
+        _ content: EntryContent, path: String, cluster: String, namespace: String, pod: String, container: String?, previous: Bool,
+        wanted: [LogRequirement]
     ) throws {
-        let wanted = requirements.logs.filter { r in r.podPrefixes.contains { pod.hasPrefix($0) } }
         let patterns = Array(Set(wanted.flatMap(\.patterns))).sorted().map { Array($0.utf8) }
         var kept: [LogLine] = []
         var dropped = 0

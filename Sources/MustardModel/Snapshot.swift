@@ -22,10 +22,12 @@ public struct LoadIssue: Sendable, Hashable, Comparable {
     public static func < (l: LoadIssue, r: LoadIssue) -> Bool { (l.path, l.message) < (r.path, r.message) }
 }
 
-/// A line kept from a container log because a rule asked for lines like it.
+/// A line kept from a container log (or a text file of MTC's `migplans/` tree) because a rule asked for lines
+/// like it.
 public struct LogLine: Sendable {
     public let cluster: String
     public let namespace: String
+    /// The pod whose log it is; for a `migplans/` text file, the file name.
     public let pod: String
     /// The container, when the layout names it (inspect does; MTC's `logs/<pod>/` concatenates them).
     public let container: String?
@@ -149,15 +151,18 @@ public struct DataRequirements: Sendable {
     }
 }
 
-/// Which container logs a rule reads, and the lines it looks for.
+/// Which logs or text files a rule reads, and the lines it looks for.
 public struct LogRequirement: Sendable {
-    /// Pod name prefixes (`migration-controller`, `stage-`).
+    /// Pod name prefixes (`migration-controller`, `stage-`) of container logs.
     public let podPrefixes: [String]
+    /// File name prefixes of text files in MTC's `migplans/` tree (`restore-describe-`, `backup-`).
+    public let migplanFilePrefixes: [String]
     /// Substrings that make a line worth keeping.
     public let patterns: [String]
 
-    public init(podPrefixes: [String], patterns: [String]) {
+    public init(podPrefixes: [String] = [], migplanFilePrefixes: [String] = [], patterns: [String]) {
         self.podPrefixes = podPrefixes
+        self.migplanFilePrefixes = migplanFilePrefixes
         self.patterns = patterns
     }
 }

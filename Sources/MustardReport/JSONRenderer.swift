@@ -40,6 +40,7 @@ public struct JSONRenderer: ReportRenderer {
         [
             "id": .string(f.id), "rule": .string(f.rule), "severity": .string(f.severity.rawValue), "title": .string(f.title),
             "cluster": JSON(f.cluster), "subject": reference(f.subject), "related": .array(f.related.map(reference)),
+            "namespaces": .array(f.namespaces.map(JSON.string)),
             "explanation": .string(f.explanation),
             "evidence": .array(f.evidence.map {
                 ["statement": .string($0.statement), "path": .string($0.path), "field": JSON($0.field),

@@ -83,6 +83,8 @@ public struct Finding: Sendable {
     public let cluster: String?
     public let subject: ResourceRef
     public let related: [ResourceRef]
+    /// Application namespaces the finding concerns (a plan's namespaces, a pod's namespace), for `--namespace`.
+    public let namespaces: [String]
     public let explanation: String
     public let evidence: [Evidence]
     /// Ids of findings that cause this one. Set by the rule; ids of findings not in the report are dropped.
@@ -94,7 +96,7 @@ public struct Finding: Sendable {
 
     public init(
         id: String, rule: String, severity: Severity, title: String, cluster: String?, subject: ResourceRef,
-        related: [ResourceRef] = [], explanation: String, evidence: [Evidence], causedBy: [String] = [],
+        related: [ResourceRef] = [], namespaces: [String] = [], explanation: String, evidence: [Evidence], causedBy: [String] = [],
         remediation: [RemediationStep] = [], references: [String] = []
     ) {
         self.id = id
@@ -104,6 +106,7 @@ public struct Finding: Sendable {
         self.cluster = cluster
         self.subject = subject
         self.related = related
+        self.namespaces = Array(Set(namespaces + [subject.namespace].compactMap { $0 } + related.compactMap(\.namespace))).sorted()
         self.explanation = explanation
         self.evidence = evidence
         self.causedBy = causedBy

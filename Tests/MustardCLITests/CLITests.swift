@@ -77,7 +77,7 @@ struct CLITests {
         let stuckJSON = try #require(try JSONSerialization.jsonObject(with: Data(stuck.stdout.utf8)) as? [String: Any])
         let finding = try #require((stuckJSON["findings"] as? [[String: Any]])?.first)
         #expect(Set(finding.keys) == ["id", "rule", "severity", "title", "cluster", "subject", "related", "explanation", "evidence",
-                                      "causedBy", "causes", "remediation", "references"])
+                                      "causedBy", "causes", "remediation", "references", "namespaces"])
         let evidence = try #require((finding["evidence"] as? [[String: Any]])?.first)
         #expect(Set(evidence.keys) == ["statement", "path", "field", "line", "at"])
         let step = try #require((finding["remediation"] as? [[String: Any]])?.first)

@@ -25,7 +25,8 @@ struct LayoutTests {
     @Test("MTC migplans tree, legacy per-cluster roots, and plain inspect output")
     func others() {
         #expect(locate("must-gather/migplans/migplan-p/migmigration-m/migmigration-m.yml")?.layout == .mtcMigplans)
-        #expect(locate("must-gather/migplans/migplan-p/migmigration-m/backup-b/backup-describe-b.txt")?.role == .ignored)
+        #expect(locate("must-gather/migplans/migplan-p/migmigration-m/backup-b/backup-describe-b.txt")?.role == .migplanText(file: "backup-describe-b.txt"))
+        #expect(locate("must-gather/migplans/migplan-p/migmigration-m/backup-b/graph.png")?.role == .ignored)
         #expect(locate("must-gather/ocp3-source/namespaces/openshift-migration/crs/migmigrations.migration.openshift.io/m.yaml")
             == Location(layout: .mtcLegacy, cluster: "ocp3-source", namespace: "openshift-migration", role: .objects(resource: "migmigrations")))
         #expect(locate("inspect.local.2471/namespaces/app/pods/web-1/web-1.yaml") == Location(layout: .inspect, cluster: "inspect.local.2471", namespace: "app", role: .objects(resource: "pods")))

@@ -136,7 +136,8 @@ public struct MigrationStuckRule: Rule {
             id: "\(Self.id)#\(view.hostCluster)/\(m.name)", rule: Self.id,
             severity: cause.found || !info.movesData ? .error : .warning,
             title: title, cluster: view.hostCluster, subject: ResourceRef(m.object),
-            related: Array(Set(related)).sorted { $0.display < $1.display }, explanation: explanation,
+            related: Array(Set(related)).sorted { $0.display < $1.display }, namespaces: view.plan?.sourceNamespaces ?? [],
+            explanation: explanation,
             evidence: evidence, causedBy: cause.causedBy, remediation: remediation,
             references: Self.description.references)
     }

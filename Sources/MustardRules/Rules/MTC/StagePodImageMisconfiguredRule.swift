@@ -199,6 +199,7 @@ public struct StagePodImageMisconfiguredRule: Rule {
         return Finding(
             id: Self.findingID(cluster: cluster), rule: Self.id, severity: anyActive ? (confirmed ? .critical : .error) : .warning,
             title: title, cluster: cluster, subject: subject, related: Array(Set(related)).sorted { $0.display < $1.display },
+            namespaces: affected.flatMap { $0.view.plan?.sourceNamespaces ?? [] },
             explanation: explanation, evidence: evidence,
             remediation: remediation(cluster: cluster, affected: affected, override: override, controllerKnown: controller != nil, suggestion: suggestion, badImage: image, looksDefault: looksDefault),
             references: Self.description.references)
