@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := libarchive-dev libyaml-dev pkg-config gzip xz-utils zstd bzip2 zip tar
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
-.PHONY: help deps build demo test samples clean
+.PHONY: help deps build demo test samples docs clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,6 +29,10 @@ test: deps ## Run the tests (Swift Testing)
 samples: ## Re-pack Samples/*.tar.gz from their readable trees
 	Scripts/pack-dump.sh Samples/stage-image-stuck Samples/stage-image-stuck.tar.gz
 	Scripts/pack-dump.sh Samples/healthy-migration Samples/healthy-migration.tar.gz
+
+docs: ## Regenerate docs/rules.md from the rules' descriptions
+	$(SWIFT) build --product mustard
+	.build/debug/mustard rules docs -o docs/rules.md
 
 clean: ## Remove build output
 	rm -rf .build

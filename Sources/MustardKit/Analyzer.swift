@@ -12,32 +12,77 @@ public let mustardVersion = "0.1.0"
 public struct AnalysisOptions: Sendable {
     public var rules: RuleOptions = RuleOptions()
     public var limits: ArchiveLimits = ArchiveLimits()
+    public var focus: Focus = Focus()
 
     public init() {}
+}
+
+/// What a report is narrowed to: which rules run, and which findings are shown.
+public struct Focus: Sendable {
+    /// Rule ids to run; a pattern ending in `*` matches a prefix (`mtc/*`). Empty: every rule.
+    public var rules: [String] = []
+    /// Rule ids (or `prefix*`) not to run.
+    public var excludedRules: [String] = []
+    /// Findings below this severity are left out.
+    public var minSeverity: Severity = .info
+    /// Only findings (and timelines) about this application namespace, plus the root causes of those.
+    public var namespace: String?
+
+    public init() {}
+
+    static func matches(_ id: String, _ pattern: String) -> Bool {
+        pattern.hasSuffix("*") ? id.hasPrefix(pattern.dropLast()) : id == pattern
+    }
+
+    /// The rules to run; throws on a pattern that matches no rule, so a typo is not a silent "all clear".
+    public func select(_ rules: [any Rule]) throws -> [any Rule] {
+        let ids = rules.map { type(of: $0).description.id }
+        for pattern in self.rules + excludedRules where !ids.contains(where: { Self.matches($0, pattern) }) {
+            throw AnalysisError.unknownRule(pattern)
+        }
+        return rules.filter { rule in
+            let id = type(of: rule).description.id
+            return (self.rules.isEmpty || self.rules.contains { Self.matches(id, $0) }) && !excludedRules.contains { Self.matches(id, $0) }
+        }
+    }
+
+    /// The findings to show, with the causes of every shown finding kept, re-linked and ordered.
+    func apply(_ findings: [Finding]) -> [Finding] {
+        let byID = Dictionary(uniqueKeysWithValues: findings.map { ($0.id, $0) })
+        var kept = Set(findings.filter { f in f.severity >= minSeverity && (namespace.map { f.namespaces.contains($0) } ?? true) }.map(\.id))
+        var frontier = Array(kept)
+        while let id = frontier.popLast() {
+            for cause in byID[id]?.causedBy ?? [] where kept.insert(cause).inserted { frontier.append(cause) }
+        }
+        return RuleEngine.linkAndOrder(findings.filter { kept.contains($0.id) })
+    }
 }
 
 /// Why nothing could be analysed (exit code 2).
 public enum AnalysisError: Error, CustomStringConvertible {
     case unreadable(String)
     case empty(String)
+    case unknownRule(String)
 
     public var description: String {
         switch self {
         case .unreadable(let why): return why
         case .empty(let path): return "\(path): holds no files that could be read"
+        case .unknownRule(let pattern): return "no rule matches '\(pattern)' (see `mustard rules list`)"
         }
     }
 }
 
 /// The facade: open, load, evaluate, report.
 public struct Analyzer {
-    public var options: AnalysisOptions
+    public let options: AnalysisOptions
     private let engine: RuleEngine
     private let logger: Logger
 
-    public init(options: AnalysisOptions = AnalysisOptions(), rules: [any Rule] = RuleRegistry.all, logger: Logger = Logger(label: "mustard")) {
+    /// Throws `AnalysisError.unknownRule` when a `--rule`/`--exclude-rule` pattern matches no rule.
+    public init(options: AnalysisOptions = AnalysisOptions(), rules: [any Rule] = RuleRegistry.all, logger: Logger = Logger(label: "mustard")) throws {
         self.options = options
-        self.engine = RuleEngine(rules: rules)
+        self.engine = RuleEngine(rules: try options.focus.select(rules))
         self.logger = logger
     }
 
@@ -45,7 +90,9 @@ public struct Analyzer {
     public func analyze(_ path: String) throws -> AnalysisReport {
         let loaded: LoadedDump
         do {
-            loaded = try DumpLoader(requirements: engine.requirements, limits: options.limits, logger: logger).load(path)
+            var requirements = engine.requirements
+            requirements.formUnion(MigrationTimeline.requirements)
+            loaded = try DumpLoader(requirements: requirements, limits: options.limits, logger: logger).load(path)
         } catch let error as ArchiveOpenError {
             throw AnalysisError.unreadable(error.description)
         }
@@ -58,10 +105,15 @@ public struct Analyzer {
         logger.debug("dump loaded", metadata: ["entries": "\(loaded.entries)", "clusters": "\(loaded.snapshot.clusters.count)"])
         let context = RuleContext(snapshot: loaded.snapshot, options: options.rules)
         let (findings, outcomes) = engine.run(context)
+        let shown = options.focus.apply(findings)
+        let timelines = context.migrations
+            .filter { view in options.focus.namespace.map { (view.plan?.sourceNamespaces ?? []).contains($0) } ?? true }
+            .map { MigrationTimeline($0, snapshot: loaded.snapshot) }
         return AnalysisReport(
             tool: .init(name: "mustard", version: mustardVersion),
             input: Self.input(path: path, loaded: loaded),
-            findings: findings, outcomes: outcomes, loadIssues: loaded.loadIssues)
+            findings: shown, outcomes: outcomes, loadIssues: loaded.loadIssues,
+            timelines: timelines, hiddenFindings: findings.count - shown.count)
     }
 
     private static func input(path: String, loaded: LoadedDump) -> AnalysisReport.Input {
@@ -86,9 +138,9 @@ public struct Analyzer {
 public enum ReportFormat: String, CaseIterable, Sendable {
     case text, markdown, json
 
-    public func renderer(color: Bool, verbose: Bool) -> any ReportRenderer {
+    public func renderer(color: Bool, verbose: Bool, timeline: Bool = false) -> any ReportRenderer {
         switch self {
-        case .text: return TextRenderer(color: color, verbose: verbose)
+        case .text: return TextRenderer(color: color, verbose: verbose, timeline: timeline)
         case .markdown: return MarkdownRenderer()
         case .json: return JSONRenderer()
         }
@@ -106,3 +158,9 @@ extension AnalysisReport {
 
 @_exported import struct MustardReport.AnalysisReport
 @_exported import enum MustardRules.Severity
+
+/// Every registered rule's description, for the catalog commands.
+public var ruleDescriptions: [RuleDescription] { RuleRegistry.all.map { type(of: $0).description } }
+
+@_exported import struct MustardRules.RuleDescription
+@_exported import enum MustardReport.RuleDocs

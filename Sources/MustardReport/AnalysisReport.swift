@@ -52,13 +52,22 @@ public struct AnalysisReport: Sendable {
     public let findings: [Finding]
     public let outcomes: [RuleOutcome]
     public let loadIssues: [LoadIssue]
+    /// Each migration's story in time order.
+    public let timelines: [MigrationTimeline]
+    /// Findings left out by `--min-severity` or `--namespace`.
+    public let hiddenFindings: Int
 
-    public init(tool: Tool, input: Input, findings: [Finding], outcomes: [RuleOutcome], loadIssues: [LoadIssue]) {
+    public init(
+        tool: Tool, input: Input, findings: [Finding], outcomes: [RuleOutcome], loadIssues: [LoadIssue],
+        timelines: [MigrationTimeline] = [], hiddenFindings: Int = 0
+    ) {
         self.tool = tool
         self.input = input
         self.findings = findings
         self.outcomes = outcomes
         self.loadIssues = loadIssues
+        self.timelines = timelines
+        self.hiddenFindings = hiddenFindings
     }
 
     /// Findings per severity.

@@ -30,6 +30,8 @@ public struct JSONRenderer: ReportRenderer {
             "summary": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, JSON.int(report.count($0))) })),
             "findings": .array(report.findings.map(finding)),
             "outcomes": .array(report.outcomes.map { ["rule": .string($0.rule), "status": .string($0.status.rawValue), "reason": JSON($0.reason)] }),
+            "hiddenFindings": .int(report.hiddenFindings),
+            "timeline": .array(report.timelines.map(timeline)),
             "loadIssues": .array(report.loadIssues.map {
                 ["path": .string($0.path), "severity": .string($0.severity.rawValue), "message": .string($0.message), "damaged": .bool($0.damaged)]
             }),
@@ -51,6 +53,17 @@ public struct JSONRenderer: ReportRenderer {
                 ["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify)]
             }),
             "references": .array(f.references.map(JSON.string)),
+        ]
+    }
+
+    static func timeline(_ t: MigrationTimeline) -> JSON {
+        [
+            "migration": .string(t.migration), "plan": JSON(t.plan), "cluster": .string(t.cluster),
+            "namespaces": .array(t.namespaces.map(JSON.string)),
+            "entries": .array(t.entries.map {
+                ["at": .string($0.at.description), "kind": .string($0.kind.rawValue), "text": .string($0.text), "cluster": JSON($0.cluster),
+                 "path": JSON($0.path), "field": JSON($0.field), "line": $0.line.map(JSON.int) ?? .null]
+            }),
         ]
     }
 

@@ -27,6 +27,7 @@ public struct MarkdownRenderer: ReportRenderer {
         if report.findings.isEmpty {
             md.append("No problems found. Rules without data are listed as skipped below.")
         } else {
+            if report.hiddenFindings > 0 { md.append("_\(report.hiddenFindings) finding(s) hidden by --min-severity or --namespace._"); md.append("") }
             for f in report.findings {
                 let cause = f.causedBy.isEmpty ? "" : " — caused by \(f.causedBy.map { "`\($0)`" }.joined(separator: ", "))"
                 md.append("- **\(f.severity.rawValue)**: \(f.title) (`\(f.id)`)\(cause)")
@@ -38,6 +39,21 @@ public struct MarkdownRenderer: ReportRenderer {
             for (i, f) in report.findings.enumerated() {
                 md.append("")
                 md.append(contentsOf: render(f, number: i + 1))
+            }
+            md.append("")
+        }
+        if !report.timelines.isEmpty {
+            md.append("## Timeline")
+            for t in report.timelines {
+                md.append("")
+                md.append("### Migration \(code(t.migration))\(t.plan.map { " of plan \(code($0))" } ?? "")")
+                md.append("")
+                md.append("| Time (UTC) | What happened | File |")
+                md.append("|---|---|---|")
+                for e in t.entries {
+                    let place = [e.path, e.field, e.line.map { "line \($0)" }].compactMap { $0 }
+                    md.append("| \(e.at) | \(cell(e.text)) | \(place.isEmpty ? "" : code(place.joined(separator: " ")) ) |")
+                }
             }
             md.append("")
         }

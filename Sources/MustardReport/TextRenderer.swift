@@ -5,10 +5,12 @@ import MustardRules
 public struct TextRenderer: ReportRenderer {
     public var color: Bool
     public var verbose: Bool
+    public var timeline: Bool
 
-    public init(color: Bool = false, verbose: Bool = false) {
+    public init(color: Bool = false, verbose: Bool = false, timeline: Bool = false) {
         self.color = color
         self.verbose = verbose
+        self.timeline = timeline
     }
 
     public func render(_ report: AnalysisReport) -> String {
@@ -25,6 +27,20 @@ public struct TextRenderer: ReportRenderer {
         for (index, finding) in report.findings.enumerated() {
             out.append("")
             out.append(contentsOf: render(finding, number: index + 1, report: report))
+        }
+        if report.hiddenFindings > 0 {
+            out.append("")
+            out.append("\(report.hiddenFindings) finding(s) hidden by --min-severity or --namespace.")
+        }
+        if timeline {
+            for t in report.timelines {
+                out.append("")
+                out.append(bold("Timeline of migration \(t.migration)\(t.plan.map { " (plan \($0))" } ?? ""):"))
+                for e in t.entries {
+                    out.append(wrap("\(e.at)  \(e.text)", indent: "  ", hanging: "                        "))
+                    if verbose, let path = e.path { out.append("                        " + dim(path + (e.line.map { ":\($0)" } ?? ""))) }
+                }
+            }
         }
         out.append("")
         out.append(contentsOf: outcomes(report))

@@ -41,7 +41,7 @@ public struct RuleEngine: Sendable {
 
     /// Drops links to findings not in the report, fills `causes` from `causedBy`, and puts root causes first
     /// (then by severity and id), each followed by nothing it does not cause.
-    static func linkAndOrder(_ input: [Finding]) -> [Finding] {
+    public static func linkAndOrder(_ input: [Finding]) -> [Finding] {
         let ids = Set(input.map(\.id))
         var findings = input.map { f -> Finding in
             var f = f

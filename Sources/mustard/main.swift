@@ -3,13 +3,13 @@ import Foundation
 import Logging
 import MustardKit
 
-/// The command line: parses arguments, calls MustardKit, writes the report, maps the outcome to an exit code.
+/// The command line: parses arguments, calls MustardKit, writes the output, maps the outcome to an exit code.
 struct Mustard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mustard",
         abstract: "Diagnose OpenShift must-gathers: root cause first, evidence with its file, fixes as oc commands.",
         version: mustardVersion,
-        subcommands: [Analyze.self],
+        subcommands: [Analyze.self, Rules.self],
         defaultSubcommand: Analyze.self)
 }
 
@@ -40,10 +40,25 @@ struct Analyze: ParsableCommand {
     @Option(help: "Exit 1 when a finding is at or above this severity: critical, error, warning or info.")
     var failOn: Severity = .error
 
+    @Option(name: .customLong("rule"), help: "Run only this rule (repeatable; `mtc/*` matches a prefix).")
+    var rules: [String] = []
+
+    @Option(name: .customLong("exclude-rule"), help: "Do not run this rule (repeatable; `prefix*` allowed).")
+    var excludedRules: [String] = []
+
+    @Option(help: "Leave out findings below this severity (their root causes stay).")
+    var minSeverity: Severity = .info
+
+    @Option(help: "Only findings and timelines about this application namespace (and their root causes).")
+    var namespace: String?
+
+    @Flag(help: "Print each migration's timeline in the text report (always in Markdown and JSON).")
+    var timeline = false
+
     @Option(help: "How many archives deep nested archives are opened.")
     var maxNesting: Int = 4
 
-    @Flag(name: .shortAndLong, help: "Show all evidence, passed rules and informational load issues.")
+    @Flag(name: .shortAndLong, help: "Show all evidence, passed rules, informational load issues and full paths.")
     var verbose = false
 
     @Option(help: "Tracing on standard error: trace, debug, info, notice, warning, error, critical.")
@@ -62,29 +77,73 @@ struct Analyze: ParsableCommand {
         var options = AnalysisOptions()
         options.rules.stuckAfterSeconds = stuckAfter * 60
         options.limits.maxNestingDepth = maxNesting
+        options.focus.rules = rules
+        options.focus.excludedRules = excludedRules
+        options.focus.minSeverity = minSeverity
+        options.focus.namespace = namespace
 
         let report: AnalysisReport
         do {
             report = try Analyzer(options: options, logger: logger).analyze(path)
         } catch {
-            FileHandle.standardError.write(Data("mustard: \(error)\n".utf8))
-            throw ExitCode(2)
+            fail("\(error)")
         }
 
         let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
         let color = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let text = format.renderer(color: color, verbose: verbose).render(report)
-        if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                FileHandle.standardError.write(Data("mustard: cannot write \(output): \(error.localizedDescription)\n".utf8))
-                throw ExitCode(2)
-            }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        write(format.renderer(color: color, verbose: verbose, timeline: timeline).render(report), to: output)
         let code = report.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
     }
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "What mustard checks: list the rules, explain one, or write docs/rules.md.",
+        subcommands: [List.self, Explain.self, Docs.self],
+        defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per rule: id, severity, category, summary.")
+        func run() { write(RuleDocs.list(ruleDescriptions), to: nil) }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything a rule says about itself.")
+        @Argument(help: "The rule id, e.g. mtc/migration-stuck.")
+        var id: String
+
+        func run() {
+            guard let description = ruleDescriptions.first(where: { $0.id == id }) else {
+                fail("no rule '\(id)'; `mustard rules list` shows them")
+            }
+            write(RuleDocs.explain(description), to: nil)
+        }
+    }
+
+    struct Docs: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The rule catalog as Markdown (docs/rules.md).")
+        @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
+        var output: String?
+        func run() { write(RuleDocs.markdown(ruleDescriptions), to: output) }
+    }
+}
+
+/// Writes to a file, or to standard output.
+func write(_ text: String, to output: String?) {
+    guard let output else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+    }
+    do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+        fail("cannot write \(output): \(error.localizedDescription)")
+    }
+}
+
+/// Says why on standard error and exits 2: nothing could be done.
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("mustard: \(message)\n".utf8))
+    Mustard.exit(withError: ExitCode(2))
 }
 
 Mustard.main()
