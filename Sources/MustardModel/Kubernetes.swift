@@ -8,6 +8,11 @@ public struct ContainerStatus: Sendable {
     public let waitingMessage: String?
     public let isRunning: Bool
     public let terminatedReason: String?
+    /// The previous run's end (`lastState.terminated`): why a crash-looping container died.
+    public let lastTerminatedReason: String?
+    public let lastExitCode: Int?
+    public let lastTerminatedMessage: String?
+    public let lastFinishedAt: Timestamp?
 
     init(_ v: Value) {
         name = v["name"].string ?? ""
@@ -18,6 +23,10 @@ public struct ContainerStatus: Sendable {
         waitingMessage = v[path: "state.waiting.message"].string
         isRunning = !v[path: "state.running"].isNull
         terminatedReason = v[path: "state.terminated.reason"].string
+        lastTerminatedReason = v[path: "lastState.terminated.reason"].string
+        lastExitCode = v[path: "lastState.terminated.exitCode"].int
+        lastTerminatedMessage = v[path: "lastState.terminated.message"].string
+        lastFinishedAt = v[path: "lastState.terminated.finishedAt"].string.flatMap(Timestamp.init(rfc3339:))
     }
 
     /// The kubelet cannot pull this container's image (reasons from `pkg/kubelet/images/types.go`).

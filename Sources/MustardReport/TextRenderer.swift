@@ -120,7 +120,11 @@ public struct TextRenderer: ReportRenderer {
         let passed = report.outcomes.filter { $0.status == .passed }
         let skipped = report.outcomes.filter { $0.status == .skipped }
         var lines = [bold("Rules:") + " \(report.outcomes.count - passed.count - skipped.count) with findings, \(passed.count) passed, \(skipped.count) skipped"]
-        for o in passed where verbose { lines.append("  passed  \(o.rule)\(o.reason.map { ": \($0)" } ?? "")") }
+        if verbose {
+            for o in passed { lines.append("  passed  \(o.rule)\(o.reason.map { ": \($0)" } ?? "")") }
+        } else if !passed.isEmpty {
+            lines.append(wrap("passed: " + passed.map(\.rule).joined(separator: ", "), indent: "  ", hanging: "          "))
+        }
         for o in skipped { lines.append("  skipped \(o.rule): \(o.reason ?? "")") }
         return lines
     }

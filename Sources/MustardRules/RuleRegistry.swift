@@ -3,6 +3,7 @@ public enum RuleRegistry {
     public static let all: [any Rule] = [
         StagePodImageMisconfiguredRule(),
         MigrationStuckRule(),
+        PodFailingRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { type(of: $0).description.id == id } }

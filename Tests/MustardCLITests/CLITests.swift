@@ -72,7 +72,7 @@ struct CLITests {
         #expect(Set(["path", "format", "gatheredAt", "layouts", "clusters"]).isSubset(of: input.keys))
         #expect((json["summary"] as? [String: Int]) == ["critical": 0, "error": 0, "warning": 0, "info": 0])
         let outcomes = try #require(json["outcomes"] as? [[String: Any]])
-        #expect(outcomes.map { $0["status"] as? String } == ["passed", "passed"])
+        #expect(outcomes.count >= 3 && outcomes.allSatisfy { $0["status"] as? String == "passed" })
         #expect(Set(outcomes[0].keys) == ["rule", "status", "reason"])
 
         let stuck = try TestSupport.mustard(["analyze", TestSupport.sample("stage-image-stuck.tar.gz"), "-f", "json"])

@@ -1,0 +1,135 @@
+import MustardModel
+
+/// Pods failing at gather time: images that cannot be pulled, containers in a crash loop, pods nobody can schedule.
+///
+/// Only the state at gather time counts. A pod that is Running and Ready now has recovered: its old Warning
+/// events are history and are not reported. Stage pods and MTC's own pods are left to the MTC rules, which know
+/// what they mean for a migration.
+public struct PodFailingRule: Rule {
+    public static let id = "k8s/pod-failing"
+
+    public static let description = RuleDescription(
+        id: id,
+        name: "Pod failing now",
+        category: "k8s",
+        severity: .error,
+        summary: "A pod cannot pull its image, crash-loops, cannot start its container, or cannot be scheduled at gather time.",
+        rationale: """
+            These are the states in which a workload does not run, and the kubelet or the scheduler says why in the \
+            pod's status and events. Events alone are not enough: a pod that crash-looped yesterday and is Running and \
+            Ready now has recovered, so only the pod's status at gather time decides, and its events are the evidence.
+            """,
+        references: [
+            "https://kubernetes.io/docs/tasks/debug/debug-application/debug-pods/",
+            "https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/types.go",
+        ],
+        requirements: DataRequirements(resources: ["pods", "events"]),
+        triggeringExamples: ["Tests/Fixtures/k8s-pods-failing", "Tests/Fixtures/mtc-1.7-ordinary-imagepullbackoff"],
+        nonTriggeringExamples: [
+            "Tests/Fixtures/k8s-pods-recovered", "Samples/healthy-migration",
+            "../shared/realdata/openshift__must-gather-clean/test/files/must-gather-azure.tar.xz",
+        ])
+
+    /// Waiting reasons that mean the container cannot start (besides image pulls and crash loops).
+    static let startFailures: Set<String> = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "InvalidImageName"]
+
+    public init() {}
+
+    public func evaluate(_ context: RuleContext) -> RuleVerdict {
+        let pods = context.snapshot.clusters.flatMap { c in c.pods.map { (c, $0) } }
+        guard !pods.isEmpty else { return .skipped("no pods in the dump") }
+        var findings: [Finding] = []
+        var recovered = 0
+        for (cluster, pod) in pods where !pod.isStagePod && pod.namespace != MTC.namespace {
+            let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
+            if let finding = finding(pod, cluster: cluster.name, events: events) {
+                findings.append(finding)
+            } else if events.contains(where: { $0.type == "Warning" }) {
+                recovered += 1
+            }
+        }
+        if findings.isEmpty {
+            let history = recovered > 0 ? "; \(recovered) had Warning events earlier but are healthy now (history, not reported)" : ""
+            return .passed("\(pods.count) pod(s) checked: none failing at gather time\(history)")
+        }
+        return .findings(findings)
+    }
+
+    private func finding(_ pod: Pod, cluster: String, events: [Event]) -> Finding? {
+        guard pod.phase != "Succeeded", pod.phase != "Failed" else { return nil }
+        let ref = "\(pod.namespace)/\(pod.name)"
+        var problems: [(summary: String, evidence: Evidence, kind: Problem)] = []
+        let statuses = pod.initContainerStatuses.map { ($0, "status.initContainerStatuses") } + pod.containerStatuses.map { ($0, "status.containerStatuses") }
+        var indexes: [String: Int] = [:]
+        for (status, field) in statuses {
+            let i = indexes[field, default: 0]
+            indexes[field] = i + 1
+            guard let reason = status.waitingReason else { continue }
+            let at = "\(field)[\(i)].state.waiting"
+            if status.isImagePullFailure {
+                problems.append(("container \(status.name) cannot pull \(status.image)", Evidence(
+                    "Container \(status.name) is waiting with \(reason)\(status.waitingMessage.map { ": \($0)" } ?? "")", object: pod.object, field: at), .imagePull(status.image)))
+            } else if reason == "CrashLoopBackOff" {
+                let last = status.lastTerminatedReason.map { "; last run ended \($0)\(status.lastExitCode.map { " (exit code \($0))" } ?? "")\(status.lastFinishedAt.map { " at \($0)" } ?? "")\(status.lastTerminatedMessage.map { ": \($0)" } ?? "")" } ?? ""
+                problems.append(("container \(status.name) is crash-looping (\(status.restartCount) restarts)", Evidence(
+                    "Container \(status.name) is in CrashLoopBackOff after \(status.restartCount) restarts\(last)", object: pod.object, field: at), .crashLoop(status.name)))
+            } else if Self.startFailures.contains(reason) {
+                problems.append(("container \(status.name) cannot start: \(reason)", Evidence(
+                    "Container \(status.name) is waiting with \(reason)\(status.waitingMessage.map { ": \($0)" } ?? "")", object: pod.object, field: at), .cannotStart))
+            }
+        }
+        if pod.phase == "Pending", let unschedulable = pod.unschedulable {
+            problems.append(("it cannot be scheduled", Evidence(
+                "Pending: PodScheduled False, Unschedulable: \(unschedulable.message ?? "")", object: pod.object, field: "status.conditions"), .unschedulable))
+        }
+        guard !problems.isEmpty else { return nil }
+
+        var evidence = problems.map(\.evidence)
+        let relevant = events.filter { $0.type == "Warning" || $0.isImagePullFailure }
+            .sorted { ($0.lastTimestamp?.secondsSince1970 ?? 0) > ($1.lastTimestamp?.secondsSince1970 ?? 0) }
+        for event in relevant.prefix(4) {
+            let repeats = event.count > 1 ? " (×\(event.count)\(event.firstTimestamp.map { " since \($0)" } ?? ""))" : ""
+            evidence.append(Evidence("Event \(event.type) \(event.reason): \(event.message)\(repeats)", object: event.object, at: event.lastTimestamp))
+        }
+        let ns = shellQuote(pod.namespace), name = shellQuote(pod.name)
+        var steps = [RemediationStep(
+            title: "Read the pod's state and events", cluster: cluster, command: "oc -n \(ns) describe pod \(name)",
+            verify: nil)]
+        for problem in problems {
+            switch problem.kind {
+            case .imagePull(let image):
+                steps.append(RemediationStep(
+                    title: "Check that \(image) exists and that the pod may pull it (pull secret of its service account, registry reachable, mirror)",
+                    cluster: cluster,
+                    command: "oc -n \(ns) get pod \(name) -o jsonpath='{.spec.serviceAccountName}{\"\\n\"}{.spec.imagePullSecrets}{\"\\n\"}'\noc image info \(shellQuote(image))",
+                    verify: "oc -n \(ns) get pod \(name) -o jsonpath='{.status.containerStatuses[*].state}{\"\\n\"}'"))
+            case .crashLoop(let container):
+                steps.append(RemediationStep(
+                    title: "Read why container \(container) exits, from its previous run's log",
+                    cluster: cluster, command: "oc -n \(ns) logs \(name) -c \(shellQuote(container)) --previous", verify: nil))
+            case .unschedulable:
+                steps.append(RemediationStep(
+                    title: "Compare the pod's requests, node selector and tolerations with the nodes' capacity, labels and taints",
+                    cluster: cluster,
+                    command: "oc -n \(ns) get pod \(name) -o jsonpath='{.spec.nodeSelector}{\"\\n\"}{.spec.tolerations}{\"\\n\"}{.spec.containers[*].resources}{\"\\n\"}'\noc describe nodes | grep -E '^Name:|Taints:|Allocated resources' -A 6",
+                    verify: "oc -n \(ns) get pod \(name) -o wide"))
+            case .cannotStart:
+                break
+            }
+        }
+        let owner = pod.object.metadata.ownerReferences.first.map { " (\($0.kind) \($0.name))" } ?? ""
+        return Finding(
+            id: "\(Self.id)#\(cluster)/\(ref)", rule: Self.id, severity: .error,
+            title: "Pod \(ref)\(owner) fails now: " + problems.map(\.summary).joined(separator: "; "),
+            cluster: cluster, subject: ResourceRef(pod.object), namespaces: [pod.namespace],
+            explanation: "At gather time the pod is \(pod.phase ?? "in an unknown phase") and " + problems.map(\.summary).joined(separator: ", and ") + ". Its events say why; the commands below read the rest on the live cluster.",
+            evidence: evidence, remediation: steps, references: Self.description.references)
+    }
+
+    private enum Problem {
+        case imagePull(String)
+        case crashLoop(String)
+        case cannotStart
+        case unschedulable
+    }
+}
