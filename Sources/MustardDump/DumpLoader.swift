@@ -48,6 +48,7 @@ private final class Collector: DumpVisitor {
     private var namespaces: [String: Set<String>] = [:]
     private var loginErrors: [String: (text: String, source: SourceRef)] = [:]
     private var logLines: [LogLine] = []
+    private var logFiles: [LogFileSummary] = []
     private var layouts: Set<Layout> = []
     private var issues: [LoadIssue] = []
     private var gatherEnd: (time: Timestamp, path: String)?
@@ -198,7 +199,15 @@ private final class Collector: DumpVisitor {
         let patterns = Array(Set(wanted.flatMap(\.patterns))).sorted().map { Array($0.utf8) }
         var kept: [LogLine] = []
         var dropped = 0
+        var firstTime: Timestamp?
+        var lastLine: [UInt8] = []
+        lastLine.reserveCapacity(4096)
+        var count = 0
         try content.forEachLine { line, number in
+            count = number
+            if firstTime == nil, number <= 20 { firstTime = Self.lineTime(String(decoding: line.prefix(4096), as: UTF8.self)) }
+            lastLine.removeAll(keepingCapacity: true)
+            lastLine.append(contentsOf: line.prefix(4096))
             guard patterns.contains(where: { Self.contains(line, $0) }) else { return }
             let text = String(decoding: line, as: UTF8.self)
             let fields = Self.jsonFields(text)
@@ -212,6 +221,9 @@ private final class Collector: DumpVisitor {
                 cluster: cluster, namespace: namespace, pod: pod, container: container, previous: previous,
                 source: SourceRef(path: path), lineNumber: number, text: text, time: time, fields: fields))
         }
+        logFiles.append(LogFileSummary(
+            cluster: cluster, namespace: namespace, pod: pod, path: path, lines: count, firstTime: firstTime,
+            lastTime: Self.lineTime(String(decoding: lastLine, as: UTF8.self))))
         if dropped > 0 {
             issues.append(LoadIssue(path: path, severity: .info, message: "\(dropped) older matching lines not kept (limit \(maxLinesPerLog) per log)"))
         }
@@ -228,6 +240,15 @@ private final class Collector: DumpVisitor {
             i = hit + 1
         }
         return false
+    }
+
+    /// The time a log line states: zap's `"ts":<epoch>`, or a leading RFC 3339 time (klog-less `oc logs --timestamps`).
+    static func lineTime(_ text: String) -> Timestamp? {
+        if let r = text.firstRange(of: "\"ts\":") {
+            let number = text[r.upperBound...].prefix { $0.isNumber || $0 == "." }
+            if let seconds = Double(number) { return Timestamp(secondsSince1970: seconds) }
+        }
+        return Timestamp(rfc3339: String(text.prefix { $0 != " " }))
     }
 
     /// String and number fields of a zap JSON line; empty for other lines.
@@ -261,7 +282,9 @@ private final class Collector: DumpVisitor {
             gatheredAt = nil
             source = .unknown
         }
-        let snapshot = DumpSnapshot(clusters: clusters, logLines: logLines, gatheredAt: gatheredAt, gatherTimeSource: source)
+        let snapshot = DumpSnapshot(
+            clusters: clusters, logLines: logLines, gatheredAt: gatheredAt, gatherTimeSource: source, logFiles: logFiles,
+            loadIssues: issues.sorted())
         return LoadedDump(
             snapshot: snapshot, format: format, layouts: layouts.sorted(), loadIssues: issues.sorted(),
             entries: entries, nestedArchives: nestedArchives)

@@ -57,6 +57,28 @@ public struct LogLine: Sendable {
     }
 }
 
+/// A log file that was scanned: whose it is and the span of time it covers, to tell what it cannot show.
+public struct LogFileSummary: Sendable {
+    public let cluster: String
+    public let namespace: String
+    public let pod: String
+    public let path: String
+    public let lines: Int
+    /// Times of the first and last lines that state one (JSON `ts` or a leading RFC 3339 time).
+    public let firstTime: Timestamp?
+    public let lastTime: Timestamp?
+
+    public init(cluster: String, namespace: String, pod: String, path: String, lines: Int, firstTime: Timestamp?, lastTime: Timestamp?) {
+        self.cluster = cluster
+        self.namespace = namespace
+        self.pod = pod
+        self.path = path
+        self.lines = lines
+        self.firstTime = firstTime
+        self.lastTime = lastTime
+    }
+}
+
 /// What a dump says about one cluster: every object read from it, indexed for the rules.
 public struct Cluster: Sendable {
     /// `host` or the MigCluster name in MTC's gather; the gather folder for a plain inspect.
@@ -117,12 +139,21 @@ public struct DumpSnapshot: Sendable {
     public let logLines: [LogLine]
     public let gatheredAt: Timestamp?
     public let gatherTimeSource: GatherTimeSource
+    /// Every log file scanned, with the time span it covers.
+    public let logFiles: [LogFileSummary]
+    /// What could not be read: rules about the dump itself report on it.
+    public let loadIssues: [LoadIssue]
 
-    public init(clusters: [Cluster], logLines: [LogLine], gatheredAt: Timestamp?, gatherTimeSource: GatherTimeSource) {
+    public init(
+        clusters: [Cluster], logLines: [LogLine], gatheredAt: Timestamp?, gatherTimeSource: GatherTimeSource,
+        logFiles: [LogFileSummary] = [], loadIssues: [LoadIssue] = []
+    ) {
         self.clusters = clusters.sorted { $0.name < $1.name }
         self.logLines = logLines
         self.gatheredAt = gatheredAt
         self.gatherTimeSource = gatherTimeSource
+        self.logFiles = logFiles.sorted { $0.path < $1.path }
+        self.loadIssues = loadIssues
     }
 
     public func cluster(named name: String) -> Cluster? { clusters.first { $0.name == name } }

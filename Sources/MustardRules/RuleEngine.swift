@@ -39,8 +39,8 @@ public struct RuleEngine: Sendable {
         return (Self.linkAndOrder(findings), outcomes.sorted { $0.rule < $1.rule })
     }
 
-    /// Drops links to findings not in the report, fills `causes` from `causedBy`, and puts root causes first
-    /// (then by severity and id), each followed by nothing it does not cause.
+    /// Drops links to findings not in the report, fills `causes` from `causedBy`, and orders root causes first:
+    /// roots by severity (then id), each followed by what it causes, so an effect reads right after its cause.
     public static func linkAndOrder(_ input: [Finding]) -> [Finding] {
         let ids = Set(input.map(\.id))
         var findings = input.map { f -> Finding in
@@ -51,11 +51,18 @@ public struct RuleEngine: Sendable {
         var causes: [String: [String]] = [:]
         for f in findings { for cause in f.causedBy { causes[cause, default: []].append(f.id) } }
         for i in findings.indices { findings[i].causes = (causes[findings[i].id] ?? []).sorted() }
-        return findings.sorted {
-            let lRoot = $0.causedBy.isEmpty, rRoot = $1.causedBy.isEmpty
-            if lRoot != rRoot { return lRoot }
-            if $0.severity != $1.severity { return $0.severity > $1.severity }
-            return $0.id < $1.id
+        let bySeverity: (Finding, Finding) -> Bool = { $0.severity != $1.severity ? $0.severity > $1.severity : $0.id < $1.id }
+        let byID = Dictionary(uniqueKeysWithValues: findings.map { ($0.id, $0) })
+        var ordered: [Finding] = []
+        var placed = Set<String>()
+        func place(_ f: Finding) {
+            guard placed.insert(f.id).inserted else { return }
+            ordered.append(f)
+            for effect in f.causes.compactMap({ byID[$0] }).sorted(by: bySeverity) { place(effect) }
         }
+        for root in findings.filter({ $0.causedBy.isEmpty }).sorted(by: bySeverity) { place(root) }
+        // Findings only reachable through a cycle of causes: by severity at the end.
+        for f in findings.sorted(by: bySeverity) { place(f) }
+        return ordered
     }
 }

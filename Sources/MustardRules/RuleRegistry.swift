@@ -4,6 +4,9 @@ public enum RuleRegistry {
         StagePodImageMisconfiguredRule(),
         MigrationStuckRule(),
         PodFailingRule(),
+        GatherIncompleteRule(),
+        MissingReferencesRule(),
+        LogWindowRule(),
     ]
 
     public static func rule(id: String) -> (any Rule)? { all.first { type(of: $0).description.id == id } }
