@@ -98,8 +98,8 @@ private final class Collector: DumpVisitor {
             let wanted = requirements.logs.filter { r in r.migplanFilePrefixes.contains { file.hasPrefix($0) } }
             try readLog(content, path: path, cluster: location.cluster, namespace: MTC.namespace, pod: file, container: nil, previous: false, wanted: wanted)
         case .loginError:
-            let text = String(decoding: try content.readAll().prefix(4096), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = SecretScrubber.scrub(String(decoding: try content.readAll().prefix(4096), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines))
             loginErrors[location.cluster] = (text, SourceRef(path: path))
             issues.append(LoadIssue(
                 path: path, severity: .warning,
@@ -162,7 +162,7 @@ private final class Collector: DumpVisitor {
     static func notAnObject(_ bytes: [UInt8], path: String) -> LoadIssue {
         let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
         let firstLine = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
-        let quoted = String(firstLine.trimmingCharacters(in: .whitespaces).prefix(160))
+        let quoted = SecretScrubber.scrub(String(firstLine.trimmingCharacters(in: .whitespaces).prefix(160)))
         let lower = quoted.lowercased()
         let looksLikeError = ["error", "unable", "the server", "no resources found", "warning:"].contains { lower.hasPrefix($0) }
         if looksLikeError {
@@ -209,7 +209,7 @@ private final class Collector: DumpVisitor {
             lastLine.removeAll(keepingCapacity: true)
             lastLine.append(contentsOf: line.prefix(4096))
             guard patterns.contains(where: { Self.contains(line, $0) }) else { return }
-            let text = String(decoding: line, as: UTF8.self)
+            let text = SecretScrubber.scrub(String(decoding: line, as: UTF8.self))
             let fields = Self.jsonFields(text)
             let time = fields["ts"].flatMap(Double.init).map(Timestamp.init(secondsSince1970:))
                 ?? Timestamp(rfc3339: String(text.prefix { $0 != " " }))

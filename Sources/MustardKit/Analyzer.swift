@@ -105,7 +105,7 @@ public struct Analyzer {
         logger.debug("dump loaded", metadata: ["entries": "\(loaded.entries)", "clusters": "\(loaded.snapshot.clusters.count)"])
         let context = RuleContext(snapshot: loaded.snapshot, options: options.rules)
         let (findings, outcomes) = engine.run(context)
-        let shown = options.focus.apply(findings)
+        let shown = options.focus.apply(findings).map { $0.scrubbingSecrets() }
         let timelines = context.migrations
             .filter { view in options.focus.namespace.map { (view.plan?.sourceNamespaces ?? []).contains($0) } ?? true }
             .map { MigrationTimeline($0, snapshot: loaded.snapshot) }

@@ -11,6 +11,16 @@ public struct TimelineEntry: Sendable {
     public let path: String?
     public let field: String?
     public let line: Int?
+
+    public init(at: Timestamp, kind: Kind, text: String, cluster: String?, path: String?, field: String?, line: Int?) {
+        self.at = at
+        self.kind = kind
+        self.text = SecretScrubber.scrub(text)
+        self.cluster = cluster
+        self.path = path
+        self.field = field
+        self.line = line
+    }
 }
 
 /// A migration's story in time order, in UTC: creation, condition transitions, pipeline steps, Kubernetes

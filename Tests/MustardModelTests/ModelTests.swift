@@ -86,3 +86,29 @@ struct MigMigrationTests {
         #expect(failed.isFailed)
     }
 }
+
+@Suite("Secret scrubbing")
+struct SecretScrubberTests {
+    @Test("Secret values go, their keys and everything else stay", arguments: [
+        (#"Authorization: Bearer abc.def-123"#, #"Authorization: Bearer <redacted>"#),
+        (#"{"saToken":"xyz","msg":"ok"}"#, #"{"saToken":"<redacted>","msg":"ok"}"#),
+        ("aws_secret_access_key=wJalrXUtnFEMI/K7MDENG", "aws_secret_access_key=<redacted>"),
+        ("password: hunter2, user: bob", "password: <redacted>, user: bob"),
+        (#"{"aws_secret_access_key":"abc","region":"us"}"#, #"{"aws_secret_access_key":"<redacted>","region":"us"}"#),
+        ("https://admin:s3cr3t@minio.example.com/bucket", "https://admin:<redacted>@minio.example.com/bucket"),
+        ("token sha256~abcdefghijklmnopqrstuvwxyz0123", "token <redacted>"),
+        ("key AKIAABCDEFGHIJKLMNOP used", "key <redacted> used"),
+    ])
+    func scrubs(input: String, expected: String) {
+        #expect(SecretScrubber.scrub(input) == expected)
+    }
+
+    @Test("Ordinary text, secret names and shell placeholders are left alone", arguments: [
+        "Back-off pulling image \"quay.io/konveyor/invalid_image:latest\"",
+        "credsSecretRef: s3-repository", "oc patch secret x -p '{\"data\":{\"saToken\":\"$TOKEN\"}}'",
+        "InvalidSaToken: the token secret is missing", "Secret openshift-config/source-cluster-secret",
+    ])
+    func keeps(text: String) {
+        #expect(SecretScrubber.scrub(text) == text)
+    }
+}

@@ -1,0 +1,64 @@
+/// Removes secret values from text that came from the dump (log lines, describe output, error files) before any
+/// of it can reach a report: bearer tokens, `password=`/`token:` style pairs, JWTs (service account tokens), AWS
+/// keys, private keys, and passwords in URLs. Keys stay, so the line still says what was there.
+public enum SecretScrubber {
+    public static let placeholder = "<redacted>"
+
+    /// Key names whose values are secret, in `key=value`, `key: value` and JSON `"key":"value"` forms.
+    static let secretKey = #"(?i)(pass(?:word|wd)?|secret|token|satoken|bearer[_-]?token|api[_-]?key|access[_-]?key(?:[_-]?id)?|secret[_-]?access[_-]?key|client[_-]?secret|credentials?|private[_-]?key|auth)"#
+
+    nonisolated(unsafe) static let patterns: [(Regex<AnyRegexOutput>, String)] = {
+        let list: [(String, String)] = [
+            // "Authorization: Bearer abc", "bearer abc"
+            (#"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*"#, "$1 \(placeholder)"),
+            // "key": "value" (JSON)
+            (#"("(?:[A-Za-z0-9]+[_-])*"# + secretKey + #""\s*:\s*)"(?!\$)(?:[^"\\]|\\.)*""#, "$1\"\(placeholder)\""),
+            // key=value, key: value (not a shell variable like "$TOKEN", not already redacted)
+            (#"(\b(?:[A-Za-z0-9]+[_-])*"# + secretKey + #"\b\s*[:=]\s*)(?!\$|<redacted>)("[^"]*"|'[^']*'|[^\s,;&"'}\]]+)"#, "$1\(placeholder)"),
+            // JWTs (service account tokens)
+            (#"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"#, placeholder),
+            // OpenShift OAuth access tokens
+            (#"\bsha256~[A-Za-z0-9_-]{20,}"#, placeholder),
+            // AWS access key ids
+            (#"\b(AKIA|ASIA)[0-9A-Z]{16}\b"#, placeholder),
+            // user:password@ in URLs
+            (#"(://[^/\s:@]+:)[^@\s/]+@"#, "$1\(placeholder)@"),
+            // PEM private keys
+            (#"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"#, placeholder),
+        ]
+        return list.compactMap { pattern, replacement in (try? Regex(pattern)).map { ($0, replacement) } }
+    }()
+
+    /// The text with every secret value replaced by `<redacted>`.
+    public static func scrub(_ text: String) -> String {
+        guard mightHoldSecret(text) else { return text }
+        var out = text
+        for (regex, template) in patterns {
+            out = out.replacing(regex) { match in expand(template, match) }
+        }
+        return out
+    }
+
+    /// A cheap test that skips the regexes for the common line with nothing secret-looking in it.
+    static func mightHoldSecret(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return ["pass", "secret", "token", "bearer", "key", "auth", "credential", "eyj", "akia", "asia", "://", "sha256~"].contains { lower.contains($0) }
+    }
+
+    private static func expand(_ template: String, _ match: Regex<AnyRegexOutput>.Match) -> String {
+        var result = ""
+        var i = template.startIndex
+        while i < template.endIndex {
+            let c = template[i]
+            let next = template.index(after: i)
+            if c == "$", next < template.endIndex, let n = template[next].wholeNumberValue {
+                if n < match.output.count, let sub = match.output[n].substring { result += sub }
+                i = template.index(after: next)
+            } else {
+                result.append(c)
+                i = next
+            }
+        }
+        return result
+    }
+}
