@@ -40,7 +40,7 @@ public struct PodFailingRule: Rule {
         guard !pods.isEmpty else { return .skipped("no pods in the dump") }
         var findings: [Finding] = []
         var recovered = 0
-        for (cluster, pod) in pods where !pod.isStagePod && pod.namespace != MTC.namespace {
+        for (cluster, pod) in pods where !Self.ownedByMTC(pod) {
             let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
             if let finding = finding(pod, cluster: cluster.name, events: events) {
                 findings.append(finding)
@@ -53,6 +53,11 @@ public struct PodFailingRule: Rule {
             return .passed("\(pods.count) pod(s) checked: none failing at gather time\(history)")
         }
         return .findings(findings)
+    }
+
+    /// Stage, rsync and hook pods carry MTC's part-of label; MTC's own pods live in its namespace.
+    static func ownedByMTC(_ pod: Pod) -> Bool {
+        pod.isStagePod || pod.namespace == MTC.namespace || pod.object.metadata.labels["app.kubernetes.io/part-of"] == "openshift-migration"
     }
 
     private func finding(_ pod: Pod, cluster: String, events: [Event]) -> Finding? {

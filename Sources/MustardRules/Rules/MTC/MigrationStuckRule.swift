@@ -17,23 +17,31 @@ public struct MigrationStuckRule: Rule {
         rationale: """
             MTC does not time out most of its wait phases: a migration whose stage pods never start, or whose Velero \
             backup never completes, keeps its phase and its Running condition indefinitely and blocks every later \
-            migration of the same plan (they get Postponed). The gather time, not the wall clock, is "now".
+            migration of the same plan (they get Postponed). The gather time, not the wall clock, is "now". For \
+            phases that wait on Velero the rule shows the Backup or Restore and its Restic progress (a copy still \
+            moving is a warning, not an error); at StageRestoreCreated it checks the destination cluster's \
+            STAGE_IMAGE, which the stage Restore hands to the Velero plugin for the destination stage pods.
             """,
         references: [
             "https://github.com/migtools/mig-controller/blob/master/pkg/controller/migmigration/task.go",
             "https://github.com/redhat-cop/openshift-migration-best-practices/blob/main/05-troubleshooting.md",
         ],
         requirements: DataRequirements(
-            resources: ["migmigrations", "migplans", "migclusters", "configmaps", "pods", "events", "persistentvolumeclaims"],
+            resources: [
+                "migmigrations", "migplans", "migclusters", "configmaps", "pods", "events", "persistentvolumeclaims",
+                "backups", "restores", "podvolumebackups", "podvolumerestores", "migrationcontrollers", "namespaces",
+            ],
             logs: [LogRequirement(podPrefixes: ["migration-controller"], patterns: ["Stage Pod", "pulling image", "pull image"])]),
         triggeringExamples: [
             "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-stuck-unschedulable",
             "Tests/Fixtures/mtc-1.4.1-stage-image-stuck", "Tests/Fixtures/mtc-1.3-stage-image-stuck",
-            "Tests/Fixtures/mtc-1.7-config-missing",
+            "Tests/Fixtures/mtc-1.7-config-missing", "Tests/Fixtures/mtc-1.7-stuck-stage-restore-image",
+            "Tests/Fixtures/mtc-1.7-stuck-stage-backup-pvb", "Tests/Fixtures/mtc-1.7-dvm-rsync-pending",
         ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-canceled-image-still-wrong",
             "Tests/Fixtures/mtc-1.7-canceled-image-restored", "Tests/Fixtures/mtc-1.7-stuck-recent",
+            "Tests/Fixtures/mtc-1.7-failed-pvc-not-bound", "Tests/Fixtures/mtc-1.7-restic-timeout",
         ])
 
     public init() {}
@@ -76,7 +84,7 @@ public struct MigrationStuckRule: Rule {
         let info = MigrationPhaseInfo.of(phase)
         let waited = humanDuration(seconds: now.seconds(since: since.time))
         let stepText = m.step.map { " (step \($0.index)/\($0.total))" } ?? ""
-        let cause = LikelyCause(view)
+        let cause = LikelyCause(view, snapshot: context.snapshot)
 
         var evidence: [Evidence] = [
             Evidence(
@@ -103,9 +111,10 @@ public struct MigrationStuckRule: Rule {
         let queuedText = view.postponed.isEmpty ? "" : "; \(view.postponed.count) migration(s) of the plan queued behind it"
         let title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") stuck at \(phase)\(stepText) for \(waited): \(cause.summary)\(queuedText)"
         var explanation = "Phase \(phase) waits for \(info.waitsFor). It has not changed for \(waited) before the gather, and MTC does not time this wait out. Look at \(info.lookAt)."
-        if info.movesData && cause.causedBy.isEmpty && !cause.found {
+        if info.movesData && cause.causedBy.isEmpty && (!cause.found || cause.dataStillMoving) {
             explanation += " This phase moves data, so a long wait can be normal for large volumes: check progress before canceling."
         }
+        if let note = cause.note { explanation += " " + note }
         if !view.postponed.isEmpty {
             explanation += " Later migrations of the plan stay Postponed until this one completes or is canceled."
         }
@@ -115,8 +124,8 @@ public struct MigrationStuckRule: Rule {
         if let plan = view.plan { related.append(ResourceRef(plan.object)) }
         related.append(contentsOf: view.stagePods.map { ResourceRef($0.pod.object) })
 
-        var remediation: [RemediationStep] = []
-        if cause.causedBy.isEmpty {
+        var remediation: [RemediationStep] = cause.remediation
+        if cause.causedBy.isEmpty && !cause.replacesRemediation {
             let namespaces = view.plan?.sourceNamespaces ?? []
             if phase == "StagePodsCreated", !namespaces.isEmpty {
                 remediation.append(RemediationStep(
@@ -134,7 +143,7 @@ public struct MigrationStuckRule: Rule {
 
         return Finding(
             id: "\(Self.id)#\(view.hostCluster)/\(m.name)", rule: Self.id,
-            severity: cause.found || !info.movesData ? .error : .warning,
+            severity: (cause.found && !cause.dataStillMoving) || !info.movesData ? .error : .warning,
             title: title, cluster: view.hostCluster, subject: ResourceRef(m.object),
             related: Array(Set(related)).sorted { $0.display < $1.display }, namespaces: view.plan?.sourceNamespaces ?? [],
             explanation: explanation,
@@ -149,9 +158,61 @@ struct LikelyCause {
     var evidence: [Evidence] = []
     var causedBy: [String] = []
     var found = false
+    /// The cause is a Velero/Restic copy still in progress: worth a look, not proof of a fault.
+    var dataStillMoving = false
+    /// Steps specific to the cause, placed before (or instead of) the generic cancel-and-retry.
+    var remediation: [RemediationStep] = []
+    var replacesRemediation = false
+    var note: String?
 
-    init(_ view: MigrationView) {
+    init(_ view: MigrationView, snapshot: DumpSnapshot) {
         let m = view.migration
+        // A wrong transfer image holds up the rsync and registry phases; the other rule names the cluster.
+        var transferImageCauses: [String] = []
+        let clusters = [view.sourceCluster?.name ?? view.sourceMigCluster, view.destinationCluster?.name ?? view.destinationMigCluster].compactMap { $0 }
+        if ["CreateRegistries", "WaitForRegistriesReady"].contains(m.phase) || m.conditions.active("RegistriesUnhealthy") != nil {
+            transferImageCauses += clusters.map { TransferImageMisconfiguredRule.findingID(cluster: $0, key: "REGISTRY_IMAGE") }
+        }
+        if m.phase.contains("DirectVolumeMigration") {
+            transferImageCauses += clusters.map { TransferImageMisconfiguredRule.findingID(cluster: $0, key: "RSYNC_TRANSFER_IMAGE") }
+        }
+        defer { causedBy = Array(Set(causedBy + transferImageCauses)).sorted() }
+        if MigrationPhaseInfo.destinationStagePhases.contains(m.phase), let destination = DestinationStageImage(view, snapshot: snapshot) {
+            found = true
+            summary = destination.summary
+            evidence = destination.evidence
+            remediation = destination.remediation
+            replacesRemediation = true
+            note = destination.note
+            return
+        }
+        if m.phase.hasPrefix("WaitForDirectVolumeMigration") {
+            if DirectVolumeMigrationFailedRule.problem(view, snapshot: snapshot) != nil {
+                found = true
+                summary = "its direct volume migration (rsync) is failing"
+                causedBy = [DirectVolumeMigrationFailedRule.findingID(cluster: view.hostCluster, migration: m.name)]
+                return
+            }
+            // Rsync pods that cannot pull: RSYNC_TRANSFER_IMAGE, diagnosed by mtc/transfer-image-misconfigured.
+            for dvm in view.directVolumeMigrations(in: snapshot) {
+                for (i, c) in dvm.conditions.enumerated() where c.isTrue && (c.message.map(StagePodPullFailures.isPullFailureText) ?? false) {
+                    found = true
+                    summary = "its rsync transfer pods cannot pull \(c.message.flatMap(quotedImage).map { "image \($0)" } ?? "their image") (RSYNC_TRANSFER_IMAGE)"
+                    evidence.append(Evidence("DirectVolumeMigration \(dvm.name): \(c.type): \(c.message ?? "")", object: dvm.object, field: "status.conditions[\(i)]", at: c.lastTransitionTime))
+                }
+            }
+            for pull in DirectVolumeMigrationFailedRule.rsyncPullFailures(view.directVolumeMigrations(in: snapshot), snapshot: snapshot) {
+                if !found { summary = "its rsync transfer pods cannot pull \(pull.image.map { "image \($0)" } ?? "their image") (RSYNC_TRANSFER_IMAGE)" }
+                found = true
+                evidence.append(pull.evidence)
+            }
+            for (i, step) in m.pipeline.enumerated() where step.name == "DirectVolume" && found {
+                for (j, text) in step.progress.enumerated() {
+                    evidence.append(Evidence("Pipeline step \(step.name) reports: \(text)", object: m.object, field: "status.pipeline[\(i)].progress[\(j)]"))
+                }
+            }
+            if found { return }
+        }
         let pulls = StagePodPullFailures(view)
         if !pulls.isEmpty {
             found = true
@@ -185,7 +246,7 @@ struct LikelyCause {
             }
         }
         // Progress lines about stage pods that wait for another reason (volumes, config errors).
-        for (i, step) in m.pipeline.enumerated() {
+        for (i, step) in m.pipeline.enumerated() where !["DirectVolume", "DirectImage"].contains(step.name) {
             for (j, text) in step.progress.enumerated() where text.hasPrefix("Pod ") {
                 found = true
                 summary = "stage pods are not ready: \(ProgressLine(text)?.message ?? text)"
@@ -199,11 +260,23 @@ struct LikelyCause {
             causedBy = [StagePodImageMisconfiguredRule.findingID(cluster: suspect.configCluster)]
             return
         }
+        if let wait = MigrationPhaseInfo.veleroWaitPhases[m.phase], let progress = VeleroWaitProgress(view, kind: wait.kind, role: wait.role, snapshot: snapshot) {
+            found = true
+            dataStillMoving = progress.stillMoving
+            summary = progress.summary
+            evidence = progress.evidence
+            remediation = progress.remediation
+            note = progress.note
+            return
+        }
         let blockers = m.conditions.filter { $0.isTrue && $0.category == "Critical" && $0.type != "Postponed" }
         if !blockers.isEmpty {
             found = true
             summary = "blocked by \(blockers.map(\.type).joined(separator: ", "))"
             evidence = blockers.map { Evidence("Critical condition \($0.type): \($0.message ?? "")", object: m.object, field: "status.conditions") }
+            if blockers.contains(where: { $0.type == "PlanNotReady" }), let plan = view.plan {
+                causedBy.append("\(MigPlanNotReadyRule.id)#\(plan.object.cluster)/\(plan.name)")
+            }
             return
         }
         if m.phase == "StagePodsCreated", view.stagePods.isEmpty {

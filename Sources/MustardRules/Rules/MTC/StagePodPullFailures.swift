@@ -36,7 +36,8 @@ struct StagePodPullFailures {
     init(_ view: MigrationView) {
         var found: [Sighting] = []
         let m = view.migration
-        for (stepIndex, step) in m.pipeline.enumerated() {
+        // Rsync and image-migration steps report their own pods; only stage pods count here.
+        for (stepIndex, step) in m.pipeline.enumerated() where !["DirectVolume", "DirectImage"].contains(step.name) {
             for (i, text) in step.progress.enumerated() where Self.isPullFailureText(text) {
                 let line = ProgressLine(text)
                 found.append(Sighting(

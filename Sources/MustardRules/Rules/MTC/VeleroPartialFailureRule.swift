@@ -1,0 +1,239 @@
+import MustardModel
+
+/// A Velero Backup or Restore of a migration partially failed: some resources were not migrated.
+///
+/// From 1.4 mig-controller turns a `PartiallyFailed` Backup or Restore into a Warn condition
+/// (`VeleroInitialBackupPartiallyFailed`, `VeleroStageBackupPartiallyFailed`, `VeleroStageRestorePartiallyFailed`,
+/// `VeleroFinalRestorePartiallyFailed`) and the migration ends `SucceededWithWarnings`; 1.3 failed the migration
+/// (`Failed` reason `FinalRestoreCreated`, an error naming the Restore). The errors themselves are only in Velero's
+/// describe output and log, which MTC's gather copies under `migplans/` (`mtc.md` §1.3, §2.2, §4 R4).
+public struct VeleroPartialFailureRule: Rule {
+    public static let id = "mtc/velero-partial-failure"
+
+    static let conditionTypes: [(type: String, kind: String, role: String)] = [
+        ("VeleroInitialBackupPartiallyFailed", "backup", "initial"),
+        ("VeleroStageBackupPartiallyFailed", "backup", "stage"),
+        ("VeleroStageRestorePartiallyFailed", "restore", "stage"),
+        ("VeleroFinalRestorePartiallyFailed", "restore", "final"),
+    ]
+
+    public static let description = RuleDescription(
+        id: id,
+        name: "Velero backup or restore partially failed",
+        category: "mtc",
+        severity: .warning,
+        summary: "A migration's Velero Backup or Restore ended PartiallyFailed: some resources were not migrated.",
+        rationale: """
+            MTC 1.4+ reports a PartiallyFailed Velero Backup or Restore only as a Warn condition, and the migration \
+            ends "Completed with warnings", so objects can be missing on the destination while the migration looks \
+            done. MTC 1.3 failed the migration instead. The errors are in the velero describe output and log that \
+            the gather copies under migplans/. The common case is a GVK incompatibility: the destination does not \
+            serve the API version of a custom resource, Velero gets "the server could not find the requested \
+            resource", and the plan carries GVKsIncompatible. A restore that completed with warnings only is \
+            normal (Velero warns about objects that already exist) and is not reported.
+            """,
+        references: [
+            "https://github.com/migtools/mtc-breakfix/tree/master/03-Gvk",
+            "https://github.com/redhat-cop/openshift-migration-best-practices/blob/main/04-running-the-migration.md",
+            "https://github.com/migtools/mig-controller/blob/master/pkg/controller/migmigration/restore.go",
+        ],
+        requirements: DataRequirements(
+            resources: ["migmigrations", "migplans", "migclusters", "backups", "restores", "migrationcontrollers"],
+            logs: [LogRequirement(migplanFilePrefixes: VeleroTextReport.filePrefixes, patterns: VeleroTextReport.patterns)]),
+        triggeringExamples: [
+            "Tests/Fixtures/mtc-1.7-gvk-partial-restore", "Tests/Fixtures/mtc-1.3-gvk-failed",
+            "Tests/Fixtures/mtc-1.7-restic-timeout",
+        ],
+        nonTriggeringExamples: [
+            "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-restore-warnings-only",
+            "Tests/Fixtures/mtc-1.7-restic-verify-errors", "Tests/Fixtures/mtc-1.7-failed-pvc-not-bound",
+        ])
+
+    static func findingID(cluster: String, migration: String) -> String { "\(id)#\(cluster)/\(migration)" }
+
+    public init() {}
+
+    /// One partially failed Velero object of a migration, with what the dump says about it.
+    struct Partial {
+        let kind: String  // backup | restore
+        let role: String?
+        let name: String?
+        let condition: (type: String, index: Int)?
+        let backup: VeleroBackup?
+        let restore: VeleroRestore?
+        let text: VeleroTextReport?
+    }
+
+    /// The partially failed Backups and Restores of a migration: Warn conditions (1.4+), errors naming a
+    /// partially failed Restore (1.3), and Velero objects of the migration in phase PartiallyFailed.
+    static func partials(_ view: MigrationView, context: RuleContext) -> [Partial] {
+        let m = view.migration
+        let velero = view.velero(in: context.snapshot)
+        let lines = view.migplanLines(in: context.snapshot)
+        var found: [Partial] = []
+        var names = Set<String>()
+        func add(kind: String, role: String?, name: String?, condition: (String, Int)?) {
+            if let name, !names.insert(name).inserted { return }
+            let backup = kind == "backup" ? velero.backups.first { $0.name == name } : nil
+            let restore = kind == "restore" ? velero.restores.first { $0.name == name } : nil
+            found.append(Partial(
+                kind: kind, role: role ?? backup?.role ?? restore?.role, name: name, condition: condition.map { (type: $0.0, index: $0.1) },
+                backup: backup, restore: restore, text: name.map { VeleroTextReport(lines: lines, object: $0) }))
+        }
+        for (type, kind, role) in conditionTypes {
+            guard let i = m.conditionIndex(type) else { continue }
+            add(kind: kind, role: role, name: m.conditions[i].message.flatMap(veleroObjectName), condition: (type, i))
+        }
+        for error in m.errors where error.contains("partially failed") {
+            let kind = error.lowercased().contains("backup") ? "backup" : "restore"
+            add(kind: kind, role: nil, name: veleroObjectName(in: error), condition: nil)
+        }
+        for b in velero.backups where b.phase == "PartiallyFailed" { add(kind: "backup", role: b.role, name: b.name, condition: nil) }
+        for r in velero.restores where r.phase == "PartiallyFailed" { add(kind: "restore", role: r.role, name: r.name, condition: nil) }
+        return found
+    }
+
+    public func evaluate(_ context: RuleContext) -> RuleVerdict {
+        guard !context.migrations.isEmpty else { return .skipped(context.noMigrationsReason) }
+        var latestPerPlan: [String: (MigrationView, [Partial])] = [:]
+        for view in context.migrations {
+            let parts = Self.partials(view, context: context)
+            guard !parts.isEmpty else { continue }
+            // History: a later run of the plan that succeeded without warnings means the objects made it.
+            if view.laterSiblings.contains(where: { $0.conditions.active("Succeeded") != nil && !$0.isCanceled && !$0.isFailed }) { continue }
+            latestPerPlan[view.migration.planName ?? view.migration.name] = (view, parts)
+        }
+        if latestPerPlan.isEmpty {
+            return .passed("\(context.migrations.count) migration(s) checked: no Velero Backup or Restore partially failed in a current run")
+        }
+        return .findings(latestPerPlan.keys.sorted().map { finding(latestPerPlan[$0]!.0, latestPerPlan[$0]!.1, context: context) })
+    }
+
+    private func finding(_ view: MigrationView, _ parts: [Partial], context: RuleContext) -> Finding {
+        let m = view.migration
+        let hardFailure = m.isFailed
+        let planIncompatible = view.plan.flatMap { plan in plan.conditions.firstIndex { $0.type == "GVKsIncompatible" && $0.isTrue }.map { (plan, $0) } }
+        let resources = uniqued(parts.flatMap { $0.text?.failedResources ?? [] })
+        // The plan's incompatible GVKs: `kind` holds the plural resource name (`gvk.go` FromGVR).
+        let planGVKs: [(namespace: String, resource: String, version: String)] = (view.plan?.object.body[path: "status.incompatibleNamespaces"].array ?? []).flatMap { ns in
+            ns["gvks"].array.map { g in
+                (ns["name"].string ?? "?", [g["kind"].string ?? "?", g["group"].string].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "."), g["version"].string ?? "?")
+            }
+        }
+        let timedOut = view.migplanLines(in: context.snapshot).contains { $0.text.contains(ResticProblemsRule.timeoutPattern) }
+        let gvk = parts.contains { $0.text?.mentionsMissingResource == true } || planIncompatible != nil
+
+        var evidence: [Evidence] = []
+        for part in parts {
+            let label = "\(part.role.map { "\($0.capitalizedFirst) " } ?? "")\(part.kind == "backup" ? "Backup" : "Restore") \(part.name ?? "?")"
+            if let c = part.condition {
+                evidence.append(Evidence("Condition \(c.type) (Warn): \(m.conditions[c.index].message ?? "")", object: m.object, field: "status.conditions[\(c.index)]", at: m.conditions[c.index].lastTransitionTime))
+            }
+            if let i = m.errors.firstIndex(where: { part.name != nil && $0.contains(part.name!) }) {
+                evidence.append(Evidence("Migration error: \(m.errors[i])", object: m.object, field: "status.errors[\(i)]"))
+            }
+            if let r = part.restore {
+                evidence.append(Evidence("\(label) is \(r.phase ?? "?") with \(r.errors) error(s) and \(r.warnings) warning(s)", object: r.object, field: "status"))
+            } else if let b = part.backup {
+                evidence.append(Evidence("\(label) is \(b.phase ?? "?") with \(b.errors) error(s) and \(b.warnings) warning(s)", object: b.object, field: "status"))
+            }
+            for item in (part.text?.errors ?? []).prefix(5) {
+                evidence.append(Evidence("Velero \(part.kind) error (\(item.line.pod)): \(item.text)", log: item.line))
+            }
+        }
+        if let i = m.conditionIndex("SucceededWithWarnings") {
+            evidence.append(Evidence("Migration ended SucceededWithWarnings: \(m.conditions[i].message ?? "")", object: m.object, field: "status.conditions[\(i)]"))
+        }
+        if let (plan, i) = planIncompatible {
+            let gvks = plan.object.body[path: "status.incompatibleNamespaces"].array.flatMap { ns in
+                ns["gvks"].array.map { "\(ns["name"].string ?? "?"): \($0["kind"].string ?? "?").\($0["group"].string ?? "")/\($0["version"].string ?? "")" }
+            }
+            evidence.append(Evidence(
+                "Plan \(plan.name) has GVKsIncompatible: \(plan.conditions[i].message ?? "")\(gvks.isEmpty ? "" : " (\(gvks.joined(separator: ", ")))")",
+                object: plan.object, field: "status.conditions[\(i)]"))
+        }
+
+        let objectNames = parts.compactMap(\.name)
+        let what = parts.map { "\($0.role.map { "\($0) " } ?? "")\($0.kind) \($0.name ?? "?")" }.joined(separator: ", ")
+        var title: String
+        if gvk {
+            let named = !resources.isEmpty ? resources.joined(separator: ", ")
+                : !planGVKs.isEmpty ? planGVKs.map { "\($0.resource)/\($0.version) in \($0.namespace)" }.joined(separator: ", ") : "custom resources"
+            title = "Migration \(m.name) of plan \(m.planName ?? "?"): \(named) not migrated: the destination does not serve their API version (GVK incompatibility; \(what) partially failed)"
+        } else {
+            title = "Migration \(m.name) of plan \(m.planName ?? "?"): Velero \(what) partially failed; \(timedOut ? "Restic timed out copying volume data" : "some resources were not migrated")"
+        }
+        if hardFailure { title += "; the migration failed (MTC 1.3 behaviour)" }
+
+        var explanation = hardFailure
+            ? "MTC 1.3 fails a migration whose Velero Restore ends PartiallyFailed. "
+            : "MTC 1.4+ turns a PartiallyFailed Velero Backup or Restore into a Warn condition and ends the migration with warnings, so it looks complete while some resources were not migrated. "
+        if gvk {
+            explanation += "The destination cluster does not serve the API version the source objects use (the server could not find the requested resource), so Velero could not create them. MTC warns about this on the plan (GVKsIncompatible) and does not convert versions: install the matching CRD version on the destination, or migrate those objects by hand."
+        } else {
+            explanation += "Read the Velero errors below (from velero describe and the Velero log) to see which resources failed and why."
+        }
+
+        let destination = view.destinationName
+        let source = view.sourceName
+        var steps: [RemediationStep] = []
+        for part in parts {
+            guard let name = part.name else { continue }
+            let cluster = part.kind == "backup" ? source : destination
+            steps.append(RemediationStep(
+                title: "Read Velero's errors for \(part.kind) \(name) on cluster \(cluster ?? "?")", cluster: cluster,
+                command: VeleroCommands.describe(part.kind, name) + "\n" + VeleroCommands.logs(part.kind, name), verify: nil))
+        }
+        if gvk {
+            var crds = Set<String>()
+            for gvk in planGVKs where !resources.contains(where: { $0.hasPrefix(gvk.resource + "/") }) {
+                let crdCheck = "oc get crd \(shellQuote(gvk.resource)) -o jsonpath='{range .spec.versions[*]}{.name}{\" served=\"}{.served}{\"\\n\"}{end}'"
+                if crds.insert(gvk.resource).inserted {
+                    steps.append(RemediationStep(
+                        title: "CRD \(gvk.resource): the source serves \(gvk.version), the destination (\(destination ?? "?")) does not; install that version on the destination, or migrate the objects in \(gvk.namespace) by hand",
+                        cluster: destination, command: crdCheck, verify: "run the same command on the source cluster \(source ?? "") and compare"))
+                    steps.append(RemediationStep(
+                        title: "List the \(gvk.resource) objects in \(gvk.namespace) on the source cluster \(source ?? "?") to migrate by hand (export, set a served apiVersion, apply on \(destination ?? "the destination"))",
+                        cluster: source,
+                        command: "oc -n \(shellQuote(gvk.namespace)) get \(shellQuote(gvk.resource)) -o yaml > \(shellQuote("\(gvk.namespace)-\(gvk.resource).yaml"))",
+                        verify: nil))
+                }
+            }
+            for id in resources {
+                let pieces = id.split(separator: "/")
+                guard pieces.count == 3 else { continue }
+                let resource = String(pieces[0]), ns = String(pieces[1]), name = String(pieces[2])
+                let crdCheck = "oc get crd \(shellQuote(resource)) -o jsonpath='{range .spec.versions[*]}{.name}{\" served=\"}{.served}{\"\\n\"}{end}'"
+                if crds.insert(resource).inserted {
+                    steps.append(RemediationStep(
+                        title: "Compare the versions of CRD \(resource) served on the source (\(source ?? "?")) and the destination (\(destination ?? "?")); install the source's version on the destination if you can",
+                        cluster: destination, command: crdCheck, verify: "run the same command on the source cluster \(source ?? "") and compare"))
+                }
+                steps.append(RemediationStep(
+                    title: "Or migrate \(resource) \(ns)/\(name) by hand: export it on the source cluster \(source ?? "?"), change apiVersion to a version the destination serves, then apply it on \(destination ?? "the destination")",
+                    cluster: source,
+                    command: "oc -n \(shellQuote(ns)) get \(shellQuote(resource)) \(shellQuote(name)) -o yaml > \(shellQuote("\(ns)-\(name).yaml"))",
+                    verify: "oc -n \(shellQuote(ns)) get \(shellQuote(resource)) \(shellQuote(name))   # on \(destination ?? "the destination"), after oc apply -f \(shellQuote("\(ns)-\(name).yaml"))"))
+            }
+        }
+        if let plan = m.planName, hardFailure || !gvk {
+            steps.append(MTCCommands.retry(plan: plan, like: m).titled(
+                "Once the cause is fixed, migrate again: start a new \(m.runKind) migration of plan \(plan)", on: view.hostCluster))
+        }
+
+        var related = parts.compactMap { $0.restore.map { ResourceRef($0.object) } ?? $0.backup.map { ResourceRef($0.object) } }
+        if let plan = view.plan { related.append(ResourceRef(plan.object)) }
+        _ = objectNames
+        if timedOut { explanation += " Velero timed out waiting for Restic (see the Restic finding): the volume copy, not the resources, caused the partial failure." }
+        return Finding(
+            id: Self.findingID(cluster: view.hostCluster, migration: m.name), rule: Self.id,
+            severity: hardFailure ? .error : .warning, title: title, cluster: view.hostCluster,
+            subject: ResourceRef(m.object), related: Array(Set(related)).sorted { $0.display < $1.display },
+            namespaces: view.planNamespaces, explanation: explanation, evidence: evidence,
+            causedBy: (timedOut ? [ResticProblemsRule.findingID(cluster: view.hostCluster, migration: m.name)] : [])
+                // The plan's own GVKsIncompatible warning (mtc/migplan-warnings), when that rule reports it.
+                + (planIncompatible.map { ["mtc/migplan-warnings#\($0.0.object.cluster)/\($0.0.name)/GVKsIncompatible"] } ?? []),
+            remediation: steps,
+            references: Self.description.references)
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import MustardKit
+import MustardTestSupport
+import Testing
+@testable import MustardRules
+
+/// How migrations ended (failed, partially failed, Restic, DVM, leftovers) and what a stuck one waits for in Velero.
+@Suite("MTCOutcomes")
+struct MTCOutcomesTests {
+    func report(_ fixture: String) throws -> AnalysisReport { try TestSupport.analyze(TestSupport.fixture(fixture)) }
+
+    static let mine: Set<String> = [
+        "mtc/migration-failed", "mtc/velero-partial-failure", "mtc/restic-problems", "mtc/direct-volume-migration-failed",
+        "mtc/migration-leftovers", "mtc/migration-stuck", "mtc/stage-pod-image-misconfigured",
+    ]
+
+    /// The rules of this area that fired, root cause first (other areas' rules may add their own view).
+    func rules(_ report: AnalysisReport) -> [String] { report.findings.map(\.rule).filter { Self.mine.contains($0) } }
+
+    func only(_ rule: String, in report: AnalysisReport) throws -> Finding {
+        let found = report.findings.filter { $0.rule == rule }
+        #expect(found.count == 1, "\(rule): \(found.map(\.title))")
+        return try #require(found.first)
+    }
+
+    // MARK: - mtc/migration-failed and mtc/migration-leftovers
+
+    @Test("A failed run: the phase, the PVC error, the describe command on the source, and leftovers caused by it")
+    func failedPVC() throws {
+        let r = try report("mtc-1.7-failed-pvc-not-bound")
+        let failed = try only("mtc/migration-failed", in: r)
+        #expect(failed.severity == .error)
+        #expect(failed.title.contains("failed in phase StagePodsCreated: PVC: mssql-persistent/mssql-pvc, not bound."))
+        #expect(failed.evidence.contains { $0.statement.contains("Completed here means the Failed itinerary finished, not success") && $0.field == "status.itinerary" })
+        #expect(failed.evidence.contains { $0.field == "status.errors[0]" && $0.path.hasSuffix(".yml") })
+        #expect(failed.evidence.contains { $0.statement.hasPrefix("Pipeline step StageBackup failed") })
+        #expect(failed.remediation[0].cluster == "source-cluster")
+        #expect(failed.remediation[0].command == "oc -n mssql-persistent describe pvc mssql-pvc")
+        #expect(failed.remediation.last?.command.contains("name: mssql-persistent-plan") == true)
+        #expect(failed.namespaces.contains("mssql-persistent"))
+
+        let left = try only("mtc/migration-leftovers", in: r)
+        #expect(left.severity == .warning && left.cluster == "source-cluster")
+        #expect(left.causedBy == [failed.id])
+        #expect(left.title.contains("mssql-persistent/mssql-deployment") && left.title.contains("1 stage pod(s) left"))
+        #expect(left.evidence.contains { $0.path.hasPrefix("inspect.local.4411/") && $0.statement.contains("preQuiesceReplicas=1") })
+        let commands = left.remediation.map(\.command)
+        #expect(commands.contains { $0.hasPrefix("oc -n mssql-persistent scale deploymentconfig/mssql-deployment --replicas=1") })
+        #expect(commands.contains { $0.hasPrefix("oc -n mssql-persistent delete pod stage-mssql-deployment-") })
+        // Root cause first.
+        #expect(rules(r) == ["mtc/migration-failed", "mtc/migration-leftovers"])
+        #expect(!r.findings.contains { $0.rule == "mtc/migration-stuck" })
+    }
+
+    @Test("History: a failure followed by a successful run of the plan is not current; a quiesced source after a final migration is on purpose")
+    func history() throws {
+        let r = try report("mtc-1.7-failed-then-succeeded")
+        #expect(!r.findings.contains { $0.rule == "mtc/migration-failed" || $0.rule == "mtc/migration-leftovers" })
+        #expect(r.outcomes.first { $0.rule == "mtc/migration-failed" }?.reason?.contains("superseded") == true)
+    }
+
+    @Test("Leftovers need the application namespaces: without them the rule is skipped, not passed")
+    func leftoversSkipped() throws {
+        let r = try report("mtc-1.3-gvk-failed")
+        let outcome = try #require(r.outcomes.first { $0.rule == "mtc/migration-leftovers" })
+        #expect(outcome.status == .skipped && outcome.reason?.contains("oc adm inspect") == true)
+    }
+
+    // MARK: - mtc/velero-partial-failure
+
+    @Test("Breakfix exercise 3 on 1.7: completed with warnings, named as a GVK incompatibility with the resource and fix")
+    func gvk17() throws {
+        let r = try report("mtc-1.7-gvk-partial-restore")
+        #expect(rules(r) == ["mtc/velero-partial-failure"])
+        let f = try only("mtc/velero-partial-failure", in: r)
+        #expect(f.causedBy.allSatisfy { $0.hasPrefix("mtc/migplan-warnings#") })
+        #expect(f.severity == .warning)
+        #expect(f.title.contains("gvkdemoes.konveyor.openshift.io/gvk-demo/gvk-demo not migrated") && f.title.contains("GVK incompatibility"))
+        #expect(f.evidence.contains { $0.statement.hasPrefix("Condition VeleroFinalRestorePartiallyFailed") })
+        #expect(f.evidence.contains { $0.statement.contains("is PartiallyFailed with 1 error(s)") && $0.path.contains("crs/restores.velero.io/") })
+        let describe = try #require(f.evidence.first { $0.path.contains("/restore-describe-") })
+        #expect(describe.line != nil && describe.statement.contains("the server could not find the requested resource"))
+        #expect(f.evidence.contains { $0.statement.contains("GVKsIncompatible") })
+        #expect(f.remediation.contains { $0.cluster == "host" && $0.command.hasPrefix("oc get crd gvkdemoes.konveyor.openshift.io") })
+        #expect(f.remediation.contains { $0.cluster == "source-cluster" && $0.command == "oc -n gvk-demo get gvkdemoes.konveyor.openshift.io gvk-demo -o yaml > gvk-demo-gvk-demo.yaml" })
+        #expect(f.namespaces.contains("gvk-demo"))
+    }
+
+    @Test("Breakfix exercise 3 on 1.3: a hard failure; the partial restore is the root cause of the failed migration")
+    func gvk13() throws {
+        let r = try report("mtc-1.3-gvk-failed")
+        #expect(rules(r) == ["mtc/velero-partial-failure", "mtc/migration-failed"])
+        let partial = try only("mtc/velero-partial-failure", in: r), failed = try only("mtc/migration-failed", in: r)
+        #expect(partial.severity == .error && partial.title.contains("MTC 1.3"))
+        #expect(partial.title.contains("gvkdemoes.konveyor.openshift.io/v1alpha1 in gvk-demo"))
+        #expect(failed.causedBy == [partial.id])
+        #expect(failed.title.contains("failed in phase FinalRestoreCreated") && failed.title.contains("partially failed."))
+        #expect(failed.remediation.first?.command.contains("./velero restore describe") == true)
+        #expect(failed.remediation.first?.cluster == "host")
+    }
+
+    @Test("A restore that completed with warnings only is informational: no finding at all")
+    func warningsOnly() throws {
+        let r = try report("mtc-1.7-restore-warnings-only")
+        #expect(r.findings.isEmpty)
+        for rule in Self.mine { #expect(r.outcomes.first { $0.rule == rule }?.status == .passed, "\(rule)") }
+    }
+
+    // MARK: - mtc/restic-problems
+
+    @Test("Restic timeout: the Velero line, raise restic_timeout on the source cluster; it causes the partial stage backup")
+    func resticTimeout() throws {
+        let r = try report("mtc-1.7-restic-timeout")
+        let restic = try only("mtc/restic-problems", in: r)
+        #expect(restic.severity == .warning && restic.title.contains("Restic timed out"))
+        let line = try #require(restic.evidence.first { $0.statement.contains("timed out waiting for all PodVolumeBackups to complete") && $0.path.hasSuffix(".log") && $0.path.contains("/backup-") })
+        #expect(line.line == 3)
+        #expect(restic.evidence.contains { $0.path.contains("/logs/velero-") })
+        #expect(restic.evidence.contains { $0.statement.contains("restic_timeout=1h") })
+        let raise = try #require(restic.remediation.first)
+        #expect(raise.cluster == "source-cluster")
+        #expect(raise.command == #"oc -n openshift-migration patch migrationcontroller migration-controller --type merge -p '{"spec":{"restic_timeout":"4h"}}'"#)
+        let partial = try only("mtc/velero-partial-failure", in: r)
+        #expect(partial.causedBy == [restic.id] && partial.severity == .warning)
+        #expect(rules(r) == ["mtc/restic-problems", "mtc/velero-partial-failure"])
+    }
+
+    @Test("Restic verify errors (docs wording) are a warning naming the restore, not a failure")
+    func resticVerify() throws {
+        let r = try report("mtc-1.7-restic-verify-errors")
+        #expect(rules(r) == ["mtc/restic-problems"])
+        let f = try only("mtc/restic-problems", in: r)
+        #expect(f.severity == .warning && f.title.hasSuffix("Restic verify errors"))
+        #expect(f.evidence.contains { $0.statement.contains("There were verify errors found in 1 Restic volume restores. See restore `") })
+        #expect(f.evidence.contains { $0.statement.contains("PodVolumeRestore verify errors") && $0.path.contains("crs/restores.velero.io/") })
+        #expect(f.remediation.first?.command.contains("get podvolumerestores -l velero.io/restore-name=") == true)
+        #expect(f.remediation.first?.cluster == "host")
+        #expect(f.explanation.contains("not a failure"))
+    }
+
+    // MARK: - mtc/direct-volume-migration-failed
+
+    @Test("Rsync pods Pending on a carried-over node selector: named, fixed on the destination, and the cause of the wait")
+    func dvmPending() throws {
+        let r = try report("mtc-1.7-dvm-rsync-pending")
+        let dvm = try only("mtc/direct-volume-migration-failed", in: r)
+        #expect(dvm.severity == .error && dvm.title.contains("region=east"))
+        #expect(dvm.evidence.contains { $0.statement.contains("RsyncClientPodsPending") && $0.path.contains("/dvm-") && $0.path.hasSuffix(".yml") })
+        #expect(dvm.evidence.contains { $0.path == "inspect.local.6120/namespaces/mssql-persistent/mssql-persistent.yaml" })
+        #expect(dvm.remediation.contains { $0.cluster == "host" && $0.command == "oc annotate namespace mssql-persistent openshift.io/node-selector='' --overwrite" })
+        #expect(dvm.remediation.first?.command.contains("\"canceled\":true") == true)
+        let stuck = try only("mtc/migration-stuck", in: r)
+        #expect(stuck.causedBy == [dvm.id] && stuck.remediation.isEmpty)
+        #expect(stuck.title.contains("WaitForDirectVolumeMigrationToComplete (step 38/49)"))
+    }
+
+    @Test("Rsync pods that cannot pull their image are left to the transfer image rule")
+    func dvmImage() throws {
+        let r = try report("mtc-1.7-dvm-rsync-image-backoff")
+        #expect(!r.findings.contains { $0.rule == "mtc/direct-volume-migration-failed" })
+        let stuck = try only("mtc/migration-stuck", in: r)
+        #expect(stuck.title.contains("rsync transfer pods cannot pull image quay.io/konveyor/rsync-transfer:release-1.7.13-typo"))
+        #expect(!stuck.title.contains("stage pods"))
+        #expect(!r.findings.contains { $0.rule == "mtc/stage-pod-image-misconfigured" })
+    }
+
+    // MARK: - mtc/migration-stuck on Velero phases
+
+    @Test("Stuck at StageRestoreCreated on the destination's STAGE_IMAGE: the Restore annotation, the destination fix")
+    func stuckDestinationImage() throws {
+        let r = try report("mtc-1.7-stuck-stage-restore-image")
+        #expect(rules(r) == ["mtc/migration-stuck"])
+        let f = try only("mtc/migration-stuck", in: r)
+        #expect(f.severity == .error)
+        #expect(f.title.contains("stuck at StageRestoreCreated (step 34/49)"))
+        #expect(f.title.contains("destination stage pods cannot pull quay.io/konveyor/invalid_image:latest, the STAGE_IMAGE of destination cluster host"))
+        #expect(f.evidence.contains { $0.statement.contains("migration.openshift.io/stage-pod-image=quay.io/konveyor/invalid_image:latest") && $0.field == "metadata.annotations" })
+        #expect(f.evidence.contains { $0.statement.hasPrefix("Pipeline step StageRestore reports: Pod mssql-persistent/") })
+        #expect(f.evidence.contains { $0.statement.contains("source cluster's STAGE_IMAGE is quay.io/konveyor/velero-restic-restore-helper:release-1.7.13") })
+        #expect(f.remediation.count == 3)
+        #expect(f.remediation[0].command.contains("\"canceled\":true"))
+        #expect(f.remediation[1].cluster == "host")
+        #expect(f.remediation[1].command == #"oc -n openshift-migration patch migrationcontroller migration-controller --type json -p '[{"op":"remove","path":"/spec/migration_stage_image_fqin"}]'"#)
+        #expect(f.remediation[2].command.hasPrefix("oc create -f -"))
+    }
+
+    @Test("Stuck at StageBackupCreated with a PodVolumeBackup still moving: a warning that shows the progress")
+    func stuckPVB() throws {
+        let r = try report("mtc-1.7-stuck-stage-backup-pvb")
+        #expect(rules(r) == ["mtc/migration-stuck"])
+        let f = try only("mtc/migration-stuck", in: r)
+        #expect(f.severity == .warning)
+        #expect(f.title.contains("stuck at StageBackupCreated (step 31/49)") && f.title.contains("(48 GB of 200 GB)"))
+        #expect(f.evidence.contains { $0.path.contains("crs/podvolumebackups.velero.io/") && $0.statement.contains("InProgress: 48 GB of 200 GB") })
+        #expect(f.evidence.contains { $0.statement.contains("restic_timeout=8h") })
+        #expect(f.remediation[0].cluster == "source-cluster")
+        #expect(f.remediation[0].command.contains("get podvolumebackup ") && f.remediation[0].command.contains("logs restic-"))
+        #expect(f.remediation.contains { $0.command.contains(#""restic_timeout":"16h""#) })
+    }
+
+    @Test("The phase catalogue knows the Velero and cleanup phases, 1.3 names included")
+    func phases() {
+        for phase in ["StageBackupCreated", "StageRestoreCreated", "FinalRestoreCreated", "InitialBackupCreated", "EnsureStagePodsDeleted",
+                      "WaitForDirectVolumeMigrationToComplete", "ResticRestarted", "QuiesceApplications", "EnsureQuiesced"] {
+            #expect(MigrationPhaseInfo.catalog[phase] != nil, "\(phase)")
+        }
+        #expect(MigrationPhaseInfo.of("StageRestoreCreated").lookAt.contains("stage-pod-image"))
+    }
+
+    @Test("Text helpers: Velero object names from condition messages, restores in backticks, timeouts")
+    func helpers() {
+        #expect(veleroObjectName(in: "Final Restore openshift-migration/abc-final-x4lbf: partially failed on destination cluster") == "abc-final-x4lbf")
+        #expect(veleroObjectName(in: "Restore: openshift-migration/abc-x4lbf partially failed.") == "abc-x4lbf")
+        #expect(backtickedName(in: "There were verify errors found in 1 Restic volume restores. See restore `<registry-example-migration-rvwcm>` for details") == "registry-example-migration-rvwcm")
+        #expect(ResticProblemsRule.proposedTimeout("1h") == "4h" && ResticProblemsRule.proposedTimeout("3h") == "6h" && ResticProblemsRule.proposedTimeout(nil) == "4h")
+    }
+
+    @Test("Outcome rules are skipped with the no-MTC reason on a dump without MTC", .enabled(if: TestSupport.hasRealdata))
+    func noMTC() throws {
+        let r = try TestSupport.analyze(TestSupport.realdata("RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data"))
+        for id in ["mtc/migration-failed", "mtc/velero-partial-failure", "mtc/restic-problems", "mtc/direct-volume-migration-failed", "mtc/migration-leftovers"] {
+            let outcome = r.outcomes.first { $0.rule == id }
+            #expect(outcome?.status == .skipped && outcome?.reason?.contains("no MTC resources") == true, "\(id)")
+        }
+    }
+
+    @Test("Output is deterministic: the same dump gives the same findings twice")
+    func deterministic() throws {
+        let a = try report("mtc-1.7-restic-timeout"), b = try report("mtc-1.7-restic-timeout")
+        #expect(a.findings.map(\.id) == b.findings.map(\.id))
+        #expect(a.findings.map { $0.evidence.map(\.statement) } == b.findings.map { $0.evidence.map(\.statement) })
+        #expect(a.findings.map { $0.remediation.map(\.command) } == b.findings.map { $0.remediation.map(\.command) })
+    }
+}
