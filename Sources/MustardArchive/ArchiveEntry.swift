@@ -71,16 +71,50 @@ public struct ArchiveIssue: Sendable, Equatable {
     }
 }
 
-/// Limits that keep a hostile or huge dump from exhausting the machine.
+/// Limits that keep a hostile or huge dump from exhausting the machine. Reaching one is reported as damage
+/// (the analysis is partial, exit code 3), never a crash.
 public struct ArchiveLimits: Sendable {
     /// How many archives deep a nested archive is still opened (the outer file is depth 1).
     public var maxNestingDepth = 4
-    /// The largest entry read whole into memory; larger ones are streamed line by line or refused.
-    public var maxEntryBytes = 256 << 20
+    /// The largest entry read whole into memory (a YAML file); larger ones are refused. Logs are streamed.
+    public var maxEntryBytes = 128 << 20
     /// The longest line kept when reading line by line; longer lines are cut.
     public var maxLineBytes = 64 << 10
+    /// Bytes decompressed in all, every layer counted: stops zip and gzip bombs.
+    public var maxTotalBytes: Int64 = 64 << 30
+    /// Entries in all, nested archives included.
+    public var maxEntries = 5_000_000
 
     public init() {}
+}
+
+/// What a walk has used of its limits, shared by every layer of it.
+final class WalkBudget {
+    let limits: ArchiveLimits
+    private(set) var decompressed: Int64 = 0
+    private(set) var entries = 0
+    /// Set once a limit is reached: every layer stops.
+    private(set) var exhausted: String?
+
+    init(limits: ArchiveLimits) { self.limits = limits }
+
+    /// Counts bytes produced by a layer's decompression; false once the total limit is passed.
+    func consume(bytes: Int64) -> Bool {
+        decompressed += bytes
+        if decompressed > limits.maxTotalBytes, exhausted == nil {
+            exhausted = "more than \(limits.maxTotalBytes >> 20) MiB decompressed (--max-total-bytes): the rest of the dump was not read"
+        }
+        return exhausted == nil
+    }
+
+    /// Counts an entry; false once the entry limit is passed.
+    func countEntry() -> Bool {
+        entries += 1
+        if entries > limits.maxEntries, exhausted == nil {
+            exhausted = "more than \(limits.maxEntries) entries (--max-entries): the rest of the dump was not read"
+        }
+        return exhausted == nil
+    }
 }
 
 /// Errors that stop a walk before anything could be read.

@@ -44,14 +44,20 @@ public struct DumpWalker {
             throw ArchiveOpenError.notFound(path)
         }
         var summary = WalkSummary()
+        let budget = WalkBudget(limits: limits)
+        defer {
+            if let why = budget.exhausted {
+                visitor.report(ArchiveIssue(path: path, severity: .error, message: "limit reached: \(why)", damaged: true))
+            }
+        }
         if isDirectory.boolValue {
             summary.format = "folder"
-            try FolderWalk(root: path, limits: limits, logger: logger, visitor: visitor).run(&summary)
+            try FolderWalk(root: path, budget: budget, logger: logger, visitor: visitor).run(&summary)
             return summary
         }
         let head = try FileByteSource(path: path).readHead(ArchiveFormat.sniffLength)
         guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
-        let layer = try LibArchiveLayer(filename: path, limits: limits)
+        let layer = try LibArchiveLayer(filename: path, budget: budget)
         summary.format = layer.formatDescription(outer: format)
         layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
         return summary
@@ -61,7 +67,7 @@ public struct DumpWalker {
 /// Walks a plain folder in sorted order; archive files inside it are opened as nested archives.
 private struct FolderWalk {
     let root: String
-    let limits: ArchiveLimits
+    let budget: WalkBudget
     let logger: Logger
     let visitor: DumpVisitor
 
@@ -71,7 +77,7 @@ private struct FolderWalk {
             throw ArchiveOpenError.unreadable(root, reason: "the folder cannot be listed")
         }
         var stack: [String] = [""]
-        while let relative = stack.popLast() {
+        while let relative = stack.popLast(), budget.exhausted == nil {
             let absolute = relative.isEmpty ? root : root + "/" + relative
             guard let names = try? fm.contentsOfDirectory(atPath: absolute) else {
                 visitor.report(ArchiveIssue(path: relative, severity: .error, message: "folder cannot be listed", damaged: true))
@@ -90,6 +96,7 @@ private struct FolderWalk {
                     subfolders.append(rel)
                 case .typeRegular?:
                     summary.entries += 1
+                    guard budget.countEntry() else { return }
                     let size = (attributes?[.size] as? NSNumber)?.int64Value
                     let entry = ArchiveEntry(path: entryPath, type: .regular, declaredSize: size)
                     visitFile(entry, at: full, summary: &summary)
@@ -113,15 +120,17 @@ private struct FolderWalk {
             visitor.report(ArchiveIssue(path: entry.path.description, severity: .error, message: "cannot be read: \(error)", damaged: true))
             return
         }
-        let content = EntryContent(source: source, limits: limits)
+        let content = EntryContent(source: source, budget: budget)
         switch visitor.interest(in: entry) {
         case .content:
-            do { try visitor.visit(entry, content: content) } catch {
+            do { try visitor.visit(entry, content: content) } catch EntryReadError.walkLimit {
+                return
+            } catch {
                 visitor.report(ArchiveIssue(path: entry.path.description, severity: .error, message: "\(error)", damaged: true))
             }
         case .none:
-            NestedArchive.open(entry: entry, content: content, depth: 1, limits: limits, visitor: visitor, summary: &summary, logger: logger) {
-                try LibArchiveLayer(filename: full, limits: limits)
+            NestedArchive.open(entry: entry, content: content, depth: 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) {
+                try LibArchiveLayer(filename: full, budget: budget)
             }
         }
     }

@@ -8,11 +8,14 @@ protocol ByteSource: AnyObject {
 public enum EntryReadError: Error, CustomStringConvertible {
     case tooLarge(limit: Int)
     case damaged(String)
+    /// A limit of the whole walk was reached: every layer stops.
+    case walkLimit(String)
 
     public var description: String {
         switch self {
-        case .tooLarge(let limit): return "larger than the \(limit >> 20) MiB limit for one file; not read"
+        case .tooLarge(let limit): return "larger than the \(limit >> 20) MiB limit for one file (--max-entry-bytes); not read"
         case .damaged(let why): return why
+        case .walkLimit(let why): return why
         }
     }
 }
@@ -24,13 +27,26 @@ public final class EntryContent {
     private var head: [UInt8]
     private let source: ByteSource
     private let limits: ArchiveLimits
+    private let budget: WalkBudget
+    /// Told of every byte read from the source, so the layer can tell read bytes from skipped ones.
+    private let onRead: (Int) -> Void
     private var chunk: UnsafeMutableRawBufferPointer
 
-    init(head: [UInt8] = [], source: ByteSource, limits: ArchiveLimits) {
+    init(head: [UInt8] = [], source: ByteSource, budget: WalkBudget, onRead: @escaping (Int) -> Void = { _ in }) {
         self.head = head
         self.source = source
-        self.limits = limits
+        self.limits = budget.limits
+        self.budget = budget
+        self.onRead = onRead
         self.chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 8)
+    }
+
+    /// Reads from the source, counting the bytes against the walk's total.
+    private func readSource(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = try source.read(into: buffer)
+        onRead(n)
+        if !budget.consume(bytes: Int64(n)), let why = budget.exhausted { throw EntryReadError.walkLimit(why) }
+        return n
     }
 
     deinit { chunk.deallocate() }
@@ -43,14 +59,14 @@ public final class EntryContent {
             head.removeFirst(n)
             return UnsafeRawBufferPointer(rebasing: chunk[0..<n])
         }
-        let n = try source.read(into: chunk)
+        let n = try readSource(into: chunk)
         return UnsafeRawBufferPointer(rebasing: chunk[0..<n])
     }
 
     /// Reads up to `count` bytes from the front without losing them for later readers.
     func peek(_ count: Int) throws -> [UInt8] {
         while head.count < count {
-            let piece = try source.read(into: chunk)
+            let piece = try readSource(into: chunk)
             if piece == 0 { break }
             head.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<piece]))
         }

@@ -5,14 +5,16 @@ import Logging
 /// One libarchive reader: the outer file, or an archive nested in another one's entry.
 final class LibArchiveLayer {
     private let handle: OpaquePointer
-    private let limits: ArchiveLimits
+    private let budget: WalkBudget
+    /// Bytes of this layer's entries read through `EntryContent` (the rest of its output was skipped).
+    private var bytesRead: Int64 = 0
     /// Keeps a nested layer's feed alive as long as libarchive may call it.
     private var feed: NestedFeed?
 
     /// libarchive retries a damaged tar stream silently; past this many retries the rest is given up.
     private static let retryLimit = 5_000_000
 
-    private init(limits: ArchiveLimits) throws {
+    private init(budget: WalkBudget) throws {
         guard let a = archive_read_new() else { throw ArchiveOpenError.unreadable("archive", reason: "out of memory") }
         // Only tar and zip: `format_all` takes gzip'd text for mtree and invents entries.
         archive_read_support_filter_all(a)
@@ -20,12 +22,12 @@ final class LibArchiveLayer {
         archive_read_support_format_gnutar(a)
         archive_read_support_format_zip(a)
         handle = a
-        self.limits = limits
+        self.budget = budget
     }
 
     /// Opens an archive file.
-    convenience init(filename: String, limits: ArchiveLimits) throws {
-        try self.init(limits: limits)
+    convenience init(filename: String, budget: WalkBudget) throws {
+        try self.init(budget: budget)
         if archive_read_open_filename(handle, filename, 1 << 20) != MUSTARD_ARCHIVE_OK {
             let reason = Self.errorString(handle)
             throw ArchiveOpenError.unreadable(filename, reason: reason)
@@ -33,8 +35,8 @@ final class LibArchiveLayer {
     }
 
     /// Opens an archive streamed out of another archive's entry.
-    convenience init(nested content: EntryContent, name: String, limits: ArchiveLimits) throws {
-        try self.init(limits: limits)
+    convenience init(nested content: EntryContent, name: String, budget: WalkBudget) throws {
+        try self.init(budget: budget)
         let feed = NestedFeed(content: content)
         self.feed = feed
         let context = Unmanaged.passUnretained(feed).toOpaque()
@@ -79,9 +81,17 @@ final class LibArchiveLayer {
                     damaged: true))
             }
         }
-        while true {
+        var produced: Int64 = 0
+        var readBefore: Int64 = 0
+        while budget.exhausted == nil {
             var entryPointer: OpaquePointer?
             let status = archive_read_next_header(handle, &entryPointer)
+            // Data skipped since the last header was decompressed all the same: count it too.
+            let nowProduced = archive_filter_bytes(handle, 0)
+            let skipped = (nowProduced - produced) - (bytesRead - readBefore)
+            produced = nowProduced
+            readBefore = bytesRead
+            if skipped > 0, !budget.consume(bytes: skipped) { return }
             if status == MUSTARD_ARCHIVE_EOF { return }
             if status == MUSTARD_ARCHIVE_RETRY {
                 retries += 1
@@ -89,6 +99,8 @@ final class LibArchiveLayer {
                 continue
             }
             if status == MUSTARD_ARCHIVE_FATAL || entryPointer == nil {
+                // An outer layer that hit a walk limit starves this one: that limit is the story, not this.
+                if budget.exhausted != nil { return }
                 visitor.report(ArchiveIssue(
                     path: layerName, severity: .error,
                     message: "archive unreadable after \(entriesHere) entries: \(Self.errorString(handle)); the rest is missing from the analysis",
@@ -107,6 +119,7 @@ final class LibArchiveLayer {
             }
             entriesHere += 1
             summary.entries += 1
+            guard budget.countEntry() else { return }
             let entry = ArchiveEntry(path: path, type: Self.type(of: entryPointer), declaredSize: archive_entry_size_is_set(entryPointer) != 0 ? archive_entry_size(entryPointer) : nil)
             switch entry.type {
             case .directory, .special:
@@ -118,16 +131,18 @@ final class LibArchiveLayer {
             case .regular:
                 break
             }
-            let content = EntryContent(source: LibArchiveData(handle), limits: limits)
+            let content = EntryContent(source: LibArchiveData(handle), budget: budget) { [unowned self] n in self.bytesRead += Int64(n) }
             switch visitor.interest(in: entry) {
             case .content:
-                do { try visitor.visit(entry, content: content) } catch {
+                do { try visitor.visit(entry, content: content) } catch EntryReadError.walkLimit {
+                    return
+                } catch {
                     visitor.report(ArchiveIssue(path: path.description, severity: .error, message: "\(error)", damaged: true))
                     if case EntryReadError.damaged = error { return }
                 }
             case .none:
-                NestedArchive.open(entry: entry, content: content, depth: depth + 1, limits: limits, visitor: visitor, summary: &summary, logger: logger) {
-                    try LibArchiveLayer(nested: content, name: path.description, limits: limits)
+                NestedArchive.open(entry: entry, content: content, depth: depth + 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) {
+                    try LibArchiveLayer(nested: content, name: path.description, budget: budget)
                 }
             }
         }
@@ -188,22 +203,24 @@ private final class NestedFeed {
 /// Opens archives found inside archives or folders, within the nesting limit.
 enum NestedArchive {
     static func open(
-        entry: ArchiveEntry, content: EntryContent, depth: Int, limits: ArchiveLimits,
+        entry: ArchiveEntry, content: EntryContent, depth: Int, budget: WalkBudget,
         visitor: DumpVisitor, summary: inout WalkSummary, logger: Logger,
         makeLayer: () throws -> LibArchiveLayer
     ) {
         let name = entry.path.description
         let head: [UInt8]
-        do { head = try content.peek(ArchiveFormat.sniffLength) } catch {
+        do { head = try content.peek(ArchiveFormat.sniffLength) } catch EntryReadError.walkLimit {
+            return
+        } catch {
             visitor.report(ArchiveIssue(path: name, severity: .error, message: "\(error)", damaged: true))
             return
         }
         guard let format = ArchiveFormat.detect(head) else { return }
         let leaf = entry.path.components.last ?? ""
-        guard depth <= limits.maxNestingDepth else {
+        guard depth <= budget.limits.maxNestingDepth else {
             visitor.report(ArchiveIssue(
                 path: name, severity: .warning,
-                message: "nested archive not opened: more than \(limits.maxNestingDepth) archives deep", damaged: true))
+                message: "nested archive not opened: more than \(budget.limits.maxNestingDepth) archives deep (--max-nesting)", damaged: true))
             return
         }
         let layer: LibArchiveLayer

@@ -22,6 +22,8 @@ public struct LoadedDump: Sendable {
 public struct DumpLoader {
     public var requirements: DataRequirements
     public var limits: ArchiveLimits
+    /// YAML limits (alias expansion, nesting); a file's length is bounded by `limits.maxEntryBytes`.
+    public var yaml = YAMLReader()
     private let logger: Logger
 
     public init(requirements: DataRequirements, limits: ArchiveLimits = ArchiveLimits(), logger: Logger = Logger(label: "mustard.dump")) {
@@ -31,7 +33,7 @@ public struct DumpLoader {
     }
 
     public func load(_ path: String) throws -> LoadedDump {
-        let collector = Collector(requirements: requirements, logger: logger)
+        let collector = Collector(requirements: requirements, yaml: yaml, logger: logger)
         let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: collector)
         return collector.finish(format: summary.format, entries: summary.entries, nestedArchives: summary.nestedArchives)
     }
@@ -41,7 +43,7 @@ public struct DumpLoader {
 private final class Collector: DumpVisitor {
     private let requirements: DataRequirements
     private let logger: Logger
-    private let yaml = YAMLReader()
+    private let yaml: YAMLReader
 
     private var objects: [String: [KubeObject]] = [:]
     private var seen: Set<String> = []
@@ -55,8 +57,9 @@ private final class Collector: DumpVisitor {
     /// Per log file cap: a controller that logs the same wait every 3 s for days must not fill memory.
     private let maxLinesPerLog = 5_000
 
-    init(requirements: DataRequirements, logger: Logger) {
+    init(requirements: DataRequirements, yaml: YAMLReader, logger: Logger) {
         self.requirements = requirements
+        self.yaml = yaml
         self.logger = logger
     }
 

@@ -12,6 +12,8 @@ public let mustardVersion = "0.1.0"
 public struct AnalysisOptions: Sendable {
     public var rules: RuleOptions = RuleOptions()
     public var limits: ArchiveLimits = ArchiveLimits()
+    /// Nodes YAML aliases may add in one file (billion-laughs guard).
+    public var maxYAMLAliasNodes = 1_000_000
     public var focus: Focus = Focus()
 
     public init() {}
@@ -92,7 +94,9 @@ public struct Analyzer {
         do {
             var requirements = engine.requirements
             requirements.formUnion(MigrationTimeline.requirements)
-            loaded = try DumpLoader(requirements: requirements, limits: options.limits, logger: logger).load(path)
+            var loader = DumpLoader(requirements: requirements, limits: options.limits, logger: logger)
+            loader.yaml.maxAliasNodes = options.maxYAMLAliasNodes
+            loaded = try loader.load(path)
         } catch let error as ArchiveOpenError {
             throw AnalysisError.unreadable(error.description)
         }

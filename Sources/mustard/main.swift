@@ -58,6 +58,18 @@ struct Analyze: ParsableCommand {
     @Option(help: "How many archives deep nested archives are opened.")
     var maxNesting: Int = 4
 
+    @Option(help: "MiB decompressed in all before the rest of the dump is left unread (zip and gzip bombs).")
+    var maxTotalBytes: Int64 = 65_536
+
+    @Option(help: "MiB of the largest file read whole (a YAML file); larger ones are reported and skipped.")
+    var maxEntryBytes: Int = 128
+
+    @Option(help: "Entries in all (nested archives included) before the rest is left unread.")
+    var maxEntries: Int = 5_000_000
+
+    @Option(help: "Nodes YAML aliases may add in one file (billion-laughs guard).")
+    var maxYamlAliases: Int = 1_000_000
+
     @Flag(name: .shortAndLong, help: "Show all evidence, passed rules, informational load issues and full paths.")
     var verbose = false
 
@@ -67,6 +79,9 @@ struct Analyze: ParsableCommand {
     func validate() throws {
         guard stuckAfter >= 0 else { throw ValidationError("--stuck-after must be zero or more minutes") }
         guard maxNesting >= 1 else { throw ValidationError("--max-nesting must be at least 1") }
+        guard maxTotalBytes >= 1, maxEntryBytes >= 1, maxEntries >= 1, maxYamlAliases >= 0 else {
+            throw ValidationError("the --max-* limits must be positive")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
@@ -77,6 +92,10 @@ struct Analyze: ParsableCommand {
         var options = AnalysisOptions()
         options.rules.stuckAfterSeconds = stuckAfter * 60
         options.limits.maxNestingDepth = maxNesting
+        options.limits.maxTotalBytes = maxTotalBytes << 20
+        options.limits.maxEntryBytes = maxEntryBytes << 20
+        options.limits.maxEntries = maxEntries
+        options.maxYAMLAliasNodes = maxYamlAliases
         options.focus.rules = rules
         options.focus.excludedRules = excludedRules
         options.focus.minSeverity = minSeverity

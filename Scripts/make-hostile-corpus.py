@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Makes the hostile and damaged dumps of Tests/Fixtures/Hostile/ (run: Scripts/make-hostile-corpus.py OUTDIR).
+
+Each case is one file or folder in OUTDIR named after the case; the expected outcome of each is asserted in
+Tests/MustardCLITests/HostileCorpusTests.swift. Deterministic: the same bytes every run (seeded, fixed mtimes).
+Every case holds the same small valid inspect tree, so a test can tell what was still analysed.
+"""
+import gzip, io, lzma, os, random, shutil, subprocess, sys, tarfile, zipfile
+
+MTIME = 1700000000
+rng = random.Random(20261125)
+
+TIMESTAMP = b"2026-11-24 16:02:11.402211873 +0000 UTC m=+0.031228781\n2026-11-24 16:02:19.884310602 +0000 UTC m=+8.513327510\n"
+PODS = b"""apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: web-1
+    namespace: demo
+    creationTimestamp: "2026-11-24T10:00:00Z"
+  spec:
+    containers:
+    - image: quay.io/acme/web:1.0
+      name: web
+  status:
+    phase: Running
+    containerStatuses:
+    - image: quay.io/acme/web:1.0
+      name: web
+      ready: true
+      restartCount: 0
+      state:
+        running:
+          startedAt: "2026-11-24T10:00:05Z"
+kind: PodList
+metadata:
+  resourceVersion: "1"
+"""
+ROOT = "inspect.local.1"
+VALID = [
+    (f"{ROOT}/timestamp", TIMESTAMP),
+    (f"{ROOT}/namespaces/demo/demo.yaml", b"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n"),
+    (f"{ROOT}/namespaces/demo/core/pods.yaml", PODS),
+]
+
+def noise(n):
+    """Bytes that do not compress, so a cut at a fraction of the archive lands inside them."""
+    return bytes(rng.getrandbits(8) for _ in range(n))
+
+def info(name, size=0, type=tarfile.REGTYPE, link=""):
+    ti = tarfile.TarInfo(name)
+    ti.size, ti.type, ti.linkname, ti.mtime, ti.mode = size, type, link, MTIME, 0o644
+    return ti
+
+def tar_bytes(files, extra=None):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
+        for name, data in files:
+            t.addfile(info(name, len(data)), io.BytesIO(data))
+        if extra:
+            extra(t)
+    return buf.getvalue()
+
+def gz(data):
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+def write(out, name, data):
+    with open(os.path.join(out, name), "wb") as f:
+        f.write(data)
+
+def main(out):
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    # The valid tree first, then 2 MB that do not compress: cuts land after the valid files.
+    big = tar_bytes(VALID + [(f"{ROOT}/namespaces/demo/pods/web-1/web/web/logs/current.log", noise(2 << 20))])
+    big_gz, big_xz = gz(big), lzma.compress(big, preset=1)
+    big_zst = subprocess.run(["zstd", "-q", "-3", "-c"], input=big, capture_output=True, check=True).stdout
+    for pct in (30, 60, 90):
+        write(out, f"truncated-gzip-{pct}.tar.gz", big_gz[: len(big_gz) * pct // 100])
+    write(out, "truncated-xz.tar.xz", big_xz[: len(big_xz) * 6 // 10])
+    write(out, "truncated-zstd.tar.zst", big_zst[: len(big_zst) * 6 // 10])
+    flipped = bytearray(big_gz)
+    flipped[len(flipped) // 2] ^= 0xFF
+    write(out, "flipped-byte.tar.gz", bytes(flipped))
+
+    # A corrupt tar header in the middle: the entry after the valid files is garbage.
+    plain = bytearray(tar_bytes(VALID + [("after/one.yaml", b"kind: Pod\n"), ("after/two.yaml", b"kind: Pod\n")]))
+    offsets = [i for i in range(0, len(plain), 512) if plain[i:i + 9] == b"after/one"]
+    plain[offsets[0]:offsets[0] + 512] = noise(512)
+    write(out, "corrupt-tar-header.tar", bytes(plain))
+
+    # A zip whose central directory is damaged.
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in VALID:
+            zi = zipfile.ZipInfo(name, date_time=(2026, 11, 24, 16, 0, 0))
+            z.writestr(zi, data)
+    zb = bytearray(zbuf.getvalue())
+    cd = zb.rfind(b"PK\x01\x02")
+    zb[cd:cd + 46] = noise(46)
+    write(out, "bad-central-directory.zip", bytes(zb))
+
+    # Names: traversal, absolute, not UTF-8, duplicates; links; devices and FIFOs.
+    def odd_entries(t):
+        for name, data in [("../../etc/passwd", b"root:x:0:0\n"), ("/abs/namespaces/x/core/pods.yaml", b"kind: PodList\nitems: []\n"),
+                           (f"{ROOT}/namespaces/demo/core/pods.yaml", b"kind: PodList\nitems: []\n")]:
+            t.addfile(info(name, len(data)), io.BytesIO(data))
+        raw = tarfile.TarInfo("x")
+        raw.name = b"bad-\xff\xfe.yaml".decode("utf-8", "surrogateescape")
+        raw.size, raw.mtime = 10, MTIME
+        t.addfile(raw, io.BytesIO(b"kind: Pod\n"))
+        t.addfile(info("loop-a", type=tarfile.SYMTYPE, link="loop-b"))
+        t.addfile(info("loop-b", type=tarfile.SYMTYPE, link="loop-a"))
+        t.addfile(info("outside", type=tarfile.SYMTYPE, link="/etc/shadow"))
+        t.addfile(info("hard-out", type=tarfile.LNKTYPE, link="../../etc/passwd"))
+        t.addfile(info("null-device", type=tarfile.CHRTYPE))
+        t.addfile(info("a-fifo", type=tarfile.FIFOTYPE))
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT, encoding="utf-8", errors="surrogateescape") as t:
+        for name, data in VALID:
+            t.addfile(info(name, len(data)), io.BytesIO(data))
+        odd_entries(t)
+    write(out, "odd-names-and-links.tar.gz", gz(buf.getvalue()))
+
+    # A valid outer archive holding a corrupt nested must-gather.tar.gz.
+    inner = bytearray(gz(tar_bytes([("must-gather/clusters/host/timestamp", TIMESTAMP)] + [(f"must-gather/pad{i}", noise(4096)) for i in range(8)])))
+    inner = inner[: len(inner) // 2]
+    write(out, "nested-corrupt.tar.gz", gz(tar_bytes(VALID + [("must-gather.local.1/img/must-gather.tar.gz", bytes(inner))])))
+
+    # YAML that is hostile or broken, one case each, next to the valid tree.
+    yaml_cases = {
+        "yaml-tabs": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: tabbed\n",
+        "yaml-anchors": b"apiVersion: v1\nkind: ConfigMapList\nitems:\n- &cm\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a, namespace: demo}\n  data: {K: v}\n- *cm\n",
+        "yaml-duplicate-keys": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
+        "yaml-deep-nesting": b"apiVersion: v1\nkind: ConfigMap\ndata: " + b"[" * 5000 + b"]" * 5000 + b"\n",
+        "yaml-billion-laughs": b"apiVersion: v1\nkind: ConfigMap\na: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + b"".join(
+            f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n".encode() for p, c in zip("abcdefgh", "bcdefghi")),
+        "binary-yaml": noise(4096),
+        "empty-yaml": b"",
+        "oc-error-text": b"error: the server doesn't have a resource type \"configmaps\"\n",
+    }
+    for case, data in yaml_cases.items():
+        write(out, f"{case}.tar.gz", gz(tar_bytes(VALID + [(f"{ROOT}/namespaces/demo/core/configmaps.yaml", data)])))
+
+    # A 200 MB single line in a YAML file, streamed through gzip without holding it.
+    with gzip.GzipFile(os.path.join(out, "huge-line.tar.gz"), "wb", compresslevel=1, mtime=0) as g:
+        payload = tar_bytes(VALID)[:-1024]  # without the end blocks
+        g.write(payload)
+        size = 200 << 20
+        g.write(info(f"{ROOT}/namespaces/demo/core/configmaps.yaml", size).tobuf(tarfile.GNU_FORMAT))
+        chunk = b"a" * (1 << 20)
+        for _ in range(size >> 20):
+            g.write(chunk)
+        g.write(b"\0" * 1024)
+
+    # A gzip bomb: 2 GiB of zeros in one log, a few MB on disk.
+    with gzip.GzipFile(os.path.join(out, "gzip-bomb.tar.gz"), "wb", compresslevel=9, mtime=0) as g:
+        g.write(tar_bytes(VALID)[:-1024])
+        size = 2 << 30
+        g.write(info(f"{ROOT}/namespaces/demo/pods/web-1/web/web/logs/current.log", size).tobuf(tarfile.GNU_FORMAT))
+        zeros = b"\0" * (4 << 20)
+        for _ in range(size // len(zeros)):
+            g.write(zeros)
+        g.write(b"\0" * 1024)
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/Hostile")
