@@ -2,10 +2,10 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: libarchive and libyaml (linked through pkg-config), and the compressors the tests pack with.
-DEB_PACKAGES := libarchive-dev libyaml-dev pkg-config gzip xz-utils zstd bzip2 zip tar
+DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev pkg-config gzip xz-utils zstd bzip2 zip tar
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
-.PHONY: help deps build demo test samples docs clean
+.PHONY: help deps build demo test samples docs hostile clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,10 @@ samples: ## Re-pack Samples/*.tar.gz from their readable trees
 docs: ## Regenerate docs/rules.md from the rules' descriptions
 	$(SWIFT) build --product mustard
 	.build/debug/mustard rules docs -o docs/rules.md
+
+hostile: ## Write the hostile corpus to Tests/Fixtures/Hostile for a look by hand (the tests make their own)
+	python3 Scripts/make-hostile-corpus.py Tests/Fixtures/Hostile.tmp && cp Tests/Fixtures/Hostile/README.md Tests/Fixtures/Hostile.tmp/ \
+	  && rm -rf Tests/Fixtures/Hostile && mv Tests/Fixtures/Hostile.tmp Tests/Fixtures/Hostile
 
 clean: ## Remove build output
 	rm -rf .build

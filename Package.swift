@@ -20,11 +20,15 @@ let package = Package(
         .systemLibrary(
             name: "CYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]),
+        // libarchive does not check gzip's CRC: zlib does, to catch silent corruption.
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
 
         // archive → dump → model → rules → report, behind a thin CLI.
         .target(
             name: "MustardArchive",
-            dependencies: ["CArchive", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CArchive", "CZlib", .product(name: "Logging", package: "swift-log")]),
         .target(name: "MustardModel"),
         .target(
             name: "MustardDump",

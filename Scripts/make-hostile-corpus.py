@@ -62,6 +62,13 @@ def tar_bytes(files, extra=None):
             extra(t)
     return buf.getvalue()
 
+def members(files):
+    """Tar members (header and padded data) without the end blocks and record padding, to stream more after."""
+    out = b""
+    for name, data in files:
+        out += info(name, len(data)).tobuf(tarfile.GNU_FORMAT) + data + b"\0" * ((512 - len(data) % 512) % 512)
+    return out
+
 def gz(data):
     return gzip.compress(data, compresslevel=6, mtime=0)
 
@@ -145,8 +152,7 @@ def main(out):
 
     # A 200 MB single line in a YAML file, streamed through gzip without holding it.
     with gzip.GzipFile(os.path.join(out, "huge-line.tar.gz"), "wb", compresslevel=1, mtime=0) as g:
-        payload = tar_bytes(VALID)[:-1024]  # without the end blocks
-        g.write(payload)
+        g.write(members(VALID))
         size = 200 << 20
         g.write(info(f"{ROOT}/namespaces/demo/core/configmaps.yaml", size).tobuf(tarfile.GNU_FORMAT))
         chunk = b"a" * (1 << 20)
@@ -156,7 +162,7 @@ def main(out):
 
     # A gzip bomb: 2 GiB of zeros in one log, a few MB on disk.
     with gzip.GzipFile(os.path.join(out, "gzip-bomb.tar.gz"), "wb", compresslevel=9, mtime=0) as g:
-        g.write(tar_bytes(VALID)[:-1024])
+        g.write(members(VALID))
         size = 2 << 30
         g.write(info(f"{ROOT}/namespaces/demo/pods/web-1/web/web/logs/current.log", size).tobuf(tarfile.GNU_FORMAT))
         zeros = b"\0" * (4 << 20)

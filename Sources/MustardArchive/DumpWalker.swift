@@ -57,9 +57,22 @@ public struct DumpWalker {
         }
         let head = try FileByteSource(path: path).readHead(ArchiveFormat.sniffLength)
         guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
+        // libarchive does not check gzip's CRC: zlib does, on the other core, while the walk goes on.
+        let integrity = format == .gzip ? GzipIntegrity.FileCheck(path: path) : nil
+        defer {
+            if let bad = integrity?.wait() { visitor.report(GzipIntegrity.issue(path: path, problem: bad)) }
+        }
+        summary.format = LibArchiveLayer.formatDescription(outer: format)
         let layer = try LibArchiveLayer(filename: path, budget: budget)
-        summary.format = layer.formatDescription(outer: format)
-        layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
+        if layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger, reportEarlyFailure: format != .zip) == .failedAtStart,
+            format == .zip {
+            // A damaged central directory: read the local headers one after another instead.
+            visitor.report(ArchiveIssue(
+                path: path, severity: .warning,
+                message: "zip central directory unreadable: entries read one by one from their local headers", damaged: true))
+            let streaming = try LibArchiveLayer(filename: path, budget: budget, zipStreaming: true)
+            streaming.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
+        }
         return summary
     }
 }
@@ -129,7 +142,7 @@ private struct FolderWalk {
                 visitor.report(ArchiveIssue(path: entry.path.description, severity: .error, message: "\(error)", damaged: true))
             }
         case .none:
-            NestedArchive.open(entry: entry, content: content, depth: 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) {
+            NestedArchive.open(entry: entry, content: content, depth: 1, budget: budget, visitor: visitor, summary: &summary, logger: logger, onDisk: full) { _ in
                 try LibArchiveLayer(filename: full, budget: budget)
             }
         }

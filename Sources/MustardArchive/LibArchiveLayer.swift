@@ -14,20 +14,21 @@ final class LibArchiveLayer {
     /// libarchive retries a damaged tar stream silently; past this many retries the rest is given up.
     private static let retryLimit = 5_000_000
 
-    private init(budget: WalkBudget) throws {
+    private init(budget: WalkBudget, zipStreaming: Bool = false) throws {
         guard let a = archive_read_new() else { throw ArchiveOpenError.unreadable("archive", reason: "out of memory") }
         // Only tar and zip: `format_all` takes gzip'd text for mtree and invents entries.
         archive_read_support_filter_all(a)
         archive_read_support_format_tar(a)
         archive_read_support_format_gnutar(a)
-        archive_read_support_format_zip(a)
+        // Seekable zip reads the central directory; streaming zip reads local headers, for when it is damaged.
+        if zipStreaming { archive_read_support_format_zip_streamable(a) } else { archive_read_support_format_zip(a) }
         handle = a
         self.budget = budget
     }
 
     /// Opens an archive file.
-    convenience init(filename: String, budget: WalkBudget) throws {
-        try self.init(budget: budget)
+    convenience init(filename: String, budget: WalkBudget, zipStreaming: Bool = false) throws {
+        try self.init(budget: budget, zipStreaming: zipStreaming)
         if archive_read_open_filename(handle, filename, 1 << 20) != MUSTARD_ARCHIVE_OK {
             let reason = Self.errorString(handle)
             throw ArchiveOpenError.unreadable(filename, reason: reason)
@@ -35,9 +36,9 @@ final class LibArchiveLayer {
     }
 
     /// Opens an archive streamed out of another archive's entry.
-    convenience init(nested content: EntryContent, name: String, budget: WalkBudget) throws {
+    convenience init(nested content: EntryContent, name: String, budget: WalkBudget, integrity: GzipIntegrity? = nil) throws {
         try self.init(budget: budget)
-        let feed = NestedFeed(content: content)
+        let feed = NestedFeed(content: content, integrity: integrity)
         self.feed = feed
         let context = Unmanaged.passUnretained(feed).toOpaque()
         let status = archive_read_open(handle, context, nil, { _, context, buffer in
@@ -57,7 +58,7 @@ final class LibArchiveLayer {
     }
 
     /// `tar.gz`, `zip`, `tar.xz`…: the format libarchive found, with its filters; known after the first header.
-    func formatDescription(outer: ArchiveFormat) -> String {
+    static func formatDescription(outer: ArchiveFormat) -> String {
         switch outer {
         case .zip: return "zip"
         case .tar: return "tar"
@@ -68,8 +69,16 @@ final class LibArchiveLayer {
         }
     }
 
+    /// How a layer's walk ended.
+    enum End { case finished, failedAtStart, stopped }
+
     /// Streams every entry to the visitor; entries of nested archives get `base` plus their own layer.
-    func walk(base: [String], depth: Int, visitor: DumpVisitor, summary: inout WalkSummary, logger: Logger) {
+    /// With `reportEarlyFailure` false, a layer unreadable from its first header says so only by returning
+    /// `.failedAtStart`, so the caller can try another way.
+    @discardableResult
+    func walk(
+        base: [String], depth: Int, visitor: DumpVisitor, summary: inout WalkSummary, logger: Logger, reportEarlyFailure: Bool = true
+    ) -> End {
         let layerName = base.last ?? "archive"
         var retries = 0
         var entriesHere = 0
@@ -91,23 +100,24 @@ final class LibArchiveLayer {
             let skipped = (nowProduced - produced) - (bytesRead - readBefore)
             produced = nowProduced
             readBefore = bytesRead
-            if skipped > 0, !budget.consume(bytes: skipped) { return }
-            if status == MUSTARD_ARCHIVE_EOF { return }
+            if skipped > 0, !budget.consume(bytes: skipped) { return .stopped }
+            if status == MUSTARD_ARCHIVE_EOF { return .finished }
             if status == MUSTARD_ARCHIVE_RETRY {
                 retries += 1
-                if retries >= Self.retryLimit { return }
+                if retries >= Self.retryLimit { return .stopped }
                 continue
             }
             if status == MUSTARD_ARCHIVE_FATAL || entryPointer == nil {
                 // An outer layer that hit a walk limit starves this one: that limit is the story, not this.
-                if budget.exhausted != nil { return }
+                if budget.exhausted != nil { return .stopped }
+                if entriesHere == 0, !reportEarlyFailure { return .failedAtStart }
                 visitor.report(ArchiveIssue(
                     path: layerName, severity: .error,
                     message: "archive unreadable after \(entriesHere) entries: \(Self.errorString(handle)); the rest is missing from the analysis",
                     damaged: true))
-                return
+                return .stopped
             }
-            guard let entryPointer else { return }
+            guard let entryPointer else { return .stopped }
             let name = Self.pathname(entryPointer)
             let path = EntryPath(layers: base + [EntryPath.normalise(name)])
             if status == MUSTARD_ARCHIVE_FAILED {
@@ -119,7 +129,7 @@ final class LibArchiveLayer {
             }
             entriesHere += 1
             summary.entries += 1
-            guard budget.countEntry() else { return }
+            guard budget.countEntry() else { return .stopped }
             let entry = ArchiveEntry(path: path, type: Self.type(of: entryPointer), declaredSize: archive_entry_size_is_set(entryPointer) != 0 ? archive_entry_size(entryPointer) : nil)
             switch entry.type {
             case .directory, .special:
@@ -135,17 +145,18 @@ final class LibArchiveLayer {
             switch visitor.interest(in: entry) {
             case .content:
                 do { try visitor.visit(entry, content: content) } catch EntryReadError.walkLimit {
-                    return
+                    return .stopped
                 } catch {
                     visitor.report(ArchiveIssue(path: path.description, severity: .error, message: "\(error)", damaged: true))
-                    if case EntryReadError.damaged = error { return }
+                    if case EntryReadError.damaged = error { return .stopped }
                 }
             case .none:
-                NestedArchive.open(entry: entry, content: content, depth: depth + 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) {
-                    try LibArchiveLayer(nested: content, name: path.description, budget: budget)
+                NestedArchive.open(entry: entry, content: content, depth: depth + 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) { integrity in
+                    try LibArchiveLayer(nested: content, name: path.description, budget: budget, integrity: integrity)
                 }
             }
         }
+        return .stopped
     }
 
     /// The raw name bytes, decoded leniently: libarchive's locale conversion drops non-ASCII names in the C locale.
@@ -183,14 +194,19 @@ private final class LibArchiveData: ByteSource {
 /// Feeds a nested archive from its outer entry, for libarchive's read callback.
 private final class NestedFeed {
     private let content: EntryContent
+    private let integrity: GzipIntegrity?
     /// The outer read error, if the outer archive broke while the nested one was read.
     var failure: String?
 
-    init(content: EntryContent) { self.content = content }
+    init(content: EntryContent, integrity: GzipIntegrity?) {
+        self.content = content
+        self.integrity = integrity
+    }
 
     func next(_ buffer: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
         do {
             let chunk = try content.nextChunk()
+            integrity?.update(chunk)
             buffer.pointee = chunk.baseAddress
             return chunk.count
         } catch {
@@ -205,7 +221,8 @@ enum NestedArchive {
     static func open(
         entry: ArchiveEntry, content: EntryContent, depth: Int, budget: WalkBudget,
         visitor: DumpVisitor, summary: inout WalkSummary, logger: Logger,
-        makeLayer: () throws -> LibArchiveLayer
+        onDisk: String? = nil,
+        makeLayer: (GzipIntegrity?) throws -> LibArchiveLayer
     ) {
         let name = entry.path.description
         let head: [UInt8]
@@ -224,7 +241,15 @@ enum NestedArchive {
             return
         }
         let layer: LibArchiveLayer
-        do { layer = try makeLayer() } catch {
+        // gzip's CRC, which libarchive leaves unchecked: a file on disk is checked beside the walk, a stream as it passes.
+        let fileCheck = format == .gzip ? onDisk.map(GzipIntegrity.FileCheck.init(path:)) : nil
+        let streamCheck = format == .gzip && onDisk == nil ? GzipIntegrity() : nil
+        defer {
+            if let bad = fileCheck?.wait() ?? streamCheck?.corruption {
+                visitor.report(GzipIntegrity.issue(path: name, problem: bad))
+            }
+        }
+        do { layer = try makeLayer(streamCheck) } catch {
             reportUnopened(name: name, leaf: leaf, format: format, error: error, visitor: visitor)
             return
         }

@@ -33,7 +33,7 @@ public struct DumpLoader {
     }
 
     public func load(_ path: String) throws -> LoadedDump {
-        let collector = Collector(requirements: requirements, yaml: yaml, logger: logger)
+        let collector = Collector(requirements: requirements, yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
         let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: collector)
         return collector.finish(format: summary.format, entries: summary.entries, nestedArchives: summary.nestedArchives)
     }
@@ -44,6 +44,7 @@ private final class Collector: DumpVisitor {
     private let requirements: DataRequirements
     private let logger: Logger
     private let yaml: YAMLReader
+    private let maxFileBytes: Int
 
     private var objects: [String: [KubeObject]] = [:]
     private var seen: Set<String> = []
@@ -57,9 +58,10 @@ private final class Collector: DumpVisitor {
     /// Per log file cap: a controller that logs the same wait every 3 s for days must not fill memory.
     private let maxLinesPerLog = 5_000
 
-    init(requirements: DataRequirements, yaml: YAMLReader, logger: Logger) {
+    init(requirements: DataRequirements, yaml: YAMLReader, maxFileBytes: Int, logger: Logger) {
         self.requirements = requirements
         self.yaml = yaml
+        self.maxFileBytes = maxFileBytes
         self.logger = logger
     }
 
@@ -93,6 +95,8 @@ private final class Collector: DumpVisitor {
         guard let location = Location.locate(entry.path) else { return }
         switch location.role {
         case .objects:
+            // Refused from the header's size when it has one, before reading a byte of it.
+            if let size = entry.declaredSize, size > maxFileBytes { throw EntryReadError.tooLarge(limit: maxFileBytes) }
             try readObjects(content, path: path, cluster: location.cluster)
         case .log(let ns, let pod, let container, let previous):
             let wanted = requirements.logs.filter { r in r.podPrefixes.contains { pod.hasPrefix($0) } }

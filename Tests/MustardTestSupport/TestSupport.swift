@@ -42,8 +42,11 @@ public enum TestSupport {
     public struct PackError: Error { public let message: String }
 
     /// Runs a program, returning its exit code and output.
-    public static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
+    public static func run(
+        _ program: String, _ arguments: [String], environment: [String: String]? = nil, in directory: URL? = nil
+    ) throws -> (code: Int32, stdout: String, stderr: String) {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         if let environment { process.environment = environment }
@@ -71,8 +74,8 @@ public enum TestSupport {
     }
 
     /// Runs `mustard` with the given arguments, as a user would.
-    public static func mustard(_ arguments: [String]) throws -> (code: Int32, stdout: String, stderr: String) {
-        try run(mustardBinary, arguments, environment: ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
+    public static func mustard(_ arguments: [String], in directory: URL? = nil) throws -> (code: Int32, stdout: String, stderr: String) {
+        try run(mustardBinary, arguments, environment: ["PATH": "/usr/bin:/bin", "NO_COLOR": "1"], in: directory)
     }
 
     /// Analyses a dump with the library.
