@@ -24,7 +24,13 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Turns a raw archive name into a key: no leading `/` or `./`, no empty or `.` components.
     /// `..` stays a literal component: nothing is ever written to disk, so it is only a name.
     public static func normalise(_ raw: String) -> String {
-        raw.split(separator: "/", omittingEmptySubsequences: true)
+        // Most names are already clean: no leading or doubled slash, no `.` component, no trailing slash.
+        let utf8 = raw.utf8
+        if utf8.first != UInt8(ascii: "/"), utf8.last != UInt8(ascii: "/"), !raw.contains("//"), !raw.hasPrefix("./"),
+            !raw.contains("/./"), raw != "." {
+            return raw
+        }
+        return raw.split(separator: "/", omittingEmptySubsequences: true)
             .filter { $0 != "." }
             .joined(separator: "/")
     }

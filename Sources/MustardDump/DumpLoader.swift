@@ -45,6 +45,8 @@ private final class Collector: DumpVisitor {
     private let logger: Logger
     private let yaml: YAMLReader
     private let maxFileBytes: Int
+    /// Decodes YAML files on the other cores, in order of arrival.
+    private let parser = ParallelDecoder<DecodedFile>()
 
     private var objects: [String: [KubeObject]] = [:]
     private var seen: Set<String> = []
@@ -65,10 +67,20 @@ private final class Collector: DumpVisitor {
         self.logger = logger
     }
 
+    /// The location found in `interest`, reused by `visit` for the same entry.
+    private var lastLocation: (path: EntryPath, location: Location?)?
+
+    private func locate(_ path: EntryPath) -> Location? {
+        if let last = lastLocation, last.path == path { return last.location }
+        let location = Location.locate(path)
+        lastLocation = (path, location)
+        return location
+    }
+
     func interest(in entry: ArchiveEntry) -> EntryInterest {
         guard entry.type == .regular else { return .none }
         if entry.path.components.last == "timestamp" { return .content }
-        guard let location = Location.locate(entry.path) else { return .none }
+        guard let location = locate(entry.path) else { return .none }
         layouts.insert(location.layout)
         if let ns = location.namespace { namespaces[location.cluster, default: []].insert(ns) }
         switch location.role {
@@ -92,7 +104,7 @@ private final class Collector: DumpVisitor {
             try readTimestamp(content, path: path)
             return
         }
-        guard let location = Location.locate(entry.path) else { return }
+        guard let location = locate(entry.path) else { return }
         switch location.role {
         case .objects:
             // Refused from the header's size when it has one, before reading a byte of it.
@@ -134,18 +146,31 @@ private final class Collector: DumpVisitor {
         if gatherEnd.map({ latest > $0.time }) ?? true { gatherEnd = (latest, path) }
     }
 
+    /// Reads the file here, on the walker's thread, and decodes it on another core while the walk goes on.
     private func readObjects(_ content: EntryContent, path: String, cluster: String) throws {
         let bytes = try content.readAll()
+        let yaml = self.yaml
+        parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml) }
+    }
+
+    /// One YAML file's objects and problems, decoded without touching shared state.
+    struct DecodedFile: Sendable {
+        var objects: [(body: Value, cluster: String, source: SourceRef)] = []
+        var issues: [LoadIssue] = []
+    }
+
+    static func decodeObjects(_ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader) -> DecodedFile {
+        var file = DecodedFile()
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            issues.append(LoadIssue(path: path, severity: .info, message: "empty file"))
-            return
+            file.issues.append(LoadIssue(path: path, severity: .info, message: "empty file"))
+            return file
         }
         let decoded: (documents: [Value], warnings: [String])
         do { decoded = try yaml.documents(bytes) } catch {
-            issues.append(LoadIssue(path: path, severity: .error, message: "not readable as YAML, skipped: \(error)", damaged: true))
-            return
+            file.issues.append(LoadIssue(path: path, severity: .error, message: "not readable as YAML, skipped: \(error)", damaged: true))
+            return file
         }
-        for warning in decoded.warnings { issues.append(LoadIssue(path: path, severity: .warning, message: warning)) }
+        for warning in decoded.warnings { file.issues.append(LoadIssue(path: path, severity: .warning, message: warning)) }
         for document in decoded.documents {
             switch document {
             case .null:
@@ -153,15 +178,16 @@ private final class Collector: DumpVisitor {
             case .mapping where document["kind"].string != nil || !document["items"].array.isEmpty:
                 if document["kind"].string?.hasSuffix("List") == true || document["kind"].isNull {
                     for (index, item) in document["items"].array.enumerated() {
-                        add(item, cluster: cluster, source: SourceRef(path: path, listIndex: index))
+                        file.objects.append((item, cluster, SourceRef(path: path, listIndex: index)))
                     }
                 } else {
-                    add(document, cluster: cluster, source: SourceRef(path: path))
+                    file.objects.append((document, cluster, SourceRef(path: path)))
                 }
             default:
-                issues.append(Self.notAnObject(bytes, path: path))
+                file.issues.append(Self.notAnObject(bytes, path: path))
             }
         }
+        return file
     }
 
     /// A document that is no Kubernetes object: usually `oc` error text redirected into the file, which can
@@ -273,6 +299,11 @@ private final class Collector: DumpVisitor {
     // MARK: - Result
 
     func finish(format: String, entries: Int, nestedArchives: Int) -> LoadedDump {
+        // In the order the files came, so the first copy of an object (oc writes pods twice) is the one kept.
+        for file in parser.drain() {
+            issues.append(contentsOf: file.issues)
+            for object in file.objects { add(object.body, cluster: object.cluster, source: object.source) }
+        }
         let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys)
         let clusters = clusterNames.sorted().map {
             Cluster(name: $0, objects: objects[$0] ?? [], namespaces: namespaces[$0] ?? [], loginError: loginErrors[$0])

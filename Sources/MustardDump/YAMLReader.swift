@@ -13,7 +13,7 @@ public struct YAMLError: Error, CustomStringConvertible {
 /// Written by hand over libyaml rather than with Yams: measured here it is 2.5× faster than Yams 6 with the
 /// basic resolver and uses a third of the memory (`swift-tech.md` §3), and it lets us bound alias expansion
 /// and nesting and report duplicate keys as warnings instead of failing the whole file.
-public struct YAMLReader {
+public struct YAMLReader: Sendable {
     /// Nodes that aliases may add in total (guards against "billion laughs").
     public var maxAliasNodes = 1_000_000
     /// Deepest nesting accepted.

@@ -74,10 +74,7 @@ public struct MigrationView: Sendable {
         if let uid = migration.uid {
             for cluster in snapshot.clusters {
                 for pod in cluster.pods where pod.isStagePod && pod.migrationUID == uid {
-                    let events = cluster.events.filter {
-                        $0.involvedKind == "Pod" && $0.involvedName == pod.name
-                            && ($0.involvedNamespace ?? $0.object.metadata.namespace) == pod.namespace
-                    }
+                    let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
                     stagePods.append(StagePodRecord(pod: pod, cluster: cluster.name, events: events))
                 }
             }

@@ -86,6 +86,8 @@ public struct Cluster: Sendable {
     public let objects: [KubeObject]
     public let pods: [Pod]
     public let events: [Event]
+    /// Events by the object they are about (`kind/namespace/name`), so per-object look-ups stay cheap.
+    private let eventsByObject: [String: [Event]]
     public let configMaps: [ConfigMap]
     public let namespaceObjects: [Namespace]
     public let migMigrations: [MigMigration]
@@ -101,15 +103,19 @@ public struct Cluster: Sendable {
     public init(name: String, objects: [KubeObject], namespaces: Set<String>, loginError: (text: String, source: SourceRef)?) {
         self.name = name
         self.objects = objects
-        pods = objects.compactMap(Pod.init)
-        events = objects.compactMap(Event.init)
-        configMaps = objects.compactMap(ConfigMap.init)
-        namespaceObjects = objects.compactMap(Namespace.init)
-        migMigrations = objects.compactMap(MigMigration.init)
-        migPlans = objects.compactMap(MigPlan.init)
-        migClusters = objects.compactMap(MigCluster.init)
-        migStorages = objects.compactMap(MigStorage.init)
-        migrationControllers = objects.compactMap(MigrationController.init)
+        // One pass to bucket by kind; each typed view then reads only its own kind.
+        var byKind: [String: [KubeObject]] = [:]
+        for object in objects { byKind[object.kind, default: []].append(object) }
+        pods = byKind["Pod", default: []].compactMap(Pod.init)
+        events = byKind["Event", default: []].compactMap(Event.init)
+        eventsByObject = Dictionary(grouping: events) { Self.eventKey($0.involvedKind, $0.involvedNamespace ?? $0.object.metadata.namespace, $0.involvedName) }
+        configMaps = byKind["ConfigMap", default: []].compactMap(ConfigMap.init)
+        namespaceObjects = byKind["Namespace", default: []].compactMap(Namespace.init)
+        migMigrations = byKind["MigMigration", default: []].compactMap(MigMigration.init)
+        migPlans = byKind["MigPlan", default: []].compactMap(MigPlan.init)
+        migClusters = byKind["MigCluster", default: []].compactMap(MigCluster.init)
+        migStorages = byKind["MigStorage", default: []].compactMap(MigStorage.init)
+        migrationControllers = byKind["MigrationController", default: []].compactMap(MigrationController.init)
         self.namespaces = namespaces
         self.loginError = loginError
     }
@@ -119,7 +125,11 @@ public struct Cluster: Sendable {
     }
 
     public func events(for kind: String, namespace: String?, name: String) -> [Event] {
-        events.filter { $0.involvedKind == kind && $0.involvedName == name && ($0.involvedNamespace ?? $0.object.metadata.namespace) == namespace }
+        eventsByObject[Self.eventKey(kind, namespace, name)] ?? []
+    }
+
+    private static func eventKey(_ kind: String, _ namespace: String?, _ name: String) -> String {
+        "\(kind)/\(namespace ?? "")/\(name)"
     }
 }
 

@@ -69,7 +69,7 @@ public struct MigrationTimeline: Sendable {
         }
         var events: [(Event, String)] = []
         if let host = snapshot.cluster(named: view.hostCluster) {
-            events += host.events.filter { $0.involvedKind == "MigMigration" && $0.involvedName == m.name }.map { ($0, host.name) }
+            events += host.events(for: "MigMigration", namespace: m.object.metadata.namespace, name: m.name).map { ($0, host.name) }
         }
         for record in view.stagePods { events += record.events.map { ($0, record.cluster) } }
         for (event, cluster) in events {

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Runs decoding work on the machine's other cores while the archive streams on this one, and hands the results
+/// back in submission order, so the outcome is the same as decoding one file after another.
+///
+/// Bounded: at most `width` pieces of work are queued or running, so a fast archive cannot pile up file
+/// contents in memory ahead of the decoders.
+final class ParallelDecoder<Result: Sendable>: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "mustard.decode", attributes: .concurrent)
+    private let group = DispatchGroup()
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var results: [Int: Result] = [:]
+    private var next = 0
+
+    init(width: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) {
+        slots = DispatchSemaphore(value: width)
+    }
+
+    /// Queues `work`; blocks while `width` pieces are already in flight.
+    func submit(_ work: @escaping @Sendable () -> Result) {
+        let sequence = next
+        next += 1
+        slots.wait()
+        group.enter()
+        queue.async { [self] in
+            let result = work()
+            lock.lock()
+            results[sequence] = result
+            lock.unlock()
+            slots.signal()
+            group.leave()
+        }
+    }
+
+    /// Waits for all the work and returns the results in submission order.
+    func drain() -> [Result] {
+        group.wait()
+        lock.lock()
+        defer { lock.unlock() }
+        let ordered = results.keys.sorted().compactMap { results[$0] }
+        results = [:]
+        return ordered
+    }
+}
