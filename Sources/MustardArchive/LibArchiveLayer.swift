@@ -6,6 +6,8 @@ import Logging
 final class LibArchiveLayer {
     private let handle: OpaquePointer
     private let budget: WalkBudget
+    /// How issues name this layer: the archive's path, or the nested entry's path in the dump.
+    private(set) var name = "archive"
     /// Bytes of this layer's entries read through `EntryContent` (the rest of its output was skipped).
     private var bytesRead: Int64 = 0
     /// Keeps a nested layer's feed alive as long as libarchive may call it.
@@ -29,6 +31,7 @@ final class LibArchiveLayer {
     /// Opens an archive file.
     convenience init(filename: String, budget: WalkBudget, zipStreaming: Bool = false) throws {
         try self.init(budget: budget, zipStreaming: zipStreaming)
+        self.name = filename
         if archive_read_open_filename(handle, filename, 1 << 20) != MUSTARD_ARCHIVE_OK {
             let reason = Self.errorString(handle)
             throw ArchiveOpenError.unreadable(filename, reason: reason)
@@ -38,6 +41,7 @@ final class LibArchiveLayer {
     /// Opens an archive streamed out of another archive's entry.
     convenience init(nested content: EntryContent, name: String, budget: WalkBudget, integrity: GzipIntegrity? = nil) throws {
         try self.init(budget: budget)
+        self.name = name
         let feed = NestedFeed(content: content, integrity: integrity)
         self.feed = feed
         let context = Unmanaged.passUnretained(feed).toOpaque()
@@ -79,7 +83,7 @@ final class LibArchiveLayer {
     func walk(
         base: [String], depth: Int, visitor: DumpVisitor, summary: inout WalkSummary, logger: Logger, reportEarlyFailure: Bool = true
     ) -> End {
-        let layerName = base.last ?? "archive"
+        let layerName = name
         var retries = 0
         var entriesHere = 0
         defer {

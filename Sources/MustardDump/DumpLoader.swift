@@ -17,6 +17,29 @@ public struct LoadedDump: Sendable {
     public var isDamaged: Bool { loadIssues.contains { $0.damaged } }
 }
 
+/// Counters a progress display reads while a dump loads (from another thread).
+public final class LoadProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _entries = 0
+    private var _path = ""
+
+    public init() {}
+
+    func saw(_ path: EntryPath) {
+        lock.lock()
+        _entries += 1
+        if _entries % 64 == 1 { _path = path.description }
+        lock.unlock()
+    }
+
+    /// Entries seen so far and a recent path.
+    public var snapshot: (entries: Int, path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (_entries, _path)
+    }
+}
+
 /// Reads a folder or archive into a `DumpSnapshot`: finds the layouts, decodes the YAML the rules need, keeps the
 /// log lines they look for, and turns everything unreadable into a `LoadIssue` naming the file.
 public struct DumpLoader {
@@ -24,6 +47,8 @@ public struct DumpLoader {
     public var limits: ArchiveLimits
     /// YAML limits (alias expansion, nesting); a file's length is bounded by `limits.maxEntryBytes`.
     public var yaml = YAMLReader()
+    /// Updated as entries pass, for a progress display.
+    public var progress: LoadProgress?
     private let logger: Logger
 
     public init(requirements: DataRequirements, limits: ArchiveLimits = ArchiveLimits(), logger: Logger = Logger(label: "mustard.dump")) {
@@ -33,7 +58,7 @@ public struct DumpLoader {
     }
 
     public func load(_ path: String) throws -> LoadedDump {
-        let collector = Collector(requirements: requirements, yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
+        let collector = Collector(requirements: requirements, yaml: yaml, maxFileBytes: limits.maxEntryBytes, progress: progress, logger: logger)
         let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: collector)
         return collector.finish(format: summary.format, entries: summary.entries, nestedArchives: summary.nestedArchives)
     }
@@ -45,6 +70,7 @@ private final class Collector: DumpVisitor {
     private let logger: Logger
     private let yaml: YAMLReader
     private let maxFileBytes: Int
+    private let progress: LoadProgress?
     /// Decodes YAML files on the other cores, in order of arrival.
     private let parser = ParallelDecoder<DecodedFile>()
 
@@ -60,7 +86,8 @@ private final class Collector: DumpVisitor {
     /// Per log file cap: a controller that logs the same wait every 3 s for days must not fill memory.
     private let maxLinesPerLog = 5_000
 
-    init(requirements: DataRequirements, yaml: YAMLReader, maxFileBytes: Int, logger: Logger) {
+    init(requirements: DataRequirements, yaml: YAMLReader, maxFileBytes: Int, progress: LoadProgress?, logger: Logger) {
+        self.progress = progress
         self.requirements = requirements
         self.yaml = yaml
         self.maxFileBytes = maxFileBytes
@@ -78,6 +105,7 @@ private final class Collector: DumpVisitor {
     }
 
     func interest(in entry: ArchiveEntry) -> EntryInterest {
+        progress?.saw(entry.path)
         guard entry.type == .regular else { return .none }
         if entry.path.components.last == "timestamp" { return .content }
         guard let location = locate(entry.path) else { return .none }

@@ -14,6 +14,8 @@ public struct AnalysisOptions: Sendable {
     public var limits: ArchiveLimits = ArchiveLimits()
     /// Nodes YAML aliases may add in one file (billion-laughs guard).
     public var maxYAMLAliasNodes = 1_000_000
+    /// Counters for a progress display, updated while the dump loads.
+    public var progress: LoadProgress?
     public var focus: Focus = Focus()
 
     public init() {}
@@ -96,6 +98,7 @@ public struct Analyzer {
             requirements.formUnion(MigrationTimeline.requirements)
             var loader = DumpLoader(requirements: requirements, limits: options.limits, logger: logger)
             loader.yaml.maxAliasNodes = options.maxYAMLAliasNodes
+            loader.progress = options.progress
             loaded = try loader.load(path)
         } catch let error as ArchiveOpenError {
             throw AnalysisError.unreadable(error.description)
@@ -167,4 +170,6 @@ extension AnalysisReport {
 public var ruleDescriptions: [RuleDescription] { RuleRegistry.all.map { type(of: $0).description } }
 
 @_exported import struct MustardRules.RuleDescription
+@_exported import class MustardDump.LoadProgress
+@_exported import struct MustardReport.JSONRenderer
 @_exported import enum MustardReport.RuleDocs

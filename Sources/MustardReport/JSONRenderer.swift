@@ -5,11 +5,14 @@ import MustardRules
 /// The JSON contract, version 1 (`docs/json-report.md`). Keys sorted, absent values as `null`, so the same dump
 /// always gives the same bytes and scripts can rely on every key being there.
 public struct JSONRenderer: ReportRenderer {
-    public init() {}
+    /// One line per document (for batch output as JSON lines) instead of indented.
+    public var compact: Bool
+
+    public init(compact: Bool = false) { self.compact = compact }
 
     public func render(_ report: AnalysisReport) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(Self.document(report)), let text = String(data: data, encoding: .utf8) else {
             return "{}\n"
         }

@@ -25,14 +25,20 @@ struct Analyze: ParsableCommand {
             report covers only what could be read.
             """)
 
-    @Argument(help: "The must-gather folder or archive.")
-    var path: String
+    @Argument(help: "The must-gather folder or archive; several, or a folder of archives, for a batch.")
+    var paths: [String]
 
     @Option(name: .shortAndLong, help: "Report format: text, markdown or json.")
     var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
     var output: String?
+
+    @Option(help: "Batch: write each dump's report into this folder (the summary goes to standard output).")
+    var outputDir: String?
+
+    @Option(help: "Batch: how many dumps are analysed at once.")
+    var jobs: Int = 2
 
     @Option(help: "Minutes a migration phase may stay unchanged before gather time before it counts as stuck.")
     var stuckAfter: Double = 30
@@ -79,6 +85,7 @@ struct Analyze: ParsableCommand {
     func validate() throws {
         guard stuckAfter >= 0 else { throw ValidationError("--stuck-after must be zero or more minutes") }
         guard maxNesting >= 1 else { throw ValidationError("--max-nesting must be at least 1") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard maxTotalBytes >= 1, maxEntryBytes >= 1, maxEntries >= 1, maxYamlAliases >= 0 else {
             throw ValidationError("the --max-* limits must be positive")
         }
@@ -101,10 +108,19 @@ struct Analyze: ParsableCommand {
         options.focus.minSeverity = minSeverity
         options.focus.namespace = namespace
 
+        let dumps = Batch.expand(paths)
+        if dumps.count > 1 {
+            try runBatch(dumps, options: options, logger: logger)
+            return
+        }
+        let progress = ProgressLine(label: dumps[0])
+        options.progress = progress?.counters
         let report: AnalysisReport
         do {
-            report = try Analyzer(options: options, logger: logger).analyze(path)
+            report = try Analyzer(options: options, logger: logger).analyze(dumps[0])
+            progress?.stop()
         } catch {
+            progress?.stop()
             fail("\(error)")
         }
 
@@ -113,6 +129,82 @@ struct Analyze: ParsableCommand {
         write(format.renderer(color: color, verbose: verbose, timeline: timeline).render(report), to: output)
         let code = report.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Several dumps: each report into --output-dir, one summary table (or one JSON document per line) on stdout.
+    func runBatch(_ dumps: [String], options: AnalysisOptions, logger: Logger) throws {
+        guard output == nil else { throw ValidationError("--output takes one dump; use --output-dir for several") }
+        let items = Batch.run(dumps, options: options, jobs: jobs, logger: logger)
+        if let outputDir {
+            do { try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true) } catch {
+                fail("cannot create \(outputDir): \(error.localizedDescription)")
+            }
+            let ext = format == .json ? "json" : format == .markdown ? "md" : "txt"
+            for (item, name) in zip(items, Batch.reportNames(items, extension: ext)) {
+                guard let report = item.report else { continue }
+                write(format.renderer(color: false, verbose: verbose, timeline: timeline).render(report), to: outputDir + "/" + name)
+            }
+        }
+        switch format {
+        case .json:
+            var lines = ""
+            for item in items {
+                if let report = item.report {
+                    lines += JSONRenderer(compact: true).render(report)
+                } else {
+                    let error = ["path": item.path, "error": item.error ?? "unreadable"]
+                    let data = (try? JSONSerialization.data(withJSONObject: error, options: [.sortedKeys])) ?? Data()
+                    lines += String(decoding: data, as: UTF8.self) + "\n"
+                }
+            }
+            write(lines, to: nil)
+        case .markdown:
+            write(Batch.summary(items, markdown: true), to: nil)
+        case .text:
+            write(Batch.summary(items, markdown: false), to: nil)
+        }
+        for item in items where item.report == nil {
+            FileHandle.standardError.write(Data("mustard: \(item.error ?? item.path)\n".utf8))
+        }
+        let code = Batch.exitCode(items, failOn: failOn)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// A one-line progress display on a terminal's standard error, for dumps that take more than a moment; never
+/// in a pipe or a CI log, never in the report.
+final class ProgressLine: @unchecked Sendable {
+    let counters = LoadProgress()
+    private let label: String
+    private let lock = NSLock()
+    private var running = true
+    private var shown = false
+
+    init?(label: String) {
+        guard isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
+        self.label = label
+        Thread.detachNewThread { [self] in tick() }
+    }
+
+    private func tick() {
+        Thread.sleep(forTimeInterval: 1.0)
+        while true {
+            lock.lock()
+            guard running else { lock.unlock(); return }
+            let (entries, path) = counters.snapshot
+            let line = "mustard: reading \(label): \(entries) entries… \(path.suffix(60))"
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+            shown = true
+            lock.unlock()
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+    }
+
+    func stop() {
+        lock.lock()
+        running = false
+        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        lock.unlock()
     }
 }
 
