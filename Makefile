@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev pkg-config gzip xz-utils zstd bzip2 zip tar
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
-.PHONY: help deps build demo test samples docs hostile clean
+.PHONY: help deps build demo test samples docs hostile fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -22,9 +22,14 @@ demo: build ## Analyse the bundled sample: a migration stuck on a bad stage imag
 	@echo "$$ mustard analyze $(SAMPLE)"
 	@.build/release/mustard analyze $(SAMPLE); code=$$?; echo "(exit code $$code)"; [ $$code -le 1 ]
 
-test: deps ## Run the tests (Swift Testing)
+FUZZ_SECONDS ?= 60
+test: deps ## Run the tests (Swift Testing), then the fuzzer briefly
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	Scripts/fuzz/run.sh 20
+
+fuzz: deps ## Fuzz the ingestion path with libFuzzer and ASan (FUZZ_SECONDS=60)
+	Scripts/fuzz/run.sh $(FUZZ_SECONDS)
 
 samples: ## Re-pack Samples/*.tar.gz from their readable trees
 	Scripts/pack-dump.sh Samples/stage-image-stuck Samples/stage-image-stuck.tar.gz

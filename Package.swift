@@ -55,6 +55,11 @@ let package = Package(
         .target(
             name: "MustardTestSupport", dependencies: ["MustardKit", "MustardArchive"],
             path: "Tests/MustardTestSupport"),
+        // libFuzzer target over the whole ingestion path (`make fuzz`); without -DFUZZING it replays input files.
+        .executableTarget(
+            name: "FuzzIngest", dependencies: ["MustardKit"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+
         .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive", "MustardTestSupport"]),
         .testTarget(name: "MustardModelTests", dependencies: ["MustardModel"]),
         .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardModel", "MustardTestSupport"]),

@@ -77,6 +77,26 @@ public struct DumpWalker {
     }
 }
 
+extension DumpWalker {
+    /// Walks an archive held in memory, under `name`: the same path as a file, without touching the disk.
+    public func walk(bytes: [UInt8], name: String, visitor: DumpVisitor) throws -> WalkSummary {
+        guard let format = ArchiveFormat.detect(bytes) else { throw ArchiveOpenError.notAnArchive(name) }
+        var summary = WalkSummary()
+        summary.format = LibArchiveLayer.formatDescription(outer: format)
+        let budget = WalkBudget(limits: limits)
+        defer {
+            if let why = budget.exhausted {
+                visitor.report(ArchiveIssue(path: name, severity: .error, message: "limit reached: \(why)", damaged: true))
+            }
+        }
+        try bytes.withUnsafeBytes { memory in
+            let layer = try LibArchiveLayer(memory: memory, name: name, budget: budget)
+            layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
+        }
+        return summary
+    }
+}
+
 /// Walks a plain folder in sorted order; archive files inside it are opened as nested archives.
 private struct FolderWalk {
     let root: String

@@ -57,6 +57,13 @@ public struct DumpLoader {
         self.logger = logger
     }
 
+    /// Loads an archive held in memory (the fuzzer's way in).
+    public func load(bytes: [UInt8], name: String) throws -> LoadedDump {
+        let collector = Collector(requirements: requirements, yaml: yaml, maxFileBytes: limits.maxEntryBytes, progress: progress, logger: logger)
+        let summary = try DumpWalker(limits: limits, logger: logger).walk(bytes: bytes, name: name, visitor: collector)
+        return collector.finish(format: summary.format, entries: summary.entries, nestedArchives: summary.nestedArchives)
+    }
+
     public func load(_ path: String) throws -> LoadedDump {
         let collector = Collector(requirements: requirements, yaml: yaml, maxFileBytes: limits.maxEntryBytes, progress: progress, logger: logger)
         let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: collector)

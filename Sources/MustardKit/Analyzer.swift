@@ -92,6 +92,15 @@ public struct Analyzer {
 
     /// Analyses a folder or archive. Throws `AnalysisError` only when nothing at all could be read.
     public func analyze(_ path: String) throws -> AnalysisReport {
+        try analyze(path) { try $0.load(path) }
+    }
+
+    /// Analyses an archive held in memory under a name (the fuzzer's way in).
+    public func analyze(bytes: [UInt8], name: String) throws -> AnalysisReport {
+        try analyze(name) { try $0.load(bytes: bytes, name: name) }
+    }
+
+    private func analyze(_ path: String, load: (DumpLoader) throws -> LoadedDump) throws -> AnalysisReport {
         let loaded: LoadedDump
         do {
             var requirements = engine.requirements
@@ -99,7 +108,7 @@ public struct Analyzer {
             var loader = DumpLoader(requirements: requirements, limits: options.limits, logger: logger)
             loader.yaml.maxAliasNodes = options.maxYAMLAliasNodes
             loader.progress = options.progress
-            loaded = try loader.load(path)
+            loaded = try load(loader)
         } catch let error as ArchiveOpenError {
             throw AnalysisError.unreadable(error.description)
         }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target over the whole ingestion path with AddressSanitizer and runs it for a bounded time.
+#   Scripts/fuzz/run.sh [SECONDS]      (make fuzz FUZZ_SECONDS=600; make test runs it briefly)
+# A crash, leak or timeout stops it with a non-zero exit and leaves the input in .build-fuzz/artifacts/;
+# replay one with: swift build --product FuzzIngest && .build/debug/FuzzIngest .build-fuzz/artifacts/crash-…
+set -euo pipefail
+seconds=${1:-60}
+cd "$(dirname "$0")/../.."
+# The flags that work here (swift-tech.md §6): one -sanitize list for Swift, fuzzer-no-link for C targets.
+swift build -c debug --product FuzzIngest -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address \
+  -Xcc -fsanitize=fuzzer-no-link,address --scratch-path .build-fuzz 2>&1 | grep -vE 'Cannot export local symbol|^\[' || true
+test -x .build-fuzz/debug/FuzzIngest
+seeds=.build-fuzz/seeds corpus=.build-fuzz/corpus artifacts=.build-fuzz/artifacts
+mkdir -p "$seeds" "$corpus" "$artifacts"
+cp Samples/*.tar.gz "$seeds/"
+[ -d .build-fuzz/hostile ] || python3 Scripts/make-hostile-corpus.py .build-fuzz/hostile > /dev/null
+find .build-fuzz/hostile -type f -size -100k -exec cp {} "$seeds/" \;
+for fixture in oc-error-in-yaml k8s-pods-failing mtc-1.7-stuck-recent mtc-1.3-stage-image-stuck; do
+  [ -f "$seeds/$fixture.tar.gz" ] || Scripts/pack-dump.sh "Tests/Fixtures/$fixture" "$seeds/$fixture.tar.gz"
+done
+echo "fuzzing the ingestion path for ${seconds}s with $(ls "$seeds" | wc -l) seeds"
+LSAN_OPTIONS=suppressions=Scripts/fuzz/lsan.supp:print_suppressions=0 ASAN_OPTIONS=detect_leaks=1 \
+  .build-fuzz/debug/FuzzIngest -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=30 \
+  -artifact_prefix="$artifacts/" -print_final_stats=1 "$corpus" "$seeds" 2>&1 \
+  | grep -vE "^#[0-9]+|Cannot export local symbol|^INFO: |^\s*$|Recommended dictionary|# Uses:|NEW_FUNC"
