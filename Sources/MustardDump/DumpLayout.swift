@@ -18,6 +18,8 @@ public enum Layout: String, Sendable, CaseIterable, Comparable {
 enum FileRole: Equatable {
     /// YAML holding objects; `resource` is the plural the path promises (`pods`), nil when the path does not say.
     case objects(resource: String?)
+    /// `pods/<pod>/<pod>.yaml`: a second copy of a pod that `core/pods.yaml` already lists.
+    case podCopy(namespace: String)
     /// A container log: `logs/<pod>/current.log` (MTC) or `pods/<pod>/<container>/<container>/logs/current.log`.
     case log(namespace: String, pod: String, container: String?, previous: Bool)
     /// A text file of MTC's `migplans/` tree: Velero describe output and logs (`restore-describe-<r>.txt`,
@@ -102,7 +104,7 @@ struct Location: Equatable {
         let previous = leaf == "previous.log"
         switch below[0] {
         case "pods":
-            if below.count == 3, isYAML { return .objects(resource: "pods") }  // pods/<pod>/<pod>.yaml
+            if below.count == 3, isYAML { return .podCopy(namespace: ns) }  // pods/<pod>/<pod>.yaml
             // pods/<pod>/<container>/<container>/logs/current.log
             if isLog, below.count == 6, below[4] == "logs" {
                 return .log(namespace: ns, pod: String(below[1]), container: String(below[2]), previous: previous)

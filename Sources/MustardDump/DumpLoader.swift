@@ -101,6 +101,8 @@ private final class Collector: DumpVisitor {
         self.logger = logger
     }
 
+    /// `cluster/namespace` of every `core/pods.yaml` seen: its per-pod copies need not be read.
+    private var podLists: Set<String> = []
     /// The location found in `interest`, reused by `visit` for the same entry.
     private var lastLocation: (path: EntryPath, location: Location?)?
 
@@ -121,7 +123,12 @@ private final class Collector: DumpVisitor {
         switch location.role {
         case .objects(let resource):
             guard let resource else { return .content }
+            if resource == "pods", let ns = location.namespace { podLists.insert("\(location.cluster)/\(ns)") }
             return requirements.resources.contains(resource) ? .content : .none
+        case .podCopy(let ns):
+            // Read only when the namespace's pod list was not (yet) seen: it holds the same pods.
+            guard requirements.resources.contains("pods") else { return .none }
+            return podLists.contains("\(location.cluster)/\(ns)") ? .none : .content
         case .log(_, let pod, _, _):
             return requirements.logs.contains { r in r.podPrefixes.contains { pod.hasPrefix($0) } } ? .content : .none
         case .migplanText(let file):
@@ -141,7 +148,7 @@ private final class Collector: DumpVisitor {
         }
         guard let location = locate(entry.path) else { return }
         switch location.role {
-        case .objects:
+        case .objects, .podCopy:
             // Refused from the header's size when it has one, before reading a byte of it.
             if let size = entry.declaredSize, size > maxFileBytes { throw EntryReadError.tooLarge(limit: maxFileBytes) }
             try readObjects(content, path: path, cluster: location.cluster)

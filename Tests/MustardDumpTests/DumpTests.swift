@@ -29,7 +29,7 @@ struct LayoutTests {
         #expect(locate("must-gather/migplans/migplan-p/migmigration-m/backup-b/graph.png")?.role == .ignored)
         #expect(locate("must-gather/ocp3-source/namespaces/openshift-migration/crs/migmigrations.migration.openshift.io/m.yaml")
             == Location(layout: .mtcLegacy, cluster: "ocp3-source", namespace: "openshift-migration", role: .objects(resource: "migmigrations")))
-        #expect(locate("inspect.local.2471/namespaces/app/pods/web-1/web-1.yaml") == Location(layout: .inspect, cluster: "inspect.local.2471", namespace: "app", role: .objects(resource: "pods")))
+        #expect(locate("inspect.local.2471/namespaces/app/pods/web-1/web-1.yaml") == Location(layout: .inspect, cluster: "inspect.local.2471", namespace: "app", role: .podCopy(namespace: "app")))
         #expect(locate("inspect.local.2471/namespaces/app/pods/web-1/web/web/logs/previous.log")?.role
             == .log(namespace: "app", pod: "web-1", container: "web", previous: true))
         #expect(locate("namespaces/kube-system/core/events.yaml") == Location(layout: .inspect, cluster: "default", namespace: "kube-system", role: .objects(resource: "events")))
