@@ -5,7 +5,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev pkg-config gzip xz-utils zstd bzip2 zip tar
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
-.PHONY: help deps build demo test samples docs hostile fuzz clean
+.PHONY: help deps build demo test samples docs hostile fuzz clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -42,6 +42,15 @@ docs: ## Regenerate docs/rules.md from the rules' descriptions
 hostile: ## Write the hostile corpus to Tests/Fixtures/Hostile for a look by hand (the tests make their own)
 	python3 Scripts/make-hostile-corpus.py Tests/Fixtures/Hostile.tmp && cp Tests/Fixtures/Hostile/README.md Tests/Fixtures/Hostile.tmp/ \
 	  && rm -rf Tests/Fixtures/Hostile && mv Tests/Fixtures/Hostile.tmp Tests/Fixtures/Hostile
+
+bench: deps ## Benchmark mustard against bsdtar, gzip/xz and tar on generated and real dumps; writes docs/performance.md (SIZES="100M 1G 4G", BENCH_SEED=42)
+	@missing=""; for p in hyperfine libarchive-tools xz-utils gzip tar time; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
+	command -v pigz >/dev/null || { echo "installing: pigz (optional, faster .tar.gz generation)"; \
+	  $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pigz || echo "pigz not installed: using gzip"; }
+	$(SWIFT) build -c release --product mustard
+	python3 Scripts/bench/run.py --sizes "$(or $(SIZES),100M 1G 4G)" --seed $(or $(BENCH_SEED),42)
 
 clean: ## Remove build output
 	rm -rf .build

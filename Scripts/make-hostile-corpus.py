@@ -148,13 +148,13 @@ def main(out):
         "oc-error-text": b"error: the server doesn't have a resource type \"configmaps\"\n",
     }
     for case, data in yaml_cases.items():
-        write(out, f"{case}.tar.gz", gz(tar_bytes(VALID + [(f"{ROOT}/namespaces/demo/core/configmaps.yaml", data)])))
+        write(out, f"{case}.tar.gz", gz(tar_bytes(VALID + [(f"{ROOT}/namespaces/demo/core/events.yaml", data)])))
 
     # A 200 MB single line in a YAML file, streamed through gzip without holding it.
     with gzip.GzipFile(os.path.join(out, "huge-line.tar.gz"), "wb", compresslevel=1, mtime=0) as g:
         g.write(members(VALID))
         size = 200 << 20
-        g.write(info(f"{ROOT}/namespaces/demo/core/configmaps.yaml", size).tobuf(tarfile.GNU_FORMAT))
+        g.write(info(f"{ROOT}/namespaces/demo/core/events.yaml", size).tobuf(tarfile.GNU_FORMAT))
         chunk = b"a" * (1 << 20)
         for _ in range(size >> 20):
             g.write(chunk)

@@ -106,6 +106,11 @@ private final class Collector: DumpVisitor {
     /// The location found in `interest`, reused by `visit` for the same entry.
     private var lastLocation: (path: EntryPath, location: Location?)?
 
+    /// A rule asks for the resource everywhere (`configmaps`) or in this namespace (`configmaps@openshift-migration`).
+    private func wants(_ resource: String, in namespace: String?) -> Bool {
+        requirements.resources.contains(resource) || namespace.map { requirements.resources.contains("\(resource)@\($0)") } ?? false
+    }
+
     private func locate(_ path: EntryPath) -> Location? {
         if let last = lastLocation, last.path == path { return last.location }
         let location = Location.locate(path)
@@ -124,7 +129,7 @@ private final class Collector: DumpVisitor {
         case .objects(let resource):
             guard let resource else { return .content }
             if resource == "pods", let ns = location.namespace { podLists.insert("\(location.cluster)/\(ns)") }
-            return requirements.resources.contains(resource) ? .content : .none
+            return wants(resource, in: location.namespace) ? .content : .none
         case .podCopy(let ns):
             // Read only when the namespace's pod list was not (yet) seen: it holds the same pods.
             guard requirements.resources.contains("pods") else { return .none }
@@ -199,6 +204,12 @@ private final class Collector: DumpVisitor {
     struct DecodedFile: Sendable {
         var objects: [(body: Value, cluster: String, source: SourceRef)] = []
         var issues: [LoadIssue] = []
+        /// `cluster/namespace/name` of pods kept only as a skeleton (healthy, nothing of MTC's).
+        var unremarkablePods: [String] = []
+    }
+
+    static func podKey(_ cluster: String, _ namespace: String?, _ name: String?) -> String {
+        "\(cluster)/\(namespace ?? "")/\(name ?? "")"
     }
 
     static func decodeObjects(_ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader) -> DecodedFile {
@@ -220,10 +231,10 @@ private final class Collector: DumpVisitor {
             case .mapping where document["kind"].string != nil || !document["items"].array.isEmpty:
                 if document["kind"].string?.hasSuffix("List") == true || document["kind"].isNull {
                     for (index, item) in document["items"].array.enumerated() {
-                        file.objects.append((item, cluster, SourceRef(path: path, listIndex: index)))
+                        file.append(item, cluster: cluster, source: SourceRef(path: path, listIndex: index))
                     }
                 } else {
-                    file.objects.append((document, cluster, SourceRef(path: path)))
+                    file.append(document, cluster: cluster, source: SourceRef(path: path))
                 }
             default:
                 file.issues.append(Self.notAnObject(bytes, path: path))
@@ -342,9 +353,18 @@ private final class Collector: DumpVisitor {
 
     func finish(format: String, entries: Int, nestedArchives: Int) -> LoadedDump {
         // In the order the files came, so the first copy of an object (oc writes pods twice) is the one kept.
-        for file in parser.drain() {
+        let files = parser.drain()
+        // Events about healthy pods with nothing of MTC's on them tell no rule anything: they are not kept.
+        let quietPods = Set(files.flatMap(\.unremarkablePods))
+        for file in files {
             issues.append(contentsOf: file.issues)
-            for object in file.objects { add(object.body, cluster: object.cluster, source: object.source) }
+            for object in file.objects {
+                if object.body["kind"].string == "Event", object.body[path: "involvedObject.kind"].string == "Pod",
+                    quietPods.contains(Self.podKey(object.cluster, object.body[path: "involvedObject.namespace"].string, object.body[path: "involvedObject.name"].string)) {
+                    continue
+                }
+                add(object.body, cluster: object.cluster, source: object.source)
+            }
         }
         let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys)
         let clusters = clusterNames.sorted().map {
@@ -386,5 +406,17 @@ private final class Collector: DumpVisitor {
         }
         for line in logLines { see(line.time) }
         return newest
+    }
+}
+
+extension Collector.DecodedFile {
+    /// Adds an object, slimmed; a pod with nothing to say is kept as a skeleton and remembered as such.
+    mutating func append(_ body: Value, cluster: String, source: SourceRef) {
+        if body["kind"].string == "Pod", ObjectSlimmer.isUnremarkable(body) {
+            unremarkablePods.append(Collector.podKey(cluster, body[path: "metadata.namespace"].string, body[path: "metadata.name"].string))
+            objects.append((ObjectSlimmer.skeleton(of: body), cluster, source))
+        } else {
+            objects.append((ObjectSlimmer.slim(body), cluster, source))
+        }
     }
 }

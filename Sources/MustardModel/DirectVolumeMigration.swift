@@ -78,8 +78,10 @@ public struct QuiescableWorkload: Sendable {
 }
 
 extension Cluster {
-    public var directVolumeMigrations: [DirectVolumeMigration] { objects.compactMap(DirectVolumeMigration.init) }
-    public var quiescableWorkloads: [QuiescableWorkload] { objects.compactMap(QuiescableWorkload.init) }
+    public var directVolumeMigrations: [DirectVolumeMigration] { objects(ofKinds: "DirectVolumeMigration").compactMap(DirectVolumeMigration.init) }
+    public var quiescableWorkloads: [QuiescableWorkload] {
+        objects(ofKinds: "Deployment", "DeploymentConfig", "StatefulSet").compactMap(QuiescableWorkload.init)
+    }
 }
 
 extension MigrationView {

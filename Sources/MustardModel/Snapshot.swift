@@ -84,6 +84,8 @@ public struct Cluster: Sendable {
     /// `host` or the MigCluster name in MTC's gather; the gather folder for a plain inspect.
     public let name: String
     public let objects: [KubeObject]
+    /// The same objects by `kind`: typed views of rarer kinds read their bucket, not every object.
+    public let objectsByKind: [String: [KubeObject]]
     public let pods: [Pod]
     public let events: [Event]
     /// Events by the object they are about (`kind/namespace/name`), so per-object look-ups stay cheap.
@@ -106,6 +108,7 @@ public struct Cluster: Sendable {
         // One pass to bucket by kind; each typed view then reads only its own kind.
         var byKind: [String: [KubeObject]] = [:]
         for object in objects { byKind[object.kind, default: []].append(object) }
+        objectsByKind = byKind
         pods = byKind["Pod", default: []].compactMap(Pod.init)
         events = byKind["Event", default: []].compactMap(Event.init)
         eventsByObject = Dictionary(grouping: events) { Self.eventKey($0.involvedKind, $0.involvedNamespace ?? $0.object.metadata.namespace, $0.involvedName) }
@@ -118,6 +121,11 @@ public struct Cluster: Sendable {
         migrationControllers = byKind["MigrationController", default: []].compactMap(MigrationController.init)
         self.namespaces = namespaces
         self.loginError = loginError
+    }
+
+    /// The objects of these kinds, in dump order within each kind.
+    public func objects(ofKinds kinds: String...) -> [KubeObject] {
+        kinds.flatMap { objectsByKind[$0] ?? [] }
     }
 
     public func configMap(_ namespace: String, _ name: String) -> ConfigMap? {
@@ -176,7 +184,8 @@ public struct DumpSnapshot: Sendable {
 
 /// What the rules need read from a dump, so the rest can be skipped unparsed.
 public struct DataRequirements: Sendable {
-    /// Lower-case plural resource names (`pods`, `migmigrations`) whose files are decoded.
+    /// Lower-case plural resource names (`pods`, `migmigrations`) whose files are decoded; `plural@namespace`
+    /// (`configmaps@openshift-migration`) asks for them in that namespace only.
     public var resources: Set<String>
     /// Log files kept, line by line, for lines that contain one of `patterns`.
     public var logs: [LogRequirement]

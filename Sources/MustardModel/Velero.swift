@@ -151,9 +151,11 @@ public func byteText(_ bytes: Int) -> String {
 }
 
 extension Cluster {
-    public var veleroBackups: [VeleroBackup] { objects.compactMap(VeleroBackup.init) }
-    public var veleroRestores: [VeleroRestore] { objects.compactMap(VeleroRestore.init) }
-    public var podVolumeTransfers: [PodVolumeTransfer] { objects.compactMap(PodVolumeTransfer.init) }
+    public var veleroBackups: [VeleroBackup] { objects(ofKinds: "Backup").compactMap(VeleroBackup.init) }
+    public var veleroRestores: [VeleroRestore] { objects(ofKinds: "Restore").compactMap(VeleroRestore.init) }
+    public var podVolumeTransfers: [PodVolumeTransfer] {
+        objects(ofKinds: "PodVolumeBackup", "PodVolumeRestore").compactMap(PodVolumeTransfer.init)
+    }
 }
 
 /// Velero objects of one migration, wherever the dump holds them (source Backups, destination Restores).

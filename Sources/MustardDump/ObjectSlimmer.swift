@@ -1,0 +1,84 @@
+import MustardModel
+
+/// Drops what no rule reads from the objects that come by the ten thousand, so a multi-gigabyte dump fits in a few
+/// hundred megabytes: `managedFields` and `last-applied-configuration` everywhere; for pods, the big annotations
+/// (network status, …) and every part of the spec but what identifies containers, images, volumes and placement.
+/// Status, labels and the rest stay whole.
+enum ObjectSlimmer {
+    static let keptPodSpec: Set<String> = [
+        "containers", "initContainers", "nodeName", "nodeSelector", "tolerations", "serviceAccountName",
+        "imagePullSecrets", "volumes", "priorityClassName",
+    ]
+    static let keptContainerFields: Set<String> = ["name", "image", "resources"]
+
+    static func slim(_ body: Value) -> Value {
+        guard case .mapping(var object) = body else { return body }
+        let isPod = object["kind"]?.string == "Pod"
+        if case .mapping(var metadata)? = object["metadata"] {
+            metadata["managedFields"] = nil
+            if case .mapping(var annotations)? = metadata["annotations"] {
+                annotations["kubectl.kubernetes.io/last-applied-configuration"] = nil
+                if isPod { annotations = annotations.filter { $0.key.contains("openshift.io/") } }
+                metadata["annotations"] = .mapping(annotations)
+            }
+            object["metadata"] = .mapping(metadata)
+        }
+        if isPod, case .mapping(let spec)? = object["spec"] {
+            var kept = spec.filter { keptPodSpec.contains($0.key) }
+            for key in ["containers", "initContainers"] {
+                if case .sequence(let containers)? = kept[key] {
+                    kept[key] = .sequence(containers.map { c in
+                        guard case .mapping(let fields) = c else { return c }
+                        return .mapping(fields.filter { keptContainerFields.contains($0.key) })
+                    })
+                }
+            }
+            if case .sequence(let volumes)? = kept["volumes"] {
+                kept["volumes"] = .sequence(volumes.filter { !$0["persistentVolumeClaim"].isNull })
+            }
+            object["spec"] = .mapping(kept)
+        }
+        return .mapping(object)
+    }
+
+    /// A pod no rule has anything to say about: Running or Succeeded, every container ready and never restarted,
+    /// nothing of MTC's on it. Thousands of these make up most of a large dump.
+    static func isUnremarkable(_ pod: Value) -> Bool {
+        let metadata = pod["metadata"]
+        if metadata["namespace"].string == MTC.namespace { return false }
+        let labels = metadata["labels"].stringMap
+        if labels.keys.contains(where: { $0.hasPrefix("migration") || $0.contains("migration.openshift.io") })
+            || labels["app.kubernetes.io/part-of"] == "openshift-migration" {
+            return false
+        }
+        if metadata["annotations"].stringMap.keys.contains(where: { $0.hasPrefix("migration.openshift.io/") }) { return false }
+        if !metadata["deletionTimestamp"].isNull { return false }
+        let status = pod["status"]
+        switch status["phase"].string {
+        case "Succeeded":
+            return true
+        case "Running":
+            let statuses = status["containerStatuses"].array + status["initContainerStatuses"].array
+            return !statuses.isEmpty && status["containerStatuses"].array.allSatisfy { $0["ready"].bool == true }
+                && statuses.allSatisfy { ($0["restartCount"].int ?? 0) == 0 && $0[path: "state.waiting"].isNull }
+        default:
+            return false
+        }
+    }
+
+    /// What identifies a pod and its state, without the rest.
+    static func skeleton(of pod: Value) -> Value {
+        let metadata = pod["metadata"]
+        var kept: [String: Value] = [:]
+        for key in ["name", "namespace", "uid", "labels", "creationTimestamp", "ownerReferences", "generateName"] where !metadata[key].isNull {
+            kept[key] = metadata[key]
+        }
+        var status: [String: Value] = ["phase": pod[path: "status.phase"]]
+        if !pod[path: "status.startTime"].isNull { status["startTime"] = pod[path: "status.startTime"] }
+        return .mapping([
+            "apiVersion": pod["apiVersion"], "kind": pod["kind"], "metadata": .mapping(kept),
+            "spec": .mapping(pod[path: "spec.nodeName"].isNull ? [:] : ["nodeName": pod[path: "spec.nodeName"]]),
+            "status": .mapping(status),
+        ])
+    }
+}
