@@ -57,13 +57,11 @@ public struct DumpWalker {
         }
         let head = try FileByteSource(path: path).readHead(ArchiveFormat.sniffLength)
         guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
-        // libarchive does not check gzip's CRC: zlib does, on the other core, while the walk goes on.
-        let integrity = format == .gzip ? GzipIntegrity.FileCheck(path: path) : nil
-        defer {
-            if let bad = integrity?.wait() { visitor.report(GzipIntegrity.issue(path: path, problem: bad)) }
-        }
         summary.format = LibArchiveLayer.formatDescription(outer: format)
-        let layer = try LibArchiveLayer(filename: path, budget: budget)
+        // libarchive does not check gzip's CRC: zlib decompresses gzip instead, checking it, and libarchive reads tar.
+        let layer = format == .gzip
+            ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: path)), name: path, budget: budget)
+            : try LibArchiveLayer(filename: path, budget: budget)
         if layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger, reportEarlyFailure: format != .zip) == .failedAtStart,
             format == .zip {
             // A damaged central directory: read the local headers one after another instead.
@@ -162,8 +160,10 @@ private struct FolderWalk {
                 visitor.report(ArchiveIssue(path: entry.path.description, severity: .error, message: "\(error)", damaged: true))
             }
         case .none:
-            NestedArchive.open(entry: entry, content: content, depth: 1, budget: budget, visitor: visitor, summary: &summary, logger: logger, onDisk: full) { _ in
-                try LibArchiveLayer(filename: full, budget: budget)
+            NestedArchive.open(entry: entry, content: content, depth: 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) { format in
+                format == .gzip
+                    ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: full)), name: entry.path.description, budget: budget)
+                    : try LibArchiveLayer(filename: full, budget: budget)
             }
         }
     }

@@ -12,6 +12,11 @@ final class LibArchiveLayer {
     private var bytesRead: Int64 = 0
     /// Keeps a nested layer's feed alive as long as libarchive may call it.
     private var feed: NestedFeed?
+    /// Keeps a decompressed stream's feed alive as long as libarchive may call it.
+    private var sourceFeed: SourceFeed?
+
+    /// What broke underneath libarchive (an outer archive, a gzip stream), else libarchive's own message.
+    private var failureMessage: String { sourceFeed?.failure ?? feed?.failure ?? Self.errorString(handle) }
 
     /// libarchive retries a damaged tar stream silently; past this many retries the rest is given up.
     private static let retryLimit = 5_000_000
@@ -38,6 +43,22 @@ final class LibArchiveLayer {
         }
     }
 
+    /// Opens a tar stream read from `source` (a gzip stream zlib decompresses and checks).
+    convenience init(stream source: ByteSource, name: String, budget: WalkBudget) throws {
+        try self.init(budget: budget)
+        self.name = name
+        let feed = SourceFeed(source)
+        sourceFeed = feed
+        let context = Unmanaged.passUnretained(feed).toOpaque()
+        let status = archive_read_open(handle, context, nil, { _, context, buffer in
+            guard let context, let buffer else { return -1 }
+            return Unmanaged<SourceFeed>.fromOpaque(context).takeUnretainedValue().next(buffer)
+        }, nil)
+        if status != MUSTARD_ARCHIVE_OK {
+            throw ArchiveOpenError.unreadable(name, reason: feed.failure ?? Self.errorString(handle))
+        }
+    }
+
     /// Opens an archive held in memory (the fuzzer's input). The bytes must outlive the layer.
     convenience init(memory: UnsafeRawBufferPointer, name: String, budget: WalkBudget) throws {
         try self.init(budget: budget)
@@ -48,10 +69,10 @@ final class LibArchiveLayer {
     }
 
     /// Opens an archive streamed out of another archive's entry.
-    convenience init(nested content: EntryContent, name: String, budget: WalkBudget, integrity: GzipIntegrity? = nil) throws {
+    convenience init(nested content: EntryContent, name: String, budget: WalkBudget) throws {
         try self.init(budget: budget)
         self.name = name
-        let feed = NestedFeed(content: content, integrity: integrity)
+        let feed = NestedFeed(content: content)
         self.feed = feed
         let context = Unmanaged.passUnretained(feed).toOpaque()
         let status = archive_read_open(handle, context, nil, { _, context, buffer in
@@ -114,7 +135,13 @@ final class LibArchiveLayer {
             produced = nowProduced
             readBefore = bytesRead
             if skipped > 0, !budget.consume(bytes: skipped) { return .stopped }
-            if status == MUSTARD_ARCHIVE_EOF { return .finished }
+            if status == MUSTARD_ARCHIVE_EOF {
+                // The tar ended; the gzip stream's trailer (its CRC) comes after and must still be read.
+                if let problem = sourceFeed?.drain() {
+                    visitor.report(ArchiveIssue(path: layerName, severity: .error, message: problem, damaged: true))
+                }
+                return .finished
+            }
             if status == MUSTARD_ARCHIVE_RETRY {
                 retries += 1
                 if retries >= Self.retryLimit { return .stopped }
@@ -126,7 +153,7 @@ final class LibArchiveLayer {
                 if entriesHere == 0, !reportEarlyFailure { return .failedAtStart }
                 visitor.report(ArchiveIssue(
                     path: layerName, severity: .error,
-                    message: "archive unreadable after \(entriesHere) entries: \(Self.errorString(handle)); the rest is missing from the analysis",
+                    message: "archive unreadable after \(entriesHere) entries: \(failureMessage); the rest is missing from the analysis",
                     damaged: true))
                 return .stopped
             }
@@ -154,7 +181,9 @@ final class LibArchiveLayer {
             case .regular:
                 break
             }
-            let content = EntryContent(source: LibArchiveData(handle), budget: budget) { [unowned self] n in self.bytesRead += Int64(n) }
+            let content = EntryContent(source: LibArchiveData(handle) { [unowned self] in self.failureMessage }, budget: budget) { [unowned self] n in
+                self.bytesRead += Int64(n)
+            }
             switch visitor.interest(in: entry) {
             case .content:
                 do { try visitor.visit(entry, content: content) } catch EntryReadError.walkLimit {
@@ -164,8 +193,10 @@ final class LibArchiveLayer {
                     if case EntryReadError.damaged = error { return .stopped }
                 }
             case .none:
-                NestedArchive.open(entry: entry, content: content, depth: depth + 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) { integrity in
-                    try LibArchiveLayer(nested: content, name: path.description, budget: budget, integrity: integrity)
+                NestedArchive.open(entry: entry, content: content, depth: depth + 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) { format in
+                    format == .gzip
+                        ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: EntryContentSource(content)), name: path.description, budget: budget)
+                        : try LibArchiveLayer(nested: content, name: path.description, budget: budget)
                 }
             }
         }
@@ -195,31 +226,64 @@ final class LibArchiveLayer {
 /// The data of the current entry of a libarchive reader.
 private final class LibArchiveData: ByteSource {
     private let handle: OpaquePointer
-    init(_ handle: OpaquePointer) { self.handle = handle }
+    private let failure: () -> String
+
+    init(_ handle: OpaquePointer, failure: @escaping () -> String) {
+        self.handle = handle
+        self.failure = failure
+    }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
         if n >= 0 { return n }
-        throw EntryReadError.damaged("cannot read: \(LibArchiveLayer.errorString(handle))")
+        throw EntryReadError.damaged("cannot read: \(failure())")
+    }
+}
+
+/// Feeds libarchive from any byte source, for its read callback.
+private final class SourceFeed {
+    private let source: ByteSource
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
+    /// The source's error, if it broke while libarchive read it.
+    var failure: String?
+
+    init(_ source: ByteSource) { self.source = source }
+    deinit { buffer.deallocate() }
+
+    /// Reads what libarchive left unread, to its end; the source's complaint if it has one.
+    func drain() -> String? {
+        if let failure { return failure }
+        do {
+            while try source.read(into: buffer) > 0 {}
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    func next(_ out: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
+        do {
+            let n = try source.read(into: buffer)
+            out.pointee = UnsafeRawPointer(buffer.baseAddress)
+            return n
+        } catch {
+            failure = "\(error)"
+            return -1
+        }
     }
 }
 
 /// Feeds a nested archive from its outer entry, for libarchive's read callback.
 private final class NestedFeed {
     private let content: EntryContent
-    private let integrity: GzipIntegrity?
     /// The outer read error, if the outer archive broke while the nested one was read.
     var failure: String?
 
-    init(content: EntryContent, integrity: GzipIntegrity?) {
-        self.content = content
-        self.integrity = integrity
-    }
+    init(content: EntryContent) { self.content = content }
 
     func next(_ buffer: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
         do {
             let chunk = try content.nextChunk()
-            integrity?.update(chunk)
             buffer.pointee = chunk.baseAddress
             return chunk.count
         } catch {
@@ -234,8 +298,7 @@ enum NestedArchive {
     static func open(
         entry: ArchiveEntry, content: EntryContent, depth: Int, budget: WalkBudget,
         visitor: DumpVisitor, summary: inout WalkSummary, logger: Logger,
-        onDisk: String? = nil,
-        makeLayer: (GzipIntegrity?) throws -> LibArchiveLayer
+        makeLayer: (ArchiveFormat) throws -> LibArchiveLayer
     ) {
         let name = entry.path.description
         let head: [UInt8]
@@ -254,15 +317,7 @@ enum NestedArchive {
             return
         }
         let layer: LibArchiveLayer
-        // gzip's CRC, which libarchive leaves unchecked: a file on disk is checked beside the walk, a stream as it passes.
-        let fileCheck = format == .gzip ? onDisk.map(GzipIntegrity.FileCheck.init(path:)) : nil
-        let streamCheck = format == .gzip && onDisk == nil ? GzipIntegrity() : nil
-        defer {
-            if let bad = fileCheck?.wait() ?? streamCheck?.corruption {
-                visitor.report(GzipIntegrity.issue(path: name, problem: bad))
-            }
-        }
-        do { layer = try makeLayer(streamCheck) } catch {
+        do { layer = try makeLayer(format) } catch {
             reportUnopened(name: name, leaf: leaf, format: format, error: error, visitor: visitor)
             return
         }
