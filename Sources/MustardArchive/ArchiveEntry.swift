@@ -5,17 +5,23 @@
 public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Normalised paths, one per archive layer (outermost first).
     public let layers: [String]
-
-    public init(layers: [String]) { self.layers = layers }
-
-    /// The components of the innermost layer.
-    public var components: [Substring] { (layers.last ?? "").split(separator: "/") }
-
+    /// The components of the innermost layer; split once, since every stage looks at them.
+    public let components: [Substring]
     /// All components across layers, the nested archive's own name included; used to find layouts.
-    public var allComponents: [Substring] { layers.flatMap { $0.split(separator: "/") } }
+    public let allComponents: [Substring]
+
+    public init(layers: [String]) {
+        self.layers = layers
+        let split = layers.map { $0.split(separator: "/") }
+        components = split.last ?? []
+        allComponents = split.count == 1 ? split[0] : split.flatMap { $0 }
+    }
+
+    public static func == (l: EntryPath, r: EntryPath) -> Bool { l.layers == r.layers }
+    public func hash(into hasher: inout Hasher) { hasher.combine(layers) }
 
     /// `outer/inner.tar.gz!/inside/file`: the `!/` marks a step into a nested archive.
-    public var description: String { layers.joined(separator: "!/") }
+    public var description: String { layers.count == 1 ? layers[0] : layers.joined(separator: "!/") }
 
     public func appending(layer: String) -> EntryPath { EntryPath(layers: layers + [layer]) }
 
@@ -24,12 +30,22 @@ public struct EntryPath: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Turns a raw archive name into a key: no leading `/` or `./`, no empty or `.` components.
     /// `..` stays a literal component: nothing is ever written to disk, so it is only a name.
     public static func normalise(_ raw: String) -> String {
-        // Most names are already clean: no leading or doubled slash, no `.` component, no trailing slash.
-        let utf8 = raw.utf8
-        if utf8.first != UInt8(ascii: "/"), utf8.last != UInt8(ascii: "/"), !raw.contains("//"), !raw.hasPrefix("./"),
-            !raw.contains("/./"), raw != "." {
-            return raw
+        // Most names are already clean: no empty or `.` component, no leading or trailing slash. One pass tells.
+        var clean = true
+        var componentStart = true
+        var previousDot = false
+        for byte in raw.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if componentStart || previousDot { clean = false; break }
+                componentStart = true
+                previousDot = false
+            } else {
+                previousDot = componentStart && byte == UInt8(ascii: ".")
+                componentStart = false
+            }
         }
+        // A name that ends with "/" or "/." (or is empty or ".") is not clean either.
+        if clean, !componentStart, !previousDot { return raw }
         return raw.split(separator: "/", omittingEmptySubsequences: true)
             .filter { $0 != "." }
             .joined(separator: "/")

@@ -231,3 +231,15 @@ struct SampleTests {
         #expect(packed == tree)
     }
 }
+
+@Suite("Entry names")
+struct EntryNameTests {
+    @Test("Names are normalised to keys: no leading, doubled or trailing slash, no `.`; `..` stays a literal name",
+          arguments: [
+            ("a/b/c.yaml", "a/b/c.yaml"), ("/abs/x.yaml", "abs/x.yaml"), ("./a//b/./c/", "a/b/c"), ("a/../b", "a/../b"),
+            (".hidden/x", ".hidden/x"), ("a/.", "a"), ("", ""), ("..", ".."),
+          ])
+    func normalise(raw: String, key: String) {
+        #expect(EntryPath.normalise(raw) == key)
+    }
+}
