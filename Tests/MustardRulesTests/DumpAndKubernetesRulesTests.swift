@@ -59,3 +59,30 @@ struct DumpAndKubernetesRulesTests {
         #expect(report.findings.dropFirst().first?.rule == "mtc/migration-stuck")
     }
 }
+
+@Suite("Replicas failing alike")
+struct PodGroupingTests {
+    @Test("Three replicas of one ReplicaSet crash-looping make one finding naming all three")
+    func grouped() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = folder.appendingPathComponent("dump")
+        try FileManager.default.copyItem(atPath: TestSupport.fixture("k8s-pods-failing"), toPath: dump.path)
+        let pods = dump.appendingPathComponent("inspect.local.7731/namespaces/shop/core/pods.yaml")
+        var text = try String(contentsOf: pods, encoding: .utf8)
+        // The cart pod is the first item: copy it twice under other names.
+        let start = try #require(text.range(of: "- apiVersion: v1\n  kind: Pod\n"))
+        let end = try #require(text.range(of: "- apiVersion: v1\n  kind: Pod\n", range: start.upperBound..<text.endIndex))
+        let cart = String(text[start.lowerBound..<end.lowerBound])
+        let copies = ["m2x7r", "m2x7s"].map { cart.replacingOccurrences(of: "cart-7c9d5b8f4-m2x7q", with: "cart-7c9d5b8f4-\($0)") }
+        text.insert(contentsOf: copies.joined(), at: end.lowerBound)
+        try text.write(to: pods, atomically: true, encoding: .utf8)
+        let report = try TestSupport.analyze(dump.path)
+        let failing = report.findings.filter { $0.rule == "k8s/pod-failing" }
+        #expect(failing.count == 2)
+        let group = try #require(failing.first { $0.subject.kind == "ReplicaSet" })
+        #expect(group.subject.name == "cart-7c9d5b8f4")
+        #expect(group.title.hasPrefix("3 pods of ReplicaSet shop/cart-7c9d5b8f4 fail now the same way"))
+        #expect(group.related.map(\.name).sorted() == ["cart-7c9d5b8f4-m2x7q", "cart-7c9d5b8f4-m2x7r", "cart-7c9d5b8f4-m2x7s"])
+    }
+}

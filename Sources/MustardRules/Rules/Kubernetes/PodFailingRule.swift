@@ -38,12 +38,12 @@ public struct PodFailingRule: Rule {
     public func evaluate(_ context: RuleContext) -> RuleVerdict {
         let pods = context.snapshot.clusters.flatMap { c in c.pods.map { (c, $0) } }
         guard !pods.isEmpty else { return .skipped("no pods in the dump") }
-        var findings: [Finding] = []
+        var findings: [(finding: Finding, owner: OwnerReference?, signature: String)] = []
         var recovered = 0
         for (cluster, pod) in pods where !Self.ownedByMTC(pod) {
             let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
-            if let finding = finding(pod, cluster: cluster.name, events: events) {
-                findings.append(finding)
+            if let found = finding(pod, cluster: cluster.name, events: events) {
+                findings.append((found.finding, pod.object.metadata.ownerReferences.first, found.signature))
             } else if events.contains(where: { $0.type == "Warning" }) {
                 recovered += 1
             }
@@ -52,7 +52,34 @@ public struct PodFailingRule: Rule {
             let history = recovered > 0 ? "; \(recovered) had Warning events earlier but are healthy now (history, not reported)" : ""
             return .passed("\(pods.count) pod(s) checked: none failing at gather time\(history)")
         }
-        return .findings(findings)
+        return .findings(Self.groupedByOwner(findings))
+    }
+
+    /// Pods of one workload failing the same way make one finding: a large dump should not bury its root causes
+    /// under hundreds of replicas saying the same thing. A pod alone keeps its own finding.
+    static func groupedByOwner(_ findings: [(finding: Finding, owner: OwnerReference?, signature: String)]) -> [Finding] {
+        var groups: [String: [(finding: Finding, owner: OwnerReference?, signature: String)]] = [:]
+        var order: [String] = []
+        for item in findings {
+            let key = item.owner.map { "\(item.finding.cluster ?? "")/\(item.finding.subject.namespace ?? "")/\($0.kind)/\($0.name)/\(item.signature)" }
+                ?? item.finding.id
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(item)
+        }
+        return order.compactMap { key -> Finding? in
+            guard let items = groups[key], let first = items.first else { return nil }
+            guard items.count > 1, let owner = first.owner else { return first.finding }
+            let f = first.finding
+            let names = items.map(\.finding.subject.name)
+            let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+            return Finding(
+                id: "\(id)#\(f.cluster ?? "")/\(f.subject.namespace ?? "")/\(owner.kind)/\(owner.name)", rule: id, severity: f.severity,
+                title: "\(items.count) pods of \(owner.kind) \(f.subject.namespace.map { "\($0)/" } ?? "")\(owner.name) fail now the same way: \(first.signature)",
+                cluster: f.cluster, subject: ResourceRef(kind: owner.kind, namespace: f.subject.namespace, name: owner.name),
+                related: items.map(\.finding.subject), namespaces: f.namespaces,
+                explanation: "Pods \(shown) fail alike; the evidence shows the first of them. " + f.explanation,
+                evidence: f.evidence, remediation: f.remediation, references: f.references)
+        }
     }
 
     /// Stage, rsync and hook pods carry MTC's part-of label; MTC's own pods live in its namespace.
@@ -60,7 +87,8 @@ public struct PodFailingRule: Rule {
         pod.isStagePod || pod.namespace == MTC.namespace || pod.object.metadata.labels["app.kubernetes.io/part-of"] == "openshift-migration"
     }
 
-    private func finding(_ pod: Pod, cluster: String, events: [Event]) -> Finding? {
+    /// The finding for one pod, and a signature of its problems (kinds, not counts) to group replicas by.
+    private func finding(_ pod: Pod, cluster: String, events: [Event]) -> (finding: Finding, signature: String)? {
         guard pod.phase != "Succeeded", pod.phase != "Failed" else { return nil }
         let ref = "\(pod.namespace)/\(pod.name)"
         var problems: [(summary: String, evidence: Evidence, kind: Problem)] = []
@@ -123,12 +151,13 @@ public struct PodFailingRule: Rule {
             }
         }
         let owner = pod.object.metadata.ownerReferences.first.map { " (\($0.kind) \($0.name))" } ?? ""
-        return Finding(
+        let signature = problems.map(\.kind.label).joined(separator: ", ")
+        return (Finding(
             id: "\(Self.id)#\(cluster)/\(ref)", rule: Self.id, severity: .error,
             title: "Pod \(ref)\(owner) fails now: " + problems.map(\.summary).joined(separator: "; "),
             cluster: cluster, subject: ResourceRef(pod.object), namespaces: [pod.namespace],
             explanation: "At gather time the pod is \(pod.phase ?? "in an unknown phase") and " + problems.map(\.summary).joined(separator: ", and ") + ". Its events say why; the commands below read the rest on the live cluster.",
-            evidence: evidence, remediation: steps, references: Self.description.references)
+            evidence: evidence, remediation: steps, references: Self.description.references), signature)
     }
 
     private enum Problem {
@@ -136,5 +165,14 @@ public struct PodFailingRule: Rule {
         case crashLoop(String)
         case cannotStart
         case unschedulable
+
+        var label: String {
+            switch self {
+            case .imagePull(let image): return "cannot pull \(image)"
+            case .crashLoop(let container): return "container \(container) crash-looping"
+            case .cannotStart: return "container cannot start"
+            case .unschedulable: return "cannot be scheduled"
+            }
+        }
     }
 }
