@@ -69,11 +69,11 @@ enum ObjectSlimmer {
     /// What identifies a pod and its state, without the rest.
     static func skeleton(of pod: Value) -> Value {
         let metadata = pod["metadata"]
-        var kept: [String: Value] = [:]
+        var kept = Fields()
         for key in ["name", "namespace", "uid", "labels", "creationTimestamp", "ownerReferences", "generateName"] where !metadata[key].isNull {
             kept[key] = metadata[key]
         }
-        var status: [String: Value] = ["phase": pod[path: "status.phase"]]
+        var status: Fields = ["phase": pod[path: "status.phase"]]
         if !pod[path: "status.startTime"].isNull { status["startTime"] = pod[path: "status.startTime"] }
         return .mapping([
             "apiVersion": pod["apiVersion"], "kind": pod["kind"], "metadata": .mapping(kept),

@@ -48,7 +48,7 @@ public struct YAMLReader: Sendable {
 private struct TreeBuilder {
     enum Frame {
         case sequence([Value], anchor: String?)
-        case mapping([String: Value], key: String?, anchor: String?, line: Int)
+        case mapping(Fields, key: String?, anchor: String?, line: Int, seen: Set<String>?)
     }
 
     let maxAliasNodes: Int
@@ -68,13 +68,13 @@ private struct TreeBuilder {
         let line = Int(event.start_mark.line) + 1
         switch event.type {
         case YAML_MAPPING_START_EVENT:
-            try push(.mapping([:], key: nil, anchor: Self.text(event.data.mapping_start.anchor), line: line), line: line)
+            try push(.mapping(Fields(), key: nil, anchor: Self.text(event.data.mapping_start.anchor), line: line, seen: nil), line: line)
         case YAML_SEQUENCE_START_EVENT:
             try push(.sequence([], anchor: Self.text(event.data.sequence_start.anchor)), line: line)
         case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
             guard let frame = stack.popLast() else { return }
             switch frame {
-            case .mapping(let m, _, let anchor, _): try add(.mapping(m), anchor: anchor, line: line)
+            case .mapping(let m, _, let anchor, _, _): try add(.mapping(m), anchor: anchor, line: line)
             case .sequence(let s, let anchor): try add(.sequence(s), anchor: anchor, line: line)
             }
         case YAML_SCALAR_EVENT:
@@ -112,14 +112,17 @@ private struct TreeBuilder {
         case .sequence(var items, let a):
             items.append(value)
             stack.append(.sequence(items, anchor: a))
-        case .mapping(var m, let key, let a, let l):
+        case .mapping(var m, let key, let a, let l, var seen):
             if let key {
-                if m[key] != nil {
+                // Small mappings are searched; large ones keep a set, so a hostile 100,000-key mapping stays linear.
+                let duplicate = seen.map { $0.contains(key) } ?? m.keys.contains(key)
+                if duplicate {
                     warnings.append("duplicate key '\(key)' at line \(line); the first value is kept")
                 } else {
-                    m[key] = value
+                    m.appendNew(key, value)
+                    if seen != nil { seen?.insert(key) } else if m.count > 32 { seen = Set(m.keys) }
                 }
-                stack.append(.mapping(m, key: nil, anchor: a, line: l))
+                stack.append(.mapping(m, key: nil, anchor: a, line: l, seen: seen))
             } else {
                 let keyText: String
                 switch value {
@@ -127,7 +130,7 @@ private struct TreeBuilder {
                 case .null: keyText = ""
                 default: keyText = "<complex key>"
                 }
-                stack.append(.mapping(m, key: keyText, anchor: a, line: l))
+                stack.append(.mapping(m, key: keyText, anchor: a, line: l, seen: seen))
             }
         }
     }

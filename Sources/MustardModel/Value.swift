@@ -6,7 +6,7 @@ public enum Value: Sendable, Equatable {
     case null
     case scalar(String)
     case sequence([Value])
-    case mapping([String: Value])
+    case mapping(Fields)
 
     /// The value at `key` of a mapping, `.null` otherwise.
     public subscript(key: String) -> Value {
@@ -40,7 +40,7 @@ public enum Value: Sendable, Equatable {
         return []
     }
 
-    public var mapping: [String: Value]? {
+    public var mapping: Fields? {
         if case .mapping(let m) = self { return m }
         return nil
     }
@@ -48,8 +48,77 @@ public enum Value: Sendable, Equatable {
     /// A mapping of strings (labels, annotations, ConfigMap data); non-string values are left out.
     public var stringMap: [String: String] {
         guard let m = mapping else { return [:] }
-        return m.compactMapValues { $0.string }
+        var out: [String: String] = [:]
+        for (key, value) in m { if let s = value.string, out[key] == nil { out[key] = s } }
+        return out
     }
 
     public var isNull: Bool { self == .null }
+}
+
+/// The keys and values of a YAML mapping, in document order.
+///
+/// Two parallel arrays rather than a `Dictionary`: Kubernetes objects are tens of thousands of small mappings, and
+/// arrays take about half the memory of hash tables and no hashing to build, while a linear look-up among a
+/// handful of keys is as fast.
+public struct Fields: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    public private(set) var keys: [String] = []
+    public private(set) var values: [Value] = []
+
+    public init() {}
+
+    public init(dictionaryLiteral elements: (String, Value)...) {
+        for (key, value) in elements { self[key] = value }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    /// The value of `key`; setting `nil` removes it, setting a new key appends it.
+    public subscript(key: String) -> Value? {
+        get { keys.firstIndex(of: key).map { values[$0] } }
+        set {
+            if let i = keys.firstIndex(of: key) {
+                if let newValue { values[i] = newValue } else {
+                    keys.remove(at: i)
+                    values.remove(at: i)
+                }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// Appends a key known not to be present (the YAML reader checks duplicates itself).
+    public mutating func appendNew(_ key: String, _ value: Value) {
+        keys.append(key)
+        values.append(value)
+    }
+
+    public func filter(_ isIncluded: ((key: String, value: Value)) -> Bool) -> Fields {
+        var out = Fields()
+        for (key, value) in self where isIncluded((key, value)) { out.appendNew(key, value) }
+        return out
+    }
+
+    public func mapValues(_ transform: (Value) -> Value) -> Fields {
+        var out = self
+        out.values = values.map(transform)
+        return out
+    }
+
+    public func makeIterator() -> AnyIterator<(key: String, value: Value)> {
+        var i = 0
+        return AnyIterator {
+            guard i < keys.count else { return nil }
+            defer { i += 1 }
+            return (keys[i], values[i])
+        }
+    }
+
+    /// Equal when they hold the same keys with equal values, whatever the order.
+    public static func == (l: Fields, r: Fields) -> Bool {
+        l.count == r.count && zip(l.keys, l.values).allSatisfy { r[$0.0] == $0.1 }
+    }
 }
