@@ -22,26 +22,28 @@ public struct OwnerReference: Sendable, Hashable {
     public let uid: String
 }
 
-/// `metadata`, the part every object shares.
+/// `metadata`, the part every object shares. Name, namespace, uid and creation time are read once; labels,
+/// annotations and owners are read from the object when asked, so they are not held twice.
 public struct ObjectMeta: Sendable {
     public let name: String
     public let namespace: String?
     public let uid: String?
-    public let labels: [String: String]
-    public let annotations: [String: String]
     public let creationTimestamp: Timestamp?
-    public let generateName: String?
-    public let ownerReferences: [OwnerReference]
+    private let raw: Value
 
     public init(_ v: Value) {
+        raw = v
         name = v["name"].string ?? ""
         namespace = v["namespace"].string
         uid = v["uid"].string
-        labels = v["labels"].stringMap
-        annotations = v["annotations"].stringMap
         creationTimestamp = v["creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))
-        generateName = v["generateName"].string
-        ownerReferences = v["ownerReferences"].array.map {
+    }
+
+    public var labels: [String: String] { raw["labels"].stringMap }
+    public var annotations: [String: String] { raw["annotations"].stringMap }
+    public var generateName: String? { raw["generateName"].string }
+    public var ownerReferences: [OwnerReference] {
+        raw["ownerReferences"].array.map {
             OwnerReference(kind: $0["kind"].string ?? "", name: $0["name"].string ?? "", uid: $0["uid"].string ?? "")
         }
     }
