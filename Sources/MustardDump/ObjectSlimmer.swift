@@ -11,8 +11,19 @@ enum ObjectSlimmer {
     ]
     static let keptContainerFields: Set<String> = ["name", "image", "resources"]
 
+    /// The fields of an Event that anything reads.
+    static let keptEventFields: Set<String> = [
+        "apiVersion", "kind", "metadata", "type", "reason", "message", "note", "involvedObject", "regarding", "count",
+        "series", "firstTimestamp", "lastTimestamp", "eventTime", "source", "reportingComponent",
+    ]
+
     static func slim(_ body: Value) -> Value {
         guard case .mapping(var object) = body else { return body }
+        if object["kind"]?.string == "Event" {
+            var event = object.filter { keptEventFields.contains($0.key) }
+            event["metadata"] = .mapping(object["metadata"]?.mapping?.filter { ["name", "namespace"].contains($0.key) } ?? Fields())
+            return .mapping(event)
+        }
         let isPod = object["kind"]?.string == "Pod"
         if case .mapping(var metadata)? = object["metadata"] {
             metadata["managedFields"] = nil
