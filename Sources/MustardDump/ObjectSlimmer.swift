@@ -24,6 +24,12 @@ enum ObjectSlimmer {
             event["metadata"] = .mapping(object["metadata"]?.mapping?.filter { ["name", "namespace"].contains($0.key) } ?? Fields())
             return .mapping(event)
         }
+        // Workloads: rules read their replica counts and MTC's annotations, not the pod template.
+        if let kind = object["kind"]?.string, ["Deployment", "DeploymentConfig", "StatefulSet", "ReplicaSet", "DaemonSet"].contains(kind),
+            case .mapping(var spec)? = object["spec"] {
+            spec["template"] = nil
+            object["spec"] = .mapping(spec)
+        }
         let isPod = object["kind"]?.string == "Pod"
         if case .mapping(var metadata)? = object["metadata"] {
             metadata["managedFields"] = nil
