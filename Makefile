@@ -14,6 +14,10 @@ deps: ## Install the Debian packages mustard needs, when missing
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@# The SARIF test validates against the official schema with Python's jsonschema.
+	@python3 -c 'import jsonschema' 2>/dev/null || { echo "installing: jsonschema (Python)"; \
+	  python3 -m pip install --quiet jsonschema 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages jsonschema \
+	  || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema; }
 
 build: deps ## Build the release binary (.build/release/mustard)
 	$(SWIFT) build -c release --product mustard

@@ -124,7 +124,7 @@ public struct Analyzer {
         let shown = options.focus.apply(findings).map { $0.scrubbingSecrets() }
         let timelines = context.migrations
             .filter { view in options.focus.namespace.map { (view.plan?.sourceNamespaces ?? []).contains($0) } ?? true }
-            .map { MigrationTimeline($0, snapshot: loaded.snapshot) }
+            .map { AnalysisReport.Timeline(MigrationTimeline($0, snapshot: loaded.snapshot)) }
         return AnalysisReport(
             tool: .init(name: "mustard", version: mustardVersion),
             input: Self.input(path: path, loaded: loaded),
@@ -152,13 +152,24 @@ public struct Analyzer {
 
 /// Output formats the CLI offers.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, markdown, json
+    case text, markdown, json, sarif
 
     public func renderer(color: Bool, verbose: Bool, timeline: Bool = false) -> any ReportRenderer {
         switch self {
         case .text: return TextRenderer(color: color, verbose: verbose, timeline: timeline)
         case .markdown: return MarkdownRenderer()
         case .json: return JSONRenderer()
+        case .sarif: return SARIFRenderer()
+        }
+    }
+
+    /// The file extension of a report in this format (batch `--output-dir`).
+    public var fileExtension: String {
+        switch self {
+        case .text: return "txt"
+        case .markdown: return "md"
+        case .json: return "json"
+        case .sarif: return "sarif"
         }
     }
 }
@@ -182,3 +193,5 @@ public var ruleDescriptions: [RuleDescription] { RuleRegistry.all.map { type(of:
 @_exported import class MustardDump.LoadProgress
 @_exported import struct MustardReport.JSONRenderer
 @_exported import enum MustardReport.RuleDocs
+@_exported import struct MustardReport.SARIFRenderer
+@_exported import class MustardReport.Redactor

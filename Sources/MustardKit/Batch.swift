@@ -12,6 +12,12 @@ public enum Batch {
         public let path: String
         public let report: AnalysisReport?
         public let error: String?
+
+        public init(path: String, report: AnalysisReport?, error: String?) {
+            self.path = path
+            self.report = report
+            self.error = error
+        }
     }
 
     /// The dumps named: each path as given, except a folder that holds two or more archives and no must-gather of

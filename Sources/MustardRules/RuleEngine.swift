@@ -6,6 +6,12 @@ public struct RuleOutcome: Sendable {
     public let rule: String
     public let status: Status
     public let reason: String?
+
+    public init(rule: String, status: Status, reason: String?) {
+        self.rule = rule
+        self.status = status
+        self.reason = reason
+    }
 }
 
 /// Runs the registered rules over a snapshot, links causes to effects, and orders findings root cause first.

@@ -28,7 +28,7 @@ struct Analyze: ParsableCommand {
     @Argument(help: "The must-gather folder or archive; several, or a folder of archives, for a batch.")
     var paths: [String]
 
-    @Option(name: .shortAndLong, help: "Report format: text, markdown or json.")
+    @Option(name: .shortAndLong, help: "Report format: text, markdown, json or sarif (SARIF 2.1.0).")
     var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
@@ -82,6 +82,20 @@ struct Analyze: ParsableCommand {
     @Option(help: "Tracing on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
+    @Flag(help: """
+        Redact the report for a public ticket: IP addresses, host names and domains, e-mail addresses and tokens \
+        become consistent placeholders. `--redact=names` also redacts the customer's namespaces, pods, plans, \
+        migrations and clusters.
+        """)
+    var redact = false
+
+    /// `--redact=names`, rewritten to this before parsing (the parser has no options with an optional value).
+    @Flag(name: .customLong("redact-names"), help: .hidden)
+    var redactNames = false
+
+    @Option(help: "With --redact: write the mapping (original → placeholder, JSON) to this file, never into the report.")
+    var redactionMap: String?
+
     func validate() throws {
         guard stuckAfter >= 0 else { throw ValidationError("--stuck-after must be zero or more minutes") }
         guard maxNesting >= 1 else { throw ValidationError("--max-nesting must be at least 1") }
@@ -90,6 +104,18 @@ struct Analyze: ParsableCommand {
             throw ValidationError("the --max-* limits must be positive")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        if redactionMap != nil, !redact, !redactNames { throw ValidationError("--redaction-map needs --redact") }
+        if let redactionMap, redactionMap == output { throw ValidationError("--redaction-map must not be the report's --output") }
+    }
+
+    /// The redactor for `--redact`, nil without it.
+    func makeRedactor() -> Redactor? {
+        redact || redactNames ? Redactor(names: redactNames) : nil
+    }
+
+    /// Writes the redaction map when asked to.
+    func writeRedactionMap(_ redactor: Redactor?) {
+        if let redactor, let redactionMap { write(redactor.mappingJSON(), to: redactionMap) }
     }
 
     func run() throws {
@@ -126,7 +152,10 @@ struct Analyze: ParsableCommand {
 
         let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1
         let color = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        write(format.renderer(color: color, verbose: verbose, timeline: timeline).render(report), to: output)
+        let redactor = makeRedactor()
+        let shown = redactor?.redact(report) ?? report
+        write(format.renderer(color: color, verbose: verbose, timeline: timeline).render(shown), to: output)
+        writeRedactionMap(redactor)
         let code = report.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
     }
@@ -134,12 +163,17 @@ struct Analyze: ParsableCommand {
     /// Several dumps: each report into --output-dir, one summary table (or one JSON document per line) on stdout.
     func runBatch(_ dumps: [String], options: AnalysisOptions, logger: Logger) throws {
         guard output == nil else { throw ValidationError("--output takes one dump; use --output-dir for several") }
-        let items = Batch.run(dumps, options: options, jobs: jobs, logger: logger)
+        // One redactor for the whole batch, applied in the dumps' order: the same value, the same placeholder.
+        let redactor = makeRedactor()
+        let items = Batch.run(dumps, options: options, jobs: jobs, logger: logger).map { item in
+            guard let redactor else { return item }
+            return Batch.Item(path: redactor.text(item.path), report: item.report.map(redactor.redact), error: item.error.map(redactor.text))
+        }
         if let outputDir {
             do { try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true) } catch {
                 fail("cannot create \(outputDir): \(error.localizedDescription)")
             }
-            let ext = format == .json ? "json" : format == .markdown ? "md" : "txt"
+            let ext = format.fileExtension
             for (item, name) in zip(items, Batch.reportNames(items, extension: ext)) {
                 guard let report = item.report else { continue }
                 write(format.renderer(color: false, verbose: verbose, timeline: timeline).render(report), to: outputDir + "/" + name)
@@ -160,9 +194,10 @@ struct Analyze: ParsableCommand {
             write(lines, to: nil)
         case .markdown:
             write(Batch.summary(items, markdown: true), to: nil)
-        case .text:
+        case .text, .sarif:
             write(Batch.summary(items, markdown: false), to: nil)
         }
+        writeRedactionMap(redactor)
         for item in items where item.report == nil {
             FileHandle.standardError.write(Data("mustard: \(item.error ?? item.path)\n".utf8))
         }
@@ -257,4 +292,5 @@ func fail(_ message: String) -> Never {
     Mustard.exit(withError: ExitCode(2))
 }
 
-Mustard.main()
+/// `--redact=names` is `--redact-names` to the parser; `--redact` alone stays a flag.
+Mustard.main(CommandLine.arguments.dropFirst().map { $0 == "--redact=names" ? "--redact-names" : $0 })

@@ -16,6 +16,16 @@ public enum TestSupport {
         root.deletingLastPathComponent().appendingPathComponent("shared/realdata/\(relative)").path
     }
 
+    /// `../shared/schemas/<name>`: the official schemas reports are validated against (CI lays them there too).
+    public static func schema(_ name: String) -> String {
+        root.deletingLastPathComponent().appendingPathComponent("shared/schemas/\(name)").path
+    }
+
+    /// Runs `python3` (from the PATH) with the given arguments.
+    public static func python(_ arguments: [String]) throws -> (code: Int32, stdout: String, stderr: String) {
+        try run("/usr/bin/env", ["python3"] + arguments)
+    }
+
     public static var hasRealdata: Bool { FileManager.default.fileExists(atPath: realdata("README.md")) }
 
     public static let mustGatherCleanDumps = ["aws", "azure", "vsphere"].map {
