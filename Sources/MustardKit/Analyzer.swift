@@ -124,7 +124,7 @@ public struct Analyzer {
         let shown = options.focus.apply(findings).map { $0.scrubbingSecrets() }
         let timelines = context.migrations
             .filter { view in options.focus.namespace.map { (view.plan?.sourceNamespaces ?? []).contains($0) } ?? true }
-            .map { AnalysisReport.Timeline(MigrationTimeline($0, snapshot: loaded.snapshot)) }
+            .map { MigrationTimeline($0, snapshot: loaded.snapshot) }
         return AnalysisReport(
             tool: .init(name: "mustard", version: mustardVersion),
             input: Self.input(path: path, loaded: loaded),

@@ -32,6 +32,15 @@ public struct MigrationTimeline: Sendable {
     public let namespaces: [String]
     public let entries: [TimelineEntry]
 
+    /// A timeline as given (a redacted copy of another, say).
+    public init(migration: String, plan: String?, cluster: String, namespaces: [String], entries: [TimelineEntry]) {
+        self.migration = migration
+        self.plan = plan
+        self.cluster = cluster
+        self.namespaces = namespaces
+        self.entries = entries
+    }
+
     /// Velero lines worth a place in a timeline; the controller's come from the rules' own requirements.
     public static let requirements = DataRequirements(
         resources: ["events"],

@@ -47,41 +47,19 @@ public struct AnalysisReport: Sendable {
         }
     }
 
-    /// A migration's story as the report carries it (from `MigrationTimeline`), so a report can be rewritten
-    /// (redacted) without going back to the dump.
-    public struct Timeline: Sendable {
-        public let migration: String
-        public let plan: String?
-        public let cluster: String
-        public let namespaces: [String]
-        public let entries: [TimelineEntry]
-
-        public init(migration: String, plan: String?, cluster: String, namespaces: [String], entries: [TimelineEntry]) {
-            self.migration = migration
-            self.plan = plan
-            self.cluster = cluster
-            self.namespaces = namespaces
-            self.entries = entries
-        }
-
-        public init(_ t: MigrationTimeline) {
-            self.init(migration: t.migration, plan: t.plan, cluster: t.cluster, namespaces: t.namespaces, entries: t.entries)
-        }
-    }
-
     public let tool: Tool
     public let input: Input
     public let findings: [Finding]
     public let outcomes: [RuleOutcome]
     public let loadIssues: [LoadIssue]
     /// Each migration's story in time order.
-    public let timelines: [Timeline]
+    public let timelines: [MigrationTimeline]
     /// Findings left out by `--min-severity` or `--namespace`.
     public let hiddenFindings: Int
 
     public init(
         tool: Tool, input: Input, findings: [Finding], outcomes: [RuleOutcome], loadIssues: [LoadIssue],
-        timelines: [Timeline] = [], hiddenFindings: Int = 0
+        timelines: [MigrationTimeline] = [], hiddenFindings: Int = 0
     ) {
         self.tool = tool
         self.input = input

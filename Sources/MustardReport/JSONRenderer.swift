@@ -59,7 +59,7 @@ public struct JSONRenderer: ReportRenderer {
         ]
     }
 
-    static func timeline(_ t: AnalysisReport.Timeline) -> JSON {
+    static func timeline(_ t: MigrationTimeline) -> JSON {
         [
             "migration": .string(t.migration), "plan": JSON(t.plan), "cluster": .string(t.cluster),
             "namespaces": .array(t.namespaces.map(JSON.string)),

@@ -44,7 +44,7 @@ public final class Redactor: @unchecked Sendable {
         let findings = report.findings.map { $0.mappingTexts(text, command: command) }
         let outcomes = report.outcomes.map { RuleOutcome(rule: $0.rule, status: $0.status, reason: $0.reason.map(text)) }
         let timelines = report.timelines.map { t in
-            AnalysisReport.Timeline(
+            MigrationTimeline(
                 migration: text(t.migration), plan: t.plan.map(text), cluster: text(t.cluster), namespaces: t.namespaces.map(text),
                 entries: t.entries.map {
                     TimelineEntry(at: $0.at, kind: $0.kind, text: text($0.text), cluster: $0.cluster.map(text), path: $0.path.map(text), field: $0.field, line: $0.line)
