@@ -43,55 +43,74 @@ public struct DumpWalker {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ArchiveOpenError.notFound(path)
         }
-        var summary = WalkSummary()
-        let budget = WalkBudget(limits: limits)
-        defer {
-            if let why = budget.exhausted {
-                visitor.report(ArchiveIssue(path: path, severity: .error, message: "limit reached: \(why)", damaged: true))
-            }
-        }
         if isDirectory.boolValue {
-            summary.format = "folder"
-            try FolderWalk(root: path, budget: budget, logger: logger, visitor: visitor).run(&summary)
-            return summary
+            return try withBudget(name: path, visitor: visitor) { budget, summary in
+                summary.format = "folder"
+                try FolderWalk(root: path, budget: budget, logger: logger, visitor: visitor).run(&summary)
+            }
         }
         let head = try FileByteSource(path: path).readHead(ArchiveFormat.sniffLength)
         guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
-        summary.format = LibArchiveLayer.formatDescription(outer: format)
-        // libarchive does not check gzip's CRC: zlib decompresses gzip instead, checking it, and libarchive reads tar.
-        let layer = format == .gzip
-            ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: path)), name: path, budget: budget)
-            : try LibArchiveLayer(filename: path, budget: budget)
-        if layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger, reportEarlyFailure: format != .zip) == .failedAtStart,
-            format == .zip {
-            // A damaged central directory: read the local headers one after another instead.
-            visitor.report(ArchiveIssue(
-                path: path, severity: .warning,
-                message: "zip central directory unreadable: entries read one by one from their local headers", damaged: true))
-            let streaming = try LibArchiveLayer(filename: path, budget: budget, zipStreaming: true)
-            streaming.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
+        return try withBudget(name: path, visitor: visitor) { budget, summary in
+            summary.format = LibArchiveLayer.formatDescription(outer: format)
+            // libarchive does not check gzip's CRC: zlib decompresses gzip instead, checking it, and libarchive reads tar.
+            let layer = format == .gzip
+                ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: path)), name: path, budget: budget)
+                : try LibArchiveLayer(filename: path, budget: budget)
+            let end = layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger, reportEarlyFailure: format != .zip)
+            if end == .failedAtStart, format == .zip {
+                // A damaged central directory: read the local headers one after another instead.
+                visitor.report(ArchiveIssue(
+                    path: path, severity: .warning,
+                    message: "zip central directory unreadable: entries read one by one from their local headers", damaged: true))
+                let streaming = try LibArchiveLayer(filename: path, budget: budget, zipStreaming: true)
+                streaming.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
+            }
         }
-        return summary
     }
-}
 
-extension DumpWalker {
-    /// Walks an archive held in memory, under `name`: the same path as a file, without touching the disk.
+    /// Walks an archive held in memory (the fuzzer's input) under `name`, by the same path as a streamed file:
+    /// gzip through zlib, everything else through libarchive's own filters.
     public func walk(bytes: [UInt8], name: String, visitor: DumpVisitor) throws -> WalkSummary {
         guard let format = ArchiveFormat.detect(bytes) else { throw ArchiveOpenError.notAnArchive(name) }
+        return try withBudget(name: name, visitor: visitor) { budget, summary in
+            summary.format = LibArchiveLayer.formatDescription(outer: format)
+            let source = MemoryByteSource(bytes)
+            let layer = try LibArchiveLayer(
+                stream: format == .gzip ? GzipInflatingSource(upstream: source) : source, name: name, budget: budget)
+            layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
+        }
+    }
+
+    /// Runs a walk with a fresh budget, and reports once if it ran out.
+    private func withBudget(
+        name: String, visitor: DumpVisitor, _ body: (WalkBudget, inout WalkSummary) throws -> Void
+    ) throws -> WalkSummary {
         var summary = WalkSummary()
-        summary.format = LibArchiveLayer.formatDescription(outer: format)
         let budget = WalkBudget(limits: limits)
         defer {
             if let why = budget.exhausted {
                 visitor.report(ArchiveIssue(path: name, severity: .error, message: "limit reached: \(why)", damaged: true))
             }
         }
-        try bytes.withUnsafeBytes { memory in
-            let layer = try LibArchiveLayer(memory: memory, name: name, budget: budget)
-            layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
-        }
+        try body(budget, &summary)
         return summary
+    }
+}
+
+/// Bytes already in memory, read front to back.
+final class MemoryByteSource: ByteSource {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - offset)
+        guard n > 0 else { return 0 }
+        bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
+        offset += n
+        return n
     }
 }
 

@@ -59,15 +59,6 @@ final class LibArchiveLayer {
         }
     }
 
-    /// Opens an archive held in memory (the fuzzer's input). The bytes must outlive the layer.
-    convenience init(memory: UnsafeRawBufferPointer, name: String, budget: WalkBudget) throws {
-        try self.init(budget: budget)
-        self.name = name
-        if archive_read_open_memory(handle, memory.baseAddress, memory.count) != MUSTARD_ARCHIVE_OK {
-            throw ArchiveOpenError.unreadable(name, reason: Self.errorString(handle))
-        }
-    }
-
     /// Opens an archive streamed out of another archive's entry.
     convenience init(nested content: EntryContent, name: String, budget: WalkBudget) throws {
         try self.init(budget: budget)

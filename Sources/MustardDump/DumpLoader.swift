@@ -59,14 +59,16 @@ public struct DumpLoader {
 
     /// Loads an archive held in memory (the fuzzer's way in).
     public func load(bytes: [UInt8], name: String) throws -> LoadedDump {
-        let collector = Collector(requirements: requirements, yaml: yaml, maxFileBytes: limits.maxEntryBytes, progress: progress, logger: logger)
-        let summary = try DumpWalker(limits: limits, logger: logger).walk(bytes: bytes, name: name, visitor: collector)
-        return collector.finish(format: summary.format, entries: summary.entries, nestedArchives: summary.nestedArchives)
+        try load { try $0.walk(bytes: bytes, name: name, visitor: $1) }
     }
 
     public func load(_ path: String) throws -> LoadedDump {
+        try load { try $0.walk(path, visitor: $1) }
+    }
+
+    private func load(_ walk: (DumpWalker, DumpVisitor) throws -> WalkSummary) throws -> LoadedDump {
         let collector = Collector(requirements: requirements, yaml: yaml, maxFileBytes: limits.maxEntryBytes, progress: progress, logger: logger)
-        let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: collector)
+        let summary = try walk(DumpWalker(limits: limits, logger: logger), collector)
         return collector.finish(format: summary.format, entries: summary.entries, nestedArchives: summary.nestedArchives)
     }
 }
