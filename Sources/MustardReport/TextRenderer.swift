@@ -14,46 +14,134 @@ public struct TextRenderer: ReportRenderer {
     }
 
     public func render(_ report: AnalysisReport) -> String {
-        var out: [String] = []
-        let input = report.input
-        out.append(bold("mustard \(report.tool.version)") + " — \(input.path) (\(input.format), \(input.entries) entries\(input.nestedArchives > 0 ? ", \(input.nestedArchives) nested archive(s)" : ""))")
-        out.append("Gathered \(input.gatheredAt.map(\.description) ?? "at an unknown time")\(Self.gatherNote(input))")
-        out.append("Clusters: \(input.clusters.isEmpty ? "none found" : input.clusters.joined(separator: ", "))   Layouts: \(input.layouts.isEmpty ? "none recognised" : input.layouts.joined(separator: ", "))")
+        var out = header(report)
         out.append("")
         out.append(verdict(report))
         if report.isDamaged {
             out.append(paint("! The dump is damaged: this report covers only what could be read (see load issues).", code: "33"))
         }
-        for (index, finding) in report.findings.enumerated() {
-            out.append("")
-            out.append(contentsOf: render(finding, number: index + 1, report: report))
-        }
+        out.append(contentsOf: verbose ? details(report) : summary(report))
         if report.hiddenFindings > 0 {
             out.append("")
             out.append("\(report.hiddenFindings) finding(s) hidden by --min-severity or --namespace.")
         }
-        if timeline {
-            for t in report.timelines {
-                out.append("")
-                out.append(bold("Timeline of migration \(t.migration)\(t.plan.map { " (plan \($0))" } ?? ""):"))
-                for e in t.entries {
-                    out.append(wrap("\(e.at)  \(e.text)", indent: "  ", hanging: "                        "))
-                    if verbose, let path = e.path { out.append("                        " + dim(path + (e.line.map { ":\($0)" } ?? ""))) }
-                }
-            }
-        }
+        if timeline { out.append(contentsOf: timelines(report)) }
         out.append("")
         out.append(contentsOf: outcomes(report))
-        let shownIssues = report.loadIssues.filter { verbose || $0.severity != .info }
-        if !shownIssues.isEmpty {
+        out.append(contentsOf: loadIssues(report))
+        if !verbose, !report.findings.isEmpty {
             out.append("")
-            out.append(bold("Load issues (\(shownIssues.count)):"))
-            for issue in shownIssues.prefix(verbose ? .max : 10) {
-                out.append("  \(issue.severity.rawValue): \(issue.path): \(issue.message)")
-            }
-            if !verbose, shownIssues.count > 10 { out.append("  … \(shownIssues.count - 10) more (--verbose)") }
+            out.append(dim("All evidence, explanations and checks: --verbose. Timeline: --timeline. For a ticket: -f markdown or -f html."))
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    private func header(_ report: AnalysisReport) -> [String] {
+        let input = report.input
+        let nested = input.nestedArchives > 0 ? ", \(input.nestedArchives) nested archive\(input.nestedArchives == 1 ? "" : "s")" : ""
+        var lines = [bold("mustard \(report.tool.version)") + " — \(input.path) (\(input.format), \(input.entries) entries\(nested))"]
+        let clusters = input.clusters.isEmpty ? "none found" : input.clusters.joined(separator: ", ")
+        lines.append("Gathered \(input.gatheredAt.map(\.description) ?? "at an unknown time")\(Self.gatherNote(input)) · clusters: \(clusters)")
+        if verbose { lines.append("Layouts: \(input.layouts.isEmpty ? "none recognised" : input.layouts.joined(separator: ", "))") }
+        return lines
+    }
+
+    // MARK: One screen: each root cause with what it leads to and its fix
+
+    /// Root causes shown with their fix; more are listed one line each so the report stays one screen.
+    static let rootsInFull = 3
+
+    private func summary(_ report: AnalysisReport) -> [String] {
+        var lines: [String] = []
+        let groups = Self.causeGroups(report)
+        for (index, group) in groups.enumerated() {
+            let root = group.root
+            lines.append("")
+            guard index < Self.rootsInFull else {
+                if index == Self.rootsInFull { lines.append(bold("Also:")) }
+                lines.append(wrap("\(mark(root.severity)) \(root.title) (\(root.rule)\(group.effects.isEmpty ? "" : ", leads to \(group.effects.count) more"))", indent: "  ", hanging: "    "))
+                continue
+            }
+            // An informational note that leads nowhere is not a "cause" of anything.
+            let kind = root.severity >= .warning || !group.effects.isEmpty ? "Root cause" : "Note"
+            let label = groups.count == 1 ? kind : "\(kind) \(index + 1)"
+            lines.append(paint(bold("\(label): \(mark(root.severity)) \(root.title)"), code: Self.colorCode(root.severity)))
+            lines.append("  " + dim("\(root.rule) · \(root.subject.display)\(root.cluster.map { " · cluster \($0)" } ?? "")"))
+            if let first = root.evidence.first {
+                lines.append(wrap("Evidence: " + first.statement, indent: "  ", hanging: "            "))
+                lines.append("            " + dim(location(first)) + (root.evidence.count > 1 ? dim("  (+\(root.evidence.count - 1) more)") : ""))
+            }
+            for effect in group.effects {
+                lines.append(wrap("Leads to: \(mark(effect.severity)) \(effect.title)", indent: "  ", hanging: "            "))
+            }
+            if !root.remediation.isEmpty {
+                lines.append("  Fix, in order:")
+                lines.append(contentsOf: steps(root.remediation, checks: false))
+            }
+            // An effect's own steps (an application left scaled down) are not covered by fixing the cause.
+            for effect in group.effects where !effect.remediation.isEmpty {
+                lines.append(wrap("Then, for: \(effect.title)", indent: "  ", hanging: "             "))
+                lines.append(contentsOf: steps(effect.remediation, checks: false))
+            }
+        }
+        return lines
+    }
+
+    /// Each root cause with the findings it leads to, directly or through others, in report order.
+    static func causeGroups(_ report: AnalysisReport) -> [(root: Finding, effects: [Finding])] {
+        let byID = Dictionary(report.findings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let order = Dictionary(report.findings.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var covered = Set<String>()
+        var groups: [(root: Finding, effects: [Finding])] = []
+        for finding in report.findings where !covered.contains(finding.id) {
+            covered.insert(finding.id)
+            var effects: [Finding] = []
+            var queue = finding.causes
+            while let id = queue.first {
+                queue.removeFirst()
+                guard let effect = byID[id], covered.insert(id).inserted else { continue }
+                effects.append(effect)
+                queue.append(contentsOf: effect.causes)
+            }
+            groups.append((finding, effects.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }))
+        }
+        return groups
+    }
+
+    // MARK: --verbose: every finding in full
+
+    private func details(_ report: AnalysisReport) -> [String] {
+        var lines: [String] = []
+        for (index, finding) in report.findings.enumerated() {
+            lines.append("")
+            lines.append(contentsOf: render(finding, number: index + 1, report: report))
+        }
+        return lines
+    }
+
+    private func timelines(_ report: AnalysisReport) -> [String] {
+        var lines: [String] = []
+        for t in report.timelines {
+            lines.append("")
+            lines.append(bold("Timeline of migration \(t.migration)\(t.plan.map { " (plan \($0))" } ?? ""):"))
+            for e in t.entries {
+                lines.append(wrap("\(e.at)  \(e.text)", indent: "  ", hanging: "                        "))
+                if verbose, let path = e.path { lines.append("                        " + dim(path + (e.line.map { ":\($0)" } ?? ""))) }
+            }
+        }
+        return lines
+    }
+
+    private func loadIssues(_ report: AnalysisReport) -> [String] {
+        let shown = report.loadIssues.filter { verbose || $0.severity != .info }
+        guard !shown.isEmpty else { return [] }
+        let limit = verbose ? Int.max : 5
+        var lines = ["", bold("Load issues (\(shown.count)):")]
+        for issue in shown.prefix(limit) {
+            lines.append("  \(issue.severity.rawValue): \(issue.path): \(issue.message)")
+        }
+        if shown.count > limit { lines.append("  … \(shown.count - limit) more (--verbose)") }
+        return lines
     }
 
     /// A path short enough for a terminal: from the layout anchor on, when the full one is long.
@@ -81,52 +169,80 @@ public struct TextRenderer: ReportRenderer {
                 let reasons = Set(skipped.compactMap(\.reason)).sorted().joined(separator: "; ")
                 return paint("Nothing to diagnose:", code: "33") + " no rule had data to check (\(reasons))."
             }
-            return paint("No problems found", code: "32") + " by \(report.outcomes.count - skipped.count) rule(s) that had data; \(skipped.count) skipped for lack of data."
+            return paint(color ? "✔ No problems found" : "No problems found", code: "32") + " by \(report.outcomes.count - skipped.count) rule(s) that had data; \(skipped.count) skipped for lack of data."
         }
         let counts = Severity.allCases.compactMap { s in report.count(s) > 0 ? "\(report.count(s)) \(s.rawValue)" : nil }
-        return paint(bold("\(worst.rawValue.uppercased()):"), code: Self.colorCode(worst)) + " \(report.findings.count) finding(s) (\(counts.joined(separator: ", "))); root cause first."
+        let roots = Self.causeGroups(report).count
+        return paint(bold("\(worst.rawValue.uppercased()):"), code: Self.colorCode(worst))
+            + " \(report.findings.count) finding(s) (\(counts.joined(separator: ", "))) from \(roots) root cause\(roots == 1 ? "" : "s")."
     }
 
     private func render(_ f: Finding, number: Int, report: AnalysisReport) -> [String] {
         var lines: [String] = []
-        lines.append(paint(bold("\(number). [\(f.severity.rawValue.uppercased())] \(f.title)"), code: Self.colorCode(f.severity)))
+        lines.append(paint(bold("\(number). \(mark(f.severity)) \(f.title)"), code: Self.colorCode(f.severity)))
         lines.append("   \(f.rule) · cluster \(f.cluster ?? "-") · \(f.subject.display)")
         for cause in f.causedBy { lines.append("   Caused by: \(report.finding(id: cause)?.title ?? cause)") }
-        if verbose || f.causedBy.isEmpty { lines.append(wrap(f.explanation, indent: "   ")) }
-        let evidence = verbose ? f.evidence : Array(f.evidence.prefix(4))
-        if !evidence.isEmpty {
+        lines.append(wrap(f.explanation, indent: "   "))
+        if !f.evidence.isEmpty {
             lines.append("   Evidence:")
-            for e in evidence {
+            for e in f.evidence {
                 lines.append(wrap("- " + e.statement, indent: "     ", hanging: "       "))
-                lines.append("       " + dim("\(verbose ? e.path : Self.shortPath(e.path))\(e.field.map { " [\($0)]" } ?? "")\(e.line.map { ":\($0)" } ?? "")"))
+                lines.append("       " + dim(location(e)))
             }
-            if f.evidence.count > evidence.count { lines.append("     … \(f.evidence.count - evidence.count) more (--verbose)") }
         }
         if !f.remediation.isEmpty {
             lines.append("   Fix, in order:")
-            for (i, step) in f.remediation.enumerated() {
-                lines.append(wrap("\(i + 1). \(step.title)\(step.cluster.map { " [on cluster \($0)]" } ?? "")", indent: "     ", hanging: "        "))
-                for command in step.command.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("        " + paint(String(command), code: "36")) }
-                if let verify = step.verify {
-                    lines.append("        " + dim("check:"))
-                    for line in verify.split(separator: "\n") { lines.append("        " + dim(String(line))) }
-                }
+            lines.append(contentsOf: steps(f.remediation, checks: true))
+        }
+        return lines
+    }
+
+    /// Numbered fix steps with their commands, and with `checks` the commands that verify them.
+    private func steps(_ steps: [RemediationStep], checks: Bool) -> [String] {
+        var lines: [String] = []
+        for (i, step) in steps.enumerated() {
+            lines.append(wrap("\(i + 1). \(step.title)\(step.cluster.map { " [on cluster \($0)]" } ?? "")", indent: "     ", hanging: "        "))
+            for command in step.command.split(separator: "\n", omittingEmptySubsequences: false) { lines.append("        " + paint(String(command), code: "36")) }
+            if checks, let verify = step.verify {
+                lines.append("        " + dim("check:"))
+                for line in verify.split(separator: "\n") { lines.append("        " + dim(String(line))) }
             }
         }
         return lines
+    }
+
+    /// Where a piece of evidence is in the dump; full path with --verbose.
+    private func location(_ e: Evidence) -> String {
+        "\(verbose ? e.path : Self.shortPath(e.path))\(e.field.map { " [\($0)]" } ?? "")\(e.line.map { ":\($0)" } ?? "")"
     }
 
     private func outcomes(_ report: AnalysisReport) -> [String] {
         let passed = report.outcomes.filter { $0.status == .passed }
         let skipped = report.outcomes.filter { $0.status == .skipped }
-        var lines = [bold("Rules:") + " \(report.outcomes.count - passed.count - skipped.count) with findings, \(passed.count) passed, \(skipped.count) skipped"]
+        let withFindings = report.outcomes.count - passed.count - skipped.count
+        var lines = [bold("Rules:") + " \(withFindings) with findings, \(passed.count) passed, \(skipped.count) skipped"]
         if verbose {
             for o in passed { lines.append("  passed  \(o.rule)\(o.reason.map { ": \($0)" } ?? "")") }
-        } else if !passed.isEmpty {
-            lines.append(wrap("passed: " + passed.map(\.rule).joined(separator: ", "), indent: "  ", hanging: "          "))
+            for o in skipped { lines.append("  skipped \(o.rule): \(o.reason ?? "")") }
+        } else if !skipped.isEmpty {
+            // Skipped rules by reason: "no data" must stay visible, it is not a pass.
+            var byReason: [String: Int] = [:]
+            for o in skipped { byReason[o.reason ?? "no reason given", default: 0] += 1 }
+            let reasons = byReason.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            lines.append(wrap("skipped: " + reasons.map { "\($0.key) (\($0.value))" }.joined(separator: "; "), indent: "  ", hanging: "           "))
         }
-        for o in skipped { lines.append("  skipped \(o.rule): \(o.reason ?? "")") }
         return lines
+    }
+
+    /// `✖ CRITICAL` on a terminal, `[CRITICAL]` in a file or pipe.
+    private func mark(_ s: Severity) -> String {
+        guard color else { return "[\(s.rawValue.uppercased())]" }
+        let symbol = switch s {
+        case .critical, .error: "✖"
+        case .warning: "▲"
+        case .info: "●"
+        }
+        return "\(symbol) \(s.rawValue.uppercased())"
     }
 
     private static func colorCode(_ s: Severity) -> String {

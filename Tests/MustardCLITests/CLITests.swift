@@ -33,7 +33,7 @@ struct CLITests {
         let run = try TestSupport.mustard(["analyze", TestSupport.sample("stage-image-stuck.tar.gz")])
         #expect(run.code == 1)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        let first = try #require(lines.firstIndex { $0.hasPrefix("1. ") })
+        let first = try #require(lines.firstIndex { $0.hasPrefix("Root cause: ") })
         #expect(lines[first].contains("[CRITICAL]") && lines[first].contains("quay.io/konveyor/invalid_image:latest"))
         #expect(run.stdout.contains("patch migmigration 3b9f2c6e-7a14-4d8b-b5e2-91c0f4a7d6e8 --type merge -p '{\"spec\":{\"canceled\":true}}'"))
         #expect(run.stdout.contains("patch migrationcontroller migration-controller --type json"))
