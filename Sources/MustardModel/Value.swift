@@ -90,6 +90,13 @@ public struct Fields: Sendable, Equatable, Sequence, ExpressibleByDictionaryLite
         }
     }
 
+    /// Keys known to be distinct (the YAML readers check duplicates themselves) with their values, in order.
+    public init(distinctKeys keys: [String], values: [Value]) {
+        precondition(keys.count == values.count, "one value per key")
+        self.keys = keys
+        self.values = values
+    }
+
     /// Appends a key known not to be present (the YAML reader checks duplicates itself).
     public mutating func appendNew(_ key: String, _ value: Value) {
         keys.append(key)
