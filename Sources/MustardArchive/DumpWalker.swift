@@ -53,9 +53,10 @@ public struct DumpWalker {
         guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
         return try withBudget(name: path, visitor: visitor) { budget, summary in
             summary.format = LibArchiveLayer.formatDescription(outer: format)
-            // libarchive does not check gzip's CRC: zlib decompresses gzip instead, checking it, and libarchive reads tar.
+            // libarchive does not check gzip's CRC: zlib decompresses gzip instead, checking it, and libarchive reads
+            // tar. The inflating runs on its own thread, ahead of the walk.
             let layer = format == .gzip
-                ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: path)), name: path, budget: budget)
+                ? try LibArchiveLayer(stream: ReadAheadSource(upstream: GzipInflatingSource(upstream: FileByteSource(path: path))), name: path, budget: budget)
                 : try LibArchiveLayer(filename: path, budget: budget)
             let end = layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger, reportEarlyFailure: format != .zip)
             if end == .failedAtStart, format == .zip {
