@@ -1,14 +1,16 @@
 # mustard — `make help` lists the targets.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# System packages: libarchive and libyaml (linked through pkg-config), and the compressors the tests pack with.
+# System packages: libarchive and libyaml (linked through pkg-config) and the compressors the tests pack with;
+# the tests also need the headless browser the HTML report is checked in (not needed to build or run mustard).
 DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev pkg-config gzip xz-utils zstd bzip2 zip tar
+TEST_PACKAGES := chromium
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
-.PHONY: help deps build demo test samples docs hostile fuzz clean bench
+.PHONY: help deps test-deps build demo test samples docs screenshots hostile fuzz clean bench
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 deps: ## Install the Debian packages mustard needs, when missing
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -19,6 +21,12 @@ deps: ## Install the Debian packages mustard needs, when missing
 	  python3 -m pip install --quiet jsonschema 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages jsonschema \
 	  || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema; }
 
+# What the tests need besides: the headless browser the HTML report is checked in.
+test-deps: deps
+	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
 build: deps ## Build the release binary (.build/release/mustard)
 	$(SWIFT) build -c release --product mustard
 
@@ -27,7 +35,7 @@ demo: build ## Analyse the bundled sample: a migration stuck on a bad stage imag
 	@.build/release/mustard analyze $(SAMPLE); code=$$?; echo "(exit code $$code)"; [ $$code -le 1 ]
 
 FUZZ_SECONDS ?= 60
-test: deps ## Run the tests (Swift Testing), then the fuzzer briefly
+test: test-deps ## Run the tests (Swift Testing), then the fuzzer briefly
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	Scripts/fuzz/run.sh 20
@@ -42,6 +50,19 @@ samples: ## Re-pack Samples/*.tar.gz from their readable trees
 docs: ## Regenerate docs/rules.md from the rules' descriptions
 	$(SWIFT) build --product mustard
 	.build/debug/mustard rules docs -o docs/rules.md
+
+# The binary that renders the pages (the one `swift build` makes, unless given).
+MUSTARD ?= .build/debug/mustard
+screenshots: test-deps ## Screenshots of the samples' HTML reports in headless Chromium, light and dark (docs/report-*.png)
+	$(SWIFT) build --product mustard
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for s in stage-image-stuck healthy-migration; do \
+	  $(MUSTARD) analyze Samples/$$s.tar.gz -f html -o $$tmp/$$s.html || [ $$? -eq 1 ]; done; \
+	python3 Scripts/html-browser.py $$tmp/stage-image-stuck.html --height 1500 \
+	  --screenshot docs/report-stage-image-stuck.png --dark-screenshot docs/report-stage-image-stuck-dark.png >/dev/null; \
+	python3 Scripts/html-browser.py $$tmp/healthy-migration.html \
+	  --screenshot docs/report-healthy-migration.png >/dev/null; \
+	ls -l docs/report-*.png
 
 hostile: ## Write the hostile corpus to Tests/Fixtures/Hostile for a look by hand (the tests make their own)
 	python3 Scripts/make-hostile-corpus.py Tests/Fixtures/Hostile.tmp && cp Tests/Fixtures/Hostile/README.md Tests/Fixtures/Hostile.tmp/ \

@@ -67,6 +67,6 @@ let package = Package(
             name: "MustardRulesTests",
             dependencies: ["MustardKit", "MustardRules", "MustardModel", "MustardDump", "MustardTestSupport"]),
         // Depends on the executable so that `swift test` builds the binary it runs.
-        .testTarget(name: "MustardCLITests", dependencies: ["mustard", "MustardKit", "MustardTestSupport"]),
+        .testTarget(name: "MustardCLITests", dependencies: ["mustard", "MustardKit", "MustardReport", "MustardRules", "MustardModel", "MustardTestSupport"]),
     ]
 )

@@ -179,7 +179,7 @@ public struct Analyzer {
 
 /// Output formats the CLI offers.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, markdown, json, sarif
+    case text, markdown, json, sarif, html
 
     public func renderer(color: Bool, verbose: Bool, timeline: Bool = false) -> any ReportRenderer {
         switch self {
@@ -187,6 +187,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .markdown: return MarkdownRenderer()
         case .json: return JSONRenderer()
         case .sarif: return SARIFRenderer()
+        case .html: return HTMLRenderer()
         }
     }
 
@@ -197,6 +198,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .markdown: return "md"
         case .json: return "json"
         case .sarif: return "sarif"
+        case .html: return "html"
         }
     }
 }

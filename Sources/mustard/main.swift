@@ -28,7 +28,7 @@ struct Analyze: ParsableCommand {
     @Argument(help: "The must-gather folder or archive; several, or a folder of archives, for a batch.")
     var paths: [String]
 
-    @Option(name: .shortAndLong, help: "Report format: text, markdown, json or sarif (SARIF 2.1.0).")
+    @Option(name: .shortAndLong, help: "Report format: text, markdown, json, sarif (SARIF 2.1.0) or html (one self-contained page).")
     var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
@@ -194,7 +194,7 @@ struct Analyze: ParsableCommand {
             write(lines, to: nil)
         case .markdown:
             write(Batch.summary(items, markdown: true), to: nil)
-        case .text, .sarif:
+        case .text, .sarif, .html:
             write(Batch.summary(items, markdown: false), to: nil)
         }
         writeRedactionMap(redactor)

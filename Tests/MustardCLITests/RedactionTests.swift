@@ -7,7 +7,7 @@ import Testing
 /// stay the same and the mapping stays consistent.
 @Suite("Redaction for sharing")
 struct RedactionTests {
-    static let formats = ["text", "markdown", "json", "sarif"]
+    static let formats = ["text", "markdown", "json", "sarif", "html"]
     static let ip = "192.168.77.15"
     static let ipv6 = "fd12:3456:789a::42"
     static let email = "jane.doe@acme-corp.com"
@@ -112,6 +112,11 @@ struct RedactionTests {
                     return (runs[0]["results"] as! [[String: Any]]).map { "\($0["ruleId"] as! String) \($0["level"] as! String)" }
                 }
                 #expect(try results(run.stdout) == results(unredacted.stdout))
+            case "html":
+                // The page is made from the redacted report only: same cards, same verdict.
+                let cards = { (text: String) in text.matches(of: #/<article class="finding sev-([a-z]+)"/#).map { String($0.output.1) } }
+                #expect(cards(run.stdout).count == 3 && cards(run.stdout) == cards(unredacted.stdout))
+                #expect(run.stdout.contains("<title>mustard: CRITICAL: 3 findings"))
             case "text":
                 plainText = run.stdout
                 let verdict = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("CRITICAL:") } }
