@@ -53,10 +53,19 @@ public struct DumpWalker {
         guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
         return try withBudget(name: path, visitor: visitor) { budget, summary in
             summary.format = LibArchiveLayer.formatDescription(outer: format)
-            // libarchive does not check gzip's CRC: zlib decompresses gzip instead, checking it, and libarchive reads tar.
-            let layer = format == .gzip
-                ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: path)), name: path, budget: budget)
-                : try LibArchiveLayer(filename: path, budget: budget)
+            // Decompression runs on its own thread, a few chunks ahead of the walk. libarchive does not check
+            // gzip's CRC: zlib inflates gzip instead, checking it; libarchive's filters do xz, zstd and bzip2.
+            let layer: LibArchiveLayer
+            switch format {
+            case .gzip:
+                layer = try LibArchiveLayer(stream: ReadAheadSource(upstream: GzipInflatingSource(upstream: FileByteSource(path: path))), name: path, budget: budget)
+            case .xz, .zstd, .bzip2:
+                let compression = format == .xz ? "xz" : format == .zstd ? "zstd" : "bzip2"
+                layer = try LibArchiveLayer(
+                    stream: ReadAheadSource(upstream: DecompressingSource(path: path, compression: compression)), name: path, budget: budget)
+            case .tar, .zip:
+                layer = try LibArchiveLayer(filename: path, budget: budget)
+            }
             let end = layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger, reportEarlyFailure: format != .zip)
             if end == .failedAtStart, format == .zip {
                 // A damaged central directory: read the local headers one after another instead.

@@ -200,11 +200,36 @@ private final class Collector: DumpVisitor {
         let bytes = try content.readAll()
         let yaml = self.yaml
         parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml) }
+        for file in parser.takeReady() { merge(file) }
+    }
+
+    /// Healthy pods seen so far (`podKey`): events about them tell no rule anything and are not kept.
+    private var quietPods: Set<String> = []
+    /// Events about pods not (yet) known to be quiet, by pod, with their order of arrival. A namespace's
+    /// `events.yaml` comes before its `pods.yaml`, so they wait here until the pods are known or the walk ends.
+    private var podEvents: [String: [(order: Int, body: Value, cluster: String, source: SourceRef)]] = [:]
+    private var podEventCount = 0
+
+    /// Takes in one decoded file, in the order the files came, so the first copy of an object
+    /// (oc writes pods twice) is the one kept.
+    private func merge(_ file: DecodedFile) {
+        issues.append(contentsOf: file.issues)
+        for key in file.unremarkablePods where quietPods.insert(key).inserted { podEvents[key] = nil }
+        for object in file.objects {
+            if let pod = object.podEvent {
+                if quietPods.contains(pod) { continue }
+                podEvents[pod, default: []].append((podEventCount, object.body, object.cluster, object.source))
+                podEventCount += 1
+            } else {
+                add(object.body, cluster: object.cluster, source: object.source)
+            }
+        }
     }
 
     /// One YAML file's objects and problems, decoded without touching shared state.
     struct DecodedFile: Sendable {
-        var objects: [(body: Value, cluster: String, source: SourceRef)] = []
+        /// `podEvent`: for an Event about a Pod, the pod's key (`podKey`).
+        var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: String?)] = []
         var issues: [LoadIssue] = []
         /// `cluster/namespace/name` of pods kept only as a skeleton (healthy, nothing of MTC's).
         var unremarkablePods: [String] = []
@@ -354,20 +379,11 @@ private final class Collector: DumpVisitor {
     // MARK: - Result
 
     func finish(format: String, entries: Int, nestedArchives: Int) -> LoadedDump {
-        // In the order the files came, so the first copy of an object (oc writes pods twice) is the one kept.
-        let files = parser.drain()
-        // Events about healthy pods with nothing of MTC's on them tell no rule anything: they are not kept.
-        let quietPods = Set(files.flatMap(\.unremarkablePods))
-        for file in files {
-            issues.append(contentsOf: file.issues)
-            for object in file.objects {
-                if object.body["kind"].string == "Event", object.body[path: "involvedObject.kind"].string == "Pod",
-                    quietPods.contains(Self.podKey(object.cluster, object.body[path: "involvedObject.namespace"].string, object.body[path: "involvedObject.name"].string)) {
-                    continue
-                }
-                add(object.body, cluster: object.cluster, source: object.source)
-            }
+        for file in parser.drain() { merge(file) }
+        for event in podEvents.values.joined().sorted(by: { $0.order < $1.order }) {
+            add(event.body, cluster: event.cluster, source: event.source)
         }
+        podEvents = [:]
         let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys)
         let clusters = clusterNames.sorted().map {
             Cluster(name: $0, objects: objects[$0] ?? [], namespaces: namespaces[$0] ?? [], loginError: loginErrors[$0])
@@ -397,7 +413,7 @@ private final class Collector: DumpVisitor {
         var newest: Timestamp?
         func see(_ t: Timestamp?) { if let t, newest.map({ t > $0 }) ?? true { newest = t } }
         for cluster in clusters {
-            for object in cluster.objects {
+            for object in cluster.objectsByKind.values.joined() {
                 see(object.metadata.creationTimestamp)
                 for c in object.body[path: "status.conditions"].array {
                     see(c["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)))
@@ -414,11 +430,15 @@ private final class Collector: DumpVisitor {
 extension Collector.DecodedFile {
     /// Adds an object, slimmed; a pod with nothing to say is kept as a skeleton and remembered as such.
     mutating func append(_ body: Value, cluster: String, source: SourceRef) {
-        if body["kind"].string == "Pod", ObjectSlimmer.isUnremarkable(body) {
+        let kind = body["kind"].string
+        if kind == "Pod", ObjectSlimmer.isUnremarkable(body) {
             unremarkablePods.append(Collector.podKey(cluster, body[path: "metadata.namespace"].string, body[path: "metadata.name"].string))
-            objects.append((ObjectSlimmer.skeleton(of: body), cluster, source))
+            objects.append((ObjectSlimmer.skeleton(of: body), cluster, source, nil))
         } else {
-            objects.append((ObjectSlimmer.slim(body), cluster, source))
+            let involved = body["involvedObject"]
+            let podEvent = kind == "Event" && involved["kind"].string == "Pod"
+                ? Collector.podKey(cluster, involved["namespace"].string, involved["name"].string) : nil
+            objects.append((ObjectSlimmer.slim(body), cluster, source, podEvent))
         }
     }
 }

@@ -63,12 +63,12 @@ enum ObjectSlimmer {
     static func isUnremarkable(_ pod: Value) -> Bool {
         let metadata = pod["metadata"]
         if metadata["namespace"].string == MTC.namespace { return false }
-        let labels = metadata["labels"].stringMap
+        let labels = metadata["labels"].mapping ?? Fields()
         if labels.keys.contains(where: { $0.hasPrefix("migration") || $0.contains("migration.openshift.io") })
-            || labels["app.kubernetes.io/part-of"] == "openshift-migration" {
+            || labels["app.kubernetes.io/part-of"]?.string == "openshift-migration" {
             return false
         }
-        if metadata["annotations"].stringMap.keys.contains(where: { $0.hasPrefix("migration.openshift.io/") }) { return false }
+        if (metadata["annotations"].mapping?.keys ?? []).contains(where: { $0.hasPrefix("migration.openshift.io/") }) { return false }
         if !metadata["deletionTimestamp"].isNull { return false }
         let status = pod["status"]
         switch status["phase"].string {

@@ -12,6 +12,8 @@ final class ParallelDecoder<Result: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [Int: Result] = [:]
     private var next = 0
+    /// Results before this sequence number have been handed back.
+    private var delivered = 0
 
     init(width: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) {
         slots = DispatchSemaphore(value: width)
@@ -33,13 +35,21 @@ final class ParallelDecoder<Result: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Waits for all the work and returns the results in submission order.
-    func drain() -> [Result] {
-        group.wait()
+    /// Results not handed back yet whose predecessors are all done, in submission order; does not wait.
+    func takeReady() -> [Result] {
         lock.lock()
         defer { lock.unlock() }
-        let ordered = results.keys.sorted().compactMap { results[$0] }
-        results = [:]
-        return ordered
+        var ready: [Result] = []
+        while let result = results.removeValue(forKey: delivered) {
+            ready.append(result)
+            delivered += 1
+        }
+        return ready
+    }
+
+    /// Waits for all the work and returns the results not handed back yet, in submission order.
+    func drain() -> [Result] {
+        group.wait()
+        return takeReady()
     }
 }

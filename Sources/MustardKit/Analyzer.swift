@@ -1,3 +1,4 @@
+import Dispatch
 import Logging
 import MustardArchive
 import MustardDump
@@ -101,6 +102,14 @@ public struct Analyzer {
     }
 
     private func analyze(_ path: String, load: (DumpLoader) throws -> LoadedDump) throws -> AnalysisReport {
+        let clock = ContinuousClock()
+        var stageStart = clock.now
+        /// Each stage's wall time at debug level: where a slow analysis spends it.
+        func stageDone(_ stage: String) {
+            let now = clock.now
+            logger.debug("stage done", metadata: ["stage": "\(stage)", "seconds": "\(Self.seconds(now - stageStart))"])
+            stageStart = now
+        }
         let loaded: LoadedDump
         do {
             var requirements = engine.requirements
@@ -119,17 +128,35 @@ public struct Analyzer {
             throw AnalysisError.empty(path)
         }
         logger.debug("dump loaded", metadata: ["entries": "\(loaded.entries)", "clusters": "\(loaded.snapshot.clusters.count)"])
+        stageDone("load")
         let context = RuleContext(snapshot: loaded.snapshot, options: options.rules)
+        stageDone("migration views")
         let (findings, outcomes) = engine.run(context)
+        stageDone("rules")
         let shown = options.focus.apply(findings).map { $0.scrubbingSecrets() }
         let timelines = context.migrations
             .filter { view in options.focus.namespace.map { (view.plan?.sourceNamespaces ?? []).contains($0) } ?? true }
             .map { MigrationTimeline($0, snapshot: loaded.snapshot) }
+        stageDone("timelines")
+        let input = Self.input(path: path, loaded: loaded)
+        Self.releaseInBackground(loaded, context)
         return AnalysisReport(
             tool: .init(name: "mustard", version: mustardVersion),
-            input: Self.input(path: path, loaded: loaded),
+            input: input,
             findings: shown, outcomes: outcomes, loadIssues: loaded.loadIssues,
             timelines: timelines, hiddenFindings: findings.count - shown.count)
+    }
+
+    /// Freeing a large dump's objects takes a noticeable moment: let another thread do it while the report renders.
+    private static func releaseInBackground(_ loaded: LoadedDump, _ context: RuleContext) {
+        let dump = DisposableBox((loaded, context))
+        DispatchQueue.global(qos: .utility).async { dump.dispose() }
+    }
+
+    private static func seconds(_ d: Duration) -> String {
+        let (s, atto) = d.components
+        let ms = s * 1000 + atto / 1_000_000_000_000_000
+        return "\(ms / 1000).\(String(ms % 1000 + 1000).dropFirst())"
     }
 
     private static func input(path: String, loaded: LoadedDump) -> AnalysisReport.Input {
@@ -197,3 +224,10 @@ public var ruleDescriptions: [RuleDescription] { RuleRegistry.all.map { type(of:
 @_exported import enum MustardReport.RuleDocs
 @_exported import struct MustardReport.SARIFRenderer
 @_exported import class MustardReport.Redactor
+
+/// Holds a value until `dispose()`, so the last reference, and the freeing, happens on the thread that calls it.
+private final class DisposableBox<T>: @unchecked Sendable {
+    private var value: T?
+    init(_ value: T) { self.value = value }
+    func dispose() { value = nil }
+}

@@ -49,7 +49,7 @@ public struct DirectVolumeMigration: Sendable {
     }
 
     public var name: String { object.metadata.name }
-    public var migrationUID: String? { object.metadata.labels["migmigration"] }
+    public var migrationUID: String? { object.metadata.label("migmigration") }
 }
 
 /// A workload MTC may have quiesced: Deployment, DeploymentConfig or StatefulSet.

@@ -41,6 +41,9 @@ public struct ObjectMeta: Sendable {
 
     public var labels: [String: String] { raw["labels"].stringMap }
     public var annotations: [String: String] { raw["annotations"].stringMap }
+    /// One label's value, without building the whole map (hot: every pod is asked for its MTC labels).
+    public func label(_ key: String) -> String? { raw["labels"][key].string }
+    public func annotation(_ key: String) -> String? { raw["annotations"][key].string }
     public var generateName: String? { raw["generateName"].string }
     public var ownerReferences: [OwnerReference] {
         raw["ownerReferences"].array.map {

@@ -71,13 +71,13 @@ public struct Pod: Sendable {
     /// An MTC stage pod: labelled `migration.openshift.io/is-stage-pod` (1.4+), or, in 1.3, a `stage-` pod
     /// carrying the stage-backup label.
     public var isStagePod: Bool {
-        let labels = object.metadata.labels
-        if labels["migration.openshift.io/is-stage-pod"] == "true" { return true }
-        return name.hasPrefix("stage-") && labels["migration-included-stage-backup"] != nil
+        let meta = object.metadata
+        if meta.label("migration.openshift.io/is-stage-pod") == "true" { return true }
+        return name.hasPrefix("stage-") && meta.label("migration-included-stage-backup") != nil
     }
 
     /// The UID of the MigMigration that created this stage pod (`migmigration` label).
-    public var migrationUID: String? { object.metadata.labels["migmigration"] }
+    public var migrationUID: String? { object.metadata.label("migmigration") }
 
     /// The scheduler could not place the pod (`PodScheduled` False, reason `Unschedulable`).
     public var unschedulable: Condition? {
@@ -154,5 +154,5 @@ public struct Namespace: Sendable {
 
     public var name: String { object.metadata.name }
     /// `openshift.io/node-selector`: carried over by migration, it can keep rsync and stage pods Pending.
-    public var nodeSelector: String? { object.metadata.annotations["openshift.io/node-selector"] }
+    public var nodeSelector: String? { object.metadata.annotation("openshift.io/node-selector") }
 }

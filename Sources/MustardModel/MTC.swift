@@ -89,7 +89,7 @@ public struct MigMigration: Sendable {
     public var uid: String? { object.metadata.uid }
 
     /// The plan name from `spec.migPlanRef`, else from the controller's label.
-    public var planName: String? { planRef?.name ?? object.metadata.labels["migration.openshift.io/migplan-name"] }
+    public var planName: String? { planRef?.name ?? object.metadata.label("migration.openshift.io/migplan-name") }
 
     /// `phase: Completed`: the controller never reconciles it again, whatever the outcome.
     public var isFinished: Bool { phase == "Completed" }

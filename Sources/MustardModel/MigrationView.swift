@@ -44,9 +44,19 @@ public struct MigrationView: Sendable {
     public static func all(in snapshot: DumpSnapshot) -> [MigrationView] {
         var views: [MigrationView] = []
         let controllerLines = snapshot.logLines
+        // Stage pods by the uid of their migration, found in one pass over the pods rather than one per migration.
+        var stagePodsByMigration: [String: [StagePodRecord]] = [:]
+        for cluster in snapshot.clusters {
+            for pod in cluster.pods where pod.isStagePod {
+                guard let uid = pod.migrationUID else { continue }
+                let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
+                stagePodsByMigration[uid, default: []].append(StagePodRecord(pod: pod, cluster: cluster.name, events: events))
+            }
+        }
         for host in snapshot.clusters {
             for migration in host.migMigrations {
-                views.append(build(migration, host: host, snapshot: snapshot, logLines: controllerLines))
+                let stagePods = migration.uid.flatMap { stagePodsByMigration[$0] } ?? []
+                views.append(build(migration, host: host, snapshot: snapshot, stagePods: stagePods, logLines: controllerLines))
             }
         }
         return views.sorted {
@@ -55,7 +65,9 @@ public struct MigrationView: Sendable {
         }
     }
 
-    private static func build(_ migration: MigMigration, host: Cluster, snapshot: DumpSnapshot, logLines: [LogLine]) -> MigrationView {
+    private static func build(
+        _ migration: MigMigration, host: Cluster, snapshot: DumpSnapshot, stagePods: [StagePodRecord], logLines: [LogLine]
+    ) -> MigrationView {
         let plan = migration.planName.flatMap { name in
             host.migPlans.first { $0.name == name } ?? snapshot.clusters.lazy.flatMap(\.migPlans).first { $0.name == name }
         }
@@ -70,15 +82,6 @@ public struct MigrationView: Sendable {
         let sourceName = plan?.sourceCluster?.name
         let destinationName = plan?.destinationCluster?.name
 
-        var stagePods: [StagePodRecord] = []
-        if let uid = migration.uid {
-            for cluster in snapshot.clusters {
-                for pod in cluster.pods where pod.isStagePod && pod.migrationUID == uid {
-                    let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
-                    stagePods.append(StagePodRecord(pod: pod, cluster: cluster.name, events: events))
-                }
-            }
-        }
         let progressNames = migration.pipeline.flatMap(\.progress).compactMap(ProgressLine.init).map(\.pod)
         var seenNames = Set<String>()
         let uniqueProgressNames = progressNames.filter { seenNames.insert($0).inserted }
@@ -91,7 +94,7 @@ public struct MigrationView: Sendable {
         let keys = [migration.name] + (migration.uid.map { [$0] } ?? []) + podNames.sorted()
         let lines = logLines.filter { line in
             if line.pod.hasPrefix("stage-") { return podNames.contains(line.pod) }
-            return keys.contains { line.text.contains($0) }
+            return keys.contains { line.text.containsBytes($0) }
         }
         return MigrationView(
             migration: migration, hostCluster: host.name, plan: plan, sourceMigCluster: sourceName,

@@ -41,9 +41,20 @@ public enum SecretScrubber {
 
     /// A cheap test that skips the regexes for the common line with nothing secret-looking in it.
     static func mightHoldSecret(_ text: String) -> Bool {
+        var text = text
+        let answer: Bool? = text.withUTF8 { bytes in
+            // ASCII (nearly every log line): lower-case the bytes and search them. Otherwise the full Unicode way.
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let lower = String(decoding: bytes.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            return clues.contains { lower.containsBytes($0) }
+        }
+        if let answer { return answer }
         let lower = text.lowercased()
-        return ["pass", "secret", "token", "bearer", "key", "auth", "credential", "eyj", "akia", "asia", "://", "sha256~"].contains { lower.contains($0) }
+        return clues.contains { lower.contains($0) }
     }
+
+    /// Words one of the patterns needs, lower-cased.
+    static let clues = ["pass", "secret", "token", "bearer", "key", "auth", "credential", "eyj", "akia", "asia", "://", "sha256~"]
 
     private static func expand(_ template: String, _ match: Regex<AnyRegexOutput>.Match) -> String {
         var result = ""

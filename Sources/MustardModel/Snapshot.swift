@@ -83,13 +83,15 @@ public struct LogFileSummary: Sendable {
 public struct Cluster: Sendable {
     /// `host` or the MigCluster name in MTC's gather; the gather folder for a plain inspect.
     public let name: String
-    public let objects: [KubeObject]
-    /// The same objects by `kind`: typed views of rarer kinds read their bucket, not every object.
+    /// Every object by `kind`, in dump order within each kind: typed views of rarer kinds read their bucket.
+    /// Held once: a large dump has hundreds of thousands of objects.
     public let objectsByKind: [String: [KubeObject]]
+    /// The first object read, in dump order.
+    public let firstObject: KubeObject?
     public let pods: [Pod]
     public let events: [Event]
-    /// Events by the object they are about (`kind/namespace/name`), so per-object look-ups stay cheap.
-    private let eventsByObject: [String: [Event]]
+    /// Indices into `events` by the object they are about (`kind/namespace/name`), so per-object look-ups stay cheap.
+    private let eventsByObject: [String: [Int]]
     public let configMaps: [ConfigMap]
     public let namespaceObjects: [Namespace]
     public let migMigrations: [MigMigration]
@@ -104,24 +106,39 @@ public struct Cluster: Sendable {
 
     public init(name: String, objects: [KubeObject], namespaces: Set<String>, loginError: (text: String, source: SourceRef)?) {
         self.name = name
-        self.objects = objects
+        firstObject = objects.first
         // One pass to bucket by kind; each typed view then reads only its own kind.
         var byKind: [String: [KubeObject]] = [:]
         for object in objects { byKind[object.kind, default: []].append(object) }
         objectsByKind = byKind
-        pods = byKind["Pod", default: []].compactMap(Pod.init)
-        events = byKind["Event", default: []].compactMap(Event.init)
-        eventsByObject = Dictionary(grouping: events) { Self.eventKey($0.involvedKind, $0.involvedNamespace ?? $0.object.metadata.namespace, $0.involvedName) }
-        configMaps = byKind["ConfigMap", default: []].compactMap(ConfigMap.init)
-        namespaceObjects = byKind["Namespace", default: []].compactMap(Namespace.init)
-        migMigrations = byKind["MigMigration", default: []].compactMap(MigMigration.init)
-        migPlans = byKind["MigPlan", default: []].compactMap(MigPlan.init)
-        migClusters = byKind["MigCluster", default: []].compactMap(MigCluster.init)
-        migStorages = byKind["MigStorage", default: []].compactMap(MigStorage.init)
-        migrationControllers = byKind["MigrationController", default: []].compactMap(MigrationController.init)
+        /// A typed view of one kind, its array sized once.
+        func typed<T>(_ kind: String, _ view: (KubeObject) -> T?) -> [T] {
+            let bucket = byKind[kind] ?? []
+            var out: [T] = []
+            out.reserveCapacity(bucket.count)
+            for object in bucket { if let v = view(object) { out.append(v) } }
+            return out
+        }
+        pods = typed("Pod", Pod.init)
+        events = typed("Event", Event.init)
+        var byObject: [String: [Int]] = [:]
+        for (index, e) in events.enumerated() {
+            byObject[Self.eventKey(e.involvedKind, e.involvedNamespace ?? e.object.metadata.namespace, e.involvedName), default: []].append(index)
+        }
+        eventsByObject = byObject
+        configMaps = typed("ConfigMap", ConfigMap.init)
+        namespaceObjects = typed("Namespace", Namespace.init)
+        migMigrations = typed("MigMigration", MigMigration.init)
+        migPlans = typed("MigPlan", MigPlan.init)
+        migClusters = typed("MigCluster", MigCluster.init)
+        migStorages = typed("MigStorage", MigStorage.init)
+        migrationControllers = typed("MigrationController", MigrationController.init)
         self.namespaces = namespaces
         self.loginError = loginError
     }
+
+    /// Every object, grouped by kind (kinds in name order), in dump order within each kind.
+    public var objects: [KubeObject] { objectsByKind.keys.sorted().flatMap { objectsByKind[$0] ?? [] } }
 
     /// The objects of these kinds, in dump order within each kind.
     public func objects(ofKinds kinds: String...) -> [KubeObject] {
@@ -133,7 +150,7 @@ public struct Cluster: Sendable {
     }
 
     public func events(for kind: String, namespace: String?, name: String) -> [Event] {
-        eventsByObject[Self.eventKey(kind, namespace, name)] ?? []
+        (eventsByObject[Self.eventKey(kind, namespace, name)] ?? []).map { events[$0] }
     }
 
     private static func eventKey(_ kind: String, _ namespace: String?, _ name: String) -> String {
@@ -178,7 +195,7 @@ public struct DumpSnapshot: Sendable {
 
     /// Whether the dump holds any MTC object at all.
     public var hasMTC: Bool {
-        clusters.contains { c in c.objects.contains { $0.group == MTC.group } }
+        clusters.contains { c in c.objectsByKind.values.contains { $0.contains { $0.group == MTC.group } } }
     }
 }
 

@@ -16,7 +16,19 @@ public enum Value: Sendable, Equatable {
 
     /// The value at a dotted path such as `status.phase`.
     public subscript(path path: String) -> Value {
-        path.split(separator: ".").reduce(self) { $0[String($1)] }
+        // By UTF-8 bytes: `split` on Characters was a visible share of loading a large dump.
+        var current = self
+        var start = path.utf8.startIndex
+        var i = start
+        let end = path.utf8.endIndex
+        while i != end {
+            if path.utf8[i] == UInt8(ascii: ".") {
+                if start != i { current = current[String(path[start..<i])] }
+                start = path.utf8.index(after: i)
+            }
+            i = path.utf8.index(after: i)
+        }
+        return start != end ? current[String(path[start..<end])] : current
     }
 
     public var string: String? {

@@ -33,7 +33,7 @@ public struct VeleroBackup: Sendable {
 
     public var name: String { object.metadata.name }
     /// The UID of the MigMigration that created it (`migmigration` label).
-    public var migrationUID: String? { object.metadata.labels["migmigration"] }
+    public var migrationUID: String? { object.metadata.label("migmigration") }
     /// `initial` or `stage`, from MTC's correlation labels.
     public var role: String? {
         let labels = object.metadata.labels
@@ -76,7 +76,7 @@ public struct VeleroRestore: Sendable {
     }
 
     public var name: String { object.metadata.name }
-    public var migrationUID: String? { object.metadata.labels["migmigration"] }
+    public var migrationUID: String? { object.metadata.label("migmigration") }
     /// `stage` or `final`, from MTC's correlation labels.
     public var role: String? {
         let labels = object.metadata.labels
@@ -192,7 +192,7 @@ extension MigrationView {
     /// Lines kept from this migration's text files in MTC's `migplans/` tree (Velero describe output and logs).
     public func migplanLines(in snapshot: DumpSnapshot) -> [LogLine] {
         let folder = "/migmigration-\(migration.name)/"
-        return snapshot.logLines.filter { $0.source.path.contains(folder) }
+        return snapshot.logLines.filter { $0.source.path.containsBytes(folder) }
     }
 
     /// The later migrations of the same plan (created after this one), oldest first.

@@ -89,3 +89,78 @@ public struct AnalysisReport: Sendable {
 public protocol ReportRenderer {
     func render(_ report: AnalysisReport) -> String
 }
+
+extension AnalysisReport {
+    /// Each root cause with the findings it leads to, directly or through others, in report order.
+    public var causeGroups: [(root: Finding, effects: [Finding])] {
+        let byID = Dictionary(findings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let order = Dictionary(findings.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var covered = Set<String>()
+        var groups: [(root: Finding, effects: [Finding])] = []
+        for finding in findings where !covered.contains(finding.id) {
+            covered.insert(finding.id)
+            var effects: [Finding] = []
+            var queue = finding.causes
+            while let id = queue.first {
+                queue.removeFirst()
+                guard let effect = byID[id], covered.insert(id).inserted else { continue }
+                effects.append(effect)
+                queue.append(contentsOf: effect.causes)
+            }
+            groups.append((finding, effects.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }))
+        }
+        return groups
+    }
+}
+
+extension AnalysisReport.Input {
+    /// What to say after the gather time when it is not from a `timestamp` file.
+    public var gatherNote: String {
+        switch gatheredAtSource {
+        case "timestamp-file": return ""
+        case "newest-time-in-dump": return " (no timestamp file: the newest time in the dump is used as \"now\")"
+        default: return " (no time in the dump: time-based rules are skipped)"
+        }
+    }
+}
+
+extension AnalysisReport {
+    /// What a report says in one line before anything else.
+    enum Verdict: Equatable {
+        /// Findings: the worst severity, and the count of each severity present, most severe first.
+        case problems(worst: Severity, counts: [SeverityCount])
+        /// Some rules had data and found nothing; the rest were skipped.
+        case noProblems(checked: Int, skipped: Int)
+        /// No rule had data: the reasons they gave.
+        case nothingToDiagnose(reasons: [String])
+
+        var headline: String {
+            switch self {
+            case .problems(let worst, let counts):
+                let total = counts.reduce(0) { $0 + $1.count }
+                return "\(worst.rawValue.uppercased()): \(total) finding\(total == 1 ? "" : "s")"
+            case .noProblems: return "No problems found"
+            case .nothingToDiagnose: return "Nothing to diagnose"
+            }
+        }
+    }
+
+    struct SeverityCount: Equatable {
+        let severity: Severity
+        let count: Int
+    }
+
+    /// The verdict the text report prints too: the worst severity with counts; otherwise "No problems found"
+    /// when some rule had data, "Nothing to diagnose" when every rule was skipped.
+    var verdict: Verdict {
+        if let worst = worstSeverity {
+            let counts = Severity.allCases.compactMap { s in count(s) > 0 ? SeverityCount(severity: s, count: count(s)) : nil }
+            return .problems(worst: worst, counts: counts)
+        }
+        let skipped = outcomes.filter { $0.status == .skipped }
+        if skipped.count == outcomes.count {
+            return .nothingToDiagnose(reasons: Set(skipped.compactMap(\.reason)).sorted())
+        }
+        return .noProblems(checked: outcomes.count - skipped.count, skipped: skipped.count)
+    }
+}

@@ -77,7 +77,7 @@ public struct HTMLRenderer: ReportRenderer {
         if i.gatheredAtSource == "timestamp-file", let path = i.gatheredAtPath {
             gathered += " <span class=\"muted\">from</span> <code>\(e(path))</code>"
         } else {
-            gathered += " <span class=\"muted\">\(e(TextRenderer.gatherNote(i)))</span>"
+            gathered += " <span class=\"muted\">\(e(i.gatherNote))</span>"
         }
         facts.append(("Gathered", gathered))
         facts.append(
@@ -111,7 +111,7 @@ public struct HTMLRenderer: ReportRenderer {
             html.append("<div class=\"verdict-title\">\(e(v.headline))</div>")
             let badges = counts.map { "<span class=\"badge sev-\($0.severity.rawValue)\">\($0.count) \($0.severity.rawValue)</span>" }
             html.append("<div class=\"counts\">\(badges.joined(separator: " "))</div>")
-            let roots = TextRenderer.causeGroups(report).count
+            let roots = report.causeGroups.count
             html.append(
                 "<p>\(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") from \(roots) root cause\(roots == 1 ? "" : "s"), "
                     + "shown first; each finding with its evidence and the fix, in order.</p>")
@@ -144,7 +144,7 @@ public struct HTMLRenderer: ReportRenderer {
         func line(_ f: Finding) -> String {
             "<span class=\"badge sev-\(f.severity.rawValue)\">\(f.severity.rawValue)</span> <a href=\"#\(anchors[f.id] ?? "")\">\(e(f.title))</a>"
         }
-        let groups = TextRenderer.causeGroups(report)
+        let groups = report.causeGroups
         let items = groups.map { group in
             let effects = group.effects.map { "<li><span class=\"arrow\">↳</span>\(line($0))</li>" }.joined()
             return "<li>\(line(group.root))\(effects.isEmpty ? "" : "<ul>\(effects)</ul>")</li>"
@@ -374,47 +374,6 @@ struct FindingAnchors {
     }
 
     subscript(id: String) -> String? { byID[id] }
-}
-
-extension AnalysisReport {
-    /// What a report says in one line before anything else.
-    enum Verdict: Equatable {
-        /// Findings: the worst severity, and the count of each severity present, most severe first.
-        case problems(worst: Severity, counts: [SeverityCount])
-        /// Some rules had data and found nothing; the rest were skipped.
-        case noProblems(checked: Int, skipped: Int)
-        /// No rule had data: the reasons they gave.
-        case nothingToDiagnose(reasons: [String])
-
-        var headline: String {
-            switch self {
-            case .problems(let worst, let counts):
-                let total = counts.reduce(0) { $0 + $1.count }
-                return "\(worst.rawValue.uppercased()): \(total) finding\(total == 1 ? "" : "s")"
-            case .noProblems: return "No problems found"
-            case .nothingToDiagnose: return "Nothing to diagnose"
-            }
-        }
-    }
-
-    struct SeverityCount: Equatable {
-        let severity: Severity
-        let count: Int
-    }
-
-    /// The verdict the text report prints too: the worst severity with counts; otherwise "No problems found"
-    /// when some rule had data, "Nothing to diagnose" when every rule was skipped.
-    var verdict: Verdict {
-        if let worst = worstSeverity {
-            let counts = Severity.allCases.compactMap { s in count(s) > 0 ? SeverityCount(severity: s, count: count(s)) : nil }
-            return .problems(worst: worst, counts: counts)
-        }
-        let skipped = outcomes.filter { $0.status == .skipped }
-        if skipped.count == outcomes.count {
-            return .nothingToDiagnose(reasons: Set(skipped.compactMap(\.reason)).sorted())
-        }
-        return .noProblems(checked: outcomes.count - skipped.count, skipped: skipped.count)
-    }
 }
 
 /// Text made safe for HTML: in element content and in attribute values (single- or double-quoted) alike.

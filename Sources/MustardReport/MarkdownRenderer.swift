@@ -13,7 +13,7 @@ public struct MarkdownRenderer: ReportRenderer {
         md.append("| | |")
         md.append("|---|---|")
         md.append("| Input | \(code(input.path)) (\(input.format), \(input.entries) entries, \(input.nestedArchives) nested archives) |")
-        md.append("| Gathered | \(input.gatheredAt.map(\.description) ?? "unknown")\(cell(TextRenderer.gatherNote(input))) |")
+        md.append("| Gathered | \(input.gatheredAt.map(\.description) ?? "unknown")\(cell(input.gatherNote)) |")
         md.append("| Clusters | \(input.clusters.map(code).joined(separator: ", ")) |")
         md.append("| Layouts | \(input.layouts.joined(separator: ", ")) |")
         md.append("| Tool | \(report.tool.name) \(report.tool.version) |")

@@ -41,7 +41,7 @@ public struct TextRenderer: ReportRenderer {
         let nested = input.nestedArchives > 0 ? ", \(input.nestedArchives) nested archive\(input.nestedArchives == 1 ? "" : "s")" : ""
         var lines = [bold("mustard \(report.tool.version)") + " — \(input.path) (\(input.format), \(input.entries) entries\(nested))"]
         let clusters = input.clusters.isEmpty ? "none found" : input.clusters.joined(separator: ", ")
-        lines.append("Gathered \(input.gatheredAt.map(\.description) ?? "at an unknown time")\(Self.gatherNote(input)) · clusters: \(clusters)")
+        lines.append("Gathered \(input.gatheredAt.map(\.description) ?? "at an unknown time")\(input.gatherNote) · clusters: \(clusters)")
         if verbose { lines.append("Layouts: \(input.layouts.isEmpty ? "none recognised" : input.layouts.joined(separator: ", "))") }
         return lines
     }
@@ -53,7 +53,7 @@ public struct TextRenderer: ReportRenderer {
 
     private func summary(_ report: AnalysisReport) -> [String] {
         var lines: [String] = []
-        let groups = Self.causeGroups(report)
+        let groups = report.causeGroups
         for (index, group) in groups.enumerated() {
             let root = group.root
             lines.append("")
@@ -85,27 +85,6 @@ public struct TextRenderer: ReportRenderer {
             }
         }
         return lines
-    }
-
-    /// Each root cause with the findings it leads to, directly or through others, in report order.
-    static func causeGroups(_ report: AnalysisReport) -> [(root: Finding, effects: [Finding])] {
-        let byID = Dictionary(report.findings.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let order = Dictionary(report.findings.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var covered = Set<String>()
-        var groups: [(root: Finding, effects: [Finding])] = []
-        for finding in report.findings where !covered.contains(finding.id) {
-            covered.insert(finding.id)
-            var effects: [Finding] = []
-            var queue = finding.causes
-            while let id = queue.first {
-                queue.removeFirst()
-                guard let effect = byID[id], covered.insert(id).inserted else { continue }
-                effects.append(effect)
-                queue.append(contentsOf: effect.causes)
-            }
-            groups.append((finding, effects.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }))
-        }
-        return groups
     }
 
     // MARK: --verbose: every finding in full
@@ -154,27 +133,18 @@ public struct TextRenderer: ReportRenderer {
         return path
     }
 
-    static func gatherNote(_ input: AnalysisReport.Input) -> String {
-        switch input.gatheredAtSource {
-        case "timestamp-file": return ""
-        case "newest-time-in-dump": return " (no timestamp file: the newest time in the dump is used as \"now\")"
-        default: return " (no time in the dump: time-based rules are skipped)"
-        }
-    }
-
     private func verdict(_ report: AnalysisReport) -> String {
-        guard let worst = report.worstSeverity else {
-            let skipped = report.outcomes.filter { $0.status == .skipped }
-            if skipped.count == report.outcomes.count {
-                let reasons = Set(skipped.compactMap(\.reason)).sorted().joined(separator: "; ")
-                return paint("Nothing to diagnose:", code: "33") + " no rule had data to check (\(reasons))."
-            }
-            return paint(color ? "✔ No problems found" : "No problems found", code: "32") + " by \(report.outcomes.count - skipped.count) rule(s) that had data; \(skipped.count) skipped for lack of data."
+        switch report.verdict {
+        case .nothingToDiagnose(let reasons):
+            return paint("Nothing to diagnose:", code: "33") + " no rule had data to check (\(reasons.joined(separator: "; ")))."
+        case .noProblems(let checked, let skipped):
+            return paint(color ? "✔ No problems found" : "No problems found", code: "32") + " by \(checked) rule(s) that had data; \(skipped) skipped for lack of data."
+        case .problems(let worst, let counts):
+            let total = counts.reduce(0) { $0 + $1.count }
+            let roots = report.causeGroups.count
+            return paint(bold("\(worst.rawValue.uppercased()):"), code: Self.colorCode(worst))
+                + " \(total) finding(s) (\(counts.map { "\($0.count) \($0.severity.rawValue)" }.joined(separator: ", "))) from \(roots) root cause\(roots == 1 ? "" : "s")."
         }
-        let counts = Severity.allCases.compactMap { s in report.count(s) > 0 ? "\(report.count(s)) \(s.rawValue)" : nil }
-        let roots = Self.causeGroups(report).count
-        return paint(bold("\(worst.rawValue.uppercased()):"), code: Self.colorCode(worst))
-            + " \(report.findings.count) finding(s) (\(counts.joined(separator: ", "))) from \(roots) root cause\(roots == 1 ? "" : "s")."
     }
 
     private func render(_ f: Finding, number: Int, report: AnalysisReport) -> [String] {

@@ -249,3 +249,79 @@ struct EntryNameTests {
         #expect(EntryPath.normalise(raw) == key)
     }
 }
+
+/// The read-ahead thread that decompresses the outer stream while the walk goes on.
+@Suite("Read-ahead")
+struct ReadAheadTests {
+    /// Hands out `chunks` then ends, or fails after them.
+    final class ScriptedSource: ByteSource {
+        var chunks: [[UInt8]]
+        let failure: Error?
+        init(_ chunks: [[UInt8]], failure: Error? = nil) {
+            self.chunks = chunks
+            self.failure = failure
+        }
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            guard !chunks.isEmpty else {
+                if let failure { throw failure }
+                return 0
+            }
+            let chunk = chunks.removeFirst()
+            buffer.copyBytes(from: chunk)
+            return chunk.count
+        }
+    }
+
+    static func readAll(_ source: ByteSource, bufferSize: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 8)
+        defer { buffer.deallocate() }
+        while true {
+            let n = try source.read(into: buffer)
+            if n == 0 { return out }
+            out.append(contentsOf: buffer.prefix(n))
+        }
+    }
+
+    @Test("The same bytes in the same order, whatever the reader's buffer size", arguments: [1, 7, 4096, 1 << 20])
+    func sameBytes(bufferSize: Int) throws {
+        let chunks = (0..<50).map { i in (0..<(i * 37 % 1000 + 1)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ i) } }
+        let source = ReadAheadSource(upstream: ScriptedSource(chunks), chunkSize: 1000, depth: 3)
+        #expect(try Self.readAll(source, bufferSize: bufferSize) == chunks.flatMap { $0 })
+        // After the end, the end again.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 8)
+        defer { buffer.deallocate() }
+        #expect(try source.read(into: buffer) == 0)
+    }
+
+    @Test("An upstream error comes after the bytes before it, and again on every later read")
+    func errorInOrder() throws {
+        let source = ReadAheadSource(upstream: ScriptedSource([[1, 2, 3], [4, 5]], failure: EntryReadError.damaged("truncated")), chunkSize: 64, depth: 2)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
+        defer { buffer.deallocate() }
+        var got: [UInt8] = []
+        var failures = 0
+        for _ in 0..<5 {
+            do {
+                let n = try source.read(into: buffer)
+                got.append(contentsOf: buffer.prefix(n))
+            } catch {
+                failures += 1
+                #expect("\(error)".contains("truncated"))
+            }
+        }
+        #expect(got == [1, 2, 3, 4, 5])
+        #expect(failures == 3)
+    }
+
+    @Test("Dropped before the end (a walk limit stopped the walk): the thread stops, nothing hangs")
+    func droppedEarly() throws {
+        let chunks = Array(repeating: [UInt8](repeating: 7, count: 512), count: 1000)
+        var source: ReadAheadSource? = ReadAheadSource(upstream: ScriptedSource(chunks), chunkSize: 512, depth: 2)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 100, alignment: 8)
+        defer { buffer.deallocate() }
+        #expect(try source?.read(into: buffer) == 100)
+        source = nil
+        #expect(source == nil)
+    }
+}

@@ -47,7 +47,7 @@ public struct GatherIncompleteRule: Rule {
         if case .timestampFile = snapshot.gatherTimeSource { noTimestamp = false }
         if noTimestamp {
             let estimate = snapshot.gatheredAt.map { "the newest time in the dump, \($0), stands in for the gather time" } ?? "no time at all is stated, so time-based rules are skipped"
-            evidence.append(Evidence("No `timestamp` file: \(estimate)", path: snapshot.clusters.first?.objects.first?.source.path ?? ""))
+            evidence.append(Evidence("No `timestamp` file: \(estimate)", path: snapshot.clusters.first?.firstObject?.source.path ?? ""))
         }
         guard !evidence.isEmpty else {
             return .passed("no damaged or unreadable file, every gathered cluster logged in, gather time from the timestamp file")
@@ -75,7 +75,7 @@ public struct GatherIncompleteRule: Rule {
 /// The must-gather command for the kind of dump at hand: MTC's gather image when the dump is MTC's.
 enum MustGatherCommand {
     static func forDump(_ snapshot: DumpSnapshot) -> String {
-        let paths = snapshot.clusters.flatMap { $0.objects.prefix(1).map(\.source.path) } + snapshot.logFiles.prefix(1).map(\.path)
+        let paths = snapshot.clusters.compactMap { $0.firstObject?.source.path } + snapshot.logFiles.prefix(1).map(\.path)
         let configs = snapshot.clusters.compactMap { $0.configMap(MTC.namespace, MTC.clusterConfigMapName)?.data }
         // Upstream (Konveyor) installs run upstream images; the gather image follows.
         let upstream = paths.contains { $0.contains("quay-io-konveyor-must-gather") }

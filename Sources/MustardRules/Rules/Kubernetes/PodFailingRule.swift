@@ -84,7 +84,7 @@ public struct PodFailingRule: Rule {
 
     /// Stage, rsync and hook pods carry MTC's part-of label; MTC's own pods live in its namespace.
     static func ownedByMTC(_ pod: Pod) -> Bool {
-        pod.isStagePod || pod.namespace == MTC.namespace || pod.object.metadata.labels["app.kubernetes.io/part-of"] == "openshift-migration"
+        pod.isStagePod || pod.namespace == MTC.namespace || pod.object.metadata.label("app.kubernetes.io/part-of") == "openshift-migration"
     }
 
     /// The finding for one pod, and a signature of its problems (kinds, not counts) to group replicas by.

@@ -99,15 +99,15 @@ public struct TransferImageMisconfiguredRule: Rule {
     // MARK: - Evidence
 
     static func isRsyncPod(_ pod: Pod) -> Bool {
-        let labels = pod.object.metadata.labels
-        return labels["app"] == "directvolumemigration-rsync-transfer"
-            || (pod.name.hasPrefix("rsync-") && labels["app.kubernetes.io/part-of"] == "openshift-migration")
+        let meta = pod.object.metadata
+        return meta.label("app") == "directvolumemigration-rsync-transfer"
+            || (pod.name.hasPrefix("rsync-") && meta.label("app.kubernetes.io/part-of") == "openshift-migration")
     }
 
     static func isRegistryPod(_ pod: Pod) -> Bool {
-        let labels = pod.object.metadata.labels
         guard pod.namespace == MTC.namespace else { return false }
-        return labels["migration.openshift.io/migration-registry"] != nil || labels["migration-registry"] != nil
+        let meta = pod.object.metadata
+        return meta.label("migration.openshift.io/migration-registry") != nil || meta.label("migration-registry") != nil
             || pod.name.hasPrefix("migration-registry-") || pod.name.hasPrefix("registry-")
     }
 
@@ -119,7 +119,7 @@ public struct TransferImageMisconfiguredRule: Rule {
             for pod in cluster.pods where !pod.isTerminating {
                 let key: String
                 if isRsyncPod(pod) { key = MTC.rsyncTransferImageKey } else if isRegistryPod(pod) { key = MTC.registryImageKey } else { continue }
-                let owner = migration(uid: pod.object.metadata.labels["migmigration"])
+                let owner = migration(uid: pod.object.metadata.label("migmigration"))
                 for (i, s) in pod.containerStatuses.enumerated() where s.isImagePullFailure {
                     let image = s.image.isEmpty ? pod.containers.first { $0.name == s.name }?.image : s.image
                     found.append(Sighting(

@@ -120,7 +120,7 @@ public struct VeleroPartialFailureRule: Rule {
                 (ns["name"].string ?? "?", [g["kind"].string ?? "?", g["group"].string].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "."), g["version"].string ?? "?")
             }
         }
-        let timedOut = view.migplanLines(in: context.snapshot).contains { $0.text.contains(ResticProblemsRule.timeoutPattern) }
+        let timedOut = view.migplanLines(in: context.snapshot).contains { $0.text.containsBytes(ResticProblemsRule.timeoutPattern) }
         let gvk = parts.contains { $0.text?.mentionsMissingResource == true } || planIncompatible != nil
 
         var evidence: [Evidence] = []
