@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: libarchive and libyaml (linked through pkg-config) and the compressors the tests pack with;
 # the tests also need the headless browser the HTML report is checked in (not needed to build or run mustard).
 DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev pkg-config gzip xz-utils zstd bzip2 zip tar
-TEST_PACKAGES := chromium
+TEST_PACKAGES := chromium python3-yaml
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
 .PHONY: help deps test-deps build demo test samples docs screenshots hostile fuzz clean bench
@@ -21,7 +21,8 @@ deps: ## Install the Debian packages mustard needs, when missing
 	  python3 -m pip install --quiet jsonschema 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages jsonschema \
 	  || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema; }
 
-# What the tests need besides: the headless browser the HTML report is checked in.
+# What the tests need besides: the headless browser the HTML report is checked in, and PyYAML, whose emitter
+# feeds the differential test of the fast YAML path.
 test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
