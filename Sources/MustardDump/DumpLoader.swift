@@ -205,20 +205,40 @@ private final class Collector: DumpVisitor {
 
     /// Healthy pods seen so far (`podKey`): events about them tell no rule anything and are not kept.
     private var quietPods: Set<String> = []
-    /// Events about pods not (yet) known to be quiet, by pod, with their order of arrival. A namespace's
+    /// Pods seen so far that MTC has nothing to do with: their routine events (scheduled, pulled, started…)
+    /// are not kept either; their warnings and image-pull failures are.
+    private var plainPods: Set<String> = []
+    /// Events about pods not (yet) known to be quiet or plain, by pod, with their order of arrival. A namespace's
     /// `events.yaml` comes before its `pods.yaml`, so they wait here until the pods are known or the walk ends.
-    private var podEvents: [String: [(order: Int, body: Value, cluster: String, source: SourceRef)]] = [:]
+    private var podEvents: [String: [(order: Int, body: Value, cluster: String, source: SourceRef, event: PodEvent)]] = [:]
     private var podEventCount = 0
+    /// The newest time among events not kept: it still counts for the gather time when there is no `timestamp`.
+    private var newestDroppedEvent: Timestamp?
+
+    private func dropped(_ time: Timestamp?) {
+        if let time, newestDroppedEvent.map({ time > $0 }) ?? true { newestDroppedEvent = time }
+    }
 
     /// Takes in one decoded file, in the order the files came, so the first copy of an object
     /// (oc writes pods twice) is the one kept.
     private func merge(_ file: DecodedFile) {
         issues.append(contentsOf: file.issues)
-        for key in file.unremarkablePods where quietPods.insert(key).inserted { podEvents[key] = nil }
+        for key in file.unremarkablePods where quietPods.insert(key).inserted {
+            for pending in podEvents.removeValue(forKey: key) ?? [] { dropped(pending.event.lastSeen) }
+        }
+        for key in file.plainPods where plainPods.insert(key).inserted {
+            podEvents[key]?.removeAll { pending in
+                if pending.event.routine { dropped(pending.event.lastSeen) }
+                return pending.event.routine
+            }
+        }
         for object in file.objects {
-            if let pod = object.podEvent {
-                if quietPods.contains(pod) { continue }
-                podEvents[pod, default: []].append((podEventCount, object.body, object.cluster, object.source))
+            if let event = object.podEvent {
+                if quietPods.contains(event.pod) || (event.routine && plainPods.contains(event.pod)) {
+                    dropped(event.lastSeen)
+                    continue
+                }
+                podEvents[event.pod, default: []].append((podEventCount, object.body, object.cluster, object.source, event))
                 podEventCount += 1
             } else {
                 add(object.body, cluster: object.cluster, source: object.source)
@@ -228,11 +248,21 @@ private final class Collector: DumpVisitor {
 
     /// One YAML file's objects and problems, decoded without touching shared state.
     struct DecodedFile: Sendable {
-        /// `podEvent`: for an Event about a Pod, the pod's key (`podKey`).
-        var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: String?)] = []
+        var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: PodEvent?)] = []
         var issues: [LoadIssue] = []
         /// `cluster/namespace/name` of pods kept only as a skeleton (healthy, nothing of MTC's).
         var unremarkablePods: [String] = []
+        /// Pods MTC has nothing to do with (`Pod.ownedByMTC` false), healthy or not.
+        var plainPods: [String] = []
+    }
+
+    /// What the merge needs to know of an Event about a Pod, worked out on the decoding thread.
+    struct PodEvent: Sendable {
+        /// The pod's `podKey`.
+        let pod: String
+        /// A `Normal` event of every pod start (`Event.isRoutine`).
+        let routine: Bool
+        let lastSeen: Timestamp?
     }
 
     static func podKey(_ cluster: String, _ namespace: String?, _ name: String?) -> String {
@@ -393,7 +423,7 @@ private final class Collector: DumpVisitor {
         if let end = gatherEnd {
             gatheredAt = end.time
             source = .timestampFile(path: end.path)
-        } else if let newest = Self.newestTime(clusters: clusters, logLines: logLines) {
+        } else if let newest = [Self.newestTime(clusters: clusters, logLines: logLines), newestDroppedEvent].compactMap({ $0 }).max() {
             gatheredAt = newest
             source = .newestInDump
         } else {
@@ -431,14 +461,23 @@ extension Collector.DecodedFile {
     /// Adds an object, slimmed; a pod with nothing to say is kept as a skeleton and remembered as such.
     mutating func append(_ body: Value, cluster: String, source: SourceRef) {
         let kind = body["kind"].string
-        if kind == "Pod", ObjectSlimmer.isUnremarkable(body) {
-            unremarkablePods.append(Collector.podKey(cluster, body[path: "metadata.namespace"].string, body[path: "metadata.name"].string))
-            objects.append((ObjectSlimmer.skeleton(of: body), cluster, source, nil))
-        } else {
-            let involved = body["involvedObject"]
-            let podEvent = kind == "Event" && involved["kind"].string == "Pod"
-                ? Collector.podKey(cluster, involved["namespace"].string, involved["name"].string) : nil
-            objects.append((ObjectSlimmer.slim(body), cluster, source, podEvent))
+        if kind == "Pod" {
+            let metadata = body["metadata"]
+            let name = metadata["name"].string ?? "", namespace = metadata["namespace"].string
+            let key = Collector.podKey(cluster, namespace, name)
+            if !Pod.ownedByMTC(name: name, namespace: namespace, label: { metadata["labels"][$0].string }) { plainPods.append(key) }
+            if ObjectSlimmer.isUnremarkable(body) {
+                unremarkablePods.append(key)
+                objects.append((ObjectSlimmer.skeleton(of: body), cluster, source, nil))
+                return
+            }
         }
+        let involved = body["involvedObject"]
+        let podEvent = kind == "Event" && involved["kind"].string == "Pod"
+            ? Collector.PodEvent(
+                pod: Collector.podKey(cluster, involved["namespace"].string, involved["name"].string),
+                routine: Event.isRoutine(type: body["type"].string, reason: body["reason"].string), lastSeen: Event.lastSeen(body))
+            : nil
+        objects.append((ObjectSlimmer.slim(body), cluster, source, podEvent))
     }
 }

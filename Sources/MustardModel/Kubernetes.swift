@@ -70,10 +70,20 @@ public struct Pod: Sendable {
 
     /// An MTC stage pod: labelled `migration.openshift.io/is-stage-pod` (1.4+), or, in 1.3, a `stage-` pod
     /// carrying the stage-backup label.
-    public var isStagePod: Bool {
-        let meta = object.metadata
-        if meta.label("migration.openshift.io/is-stage-pod") == "true" { return true }
-        return name.hasPrefix("stage-") && meta.label("migration-included-stage-backup") != nil
+    public var isStagePod: Bool { Self.isStagePod(name: name, label: object.metadata.label) }
+
+    static func isStagePod(name: String, label: (String) -> String?) -> Bool {
+        if label("migration.openshift.io/is-stage-pod") == "true" { return true }
+        return name.hasPrefix("stage-") && label("migration-included-stage-backup") != nil
+    }
+
+    /// A pod MTC made or runs: a stage pod, anything in MTC's namespace, or labelled part of it.
+    /// Plain Kubernetes rules leave these to the MTC rules.
+    public var ownedByMTC: Bool { Self.ownedByMTC(name: name, namespace: namespace, label: object.metadata.label) }
+
+    /// `ownedByMTC` for a pod not yet wrapped, from its name, namespace and labels (the loader asks while decoding).
+    public static func ownedByMTC(name: String, namespace: String?, label: (String) -> String?) -> Bool {
+        isStagePod(name: name, label: label) || namespace == MTC.namespace || label("app.kubernetes.io/part-of") == "openshift-migration"
     }
 
     /// The UID of the MigMigration that created this stage pod (`migmigration` label).
@@ -115,9 +125,25 @@ public struct Event: Sendable {
         count = b["count"].int ?? b[path: "series.count"].int ?? 1
         let eventTime = b["eventTime"].string.flatMap(Timestamp.init(rfc3339:))
         firstTimestamp = b["firstTimestamp"].string.flatMap(Timestamp.init(rfc3339:)) ?? eventTime
-        lastTimestamp = b["lastTimestamp"].string.flatMap(Timestamp.init(rfc3339:))
-            ?? b[path: "series.lastObservedTime"].string.flatMap(Timestamp.init(rfc3339:)) ?? eventTime
+        lastTimestamp = Self.lastSeen(b)
         sourceComponent = b[path: "source.component"].string ?? b["reportingComponent"].string
+    }
+
+    /// When an event was last seen: `lastTimestamp`, a series' last observation, or `eventTime`.
+    public static func lastSeen(_ b: Value) -> Timestamp? {
+        b["lastTimestamp"].string.flatMap(Timestamp.init(rfc3339:))
+            ?? b[path: "series.lastObservedTime"].string.flatMap(Timestamp.init(rfc3339:))
+            ?? b["eventTime"].string.flatMap(Timestamp.init(rfc3339:))
+    }
+
+    /// Reasons of the kubelet's and scheduler's `Normal` events that every pod start produces.
+    public static let routineReasons: Set<String> = [
+        "Scheduled", "Pulling", "Pulled", "Created", "Started", "Killing", "AddedInterface", "SuccessfulAttachVolume",
+    ]
+
+    /// A `Normal` event every pod start produces: no rule reads it for a pod MTC has nothing to do with.
+    public static func isRoutine(type: String?, reason: String?) -> Bool {
+        type == "Normal" && reason.map(routineReasons.contains) == true
     }
 
     /// The kubelet's image-pull failure events (`pkg/kubelet/images/image_manager.go`): matched on the

@@ -148,4 +148,71 @@ struct LoaderTests {
         #expect(dump.snapshot.gatheredAt != nil)
         #expect(dump.snapshot.cluster(named: "default")?.pods.count == 7)
     }
+
+    /// An inspect tree of one namespace: a healthy pod, a crash-looping pod, a stage pod; each with a routine
+    /// `Scheduled` event and a `Warning` or image-pull event, as the kubelet writes them.
+    static func podEventsTree() throws -> URL {
+        let folder = TestSupport.temporaryFolder()
+        let ns = folder.appendingPathComponent("namespaces/shop/core")
+        try FileManager.default.createDirectory(at: ns, withIntermediateDirectories: true)
+        func pod(_ name: String, ready: Bool, labels: String = "{}") -> String {
+            """
+            - apiVersion: v1
+              kind: Pod
+              metadata:
+                labels: \(labels)
+                name: \(name)
+                namespace: shop
+              status:
+                containerStatuses:
+                - name: app
+                  ready: \(ready)
+                  restartCount: \(ready ? 0 : 7)
+                phase: Running
+            """
+        }
+        func event(_ name: String, pod: String, type: String, reason: String, message: String, last: String) -> String {
+            """
+            - apiVersion: v1
+              involvedObject:
+                kind: Pod
+                name: \(pod)
+                namespace: shop
+              kind: Event
+              lastTimestamp: "\(last)"
+              message: \(message)
+              metadata:
+                name: \(name)
+                namespace: shop
+              reason: \(reason)
+              type: \(type)
+            """
+        }
+        let events = [
+            event("e1", pod: "web-ok", type: "Normal", reason: "Scheduled", message: "assigned", last: "2026-01-01T10:09:00Z"),
+            event("e2", pod: "web-ok", type: "Warning", reason: "Unhealthy", message: "probe failed", last: "2026-01-01T10:00:00Z"),
+            event("e3", pod: "web-bad", type: "Normal", reason: "Scheduled", message: "assigned", last: "2026-01-01T10:00:00Z"),
+            event("e4", pod: "web-bad", type: "Warning", reason: "BackOff", message: "Back-off restarting failed container", last: "2026-01-01T10:00:00Z"),
+            event("e5", pod: "stage-web-bad-x", type: "Normal", reason: "Pulling", message: "Pulling image", last: "2026-01-01T10:00:00Z"),
+            event("e6", pod: "stage-web-bad-x", type: "Normal", reason: "BackOff", message: "Back-off pulling image \"quay.io/x:1\"", last: "2026-01-01T10:00:00Z"),
+            event("e7", pod: "gone", type: "Normal", reason: "Started", message: "started", last: "2026-01-01T10:00:00Z"),
+        ]
+        try ("apiVersion: v1\nitems:\n" + events.joined(separator: "\n") + "\nkind: List\n").write(to: ns.appendingPathComponent("events.yaml"), atomically: true, encoding: .utf8)
+        let pods = [pod("web-ok", ready: true), pod("web-bad", ready: false),
+                    pod("stage-web-bad-x", ready: false, labels: "{migration.openshift.io/is-stage-pod: \"true\"}")]
+        try ("apiVersion: v1\nitems:\n" + pods.joined(separator: "\n") + "\nkind: List\n").write(to: ns.appendingPathComponent("pods.yaml"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    @Test("Pod events kept: warnings and image-pull failures; a stage pod's every event; a deleted pod's; not routine starts of other pods, nor anything about healthy ones")
+    func podEvents() throws {
+        let folder = try Self.podEventsTree()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = try load(folder.path)
+        let kept = Set(try #require(dump.snapshot.cluster(named: "default")).events.map(\.object.metadata.name))
+        #expect(kept == ["e4", "e5", "e6", "e7"])
+        // No timestamp file: the dropped routine event (10:09) is still the newest time in the dump.
+        #expect(dump.snapshot.gatherTimeSource == .newestInDump)
+        #expect(dump.snapshot.gatheredAt?.description == "2026-01-01T10:09:00Z")
+    }
 }

@@ -40,7 +40,7 @@ public struct PodFailingRule: Rule {
         guard !pods.isEmpty else { return .skipped("no pods in the dump") }
         var findings: [(finding: Finding, owner: OwnerReference?, signature: String)] = []
         var recovered = 0
-        for (cluster, pod) in pods where !Self.ownedByMTC(pod) {
+        for (cluster, pod) in pods where !pod.ownedByMTC {
             let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
             if let found = finding(pod, cluster: cluster.name, events: events) {
                 findings.append((found.finding, pod.object.metadata.ownerReferences.first, found.signature))
@@ -83,10 +83,6 @@ public struct PodFailingRule: Rule {
     }
 
     /// Stage, rsync and hook pods carry MTC's part-of label; MTC's own pods live in its namespace.
-    static func ownedByMTC(_ pod: Pod) -> Bool {
-        pod.isStagePod || pod.namespace == MTC.namespace || pod.object.metadata.label("app.kubernetes.io/part-of") == "openshift-migration"
-    }
-
     /// The finding for one pod, and a signature of its problems (kinds, not counts) to group replicas by.
     private func finding(_ pod: Pod, cluster: String, events: [Event]) -> (finding: Finding, signature: String)? {
         guard pod.phase != "Succeeded", pod.phase != "Failed" else { return nil }
