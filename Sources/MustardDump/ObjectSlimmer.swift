@@ -2,14 +2,18 @@ import MustardModel
 
 /// Drops what no rule reads from the objects that come by the ten thousand, so a multi-gigabyte dump fits in a few
 /// hundred megabytes: `managedFields` and `last-applied-configuration` everywhere; for pods, the big annotations
-/// (network status, …) and every part of the spec but what identifies containers, images, volumes and placement.
-/// Status, labels and the rest stay whole.
+/// (network status, …), every part of the spec but what identifies containers, images, volumes and placement, and
+/// the addresses and runtime ids in the status. Conditions, container states, labels and the rest stay whole.
 enum ObjectSlimmer {
     static let keptPodSpec: Set<String> = [
         "containers", "initContainers", "nodeName", "nodeSelector", "tolerations", "serviceAccountName",
         "imagePullSecrets", "volumes", "priorityClassName",
     ]
     static let keptContainerFields: Set<String> = ["name", "image", "resources"]
+    /// A pod's status fields no rule reads: addresses, QoS class.
+    static let droppedPodStatus: Set<String> = ["podIP", "podIPs", "hostIP", "hostIPs", "qosClass"]
+    /// A container status's runtime ids no rule reads.
+    static let droppedContainerStatus: Set<String> = ["imageID", "containerID"]
 
     /// The fields of an Event that anything reads.
     static let keptEventFields: Set<String> = [
@@ -33,6 +37,8 @@ enum ObjectSlimmer {
         let isPod = object["kind"]?.string == "Pod"
         if case .mapping(var metadata)? = object["metadata"] {
             metadata["managedFields"] = nil
+            metadata["resourceVersion"] = nil
+            metadata["selfLink"] = nil
             if case .mapping(var annotations)? = metadata["annotations"] {
                 annotations["kubectl.kubernetes.io/last-applied-configuration"] = nil
                 if isPod { annotations = annotations.filter { $0.key.contains("openshift.io/") } }
@@ -54,6 +60,18 @@ enum ObjectSlimmer {
                 kept["volumes"] = .sequence(volumes.filter { !$0["persistentVolumeClaim"].isNull })
             }
             object["spec"] = .mapping(kept)
+        }
+        if isPod, case .mapping(let status)? = object["status"] {
+            var kept = status.filter { !droppedPodStatus.contains($0.key) }
+            for key in ["containerStatuses", "initContainerStatuses"] {
+                if case .sequence(let statuses)? = kept[key] {
+                    kept[key] = .sequence(statuses.map { s in
+                        guard case .mapping(let fields) = s else { return s }
+                        return .mapping(fields.filter { !droppedContainerStatus.contains($0.key) })
+                    })
+                }
+            }
+            object["status"] = .mapping(kept)
         }
         return .mapping(object)
     }

@@ -36,21 +36,23 @@ public struct PodFailingRule: Rule {
     public init() {}
 
     public func evaluate(_ context: RuleContext) -> RuleVerdict {
-        let pods = context.snapshot.clusters.flatMap { c in c.pods.map { (c, $0) } }
-        guard !pods.isEmpty else { return .skipped("no pods in the dump") }
+        let podCount = context.snapshot.clusters.reduce(0) { $0 + $1.pods.count }
+        guard podCount > 0 else { return .skipped("no pods in the dump") }
         var findings: [(finding: Finding, owner: OwnerReference?, signature: String)] = []
         var recovered = 0
-        for (cluster, pod) in pods where !pod.ownedByMTC {
-            let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
-            if let found = finding(pod, cluster: cluster.name, events: events) {
-                findings.append((found.finding, pod.object.metadata.ownerReferences.first, found.signature))
-            } else if events.contains(where: { $0.type == "Warning" }) {
-                recovered += 1
+        for cluster in context.snapshot.clusters {
+            for pod in cluster.pods where !pod.ownedByMTC {
+                let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name)
+                if let found = finding(pod, cluster: cluster.name, events: events) {
+                    findings.append((found.finding, pod.object.metadata.ownerReferences.first, found.signature))
+                } else if events.contains(where: { $0.type == "Warning" }) {
+                    recovered += 1
+                }
             }
         }
         if findings.isEmpty {
             let history = recovered > 0 ? "; \(recovered) had Warning events earlier but are healthy now (history, not reported)" : ""
-            return .passed("\(pods.count) pod(s) checked: none failing at gather time\(history)")
+            return .passed("\(podCount) pod(s) checked: none failing at gather time\(history)")
         }
         return .findings(Self.groupedByOwner(findings))
     }
