@@ -115,10 +115,11 @@ public struct Fields: Sendable, Equatable, Sequence, ExpressibleByDictionaryLite
         values.append(value)
     }
 
+    /// The fields for which `isIncluded` holds, in order; the arrays sized to fit, since slimmed objects are kept.
     public func filter(_ isIncluded: ((key: String, value: Value)) -> Bool) -> Fields {
-        var out = Fields()
-        for (key, value) in self where isIncluded((key, value)) { out.appendNew(key, value) }
-        return out
+        let kept = keys.indices.filter { isIncluded((keys[$0], values[$0])) }
+        if kept.count == keys.count { return self }
+        return Fields(distinctKeys: kept.map { keys[$0] }, values: kept.map { values[$0] })
     }
 
     public func mapValues(_ transform: (Value) -> Value) -> Fields {
