@@ -84,7 +84,7 @@ private final class Collector: DumpVisitor {
     private let parser = ParallelDecoder<DecodedFile>()
 
     private var objects: [String: [KubeObject]] = [:]
-    private var seen: Set<String> = []
+    private var seen: Set<ObjectIdentity> = []
     private var namespaces: [String: Set<String>] = [:]
     private var loginErrors: [String: (text: String, source: SourceRef)] = [:]
     private var logLines: [LogLine] = []
@@ -320,8 +320,7 @@ private final class Collector: DumpVisitor {
     private func add(_ body: Value, cluster: String, source: SourceRef) {
         let object = KubeObject(body: Self.withoutSecretValues(body), cluster: cluster, source: source)
         // `oc adm inspect` writes each pod twice (in the list and alone); the first copy read is kept.
-        let key = "\(cluster)\u{0}\(object.apiVersion)\u{0}\(object.kind)\u{0}\(object.metadata.namespace ?? "")\u{0}\(object.metadata.name)"
-        guard seen.insert(key).inserted else { return }
+        guard seen.insert(ObjectIdentity(cluster, object)).inserted else { return }
         objects[cluster, default: []].append(object)
         if object.kind == "Namespace" { namespaces[cluster, default: []].insert(object.metadata.name) }
     }
@@ -479,5 +478,24 @@ extension Collector.DecodedFile {
                 routine: Event.isRoutine(type: body["type"].string, reason: body["reason"].string), lastSeen: Event.lastSeen(body))
             : nil
         objects.append((ObjectSlimmer.slim(body), cluster, source, podEvent))
+    }
+}
+
+/// Which object this is (cluster, apiVersion, kind, namespace, name), held as 128 bits of hash rather than the
+/// text: a 4 GB dump has hundreds of thousands of objects, and the texts took tens of megabytes. Two different
+/// objects share an identity with odds of about n²/2¹²⁹ (10⁻²⁸ for a million objects).
+struct ObjectIdentity: Hashable {
+    let high: Int
+    let low: Int
+
+    init(_ cluster: String, _ object: KubeObject) {
+        var first = Hasher(), second = Hasher()
+        second.combine(0x9E37_79B9_7F4A_7C15 as UInt64)
+        for part in [cluster, object.apiVersion, object.kind, object.metadata.namespace ?? "", object.metadata.name] {
+            first.combine(part)
+            second.combine(part)
+        }
+        high = first.finalize()
+        low = second.finalize()
     }
 }

@@ -5,11 +5,9 @@ import MustardModel
 /// (network status, …), every part of the spec but what identifies containers, images, volumes and placement, and
 /// the addresses and runtime ids in the status. Conditions, container states, labels and the rest stay whole.
 enum ObjectSlimmer {
-    static let keptPodSpec: Set<String> = [
-        "containers", "initContainers", "nodeName", "nodeSelector", "tolerations", "serviceAccountName",
-        "imagePullSecrets", "volumes", "priorityClassName",
-    ]
-    static let keptContainerFields: Set<String> = ["name", "image", "resources"]
+    /// What `Pod` reads of the spec: containers' names and images, placement, volumes' claims.
+    static let keptPodSpec: Set<String> = ["containers", "initContainers", "nodeName", "volumes"]
+    static let keptContainerFields: Set<String> = ["name", "image"]
     /// A pod's status fields no rule reads: addresses, QoS class.
     static let droppedPodStatus: Set<String> = ["podIP", "podIPs", "hostIP", "hostIPs", "qosClass"]
     /// A container status's runtime ids no rule reads.

@@ -42,27 +42,28 @@ public struct ContainerStatus: Sendable {
 }
 
 /// A Pod, with what the rules read of its spec and status.
+///
+/// The lists are read from the object when asked rather than held: a large dump has tens of thousands of pods,
+/// and a second copy of each one's statuses and conditions cost more memory than re-reading them costs time.
 public struct Pod: Sendable {
     public let object: KubeObject
     public let phase: String?
-    public let nodeName: String?
-    public let containers: [(name: String, image: String)]
-    public let containerStatuses: [ContainerStatus]
-    public let initContainerStatuses: [ContainerStatus]
-    public let conditions: [Condition]
-    public let claimNames: [String]
 
     public init?(_ object: KubeObject) {
         guard object.kind == "Pod" else { return nil }
         self.object = object
-        let b = object.body
-        phase = b[path: "status.phase"].string
-        nodeName = b[path: "spec.nodeName"].string
-        containers = b[path: "spec.containers"].array.map { ($0["name"].string ?? "", $0["image"].string ?? "") }
-        containerStatuses = b[path: "status.containerStatuses"].array.map(ContainerStatus.init)
-        initContainerStatuses = b[path: "status.initContainerStatuses"].array.map(ContainerStatus.init)
-        conditions = Condition.list(b[path: "status.conditions"])
-        claimNames = b[path: "spec.volumes"].array.compactMap { $0[path: "persistentVolumeClaim.claimName"].string }
+        phase = object.body[path: "status.phase"].string
+    }
+
+    public var nodeName: String? { object.body[path: "spec.nodeName"].string }
+    public var containers: [(name: String, image: String)] {
+        object.body[path: "spec.containers"].array.map { ($0["name"].string ?? "", $0["image"].string ?? "") }
+    }
+    public var containerStatuses: [ContainerStatus] { object.body[path: "status.containerStatuses"].array.map(ContainerStatus.init) }
+    public var initContainerStatuses: [ContainerStatus] { object.body[path: "status.initContainerStatuses"].array.map(ContainerStatus.init) }
+    public var conditions: [Condition] { Condition.list(object.body[path: "status.conditions"]) }
+    public var claimNames: [String] {
+        object.body[path: "spec.volumes"].array.compactMap { $0[path: "persistentVolumeClaim.claimName"].string }
     }
 
     public var name: String { object.metadata.name }
