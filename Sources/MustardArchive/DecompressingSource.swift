@@ -7,11 +7,11 @@ import CArchive
 /// truncation and corruption, which `read` throws as damage.
 final class DecompressingSource: ByteSource {
     private let handle: OpaquePointer
-    /// `xz`, `zstd`…: names the stream in messages.
-    private let compression: String
+    /// Names the stream in messages.
+    private let compression: ArchiveFormat
     private var ended = false
 
-    init(path: String, compression: String) throws {
+    init(path: String, compression: ArchiveFormat) throws {
         self.compression = compression
         guard let a = archive_read_new() else { throw ArchiveOpenError.unreadable(path, reason: "out of memory") }
         archive_read_support_filter_all(a)
@@ -20,7 +20,7 @@ final class DecompressingSource: ByteSource {
         guard archive_read_open_filename(a, path, 1 << 20) == MUSTARD_ARCHIVE_OK,
             archive_read_next_header(a, &entry) == MUSTARD_ARCHIVE_OK
         else {
-            let reason = archive_error_string(a).map { String(cString: $0) } ?? "unknown libarchive error"
+            let reason = LibArchiveLayer.errorString(a)
             archive_read_free(a)
             throw ArchiveOpenError.unreadable(path, reason: reason)
         }
@@ -35,8 +35,8 @@ final class DecompressingSource: ByteSource {
         let n = archive_read_data(handle, buffer.baseAddress, buffer.count)
         if n < 0 {
             // libarchive's words for a cut-off stream vary by library ("No progress is possible"): say it plainly.
-            let detail = archive_error_string(handle).map { String(cString: $0) } ?? "decompression failed"
-            throw EntryReadError.damaged("truncated or corrupt \(compression) stream (\(detail))")
+            let detail = LibArchiveLayer.errorString(handle)
+            throw EntryReadError.damaged("truncated or corrupt \(compression.rawValue) stream (\(detail))")
         }
         if n == 0 { ended = true }
         return n

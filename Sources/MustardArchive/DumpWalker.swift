@@ -60,9 +60,8 @@ public struct DumpWalker {
             case .gzip:
                 layer = try LibArchiveLayer(stream: ReadAheadSource(upstream: GzipInflatingSource(upstream: FileByteSource(path: path))), name: path, budget: budget)
             case .xz, .zstd, .bzip2:
-                let compression = format == .xz ? "xz" : format == .zstd ? "zstd" : "bzip2"
                 layer = try LibArchiveLayer(
-                    stream: ReadAheadSource(upstream: DecompressingSource(path: path, compression: compression)), name: path, budget: budget)
+                    stream: ReadAheadSource(upstream: DecompressingSource(path: path, compression: format)), name: path, budget: budget)
             case .tar, .zip:
                 layer = try LibArchiveLayer(filename: path, budget: budget)
             }

@@ -68,12 +68,15 @@ final class ReadAheadSource: ByteSource, @unchecked Sendable {
                 item = .failure(error)
             }
 
-            condition.lock()
-            if case .bytes = item {} else { free.append(buffer) }
-            ready.append(item)
+            // The end or a failure is the last item; its buffer was not filled and goes back.
             let last: Bool
             if case .bytes = item { last = false } else { last = true }
-            if last { producerDone = true }
+            condition.lock()
+            if last {
+                free.append(buffer)
+                producerDone = true
+            }
+            ready.append(item)
             condition.broadcast()
             condition.unlock()
             if last { return }

@@ -350,7 +350,8 @@ private final class Collector: DumpVisitor {
             if firstTime == nil, number <= 20 { firstTime = Self.lineTime(String(decoding: line.prefix(4096), as: UTF8.self)) }
             lastLine.removeAll(keepingCapacity: true)
             lastLine.append(contentsOf: line.prefix(4096))
-            guard patterns.contains(where: { Self.contains(line, $0) }) else { return }
+            let matches = line.withUnsafeBytes { bytes in patterns.contains { $0.withUnsafeBytes { ByteSearch.contains(bytes, $0) } } }
+            guard matches else { return }
             let text = SecretScrubber.scrub(String(decoding: line, as: UTF8.self))
             let fields = Self.jsonFields(text)
             let time = fields["ts"].flatMap(Double.init).map(Timestamp.init(secondsSince1970:))
@@ -370,18 +371,6 @@ private final class Collector: DumpVisitor {
             issues.append(LoadIssue(path: path, severity: .info, message: "\(dropped) older matching lines not kept (limit \(maxLinesPerLog) per log)"))
         }
         logLines.append(contentsOf: kept)
-    }
-
-    private static func contains(_ line: ArraySlice<UInt8>, _ pattern: [UInt8]) -> Bool {
-        guard let first = pattern.first, line.count >= pattern.count else { return false }
-        var i = line.startIndex
-        let last = line.endIndex - pattern.count
-        while i <= last {
-            guard let hit = line[i...last].firstIndex(of: first) else { return false }
-            if line[hit..<(hit + pattern.count)].elementsEqual(pattern) { return true }
-            i = hit + 1
-        }
-        return false
     }
 
     /// The time a log line states: zap's `"ts":<epoch>`, or a leading RFC 3339 time (klog-less `oc logs --timestamps`).

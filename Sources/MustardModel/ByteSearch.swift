@@ -4,32 +4,35 @@ import Glibc
 import Darwin
 #endif
 
+/// Substring search over bytes: `memchr` to each candidate first byte, `memcmp` the rest (Glibc's module does
+/// not export `memmem`). The one search for log lines as they stream and for texts already in the model.
+public enum ByteSearch {
+    /// Whether `needle` occurs in `haystack`; an empty needle always does.
+    public static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard let nBase = needle.baseAddress, !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count, let hBase = haystack.baseAddress else { return false }
+        let first = Int32(needle[0])
+        let lastStart = haystack.count - needle.count
+        var start = 0
+        while start <= lastStart {
+            guard let hit = memchr(hBase + start, first, lastStart - start + 1) else { return false }
+            let at = hBase.distance(to: UnsafeRawPointer(hit))
+            if memcmp(hBase + at, nBase, needle.count) == 0 { return true }
+            start = at + 1
+        }
+        return false
+    }
+}
+
 extension StringProtocol {
     /// Whether `needle` occurs in the text, compared byte for byte (UTF-8).
     ///
     /// Why not `contains(_:)`: the standard library's searches compare `Character`s (grapheme clusters) and run
-    /// at a few MB/s; this is a `memchr`/`memcmp` search over the UTF-8 bytes. The answers differ only for needles that start
-    /// or end inside a grapheme cluster (a combining mark), which the identifiers, keys and log words searched
-    /// here never do.
+    /// at a few MB/s. The answers differ only for needles that start or end inside a grapheme cluster (a
+    /// combining mark), which the identifiers, keys and log words searched here never do.
     public func containsBytes(_ needle: some StringProtocol) -> Bool {
         var needle = String(needle)
-        if needle.isEmpty { return true }
-        return needle.withUTF8 { n in
-            var haystack = String(self)
-            return haystack.withUTF8 { h in
-                guard h.count >= n.count, let hBase = h.baseAddress, let nBase = n.baseAddress else { return false }
-                // memchr to each candidate first byte, memcmp the rest (Glibc's module does not export memmem).
-                let first = Int32(nBase[0])
-                var start = 0
-                let lastStart = h.count - n.count
-                while start <= lastStart {
-                    guard let hit = memchr(hBase + start, first, lastStart - start + 1) else { return false }
-                    let at = hBase.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    if memcmp(hBase + at, nBase, n.count) == 0 { return true }
-                    start = at + 1
-                }
-                return false
-            }
-        }
+        var haystack = String(self)
+        return needle.withUTF8 { n in haystack.withUTF8 { h in ByteSearch.contains(UnsafeRawBufferPointer(h), UnsafeRawBufferPointer(n)) } }
     }
 }

@@ -66,7 +66,7 @@ public struct QuiescableWorkload: Sendable {
         guard Self.kinds.contains(object.kind) else { return nil }
         self.object = object
         replicas = object.body[path: "spec.replicas"].int
-        preQuiesceReplicas = object.metadata.annotations[Self.preQuiesceAnnotation].flatMap { Int($0) }
+        preQuiesceReplicas = object.metadata.annotation(Self.preQuiesceAnnotation).flatMap { Int($0) }
     }
 
     public var name: String { object.metadata.name }

@@ -36,9 +36,9 @@ public struct VeleroBackup: Sendable {
     public var migrationUID: String? { object.metadata.label("migmigration") }
     /// `initial` or `stage`, from MTC's correlation labels.
     public var role: String? {
-        let labels = object.metadata.labels
-        if labels["migration-initial-backup"] != nil { return "initial" }
-        if labels["migration-stage-backup"] != nil { return "stage" }
+        let meta = object.metadata
+        if meta.label("migration-initial-backup") != nil { return "initial" }
+        if meta.label("migration-stage-backup") != nil { return "stage" }
         return nil
     }
 }
@@ -79,13 +79,13 @@ public struct VeleroRestore: Sendable {
     public var migrationUID: String? { object.metadata.label("migmigration") }
     /// `stage` or `final`, from MTC's correlation labels.
     public var role: String? {
-        let labels = object.metadata.labels
-        if labels["migration-stage-restore"] != nil { return "stage" }
-        if labels["migration-final-restore"] != nil { return "final" }
+        let meta = object.metadata
+        if meta.label("migration-stage-restore") != nil { return "stage" }
+        if meta.label("migration-final-restore") != nil { return "final" }
         return nil
     }
     /// The destination STAGE_IMAGE the controller stored for the Velero pod-restore plugin.
-    public var stagePodImage: String? { object.metadata.annotations[Velero.stagePodImageAnnotation] }
+    public var stagePodImage: String? { object.metadata.annotation(Velero.stagePodImageAnnotation) }
 }
 
 /// A PodVolumeBackup or PodVolumeRestore: Restic's copy of one pod volume.
@@ -124,8 +124,7 @@ public struct PodVolumeTransfer: Sendable {
     public var name: String { object.metadata.name }
     /// The Backup or Restore it belongs to (`velero.io/backup-name` / `velero.io/restore-name`, else the owner).
     public var parentName: String? {
-        let labels = object.metadata.labels
-        return labels[direction == "Backup" ? "velero.io/backup-name" : "velero.io/restore-name"]
+        object.metadata.label(direction == "Backup" ? "velero.io/backup-name" : "velero.io/restore-name")
             ?? object.metadata.ownerReferences.first { $0.kind == direction }?.name
     }
 

@@ -161,8 +161,7 @@ public struct OperatorHealthRule: Rule {
             title: "See the pod's state and events on cluster \(cluster.name)", cluster: cluster.name,
             command: "oc \(ns) describe pod \(shellQuote(pod.name))", verify: nil))
         let selector = ["app.kubernetes.io/name", "deploy", "name", "app", "component"]
-            .first { pod.object.metadata.labels[$0] != nil }
-            .map { "\($0)=\(pod.object.metadata.labels[$0] ?? "")" }
+            .lazy.compactMap { key in pod.object.metadata.label(key).map { "\(key)=\($0)" } }.first
         steps.append(RemediationStep(
             title: "Once the cause is fixed, delete the pod so its controller starts a fresh one", cluster: cluster.name,
             command: "oc \(ns) delete pod \(shellQuote(pod.name))",
