@@ -6,7 +6,7 @@
 writes .build-bench/mg-1G-seed42.tar.gz and .tar.xz plus a stamp file (.json). The same seed,
 size and generator give the same tar stream, so a stamp that matches means the archives are reused.
 
-Shape (see docs/performance.md and the real dumps in /work/shared/realdata):
+Shape (see docs/performance.md and the real dumps in Tests/RealData):
   must-gather.local.<N>/timestamp
   must-gather.local.<N>/quay-io-openshift-release-dev-ocp-v4-0-art-dev-sha256-<hex>/
       version, timestamp, event-filter.html, cluster-scoped-resources/...

@@ -2,7 +2,7 @@
 """mustard benchmark harness (`make bench`; SIZES="100M 1G 4G", BENCH_SEED=42).
 
 For each generated must-gather (Scripts/bench/generate.py, cached in .build-bench/) in .tar.gz and
-.tar.xz, and for the real dumps in /work/shared/realdata/.../*.tar.xz, it times on the same file:
+.tar.xz, and for the real dumps in Tests/RealData/.../*.tar.xz, it times on the same file:
     bsdtar -tf FILE                      libarchive listing: the floor for a streaming reader
     gzip -dc FILE  |  xz -dc FILE        decompression alone (output to /dev/null)
     tar -xf FILE -C <tmpdir>             what users do by hand (tmpfs when there is room)
@@ -32,7 +32,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import generate  # noqa: E402
 
-REAL_DUMPS = "/work/shared/realdata/openshift__must-gather-clean/test/files"
+REAL_DUMPS = os.path.join(REPO, "Tests/RealData/openshift__must-gather-clean/test/files")
 RUNS = {"100M": 5, "1G": 3, "4G": 2}
 COMMANDS = ["bsdtar -tf", "decompress", "tar -xf", "mustard"]
 RATIO_LIMIT = 2.0          # mustard / bsdtar -tf

@@ -6,7 +6,8 @@
 set -euo pipefail
 seconds=${1:-60}
 cd "$(dirname "$0")/../.."
-# The flags that work here (swift-tech.md §6): one -sanitize list for Swift, fuzzer-no-link for C targets.
+# One -sanitize list for Swift (separate -sanitize= flags do not combine: the last one wins and coverage is lost),
+# fuzzer-no-link for the C targets.
 swift build -c debug --product FuzzIngest -Xswiftc -DFUZZING -Xswiftc -sanitize=fuzzer,address \
   -Xcc -fsanitize=fuzzer-no-link,address --scratch-path .build-fuzz 2>&1 | grep -vE 'Cannot export local symbol|^\[' || true
 test -x .build-fuzz/debug/FuzzIngest

@@ -11,7 +11,8 @@ public struct YAMLError: Error, CustomStringConvertible {
 /// Decodes YAML into `Value` trees straight from libyaml's events.
 ///
 /// Written by hand over libyaml rather than with Yams: measured here it is 2.5× faster than Yams 6 with the
-/// basic resolver and uses a third of the memory (`swift-tech.md` §3), and it lets us bound alias expansion
+/// basic resolver and uses a third of the memory (on a 50 MB pod list: 3.7 s and 642 MB for Yams' fastest
+/// path), and it lets us bound alias expansion
 /// and nesting and report duplicate keys as warnings instead of failing the whole file.
 public struct YAMLReader: Sendable {
     /// Nodes that aliases may add in total (guards against "billion laughs").

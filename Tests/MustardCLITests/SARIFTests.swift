@@ -3,7 +3,7 @@ import MustardKit
 import MustardTestSupport
 import Testing
 
-/// `--format sarif`, validated against the official SARIF 2.1.0 schema (`../shared/schemas/`) with Python's
+/// `--format sarif`, validated against the official SARIF 2.1.0 schema (`Tests/Schemas/`) with Python's
 /// jsonschema through `Scripts/validate-sarif.py`: no Swift JSON-schema validator is available offline.
 @Suite("SARIF 2.1.0 output", .serialized)
 struct SARIFTests {

@@ -140,8 +140,7 @@ struct LoaderTests {
         #expect(dump.snapshot.clusters.flatMap(\.pods).count == 1)
     }
 
-    @Test("Without a timestamp file the newest time in the dump is 'now', and the report says so",
-          .enabled(if: TestSupport.hasRealdata))
+    @Test("Without a timestamp file the newest time in the dump is 'now', and the report says so")
     func newestTime() throws {
         let dump = try load(TestSupport.realdata("RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data"))
         #expect(dump.snapshot.gatherTimeSource == .newestInDump)

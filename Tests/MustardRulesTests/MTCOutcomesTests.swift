@@ -215,7 +215,7 @@ struct MTCOutcomesTests {
         #expect(ResticProblemsRule.proposedTimeout("1h") == "4h" && ResticProblemsRule.proposedTimeout("3h") == "6h" && ResticProblemsRule.proposedTimeout(nil) == "4h")
     }
 
-    @Test("Outcome rules are skipped with the no-MTC reason on a dump without MTC", .enabled(if: TestSupport.hasRealdata))
+    @Test("Outcome rules are skipped with the no-MTC reason on a dump without MTC")
     func noMTC() throws {
         let r = try TestSupport.analyze(TestSupport.realdata("RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data"))
         for id in ["mtc/migration-failed", "mtc/velero-partial-failure", "mtc/restic-problems", "mtc/direct-volume-migration-failed", "mtc/migration-leftovers"] {

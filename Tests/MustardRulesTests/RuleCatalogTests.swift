@@ -48,8 +48,8 @@ struct RuleCatalogTests {
         #expect(report.outcomes.filter { $0.rule == rule }.count == 1)
     }
 
-    @Test("The shared real dumps have no MTC: no alarm, MTC rules skipped with the reason, never passed",
-          .enabled(if: TestSupport.hasRealdata), arguments: TestSupport.mustGatherCleanDumps + [
+    @Test("The real public dumps have no MTC: no alarm, MTC rules skipped with the reason, never passed",
+          arguments: TestSupport.mustGatherCleanDumps + [
             "RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data",
           ])
     func realDumps(relative: String) throws {

@@ -117,7 +117,7 @@ struct StageImageVariantTests {
         #expect(image.remediation.contains { $0.command == "oc -n openshift-migration delete configmap migration-cluster-config" })
     }
 
-    @Test("An ordinary pod in ImagePullBackOff, even a real one, is never a stage-pod finding", .enabled(if: TestSupport.hasRealdata))
+    @Test("An ordinary pod in ImagePullBackOff, even a real one, is never a stage-pod finding")
     func ordinaryPod() throws {
         let folder = TestSupport.temporaryFolder()
         defer { TestSupport.cleanUp(folder) }

@@ -11,22 +11,20 @@ public enum TestSupport {
     public static func fixture(_ name: String) -> String { root.appendingPathComponent("Tests/Fixtures/\(name)").path }
     public static func sample(_ name: String) -> String { root.appendingPathComponent("Samples/\(name)").path }
 
-    /// `../shared/realdata/<relative>`: the real public dumps beside the checkout (CI lays them there too).
+    /// `Tests/RealData/<relative>`: real public dumps and objects, copied with their licences (see its README).
     public static func realdata(_ relative: String) -> String {
-        root.deletingLastPathComponent().appendingPathComponent("shared/realdata/\(relative)").path
+        root.appendingPathComponent("Tests/RealData/\(relative)").path
     }
 
-    /// `../shared/schemas/<name>`: the official schemas reports are validated against (CI lays them there too).
+    /// `Tests/Schemas/<name>`: the official schemas reports are validated against (see its README).
     public static func schema(_ name: String) -> String {
-        root.deletingLastPathComponent().appendingPathComponent("shared/schemas/\(name)").path
+        root.appendingPathComponent("Tests/Schemas/\(name)").path
     }
 
     /// Runs `python3` (from the PATH) with the given arguments.
     public static func python(_ arguments: [String]) throws -> (code: Int32, stdout: String, stderr: String) {
         try run("/usr/bin/env", ["python3"] + arguments)
     }
-
-    public static var hasRealdata: Bool { FileManager.default.fileExists(atPath: realdata("README.md")) }
 
     public static let mustGatherCleanDumps = ["aws", "azure", "vsphere"].map {
         "openshift__must-gather-clean/test/files/must-gather-\($0).tar.xz"

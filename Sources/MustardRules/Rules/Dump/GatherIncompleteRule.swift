@@ -24,11 +24,11 @@ public struct GatherIncompleteRule: Rule {
         requirements: DataRequirements(),
         triggeringExamples: [
             "Tests/Fixtures/oc-error-in-yaml", "Tests/Fixtures/mtc-1.7-config-missing",
-            "../shared/realdata/RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data",
+            "Tests/RealData/RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data",
         ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Samples/stage-image-stuck",
-            "../shared/realdata/openshift__must-gather-clean/test/files/must-gather-aws.tar.xz",
+            "Tests/RealData/openshift__must-gather-clean/test/files/must-gather-aws.tar.xz",
         ])
 
     public init() {}

@@ -27,7 +27,7 @@ public struct PodFailingRule: Rule {
         triggeringExamples: ["Tests/Fixtures/k8s-pods-failing", "Tests/Fixtures/mtc-1.7-ordinary-imagepullbackoff"],
         nonTriggeringExamples: [
             "Tests/Fixtures/k8s-pods-recovered", "Samples/healthy-migration",
-            "../shared/realdata/openshift__must-gather-clean/test/files/must-gather-azure.tar.xz",
+            "Tests/RealData/openshift__must-gather-clean/test/files/must-gather-azure.tar.xz",
         ])
 
     /// Waiting reasons that mean the container cannot start (besides image pulls and crash loops).
