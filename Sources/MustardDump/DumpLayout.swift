@@ -1,6 +1,6 @@
 import MustardArchive
 
-/// The must-gather layouts mustard recognises (`mtc.md` §3, `oc adm inspect`).
+/// The must-gather layouts mustard recognises (`docs/mtc.md` §3, `oc adm inspect`).
 public enum Layout: String, Sendable, CaseIterable, Comparable {
     /// MTC's gather 1.4.3+: `must-gather/clusters/<cluster>/namespaces/...`.
     case mtcClusters = "mtc-gather"

@@ -354,7 +354,7 @@ private final class Collector: DumpVisitor {
             guard matches else { return }
             let text = SecretScrubber.scrub(String(decoding: line, as: UTF8.self))
             let fields = Self.jsonFields(text)
-            let time = fields["ts"].flatMap(Double.init).map(Timestamp.init(secondsSince1970:))
+            let time = fields["ts"].flatMap(Double.init).flatMap(Timestamp.init(epochSeconds:))
                 ?? Timestamp(rfc3339: String(text.prefix { $0 != " " }))
             if kept.count == maxLinesPerLog {
                 kept.removeFirst()
@@ -377,7 +377,7 @@ private final class Collector: DumpVisitor {
     static func lineTime(_ text: String) -> Timestamp? {
         if let r = text.firstRange(of: "\"ts\":") {
             let number = text[r.upperBound...].prefix { $0.isNumber || $0 == "." }
-            if let seconds = Double(number) { return Timestamp(secondsSince1970: seconds) }
+            if let seconds = Double(number), let time = Timestamp(epochSeconds: seconds) { return time }
         }
         return Timestamp(rfc3339: String(text.prefix { $0 != " " }))
     }

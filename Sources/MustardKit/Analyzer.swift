@@ -191,6 +191,20 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         }
     }
 
+    /// The format a report file's name asks for (`case.html`, `postmortem.md`), nil for other names.
+    public init?(fileName: String) {
+        let name = fileName.split(separator: "/").last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return nil }
+        switch name[name.index(after: dot)...].lowercased() {
+        case "txt", "text": self = .text
+        case "md", "markdown": self = .markdown
+        case "json": self = .json
+        case "sarif": self = .sarif
+        case "html", "htm": self = .html
+        default: return nil
+        }
+    }
+
     /// The file extension of a report in this format (batch `--output-dir`).
     public var fileExtension: String {
         switch self {

@@ -105,17 +105,35 @@ public enum Batch {
 
     /// A file name for a dump's report in `--output-dir`: its base name without archive extensions, made unique.
     public static func reportNames(_ items: [Item], extension ext: String) -> [String] {
-        var used: [String: Int] = [:]
+        // Unique by construction: a suffix is added until the name is free, compared without case so that
+        // no two reports share a file on a case-insensitive file system either.
+        var used: Set<String> = []
         return items.map { item in
             var base = (item.path as NSString).lastPathComponent
             for suffix in [".tar.gz", ".tgz", ".tar.xz", ".tar.zst", ".tar.bz2", ".tar", ".zip"] where base.hasSuffix(suffix) {
                 base = String(base.dropLast(suffix.count))
                 break
             }
-            let n = used[base, default: 0]
-            used[base] = n + 1
-            return (n == 0 ? base : "\(base)-\(n + 1)") + "." + ext
+            base = fileNameSafe(base)
+            var name = base + "." + ext
+            var n = 1
+            while used.contains(name.lowercased()) {
+                n += 1
+                name = "\(base)-\(n).\(ext)"
+            }
+            used.insert(name.lowercased())
+            return name
         }
+    }
+
+    /// A dump's name as a report file name: no control characters, no leading dot (hidden or `..`), not empty.
+    static func fileNameSafe(_ name: String) -> String {
+        let cleaned = String(String.UnicodeScalarView(name.unicodeScalars.map {
+            $0.properties.generalCategory == .control || $0 == "/" ? "_" : $0
+        }))
+        let visible = cleaned.drop { $0 == "." }
+        // 60 scalars are at most 240 bytes: room for a suffix within the 255 bytes a file name may have.
+        return visible.isEmpty ? "dump" : String(String.UnicodeScalarView(visible.unicodeScalars.prefix(60)))
     }
 }
 

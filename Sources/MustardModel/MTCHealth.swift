@@ -1,8 +1,8 @@
 /// Views of MTC's setup objects as the health rules read them: MigCluster and MigStorage readiness and settings,
-/// MigPlan validation results, and the restart history of pods (`mtc.md` §2.7–§2.9).
+/// MigPlan validation results, and the restart history of pods (`docs/mtc.md` §2.7–§2.9).
 
 extension MTC {
-    /// The `migration-cluster-config` keys of the other two images the controller runs (`mtc.md` §2.6).
+    /// The `migration-cluster-config` keys of the other two images the controller runs (`docs/mtc.md` §2.6).
     public static let rsyncTransferImageKey = "RSYNC_TRANSFER_IMAGE"
     public static let registryImageKey = "REGISTRY_IMAGE"
     public static let operatorVersionKey = "OPERATOR_VERSION"

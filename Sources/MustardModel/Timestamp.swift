@@ -4,6 +4,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public init(secondsSince1970: Double) { self.secondsSince1970 = secondsSince1970 }
 
+    /// The years a dump can honestly state (0001 to 9999): an epoch number from a log line outside them is noise or
+    /// hostile, and a time built from it would break every duration and date computed later.
+    public static let plausibleSeconds: ClosedRange<Double> = -62_135_596_800 ... 253_402_300_799
+
+    /// An epoch number read from the dump (zap's `"ts"`), nil when it is not finite or not a plausible time.
+    public init?(epochSeconds: Double) {
+        guard Self.plausibleSeconds.contains(epochSeconds) else { return nil }
+        self.secondsSince1970 = epochSeconds
+    }
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSince1970 < rhs.secondsSince1970 }
 
     public func adding(seconds: Double) -> Timestamp { Timestamp(secondsSince1970: secondsSince1970 + seconds) }
@@ -12,7 +22,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// RFC 3339 in UTC with whole seconds: `2026-11-20T09:14:05Z`.
     public var description: String {
-        let whole = Int64(secondsSince1970.rounded(.down))
+        // Clamped: times are computed (gather time plus a threshold from the command line) and may leave the range.
+        let clamped = min(max(secondsSince1970, Self.plausibleSeconds.lowerBound), Self.plausibleSeconds.upperBound)
+        let whole = Int64(clamped.isNaN ? 0 : clamped.rounded(.down))
         var days = whole >= 0 ? whole / 86_400 : (whole - 86_399) / 86_400
         let secs = whole - days * 86_400
         // Civil-from-days (Howard Hinnant), valid for the proleptic Gregorian calendar.
@@ -113,10 +125,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// `4h 19m`, `2d 3h`, `45s`: a span for people.
 public func humanDuration(seconds: Double) -> String {
-    let total = Int(max(0, seconds))
+    let total = Int(saturating: max(0, seconds))
     let d = total / 86_400, h = total % 86_400 / 3600, m = total % 3600 / 60, s = total % 60
     if d > 0 { return h > 0 ? "\(d)d \(h)h" : "\(d)d" }
     if h > 0 { return m > 0 ? "\(h)h \(m)m" : "\(h)h" }
     if m > 0 { return "\(m)m" }
     return "\(s)s"
+}
+
+extension Int {
+    /// A Double from the dump or the command line as an Int without trapping: NaN is 0, anything beyond the range
+    /// is the nearest bound. `Int(_: Double)` traps on both, and a hostile `ts` of 1e300 must not abort a report.
+    public init(saturating value: Double) {
+        if value.isNaN { self = 0 } else if value >= 9.2e18 { self = .max } else if value <= -9.2e18 { self = .min } else { self = Int(value) }
+    }
 }

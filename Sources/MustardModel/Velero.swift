@@ -1,7 +1,7 @@
 /// Velero's API group, as MTC uses it (`openshift-migration` holds every Backup, Restore and pod volume object).
 public enum Velero {
     public static let group = "velero.io"
-    /// Annotation on MTC's stage Restore: the destination cluster's STAGE_IMAGE (`mtc.md` §2.6).
+    /// Annotation on MTC's stage Restore: the destination cluster's STAGE_IMAGE (`docs/mtc.md` §2.6).
     public static let stagePodImageAnnotation = "migration.openshift.io/stage-pod-image"
 }
 
@@ -145,8 +145,8 @@ public func byteText(_ bytes: Int) -> String {
         unit += 1
     }
     if unit == 0 { return "\(bytes) B" }
-    let tenths = Int((value * 10).rounded())
-    return tenths % 10 == 0 || value >= 100 ? "\(Int(value.rounded())) \(units[unit])" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    let tenths = Int(saturating: (value * 10).rounded())
+    return tenths % 10 == 0 || value >= 100 ? "\(Int(saturating: value.rounded())) \(units[unit])" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
 }
 
 extension Cluster {

@@ -304,7 +304,7 @@ struct TimelineChart {
 /// A number for an SVG attribute: one decimal at most, the same text for the same value.
 private func n(_ v: Double) -> String {
     let r = (v * 10).rounded() / 10
-    return r == r.rounded() ? String(Int(r)) : String(r)
+    return r == r.rounded() ? String(Int(saturating: r)) : String(r)
 }
 
 /// Time to pixels over the chart's width, piecewise: each stretch with activity is linear, and a long quiet
@@ -469,7 +469,7 @@ struct TimeScale {
 /// Durations as people say them: `45s`, `2m 29s`, `4h 19m`, `3d 2h`.
 enum DurationText {
     static func text(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
+        let s = Int(saturating: seconds.rounded())
         if s < 60 { return "\(s)s" }
         if s < 3600 { return s % 60 == 0 ? "\(s / 60)m" : "\(s / 60)m \(s % 60)s" }
         if s < 86_400 { return (s % 3600) / 60 == 0 ? "\(s / 3600)h" : "\(s / 3600)h \((s % 3600) / 60)m" }

@@ -28,8 +28,14 @@ struct Analyze: ParsableCommand {
     @Argument(help: "The must-gather folder or archive; several, or a folder of archives, for a batch.")
     var paths: [String]
 
-    @Option(name: .shortAndLong, help: "Report format: text, markdown, json, sarif (SARIF 2.1.0) or html (one self-contained page).")
-    var format: ReportFormat = .text
+    @Option(name: [.customShort("f"), .customLong("format")], help: """
+        Report format: text, markdown, json, sarif (SARIF 2.1.0) or html (one self-contained page). Default: from \
+        the --output file's extension (.txt .md .json .sarif .html), else text.
+        """)
+    var requestedFormat: ReportFormat?
+
+    /// `-f` when given, else what the `-o` file's name asks for, else text.
+    var format: ReportFormat { requestedFormat ?? output.flatMap(ReportFormat.init(fileName:)) ?? .text }
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
     var output: String?
@@ -97,15 +103,23 @@ struct Analyze: ParsableCommand {
     var redactionMap: String?
 
     func validate() throws {
-        guard stuckAfter >= 0 else { throw ValidationError("--stuck-after must be zero or more minutes") }
+        if let requestedFormat, let output, let named = ReportFormat(fileName: output), named != requestedFormat {
+            throw ValidationError("--format \(requestedFormat.rawValue) contradicts --output \(output), a .\(named.fileExtension) name; drop one or make them agree")
+        }
+        guard stuckAfter >= 0, stuckAfter.isFinite else { throw ValidationError("--stuck-after must be zero or more minutes") }
         guard maxNesting >= 1 else { throw ValidationError("--max-nesting must be at least 1") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard maxTotalBytes >= 1, maxEntryBytes >= 1, maxEntries >= 1, maxYamlAliases >= 0 else {
             throw ValidationError("the --max-* limits must be positive")
         }
+        // MiB become bytes by a shift that would silently wrap beyond these.
+        guard maxTotalBytes <= Int64.max >> 20, maxEntryBytes <= Int.max >> 20 else {
+            throw ValidationError("--max-total-bytes and --max-entry-bytes are MiB: at most \(Int64.max >> 20)")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if redactionMap != nil, !redact, !redactNames { throw ValidationError("--redaction-map needs --redact") }
-        if let redactionMap, redactionMap == output { throw ValidationError("--redaction-map must not be the report's --output") }
+        let outputs = [("--output", output), ("--redaction-map", redactionMap)].compactMap { o in o.1.map { (option: o.0, path: $0) } }
+        if let conflict = OutputFiles.conflict(outputs: outputs, inputs: paths) { throw ValidationError(conflict) }
     }
 
     /// The redactor for `--redact`, nil without it.
@@ -174,9 +188,12 @@ struct Analyze: ParsableCommand {
                 fail("cannot create \(outputDir): \(error.localizedDescription)")
             }
             let ext = format.fileExtension
-            for (item, name) in zip(items, Batch.reportNames(items, extension: ext)) {
+            let targets = Batch.reportNames(items, extension: ext).map { outputDir + "/" + $0 }
+            let reports = targets.map { (option: "--output-dir", path: $0) }
+            if let conflict = OutputFiles.conflict(outputs: reports, inputs: dumps + paths) { throw ValidationError(conflict) }
+            for (item, target) in zip(items, targets) {
                 guard let report = item.report else { continue }
-                write(format.renderer(color: false, verbose: verbose, timeline: timeline).render(report), to: outputDir + "/" + name)
+                write(format.renderer(color: false, verbose: verbose, timeline: timeline).render(report), to: target)
             }
         }
         switch format {
@@ -261,7 +278,10 @@ struct Rules: ParsableCommand {
 
         func run() {
             guard let description = ruleDescriptions.first(where: { $0.id == id }) else {
-                fail("no rule '\(id)'; `mustard rules list` shows them")
+                let ids = ruleDescriptions.map(\.id)
+                let hint = Suggestions.closest(to: id, among: ids).map { "; did you mean `mustard rules explain \($0)`?" }
+                    ?? "; `mustard rules list` shows them"
+                fail("no rule '\(id)'\(hint)")
             }
             write(RuleDocs.explain(description), to: nil)
         }
@@ -281,8 +301,8 @@ func write(_ text: String, to output: String?) {
         FileHandle.standardOutput.write(Data(text.utf8))
         return
     }
-    do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-        fail("cannot write \(output): \(error.localizedDescription)")
+    do { try OutputFiles.writeAtomically(Data(text.utf8), to: output) } catch {
+        fail("cannot write \(output): \(error)")
     }
 }
 
@@ -293,4 +313,24 @@ func fail(_ message: String) -> Never {
 }
 
 /// `--redact=names` is `--redact-names` to the parser; `--redact` alone stays a flag.
-Mustard.main(CommandLine.arguments.dropFirst().map { $0 == "--redact=names" ? "--redact-names" : $0 })
+let arguments = CommandLine.arguments.dropFirst().map { $0 == "--redact=names" ? "--redact-names" : $0 }
+
+// `analyze` is the default subcommand, so `mustard rule list` would analyse two missing paths: a first word that is
+// no file but close to a subcommand's name is a usage error with the name meant.
+if let first = arguments.first, !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first),
+   let meant = Suggestions.subcommand(for: first, among: Mustard.configuration.subcommands.map { $0._commandName }) {
+    FileHandle.standardError.write(Data("mustard: unknown command '\(first)'; did you mean `mustard \(meant)`?\n".utf8))
+    exit(2)
+}
+
+// The parser exits 64 on usage errors; the README promises 2 ("nothing could be analysed") for them.
+do {
+    var command = try Mustard.parseAsRoot(arguments)
+    try command.run()
+} catch {
+    if Mustard.exitCode(for: error) == .validationFailure {
+        FileHandle.standardError.write(Data((Mustard.fullMessage(for: error) + "\n").utf8))
+        exit(2)
+    }
+    Mustard.exit(withError: error)
+}

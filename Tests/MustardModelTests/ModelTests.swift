@@ -112,3 +112,54 @@ struct SecretScrubberTests {
         #expect(SecretScrubber.scrub(text) == text)
     }
 }
+
+@Suite("Numbers from the dump and the command line never trap")
+struct HostileNumberTests {
+    @Test("Epoch numbers outside years 1 to 9999, infinite or NaN are no time")
+    func epochSeconds() {
+        #expect(Timestamp(epochSeconds: 1_795_180_000.5)?.description == "2026-11-20T13:06:40Z")
+        for bad in [1e300, -1e300, .infinity, -.infinity, .nan, 9.3e18, 253_402_300_800] {
+            #expect(Timestamp(epochSeconds: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("Times and durations computed far out of range are clamped in text, never a crash")
+    func computedExtremes() {
+        for seconds in [1e300, -1e300, .infinity, -.infinity, .nan, Double(Int64.max), -Double(Int64.max)] {
+            _ = Timestamp(secondsSince1970: seconds).description
+            _ = humanDuration(seconds: seconds)
+            _ = Timestamp(secondsSince1970: 0).adding(seconds: seconds).description
+        }
+        #expect(Timestamp(secondsSince1970: 1e300).description == "9999-12-31T23:59:59Z")
+        #expect(humanDuration(seconds: .infinity).hasSuffix("h") || humanDuration(seconds: .infinity).hasSuffix("d"))
+        #expect(Int(saturating: .nan) == 0 && Int(saturating: 1e300) == .max && Int(saturating: -1e300) == .min)
+        #expect(Int(saturating: 42.9) == 42)
+    }
+
+    /// A seeded random walk over the time parsers: digits, signs, separators and junk in every position.
+    @Test("The time parsers are total on random input")
+    func randomInput() {
+        var generator = SplitMix(seed: 0x6d75_7374_6172_64)
+        let alphabet = Array("0123456789-+:.TZtz m=e ")
+        for _ in 0..<20_000 {
+            let length = Int(generator.next() % 40)
+            let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            _ = Timestamp(rfc3339: text)?.description
+            _ = Timestamp(goTime: text)?.description
+            if let number = Double(text) { _ = Timestamp(epochSeconds: number)?.description }
+        }
+    }
+}
+
+/// A small deterministic generator, so that a failure repeats.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -4,7 +4,7 @@ import MustardModel
 enum MTCCommands {
     static let ns = "-n \(MTC.namespace)"
 
-    /// Sets `spec.canceled: true` (what the UI's Cancel does, `mtc.md` §2.4).
+    /// Sets `spec.canceled: true` (what the UI's Cancel does, `docs/mtc.md` §2.4).
     static func cancel(_ migration: MigMigration) -> RemediationStep {
         RemediationStep(
             title: "", cluster: nil,
@@ -35,7 +35,7 @@ enum MTCCommands {
     /// Deletes the rendered ConfigMap so the operator writes it again from its own settings.
     static let rerenderClusterConfig = "oc \(ns) delete configmap \(MTC.clusterConfigMapName)"
 
-    /// Creates a new MigMigration of the same plan with the same flags (`mtc.md` §8 skeleton).
+    /// Creates a new MigMigration of the same plan with the same flags (`docs/mtc.md` §8 skeleton).
     static func retry(plan: String, like migration: MigMigration) -> RemediationStep {
         var spec = [
             "  migPlanRef:", "    name: \(plan)", "    namespace: \(MTC.namespace)",

@@ -6,7 +6,7 @@ import MustardModel
 /// mig-controller validates a remote MigCluster in order: `spec.url`, the service account Secret and its `saToken`
 /// key, a test connection, then the token's privileges; the first failure is a Critical condition and `Ready` is
 /// removed (`pkg/controller/migcluster/validation.go`). Every plan using the cluster then shows
-/// `SourceClusterNotReady` or `DestinationClusterNotReady`, and no migration of those plans runs (`mtc.md` §2.8, R2).
+/// `SourceClusterNotReady` or `DestinationClusterNotReady`, and no migration of those plans runs (`docs/mtc.md` §2.8, R2).
 public struct MigClusterNotReadyRule: Rule {
     public static let id = "mtc/migcluster-not-ready"
 

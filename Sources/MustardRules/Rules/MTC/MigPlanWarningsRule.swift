@@ -5,7 +5,7 @@ import MustardModel
 /// rsync pods Pending (`NamespacesHaveNodeSelectors`).
 ///
 /// These are Warn conditions: the plan stays Ready and migrations run, but the outcome is not what the user
-/// expects (`mtc.md` §1.3, §2.7, R4, R8).
+/// expects (`docs/mtc.md` §1.3, §2.7, R4, R8).
 public struct MigPlanWarningsRule: Rule {
     public static let id = "mtc/migplan-warnings"
 

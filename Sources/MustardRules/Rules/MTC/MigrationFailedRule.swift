@@ -5,7 +5,7 @@ import MustardModel
 ///
 /// mig-controller's `fail()` appends the reasons to `status.errors`, sets the durable `Failed` condition with the
 /// phase at failure as reason, marks the running pipeline step failed, and switches to the Failed itinerary, which
-/// ends at `phase: Completed` (`mtc.md` §2.2). The rule maps the failed phase to where the cause lives (PVC
+/// ends at `phase: Completed` (`docs/mtc.md` §2.2). The rule maps the failed phase to where the cause lives (PVC
 /// binding, Velero backup or restore, hook jobs, controller log). An older failure followed by a successful run of
 /// the same plan is history, not a current failure.
 public struct MigrationFailedRule: Rule {

@@ -5,7 +5,7 @@ import MustardModel
 ///
 /// MTC 1.4–1.7 neither delete stage pods nor scale applications back on the Failed itinerary, and Cancel does not
 /// unquiesce before 1.8; the saved count stays in `migration.openshift.io/preQuiesceReplicas` (best-practices
-/// `05-troubleshooting.md`; `mtc.md` §2.3, §2.4, §4 R12). Quiesced applications are expected while a migration runs,
+/// `05-troubleshooting.md`; `docs/mtc.md` §2.3, §2.4, §4 R12). Quiesced applications are expected while a migration runs,
 /// and after a successful final migration the source stays quiesced on purpose (the destination runs the
 /// application now), so neither is reported.
 public struct MigrationLeftoversRule: Rule {

@@ -1,4 +1,4 @@
-/// What each MigMigration phase waits for and where to look when it does not move (`mtc.md` §2.3, §4).
+/// What each MigMigration phase waits for and where to look when it does not move (`docs/mtc.md` §2.3, §4).
 struct MigrationPhaseInfo {
     let waitsFor: String
     let lookAt: String
@@ -108,7 +108,7 @@ struct MigrationPhaseInfo {
             waitsFor: "the migration's Velero Restores to be deleted", lookAt: "restores on the destination cluster", movesData: false),
     ]
 
-    /// The stage-restore phase, where the destination cluster's STAGE_IMAGE matters (`mtc.md` §4 R1, destination variant).
+    /// The stage-restore phase, where the destination cluster's STAGE_IMAGE matters (`docs/mtc.md` §4 R1, destination variant).
     static let destinationStagePhases: Set<String> = ["StageRestoreCreated", "EnsureStageRestore"]
     /// Phases that wait for a Velero Backup or Restore of this migration to finish.
     static let veleroWaitPhases: [String: (kind: String, role: String)] = [

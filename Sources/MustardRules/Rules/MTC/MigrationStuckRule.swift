@@ -2,7 +2,7 @@ import MustardModel
 
 /// A migration that is neither finished nor canceled, whose phase has not moved for longer than a threshold.
 ///
-/// mig-controller re-polls most wait phases every few seconds without a timeout (`mtc.md` §2.5), so a migration
+/// mig-controller re-polls most wait phases every few seconds without a timeout (`docs/mtc.md` §2.5), so a migration
 /// can wait forever without a `Failed` condition. The rule names the phase, the step, how long, what the phase
 /// waits for, the likely cause from the evidence, and the migrations of the plan queued behind it.
 public struct MigrationStuckRule: Rule {

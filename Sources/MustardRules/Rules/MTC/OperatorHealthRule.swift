@@ -4,7 +4,7 @@ import MustardModel
 /// restarting repeatedly, or MTC installed at different versions on the clusters of a migration.
 ///
 /// Judged at gather time: a pod that is Running and Ready with no recent restart is healthy whatever its old
-/// events say (`mtc.md` §2.6, §2.8 `OperatorVersionMismatch`).
+/// events say (`docs/mtc.md` §2.6, §2.8 `OperatorVersionMismatch`).
 public struct OperatorHealthRule: Rule {
     public static let id = "mtc/operator-health"
 

@@ -6,7 +6,7 @@ import MustardModel
 /// `podVolumeRestoreErrors` / verify errors; the migration itself does not fail), PodVolumeBackups and
 /// PodVolumeRestores in phase `Failed`, or left `InProgress` after their Backup or Restore finished, and Velero's
 /// "timed out waiting for all PodVolumeBackups to complete" (or PodVolumeRestores), which means the copy outlasted
-/// `restic_timeout` (OCP docs, "Pod volume backup timeout error in Velero pod log"; `mtc.md` §4 R6, R7). A pod volume
+/// `restic_timeout` (OCP docs, "Pod volume backup timeout error in Velero pod log"; `docs/mtc.md` §4 R6, R7). A pod volume
 /// copy still running while its migration waits is the business of `mtc/migration-stuck`.
 public struct ResticProblemsRule: Rule {
     public static let id = "mtc/restic-problems"

@@ -3,7 +3,7 @@ import MustardModel
 /// Every sign in the dump that a migration's stage pods cannot pull their image, with the image each names.
 ///
 /// Shared by `mtc/stage-pod-image-misconfigured` (which blames the configuration) and `mtc/migration-stuck`
-/// (which names the cause of a wait). Sources, strongest first (`mtc.md` §4 R1): pipeline progress lines,
+/// (which names the cause of a wait). Sources, strongest first (`docs/mtc.md` §4 R1): pipeline progress lines,
 /// stage pod container statuses, kubelet events on stage pods, controller log lines, helper pod logs.
 struct StagePodPullFailures {
     struct Sighting {

@@ -2,7 +2,7 @@ import MustardModel
 
 /// A migration waiting at StageRestoreCreated because the destination's stage pods cannot pull their image: the
 /// destination cluster's STAGE_IMAGE, which the controller stores in the stage Restore's annotation
-/// `migration.openshift.io/stage-pod-image` for the Velero pod-restore plugin (`mtc.md` §2.6, §4 R1 destination variant).
+/// `migration.openshift.io/stage-pod-image` for the Velero pod-restore plugin (`docs/mtc.md` §2.6, §4 R1 destination variant).
 struct DestinationStageImage {
     let summary: String
     let evidence: [Evidence]

@@ -3,7 +3,7 @@ import MustardModel
 /// Rsync transfer pods or migration registry pods cannot pull their image, and that image is the
 /// `RSYNC_TRANSFER_IMAGE` or `REGISTRY_IMAGE` configured in a cluster's `migration-cluster-config`.
 ///
-/// The R1 pattern for the two other images MTC runs (`mtc.md` §2.6, §2.9, R8, R11): the controller builds rsync
+/// The R1 pattern for the two other images MTC runs (`docs/mtc.md` §2.6, §2.9, R8, R11): the controller builds rsync
 /// pods (direct volume migration) and registry deployments (indirect image migration) from those keys, which the
 /// operator renders from the MigrationController (`rsync_transfer_image_fqin`, `migration_registry_image_fqin`).
 /// A wrong value keeps the pods in ImagePullBackOff: the DVM reports `RsyncClientPodsPending`, the migration

@@ -6,7 +6,7 @@ import MustardModel
 /// (`VeleroInitialBackupPartiallyFailed`, `VeleroStageBackupPartiallyFailed`, `VeleroStageRestorePartiallyFailed`,
 /// `VeleroFinalRestorePartiallyFailed`) and the migration ends `SucceededWithWarnings`; 1.3 failed the migration
 /// (`Failed` reason `FinalRestoreCreated`, an error naming the Restore). The errors themselves are only in Velero's
-/// describe output and log, which MTC's gather copies under `migplans/` (`mtc.md` §1.3, §2.2, §4 R4).
+/// describe output and log, which MTC's gather copies under `migplans/` (`docs/mtc.md` §1.3, §2.2, §4 R4).
 public struct VeleroPartialFailureRule: Rule {
     public static let id = "mtc/velero-partial-failure"
 

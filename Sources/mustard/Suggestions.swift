@@ -1,0 +1,39 @@
+/// "Did you mean …?" for a mistyped subcommand or rule id.
+enum Suggestions {
+    /// The subcommand a word most likely meant: within two edits of its name, or a prefix of it (`rule`, `analyse`).
+    static func subcommand(for word: String, among names: [String]) -> String? {
+        let lowered = word.lowercased()
+        guard !names.contains(lowered) else { return nil }
+        return names.first { $0.hasPrefix(lowered) && lowered.count >= 3 }
+            ?? names.map { ($0, distance(lowered, $0)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
+    }
+
+    /// The rule id meant by a word: the one whose name after the category matches (`migration-stuck`), else the
+    /// nearest within a third of its length.
+    static func closest(to word: String, among ids: [String]) -> String? {
+        let lowered = word.lowercased()
+        if let exact = ids.first(where: { $0.split(separator: "/").last.map(String.init) == lowered }) { return exact }
+        if let exact = ids.first(where: { $0.lowercased() == lowered }) { return exact }
+        let scored = ids.map { id -> (String, Int) in
+            let name = id.split(separator: "/").last.map(String.init) ?? id
+            return (id, min(distance(lowered, id), distance(lowered, name)))
+        }
+        return scored.filter { $0.1 <= max(2, lowered.count / 3) }.min { $0.1 < $1.1 }?.0
+    }
+
+    /// Levenshtein distance over characters; the words are short (command names and rule ids).
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        guard !x.isEmpty else { return y.count }
+        guard !y.isEmpty else { return x.count }
+        var previous = Array(0...y.count)
+        for i in 1...x.count {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[y.count]
+    }
+}
