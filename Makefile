@@ -4,10 +4,21 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: libarchive and libyaml (linked through pkg-config) and the compressors the tests pack with;
 # the tests also need the headless browser the HTML report is checked in (not needed to build or run mustard).
 DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev pkg-config gzip xz-utils zstd bzip2 zip tar
-TEST_PACKAGES := chromium python3-yaml
+TEST_PACKAGES := chromium python3-yaml zsh fish man-db
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
-.PHONY: help deps test-deps build demo test samples docs screenshots hostile fuzz clean bench
+.PHONY: help deps test-deps build demo test samples docs screenshots hostile fuzz clean bench share install dist
+
+# Release builds link the Swift runtime and Foundation statically: the binary runs where no toolchain is installed
+# and needs only the system libraries named in the README.
+RELEASE := -c release --static-swift-stdlib
+VERSION := $(shell sed -n 's/^public let mustardVersion = "\(.*\)"/\1/p' Sources/MustardKit/Analyzer.swift)
+PREFIX ?= /usr/local
+DESTDIR ?=
+# The man page's date: the last commit's, so the same commit makes the same page.
+MAN_DATE := $(shell git log -1 --format=%cs 2>/dev/null || echo 2026-01-01)
+PLATFORM := $(shell uname -s | tr A-Z a-z)-$(shell uname -m)
+DIST := mustard-$(VERSION)-$(PLATFORM)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -21,15 +32,15 @@ deps: ## Install the Debian packages mustard needs, when missing
 	  python3 -m pip install --quiet jsonschema 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages jsonschema \
 	  || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema; }
 
-# What the tests need besides: the headless browser the HTML report is checked in, and PyYAML, whose emitter
-# feeds the differential test of the fast YAML path.
+# What the tests need besides: the headless browser the HTML report is checked in, PyYAML, whose emitter feeds the
+# differential test of the fast YAML path, and the shells and man the installed completions and page are tried in.
 test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-build: deps ## Build the release binary (.build/release/mustard)
-	$(SWIFT) build -c release --product mustard
+build: deps ## Build the release binary (.build/release/mustard, Swift runtime linked in)
+	$(SWIFT) build $(RELEASE) --product mustard
 
 demo: build ## Analyse the bundled sample: a migration stuck on a bad stage image
 	@echo "$$ mustard analyze $(SAMPLE)"
@@ -39,6 +50,7 @@ FUZZ_SECONDS ?= 60
 test: test-deps ## Run the tests (Swift Testing), then the fuzzer briefly
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	Scripts/test-dist.sh
 	Scripts/fuzz/run.sh 20
 
 fuzz: deps ## Fuzz the ingestion path with libFuzzer and ASan (FUZZ_SECONDS=60)
@@ -75,8 +87,33 @@ bench: deps ## Benchmark mustard against bsdtar, gzip/xz and tar on generated an
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi; \
 	command -v pigz >/dev/null || { echo "installing: pigz (optional, faster .tar.gz generation)"; \
 	  $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pigz || echo "pigz not installed: using gzip"; }
-	$(SWIFT) build -c release --product mustard
+	$(SWIFT) build $(RELEASE) --product mustard
 	python3 Scripts/bench/run.py --sizes "$(or $(SIZES),100M 1G 4G)" --seed $(or $(BENCH_SEED),42)
+
+# The man page comes from the argument parser (its generate-manual plugin, over the debug build the tests use too);
+# the completions from the binary itself.
+share: build
+	$(SWIFT) package generate-manual --configuration debug --date $(MAN_DATE) >/dev/null
+	rm -rf .build/share && mkdir -p .build/share/man/man1 .build/share/completions
+	cp .build/plugins/GenerateManual/outputs/mustard/mustard.1 .build/share/man/man1/mustard.1
+	for shell in bash zsh fish; do .build/release/mustard --generate-completion-script $$shell > .build/share/completions/mustard.$$shell; done
+
+install: share ## Install the binary, man page and bash/zsh/fish completions under PREFIX (default /usr/local; DESTDIR for staging)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 -s .build/release/mustard $(DESTDIR)$(PREFIX)/bin/mustard
+	install -m 644 .build/share/man/man1/mustard.1 $(DESTDIR)$(PREFIX)/share/man/man1/mustard.1
+	install -m 644 .build/share/completions/mustard.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mustard
+	install -m 644 .build/share/completions/mustard.zsh $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_mustard
+	install -m 644 .build/share/completions/mustard.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/mustard.fish
+
+dist: ## A versioned tarball of what `make install` installs, with its SHA-256 sum, in dist/
+	rm -rf .build/dist && mkdir -p dist
+	$(MAKE) --no-print-directory install PREFIX=/ DESTDIR=$(CURDIR)/.build/dist/$(DIST)
+	cp README.md .build/dist/$(DIST)/README.md
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=$(MAN_DATE) -C .build/dist -czf dist/$(DIST).tar.gz $(DIST)
+	cd dist && sha256sum $(DIST).tar.gz > $(DIST).tar.gz.sha256
+	@echo "dist/$(DIST).tar.gz"; cat dist/$(DIST).tar.gz.sha256
 
 clean: ## Remove build output
 	rm -rf .build
