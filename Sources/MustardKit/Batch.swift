@@ -73,34 +73,81 @@ public enum Batch {
         return results.values
     }
 
+    /// What the summary says of one dump, from its report in memory or from its JSON report on disk (`summarize`).
+    public struct Row: Sendable, Equatable {
+        public var path: String
+        public var clusters: [String] = []
+        /// Findings per severity; nil when nothing could be read.
+        public var counts: [Severity: Int]?
+        public var damaged = false
+        public var topFinding: String?
+        public var error: String?
+
+        var worst: Severity? { counts.flatMap { c in Severity.allCases.filter { (c[$0] ?? 0) > 0 }.max() } }
+
+        public init(_ item: Item) {
+            path = item.path
+            error = item.error
+            guard let r = item.report else { return }
+            clusters = r.input.clusters
+            counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, r.count($0)) })
+            damaged = r.isDamaged
+            topFinding = r.findings.first?.title
+        }
+
+        /// A JSON report as `analyze -f json` writes it (docs/json-report.md, schemaVersion 1); nil when the
+        /// document is not one.
+        public init?(jsonReport data: Data, file: String) {
+            guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                json["schemaVersion"] as? Int == 1, let input = json["input"] as? [String: Any],
+                let summary = json["summary"] as? [String: Int]
+            else { return nil }
+            path = input["path"] as? String ?? file
+            clusters = input["clusters"] as? [String] ?? []
+            counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, summary[$0.rawValue] ?? 0) })
+            damaged = ((json["loadIssues"] as? [[String: Any]]) ?? []).contains { $0["damaged"] as? Bool == true }
+            topFinding = ((json["findings"] as? [[String: Any]])?.first?["title"]) as? String
+        }
+    }
+
     /// 2 when nothing could be analysed, 3 when a dump was unreadable or damaged, 1 when a finding reaches
     /// `failOn`, else 0.
-    public static func exitCode(_ items: [Item], failOn: Severity) -> Int32 {
-        if items.allSatisfy({ $0.report == nil }) { return 2 }
-        if items.contains(where: { $0.report == nil || $0.report?.isDamaged == true }) { return 3 }
-        if items.contains(where: { ($0.report?.worstSeverity).map { $0 >= failOn } ?? false }) { return 1 }
+    public static func exitCode(_ items: [Item], failOn: Severity) -> Int32 { exitCode(items.map(Row.init), failOn: failOn) }
+
+    public static func exitCode(_ rows: [Row], failOn: Severity) -> Int32 {
+        if rows.allSatisfy({ $0.counts == nil }) { return 2 }
+        if rows.contains(where: { $0.counts == nil || $0.damaged }) { return 3 }
+        if rows.contains(where: { $0.worst.map { $0 >= failOn } ?? false }) { return 1 }
         return 0
     }
 
     /// The summary: dump, clusters, worst severity, finding counts, top finding. Text or Markdown.
-    public static func summary(_ items: [Item], markdown: Bool) -> String {
+    public static func summary(_ items: [Item], markdown: Bool) -> String { summary(items.map(Row.init), markdown: markdown) }
+
+    public static func summary(_ rows: [Row], markdown: Bool) -> String {
         let header = ["DUMP", "CLUSTERS", "WORST", "C/E/W/I", "TOP FINDING"]
-        let rows = items.map { item -> [String] in
-            guard let r = item.report else { return [item.path, "-", "unreadable", "-", item.error ?? ""] }
-            let counts = Severity.allCases.map { String(r.count($0)) }.joined(separator: "/")
-            let worst = (r.worstSeverity?.rawValue ?? "none") + (r.isDamaged ? " (damaged)" : "")
-            return [item.path, r.input.clusters.joined(separator: ","), worst, counts, r.findings.first?.title ?? "-"]
+        let cells = rows.map { row -> [String] in
+            guard let counts = row.counts else { return [row.path, "-", "unreadable", "-", row.error ?? ""] }
+            let numbers = Severity.allCases.map { String(counts[$0] ?? 0) }.joined(separator: "/")
+            let worst = (row.worst?.rawValue ?? "none") + (row.damaged ? " (damaged)" : "")
+            return [row.path, row.clusters.joined(separator: ","), worst, numbers, row.topFinding ?? "-"]
         }
         if markdown {
             let cell: (String) -> String = { $0.replacing("|", with: "\\|") }
-            return ([header, header.map { _ in "---" }] + rows).map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
+            return ([header, header.map { _ in "---" }] + cells).map { "| " + $0.map(cell).joined(separator: " | ") + " |" }
                 .joined(separator: "\n") + "\n"
         }
-        let widths = (0..<header.count - 1).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
+        let widths = (0..<header.count - 1).map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
+        return ([header] + cells).map { row in
             row.enumerated().map { i, value in i < widths.count ? value.padding(toLength: widths[i], withPad: " ", startingAt: 0) : value }
                 .joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
+    }
+
+    /// Shard `index` of `count`: the dumps, sorted, whose position modulo `count` is `index` — every dump in exactly
+    /// one shard whatever order the paths were named in (a Kubernetes Indexed Job's pods each take one).
+    public static func shard(_ dumps: [String], index: Int, count: Int) -> [String] {
+        dumps.sorted().enumerated().filter { $0.offset % count == index }.map(\.element)
     }
 
     /// A file name for a dump's report in `--output-dir`: its base name without archive extensions, made unique.

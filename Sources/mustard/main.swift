@@ -9,7 +9,7 @@ struct Mustard: ParsableCommand {
         commandName: "mustard",
         abstract: "Diagnose OpenShift must-gathers: root cause first, evidence with its file, fixes as oc commands.",
         version: mustardVersion,
-        subcommands: [Analyze.self, Rules.self],
+        subcommands: [Analyze.self, Summarize.self, Rules.self],
         defaultSubcommand: Analyze.self)
 }
 
@@ -45,6 +45,12 @@ struct Analyze: ParsableCommand {
 
     @Option(help: "Batch: how many dumps are analysed at once.")
     var jobs: Int = 2
+
+    @Option(help: """
+        Batch over several machines: analyse only shard I of N (0 ≤ I < N, as a Kubernetes Indexed Job's \
+        JOB_COMPLETION_INDEX) of the dumps named, sorted; `mustard summarize` merges the shards' JSON reports.
+        """)
+    var shard: Shard?
 
     @Option(help: "Minutes a migration phase may stay unchanged before gather time before it counts as stuck.")
     var stuckAfter: Double = 30
@@ -148,8 +154,15 @@ struct Analyze: ParsableCommand {
         options.focus.minSeverity = minSeverity
         options.focus.namespace = namespace
 
-        let dumps = Batch.expand(paths)
-        if dumps.count > 1 {
+        var dumps = Batch.expand(paths)
+        if let shard {
+            dumps = Batch.shard(dumps, index: shard.index, count: shard.count)
+            guard !dumps.isEmpty else {
+                FileHandle.standardError.write(Data("mustard: shard \(shard.index)/\(shard.count) has no dump of the \(Batch.expand(paths).count) named\n".utf8))
+                return
+            }
+        }
+        if dumps.count > 1 || shard != nil || outputDir != nil {
             try runBatch(dumps, options: options, logger: logger)
             return
         }
@@ -257,6 +270,79 @@ final class ProgressLine: @unchecked Sendable {
         running = false
         if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         lock.unlock()
+    }
+}
+
+/// `--shard I/N`.
+struct Shard: ExpressibleByArgument {
+    let index: Int, count: Int
+    init?(argument: String) {
+        let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (0..<count).contains(index)
+        else { return nil }
+        self.index = index
+        self.count = count
+    }
+}
+
+/// Merges the JSON reports of a batch, as the shards of a Kubernetes Indexed Job leave them, into one summary.
+struct Summarize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise JSON reports (from `analyze -f json`, e.g. the shards' --output-dir) in one table.",
+        discussion: "Exit codes as for analyze: the worst of the reports; 2 when no report could be read.")
+
+    @Argument(help: "JSON report files, or folders holding them (*.json).")
+    var paths: [String]
+
+    @Option(name: .shortAndLong, help: "Summary format: text, markdown or json (one line per dump).")
+    var format: ReportFormat = .text
+
+    @Option(help: "Exit 1 when a finding is at or above this severity.")
+    var failOn: Severity = .error
+
+    func validate() throws {
+        guard [.text, .markdown, .json].contains(format) else { throw ValidationError("summarize writes text, markdown or json") }
+    }
+
+    func run() throws {
+        var files: [String] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { fail("\(path): no such file or folder") }
+            if isFolder.boolValue {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+                files += names.filter { $0.hasSuffix(".json") }.sorted().map { path + "/" + $0 }
+            } else {
+                files.append(path)
+            }
+        }
+        var rows: [Batch.Row] = []
+        for file in files {
+            // Reports are small; one that is not a mustard JSON report is said, not guessed at.
+            guard let data = FileManager.default.contents(atPath: file), let row = Batch.Row(jsonReport: data, file: file) else {
+                FileHandle.standardError.write(Data("mustard: \(file): not a mustard JSON report (schemaVersion 1); skipped\n".utf8))
+                continue
+            }
+            rows.append(row)
+        }
+        guard !rows.isEmpty else { fail("no mustard JSON report in \(paths.joined(separator: " "))") }
+        rows.sort { $0.path < $1.path }
+        switch format {
+        case .json:
+            let lines = rows.map { row -> String in
+                let object: [String: Any] = [
+                    "path": row.path, "clusters": row.clusters, "damaged": row.damaged, "topFinding": row.topFinding ?? NSNull(),
+                    "summary": Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, row.counts?[$0] ?? 0) }),
+                ]
+                let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+                return String(decoding: data, as: UTF8.self) + "\n"
+            }
+            write(lines.joined(), to: nil)
+        default:
+            write(Batch.summary(rows, markdown: format == .markdown), to: nil)
+        }
+        let code = Batch.exitCode(rows, failOn: failOn)
+        if code != 0 { throw ExitCode(code) }
     }
 }
 
