@@ -20,32 +20,53 @@ public enum Batch {
         }
     }
 
-    /// The dumps named: each path as given, except a folder that holds two or more archives and no must-gather of
-    /// its own, which stands for those archives (a queue folder of customer uploads).
+    /// The dumps named: each path as given, except a folder that is no must-gather itself but holds several — two
+    /// or more archives (a queue of uploads), or two or more gathers each with its own `timestamp` (customers
+    /// extract several into one folder) — which stands for those; and a folder holding one archive beside
+    /// attachments (notes, screenshots), which stands for that archive, so the archive's name never becomes a cluster.
     public static func expand(_ paths: [String]) -> [String] {
         paths.flatMap { path -> [String] in
-            let archives = archivesIn(folder: path)
-            return archives.count >= 2 ? archives : [path]
+            let contents = dumpsIn(folder: path)
+            return contents.isEmpty ? [path] : contents
         }
     }
 
-    static func archivesIn(folder: String) -> [String] {
+    /// The separate dumps in a folder, or none when the folder is one dump (or not a folder).
+    static func dumpsIn(folder: String) -> [String] {
         let fm = FileManager.default
+        guard isFolder(folder), let names = try? fm.contentsOfDirectory(atPath: folder) else { return [] }
+        // A must-gather's own top: its layout starts right here.
+        let layoutMarks = ["namespaces", "cluster-scoped-resources", "clusters", "must-gather", "timestamp", "migplans"]
+        if names.contains(where: layoutMarks.contains) { return [] }
+        let gathers = names.sorted().filter { name in
+            let child = folder + "/" + name
+            return isFolder(child) && !name.hasPrefix("inspect.local")
+                && (name.hasPrefix("must-gather.local") || fm.fileExists(atPath: child + "/timestamp"))
+        }.map { folder + "/" + $0 }
+        let archives = names.sorted().map { folder + "/" + $0 }.filter(isArchive)
+        // One gather with an inspect of the application beside it is one case (MTC's gather and the namespace the
+        // migration hangs in): only several gathers make several dumps.
+        if gathers.count >= 2 || (gathers.isEmpty && archives.count >= 2) {
+            let inspects = names.sorted().filter { $0.hasPrefix("inspect.local") && isFolder(folder + "/" + $0) }.map { folder + "/" + $0 }
+            return gathers + inspects + archives
+        }
+        let hasOtherDumpContent = names.contains { $0.hasPrefix("inspect.local") } || !gathers.isEmpty
+        if archives.count == 1, !hasOtherDumpContent { return archives }
+        return []
+    }
+
+    private static func isFolder(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
-            let names = try? fm.contentsOfDirectory(atPath: folder)
-        else { return [] }
-        // A must-gather's own folder: its layout starts right here.
-        let mustGatherMarks = ["namespaces", "cluster-scoped-resources", "clusters", "must-gather", "timestamp"]
-        if names.contains(where: { name in mustGatherMarks.contains(name) || name.hasPrefix("must-gather.local") || name.hasPrefix("inspect.local") }) {
-            return []
-        }
-        return names.sorted().map { folder + "/" + $0 }.filter { path in
-            guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-            defer { try? handle.close() }
-            let head = (try? handle.read(upToCount: ArchiveFormat.sniffLength)) ?? Data()
-            return ArchiveFormat.detect([UInt8](head)) != nil
-        }
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Sniffed only when a regular file: opening a FIFO or a device to read its head would block or worse.
+    private static func isArchive(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: ArchiveFormat.sniffLength)) ?? Data()
+        return ArchiveFormat.detect([UInt8](head)) != nil
     }
 
     /// Analyses every dump, `jobs` at a time; the results keep the order of `paths`.

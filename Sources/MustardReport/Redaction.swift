@@ -38,7 +38,7 @@ public final class Redactor: @unchecked Sendable {
         let i = report.input
         // The order below is the report's order: placeholders are numbered as values first appear in it.
         let input = AnalysisReport.Input(
-            path: text(i.path), format: i.format, gatheredAt: i.gatheredAt, gatheredAtSource: i.gatheredAtSource,
+            path: inputPath(i.path), format: i.format, gatheredAt: i.gatheredAt, gatheredAtSource: i.gatheredAtSource,
             gatheredAtPath: i.gatheredAtPath.map(text), layouts: i.layouts, clusters: i.clusters.map(text),
             entries: i.entries, nestedArchives: i.nestedArchives)
         let findings = report.findings.map { $0.mappingTexts(text, command: command) }
@@ -220,6 +220,15 @@ public final class Redactor: @unchecked Sendable {
 
     static func isGatherName(_ name: String) -> Bool {
         name.hasPrefix("inspect.local") || name.hasPrefix("must-gather.local") || name == "must-gather"
+    }
+
+    /// The dump's own path as reports and batch summaries show it. With names it is `dump-N` with its archive
+    /// extension: customers name their uploads after themselves, and the folders above it are the engineer's own.
+    public func inputPath(_ path: String) -> String {
+        guard names else { return text(path) }
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        let suffix = [".tar.gz", ".tgz", ".tar.xz", ".tar.zst", ".tar.bz2", ".tar", ".zip"].first { base.lowercased().hasSuffix($0) } ?? ""
+        return placeholder(path, kind: "dump") { "dump-\($0)\(suffix)" }
     }
 
     private func learn(_ name: String, _ prefix: String) {

@@ -194,7 +194,8 @@ struct Analyze: ParsableCommand {
         let redactor = makeRedactor()
         let items = Batch.run(dumps, options: options, jobs: jobs, logger: logger).map { item in
             guard let redactor else { return item }
-            return Batch.Item(path: redactor.text(item.path), report: item.report.map(redactor.redact), error: item.error.map(redactor.text))
+            let path = redactor.inputPath(item.path)
+            return Batch.Item(path: path, report: item.report.map(redactor.redact), error: item.error.map { redactor.text($0.replacing(item.path, with: path)) })
         }
         if let outputDir {
             do { try FileManager.default.createDirectory(atPath: outputDir, withIntermediateDirectories: true) } catch {
