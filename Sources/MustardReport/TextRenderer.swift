@@ -6,17 +6,24 @@ public struct TextRenderer: ReportRenderer {
     public var color: Bool
     public var verbose: Bool
     public var timeline: Bool
+    /// Columns prose is wrapped to (the terminal's width); words and commands are never broken.
+    public var width: Int
 
-    public init(color: Bool = false, verbose: Bool = false, timeline: Bool = false) {
+    /// Prose wraps within 40 to 200 columns whatever the terminal says: narrower leaves no room after the
+    /// indentation, wider is hard to read.
+    public static let widths = 40...200
+
+    public init(color: Bool = false, verbose: Bool = false, timeline: Bool = false, width: Int = 100) {
         self.color = color
         self.verbose = verbose
         self.timeline = timeline
+        self.width = min(max(width, Self.widths.lowerBound), Self.widths.upperBound)
     }
 
     public func render(_ report: AnalysisReport) -> String {
         var out = header(report)
         out.append("")
-        out.append(verdict(report))
+        out.append(wrap(verdict(report), indent: "", hanging: "  "))
         if report.isDamaged {
             out.append(paint("! The dump is damaged: this report covers only what could be read (see load issues).", code: "33"))
         }
@@ -31,7 +38,7 @@ public struct TextRenderer: ReportRenderer {
         out.append(contentsOf: loadIssues(report))
         if !verbose, !report.findings.isEmpty {
             out.append("")
-            out.append(dim("All evidence, explanations and checks: --verbose. Timeline: --timeline. For a ticket: -f markdown or -f html."))
+            out.append(styledLines(wrap("All evidence, explanations and checks: --verbose. Timeline: --timeline. For a ticket: -f markdown or -f html.", indent: ""), dim))
         }
         return out.joined(separator: "\n") + "\n"
     }
@@ -39,10 +46,10 @@ public struct TextRenderer: ReportRenderer {
     private func header(_ report: AnalysisReport) -> [String] {
         let input = report.input
         let nested = input.nestedArchives > 0 ? ", \(input.nestedArchives) nested archive\(input.nestedArchives == 1 ? "" : "s")" : ""
-        var lines = [bold("mustard \(report.tool.version)") + " — \(input.path) (\(input.format), \(input.entries) entries\(nested))"]
+        var lines = [bold("mustard \(report.tool.version)") + wrap(" — \(input.path) (\(input.format), \(input.entries) entries\(nested))", indent: "", hanging: "  ", first: 8 + report.tool.version.count)]
         let clusters = input.clusters.isEmpty ? "none found" : input.clusters.joined(separator: ", ")
-        lines.append("Gathered \(input.gatheredAt.map(\.description) ?? "at an unknown time")\(input.gatherNote) · clusters: \(clusters)")
-        if verbose { lines.append("Layouts: \(input.layouts.isEmpty ? "none recognised" : input.layouts.joined(separator: ", "))") }
+        lines.append(wrap("Gathered \(input.gatheredAt.map(\.description) ?? "at an unknown time")\(input.gatherNote) · clusters: \(clusters)", indent: "", hanging: "  "))
+        if verbose { lines.append(wrap("Layouts: \(input.layouts.isEmpty ? "none recognised" : input.layouts.joined(separator: ", "))", indent: "", hanging: "  ")) }
         return lines
     }
 
@@ -65,8 +72,10 @@ public struct TextRenderer: ReportRenderer {
             // An informational note that leads nowhere is not a "cause" of anything.
             let kind = root.severity >= .warning || !group.effects.isEmpty ? "Root cause" : "Note"
             let label = groups.count == 1 ? kind : "\(kind) \(index + 1)"
-            lines.append(paint(bold("\(label): \(mark(root.severity)) \(root.title)"), code: Self.colorCode(root.severity)))
-            lines.append("  " + dim("\(root.rule) · \(root.subject.display)\(root.cluster.map { " · cluster \($0)" } ?? "")"))
+            lines.append(styledLines(wrap("\(label): \(mark(root.severity)) \(root.title)", indent: "", hanging: "  ")) {
+                paint(bold($0), code: Self.colorCode(root.severity))
+            })
+            lines.append(styledLines(wrap("\(root.rule) · \(root.subject.display)\(root.cluster.map { " · cluster \($0)" } ?? "")", indent: "  "), dim))
             if let first = root.evidence.first {
                 lines.append(wrap("Evidence: " + first.statement, indent: "  ", hanging: "            "))
                 lines.append("            " + dim(location(first)) + (root.evidence.count > 1 ? dim("  (+\(root.evidence.count - 1) more)") : ""))
@@ -117,7 +126,7 @@ public struct TextRenderer: ReportRenderer {
         let limit = verbose ? Int.max : 5
         var lines = ["", bold("Load issues (\(shown.count)):")]
         for issue in shown.prefix(limit) {
-            lines.append("  \(issue.severity.rawValue): \(issue.path): \(issue.message)")
+            lines.append(wrap("\(issue.severity.rawValue): \(issue.path): \(issue.message)", indent: "  ", hanging: "    "))
         }
         if shown.count > limit { lines.append("  … \(shown.count - limit) more (--verbose)") }
         return lines
@@ -149,9 +158,11 @@ public struct TextRenderer: ReportRenderer {
 
     private func render(_ f: Finding, number: Int, report: AnalysisReport) -> [String] {
         var lines: [String] = []
-        lines.append(paint(bold("\(number). \(mark(f.severity)) \(f.title)"), code: Self.colorCode(f.severity)))
-        lines.append("   \(f.rule) · cluster \(f.cluster ?? "-") · \(f.subject.display)")
-        for cause in f.causedBy { lines.append("   Caused by: \(report.finding(id: cause)?.title ?? cause)") }
+        lines.append(styledLines(wrap("\(number). \(mark(f.severity)) \(f.title)", indent: "", hanging: "   ")) {
+            paint(bold($0), code: Self.colorCode(f.severity))
+        })
+        lines.append(wrap("\(f.rule) · cluster \(f.cluster ?? "-") · \(f.subject.display)", indent: "   "))
+        for cause in f.causedBy { lines.append(wrap("Caused by: \(report.finding(id: cause)?.title ?? cause)", indent: "   ", hanging: "     ")) }
         lines.append(wrap(f.explanation, indent: "   "))
         if !f.evidence.isEmpty {
             lines.append("   Evidence:")
@@ -192,8 +203,8 @@ public struct TextRenderer: ReportRenderer {
         let withFindings = report.outcomes.count - passed.count - skipped.count
         var lines = [bold("Rules:") + " \(withFindings) with findings, \(passed.count) passed, \(skipped.count) skipped"]
         if verbose {
-            for o in passed { lines.append("  passed  \(o.rule)\(o.reason.map { ": \($0)" } ?? "")") }
-            for o in skipped { lines.append("  skipped \(o.rule): \(o.reason ?? "")") }
+            for o in passed { lines.append(wrap("\(o.rule)\(o.reason.map { ": \($0)" } ?? "")", indent: "  passed  ", hanging: "          ")) }
+            for o in skipped { lines.append(wrap("\(o.rule): \(o.reason ?? "")", indent: "  skipped ", hanging: "          ")) }
         } else if !skipped.isEmpty {
             // Skipped rules by reason: "no data" must stay visible, it is not a pass.
             var byReason: [String: Int] = [:]
@@ -228,21 +239,44 @@ public struct TextRenderer: ReportRenderer {
     private func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[22m" : s }
     private func dim(_ s: String) -> String { color ? "\u{1B}[2m\(s)\u{1B}[22m" : s }
 
-    /// Wraps prose at 100 columns.
-    private func wrap(_ text: String, indent: String, hanging: String? = nil) -> String {
+    /// Each line styled apart, so that a colour never runs on past a line's end.
+    private func styledLines(_ text: String, _ style: (String) -> String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { style(String($0)) }.joined(separator: "\n")
+    }
+
+    /// Wraps prose at `width` columns, between words only; a word longer than a line (a path, an image) stays whole.
+    /// Colour codes take no column; `first` columns are taken before the text on its first line.
+    private func wrap(_ text: String, indent: String, hanging: String? = nil, first: Int = 0) -> String {
         var lines: [String] = []
         var current = indent
+        var columns = indent.count + first
         let next = hanging ?? indent
         for word in text.split(separator: " ") {
             let lineStart = lines.isEmpty ? indent : next
-            if current.count + word.count + 1 > 100, current.count > lineStart.count {
+            let wordColumns = Self.columns(word)
+            if columns + wordColumns + 1 > width, columns > lineStart.count {
                 lines.append(current)
                 current = next + word
+                columns = next.count + wordColumns
             } else {
-                current += (current.count > lineStart.count ? " " : "") + word
+                let space = columns > lineStart.count
+                current += (space ? " " : "") + word
+                columns += (space ? 1 : 0) + wordColumns
             }
         }
         lines.append(current)
         return lines.joined(separator: "\n")
+    }
+
+    /// The columns a word takes on a terminal: characters, less `ESC[…m` colour codes.
+    static func columns(_ word: Substring) -> Int {
+        var count = 0
+        var inEscape = false
+        for c in word.unicodeScalars {
+            if inEscape { if c == "m" { inEscape = false }; continue }
+            if c == "\u{1B}" { inEscape = true; continue }
+            count += 1
+        }
+        return count
     }
 }

@@ -181,7 +181,8 @@ struct Analyze: ParsableCommand {
         let color = toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let redactor = makeRedactor()
         let shown = redactor?.redact(report) ?? report
-        write(format.renderer(color: color, verbose: verbose, timeline: timeline).render(shown), to: output)
+        let width = reportWidth(toTerminal: toTerminal)
+        write(format.renderer(color: color, verbose: verbose, timeline: timeline, width: width).render(shown), to: output)
         writeRedactionMap(redactor)
         let code = report.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
@@ -380,6 +381,14 @@ struct Rules: ParsableCommand {
         var output: String?
         func run() { write(RuleDocs.markdown(ruleDescriptions), to: output) }
     }
+}
+
+/// The columns the text report wraps to: `COLUMNS` when set, else the terminal's width when writing to one, else 100.
+func reportWidth(toTerminal: Bool) -> Int {
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+    var size = winsize()
+    if toTerminal, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return 100
 }
 
 /// Writes to a file, or to standard output.

@@ -71,4 +71,28 @@ struct FirstUseTests {
         let plain = try TestSupport.mustard(["analyze", dump, "--redact"])
         #expect(plain.stdout.contains("acme-corp-case-4711.tar.gz"))
     }
+
+    @Test("The text report wraps to the terminal's width (COLUMNS), between words only; commands are never broken",
+          arguments: [60, 80, 120])
+    func terminalWidth(columns: Int) throws {
+        let wide = try TestSupport.run(TestSupport.mustardBinary, ["analyze", TestSupport.sample("stage-image-stuck.tar.gz"), "--verbose"],
+                                       environment: ["NO_COLOR": "1", "COLUMNS": "200"])
+        let run = try TestSupport.run(TestSupport.mustardBinary, ["analyze", TestSupport.sample("stage-image-stuck.tar.gz"), "--verbose"],
+                                      environment: ["NO_COLOR": "1", "COLUMNS": "\(columns)"])
+        #expect(run.code == 1)
+        // The same words in the same order: wrapping moved them, never cut one.
+        #expect(run.stdout.split(whereSeparator: \.isWhitespace) == wide.stdout.split(whereSeparator: \.isWhitespace))
+        let commands = Set(wide.stdout.split(separator: "\n").filter { $0.hasPrefix("        ") }.map { $0.trimmingCharacters(in: .whitespaces) })
+        for line in run.stdout.split(separator: "\n") where line.count > columns {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            // Only a command, or a path in the dump (one word) with its field and count, may be longer.
+            let words = text.split(separator: " ")
+            let path = words.count <= 4 && words.first.map { $0.contains("/") && $0.count > 40 } == true
+            #expect(commands.contains(text) || path || words.count == 1, "\(columns) columns exceeded by prose: \(line)")
+        }
+        // Every command is on one line, whole.
+        for command in commands where command.hasPrefix("oc ") {
+            #expect(run.stdout.contains(command), "command broken at \(columns) columns: \(command)")
+        }
+    }
 }
