@@ -181,10 +181,10 @@ public struct Analyzer {
 public enum ReportFormat: String, CaseIterable, Sendable {
     case text, markdown, json, sarif, html
 
-    public func renderer(color: Bool, verbose: Bool, timeline: Bool = false, width: Int = 100) -> any ReportRenderer {
+    public func renderer(color: Bool, verbose: Bool, timeline: Bool = false, width: Int = 100, brief: Bool = false) -> any ReportRenderer {
         switch self {
         case .text: return TextRenderer(color: color, verbose: verbose, timeline: timeline, width: width)
-        case .markdown: return MarkdownRenderer()
+        case .markdown: return MarkdownRenderer(brief: brief)
         case .json: return JSONRenderer()
         case .sarif: return SARIFRenderer()
         case .html: return HTMLRenderer()

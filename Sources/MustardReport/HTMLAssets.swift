@@ -255,6 +255,11 @@ enum HTMLAssets {
           }
           window.addEventListener('hashchange', reveal);
           reveal();
+          // A printed report (a PDF for the ticket) shows the folded evidence too.
+          window.addEventListener('beforeprint', function () {
+            var folded = document.querySelectorAll('details.more-evidence');
+            for (var k = 0; k < folded.length; k++) { folded[k].open = true; }
+          });
           document.documentElement.setAttribute('data-script', 'ran');
         })();
         """

@@ -38,7 +38,9 @@ public struct HTMLRenderer: ReportRenderer {
             this page loads nothing from the network</footer>
             """)
 
-        let title = "\(report.verdict.headline) — \(report.input.path)"
+        // The dump's file name: a local absolute path says nothing to the ticket's readers and leaks the engineer's folders.
+        let dumpName = report.input.path.split(separator: "/").last.map(String.init) ?? report.input.path
+        let title = "\(report.verdict.headline) — \(dumpName)"
         return """
             <!DOCTYPE html>
             <html lang="en">
@@ -159,6 +161,9 @@ public struct HTMLRenderer: ReportRenderer {
 
     // MARK: - Findings
 
+    /// Evidence rows shown in a card before the rest is folded.
+    static let evidenceShown = 3
+
     private func card(_ f: Finding, number: Int, report: AnalysisReport, anchors: FindingAnchors) -> String {
         let sev = f.severity.rawValue
         let role = !f.causedBy.isEmpty ? "Effect" : f.severity >= .warning || !f.causes.isEmpty ? "Root cause" : "Note"
@@ -183,22 +188,6 @@ public struct HTMLRenderer: ReportRenderer {
         if !links.isEmpty { html.append("<div class=\"links\">\(links.joined())</div>") }
         html.append("<p class=\"explanation\">\(e(f.explanation))</p>")
 
-        if !f.evidence.isEmpty {
-            html.append("<h4>Evidence</h4>")
-            html.append(
-                """
-                <table class="evidence"><thead><tr><th class="col-statement">Statement</th><th class="col-path">File in the dump</th>\
-                <th class="col-field">Field</th><th class="col-line">Line</th><th class="col-time">Time</th></tr></thead><tbody>
-                """)
-            for ev in f.evidence {
-                html.append(
-                    "<tr class=\"evidence-row\"><td>\(e(ev.statement))</td><td>\(path(ev.path))</td>"
-                        + "<td>\(ev.field.map { "<code class=\"field\">\(breakable($0, after: "."))</code>" } ?? "")</td><td class=\"nowrap\">\(ev.line.map(String.init) ?? "")</td>"
-                        + "<td>\(ev.at.map(time) ?? "")</td></tr>")
-            }
-            html.append("</tbody></table>")
-        }
-
         if !f.remediation.isEmpty {
             html.append("<h4>Fix, in order</h4>")
             html.append("<ol class=\"steps\">")
@@ -213,6 +202,30 @@ public struct HTMLRenderer: ReportRenderer {
             }
             html.append("</ol>")
         }
+        // The fix comes before the evidence: it is what the reader came for. Three rows of evidence show; the
+        // rest are folded.
+        if !f.evidence.isEmpty {
+            html.append("<h4>Evidence</h4>")
+            let header = """
+                <table class="evidence"><thead><tr><th class="col-statement">Statement</th><th class="col-path">File in the dump</th>\
+                <th class="col-field">Field</th><th class="col-line">Line</th><th class="col-time">Time</th></tr></thead><tbody>
+                """
+            let rows = f.evidence.map { ev in
+                "<tr class=\"evidence-row\"><td>\(e(ev.statement))</td><td>\(path(ev.path))</td>"
+                    + "<td>\(ev.field.map { "<code class=\"field\">\(breakable($0, after: "."))</code>" } ?? "")</td><td class=\"nowrap\">\(ev.line.map(String.init) ?? "")</td>"
+                    + "<td>\(ev.at.map(time) ?? "")</td></tr>"
+            }
+            html.append(header)
+            html.append(contentsOf: rows.prefix(Self.evidenceShown))
+            html.append("</tbody></table>")
+            if rows.count > Self.evidenceShown {
+                html.append("<details class=\"more-evidence\"><summary>\(rows.count - Self.evidenceShown) more row(s) of evidence</summary>")
+                html.append(header)
+                html.append(contentsOf: rows.dropFirst(Self.evidenceShown))
+                html.append("</tbody></table></details>")
+            }
+        }
+
         if !f.references.isEmpty {
             // Plain text, not links: the page must not point outside itself.
             html.append(

@@ -2,10 +2,15 @@ import MustardModel
 import MustardRules
 
 /// Markdown for a post-mortem: summary, findings with evidence tables and remediation code blocks, rule outcomes.
+/// `brief`: what pastes into a case comment — the verdict, each root cause with one line of evidence, what it leads
+/// to and the fix.
 public struct MarkdownRenderer: ReportRenderer {
-    public init() {}
+    public var brief: Bool
+
+    public init(brief: Bool = false) { self.brief = brief }
 
     public func render(_ report: AnalysisReport) -> String {
+        if brief { return renderBrief(report) }
         var md: [String] = []
         let input = report.input
         md.append("# mustard report: \(code(input.path))")
@@ -16,6 +21,10 @@ public struct MarkdownRenderer: ReportRenderer {
         md.append("| Gathered | \(input.gatheredAt.map(\.description) ?? "unknown")\(cell(input.gatherNote)) |")
         md.append("| Clusters | \(input.clusters.map(code).joined(separator: ", ")) |")
         md.append("| Layouts | \(input.layouts.joined(separator: ", ")) |")
+        let imageFolders = DumpPaths.imageFolders(in: report)
+        if !imageFolders.isEmpty {
+            md.append("| Image folder (`…` in paths) | \(imageFolders.map(code).joined(separator: ", ")) |")
+        }
         md.append("| Tool | \(report.tool.name) \(report.tool.version) |")
         md.append("")
         md.append("## Summary")
@@ -50,9 +59,21 @@ public struct MarkdownRenderer: ReportRenderer {
                 md.append("")
                 md.append("| Time (UTC) | What happened | File |")
                 md.append("|---|---|---|")
+                // A timeline cites a handful of files many times: each is numbered once below the table.
+                var files: [String] = []
                 for e in t.entries {
-                    let place = [e.path, e.field, e.line.map { "line \($0)" }].compactMap { $0 }
-                    md.append("| \(e.at) | \(cell(e.text)) | \(place.isEmpty ? "" : code(place.joined(separator: " ")) ) |")
+                    var place: [String] = []
+                    if let path = e.path.map(DumpPaths.compact) {
+                        if !files.contains(path) { files.append(path) }
+                        place.append("F\((files.firstIndex(of: path) ?? 0) + 1)")
+                    }
+                    let field = [e.field, e.line.map { "line \($0)" }].compactMap { $0 }.joined(separator: " ")
+                    if !field.isEmpty { place.append(code(field)) }
+                    md.append("| \(e.at) | \(cell(e.text)) | \(place.joined(separator: " ")) |")
+                }
+                if !files.isEmpty {
+                    md.append("")
+                    for (i, file) in files.enumerated() { md.append("- F\(i + 1): \(code(file))") }
                 }
             }
             md.append("")
@@ -68,7 +89,7 @@ public struct MarkdownRenderer: ReportRenderer {
             md.append("")
             md.append("| File | Severity | Message |")
             md.append("|---|---|---|")
-            for l in report.loadIssues { md.append("| \(code(l.path)) | \(l.severity.rawValue) | \(cell(l.message)) |") }
+            for l in report.loadIssues { md.append("| \(code(DumpPaths.compact(l.path))) | \(l.severity.rawValue) | \(cell(l.message)) |") }
         }
         return md.joined(separator: "\n") + "\n"
     }
@@ -89,18 +110,13 @@ public struct MarkdownRenderer: ReportRenderer {
         md.append("|---|---|---|---|")
         for e in f.evidence {
             let field = [e.field, e.line.map { "line \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            md.append("| \(cell(e.statement)) | \(code(e.path)) | \(field.isEmpty ? "" : code(field)) | \(e.at.map(\.description) ?? "") |")
+            md.append("| \(cell(e.statement)) | \(code(DumpPaths.compact(e.path))) | \(field.isEmpty ? "" : code(field)) | \(e.at.map(\.description) ?? "") |")
         }
         if !f.remediation.isEmpty {
             md.append("")
             md.append("#### Remediation")
             for (i, step) in f.remediation.enumerated() {
-                md.append("")
-                md.append("\(i + 1). **\(step.title)**\(step.cluster.map { " — on cluster `\($0)`" } ?? "")")
-                md.append("")
-                md.append("   ```sh")
-                for line in step.command.split(separator: "\n", omittingEmptySubsequences: false) { md.append("   \(line)") }
-                md.append("   ```")
+                md.append(contentsOf: stepLines(step, number: i + 1))
                 if let verify = step.verify {
                     md.append("")
                     md.append("   Verify:")
@@ -116,6 +132,48 @@ public struct MarkdownRenderer: ReportRenderer {
             md.append("References: " + f.references.map { "<\($0)>" }.joined(separator: ", "))
         }
         return md
+    }
+
+    /// A remediation step: its title, the cluster it runs on and its command in a shell block.
+    private func stepLines(_ step: RemediationStep, number: Int) -> [String] {
+        var md = ["", "\(number). **\(step.title)**\(step.cluster.map { " — on cluster `\($0)`" } ?? "")", "", "   ```sh"]
+        for line in step.command.split(separator: "\n", omittingEmptySubsequences: false) { md.append("   \(line)") }
+        md.append("   ```")
+        return md
+    }
+
+    /// `--brief`: a case comment. Root causes first, each with one line of evidence (the file it came from), the
+    /// findings it leads to, and the fix; the full report has the rest.
+    private func renderBrief(_ report: AnalysisReport) -> String {
+        let input = report.input
+        var md = ["**mustard \(report.tool.version)** — \(code(input.path)), gathered \(input.gatheredAt.map(\.description) ?? "at an unknown time")\(cell(input.gatherNote))", ""]
+        switch report.verdict {
+        case .problems:
+            md.append("**\(report.verdict.headline)** from \(report.causeGroups.count) root cause\(report.causeGroups.count == 1 ? "" : "s").")
+        case .noProblems(let checked, let skipped):
+            md.append("**No problems found** by \(checked) rule(s) that had data; \(skipped) skipped for lack of data.")
+        case .nothingToDiagnose(let reasons):
+            md.append("**Nothing to diagnose**: no rule had data to check (\(cell(reasons.joined(separator: "; ")))).")
+        }
+        if report.isDamaged { md += ["", "> **The dump is damaged**: only what could be read was analysed."] }
+        for (index, group) in report.causeGroups.enumerated() {
+            let root = group.root
+            md += ["", "**Root cause\(report.causeGroups.count == 1 ? "" : " \(index + 1)")** — \(root.severity.rawValue): \(cell(root.title)) (`\(root.rule)`)"]
+            if let e = root.evidence.first {
+                md.append("- Evidence: \(cell(e.statement)) — \(code(DumpPaths.compact(e.path) + (e.field.map { " [\($0)]" } ?? "")))")
+            }
+            for effect in group.effects { md.append("- Leads to: \(effect.severity.rawValue): \(cell(effect.title))") }
+            if !root.remediation.isEmpty {
+                md += ["", "Fix, in order:"]
+                for (i, step) in root.remediation.enumerated() { md.append(contentsOf: stepLines(step, number: i + 1)) }
+            }
+            // An effect's own steps (an application left scaled down) are not covered by fixing the cause.
+            for effect in group.effects where !effect.remediation.isEmpty {
+                md += ["", "Then, for: \(cell(effect.title))"]
+                for (i, step) in effect.remediation.enumerated() { md.append(contentsOf: stepLines(step, number: i + 1)) }
+            }
+        }
+        return md.joined(separator: "\n") + "\n"
     }
 
     /// Text safe inside a table cell.

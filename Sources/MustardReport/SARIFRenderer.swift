@@ -4,7 +4,9 @@ import MustardRules
 
 /// SARIF 2.1.0 (`--format sarif`), for SARIF viewers and code-scanning tools: one run whose driver lists every
 /// registered rule as a reporting descriptor and whose results are the findings, located in the files inside the
-/// dump (relative to the `DUMP` base, `!/` marking a step into a nested archive). Keys sorted and absent values
+/// dump as a viewer finds them once the dump is extracted — each nested archive extracted beside itself, as `tar -xf`
+/// in its folder does — relative to the `DUMP` base; the archive chain is kept in the location's properties. Keys
+/// sorted and absent values
 /// left out (the schema has no `null`s), so the same dump always gives the same bytes.
 public struct SARIFRenderer: ReportRenderer {
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -39,7 +41,7 @@ public struct SARIFRenderer: ReportRenderer {
                 "rules": .array(rules.map(descriptor)),
             ]))],
             "originalUriBaseIds": [
-                Self.dumpBase: ["description": ["text": .string("The must-gather \(i.path) (\(i.format)): paths are inside it; `!/` steps into a nested archive.")]]
+                Self.dumpBase: ["description": ["text": .string("The folder the must-gather \(i.path) (\(i.format)) was extracted into, each nested archive extracted in its own folder (tar -xf in place); each location's properties name the archives its file is inside.")]]
             ],
             "columnKind": "unicodeCodePoints",
             "results": .array(report.findings.map { result($0, ruleIndex: index[$0.rule]) }),
@@ -133,13 +135,17 @@ public struct SARIFRenderer: ReportRenderer {
 
     /// A file in the dump, with the line and the field in the object when known.
     func evidenceLocation(_ e: Evidence, id: Int?) -> [String: JSON] {
-        var physical: [String: JSON] = ["artifactLocation": ["uri": .string(Self.uri(e.path)), "uriBaseId": .string(Self.dumpBase)]]
+        let extracted = Self.extracted(e.path)
+        var physical: [String: JSON] = ["artifactLocation": ["uri": .string(Self.uri(extracted.path)), "uriBaseId": .string(Self.dumpBase)]]
         if let line = e.line, line >= 1 { physical["region"] = ["startLine": .int(line)] }
         return compact([
             "id": id.map(JSON.int),
             "physicalLocation": .object(physical),
             "message": ["text": .string(e.statement)],
-            "properties": .object(compact(["field": JSON(e.field), "at": JSON(e.at?.description), "path": .string(e.path)])),
+            "properties": .object(compact([
+                "field": JSON(e.field), "at": JSON(e.at?.description), "path": .string(e.path),
+                "archives": extracted.archives.isEmpty ? nil : .array(extracted.archives.map(JSON.string)),
+            ])),
         ])
     }
 
@@ -150,7 +156,7 @@ public struct SARIFRenderer: ReportRenderer {
                 .object([
                     "level": .string(issue.severity == .error ? "error" : issue.severity == .warning ? "warning" : "note"),
                     "message": ["text": .string(issue.message)],
-                    "locations": [["physicalLocation": ["artifactLocation": ["uri": .string(Self.uri(issue.path)), "uriBaseId": .string(Self.dumpBase)]]]],
+                    "locations": [["physicalLocation": ["artifactLocation": ["uri": .string(Self.uri(Self.extracted(issue.path).path)), "uriBaseId": .string(Self.dumpBase)]]]],
                     "properties": ["damaged": .bool(issue.damaged), "path": .string(issue.path)],
                 ])
             }),
@@ -159,6 +165,21 @@ public struct SARIFRenderer: ReportRenderer {
 
     func reference(_ r: ResourceRef) -> JSON {
         .object(compact(["kind": .string(r.kind), "namespace": JSON(r.namespace), "name": .string(r.name)]))
+    }
+
+    /// Where a file inside nested archives lies once they are extracted in place: `a/b.tar.gz!/c/d.yaml` is
+    /// `a/c/d.yaml` (tar -xf b.tar.gz in `a/`), inside the archives `a/b.tar.gz`. Viewers cannot open `!/` paths.
+    public static func extracted(_ path: String) -> (path: String, archives: [String]) {
+        let steps = path.components(separatedBy: "!/")
+        guard steps.count > 1 else { return (path, []) }
+        var archives: [String] = []
+        var current = steps[0]
+        for step in steps.dropFirst() {
+            archives.append(current)
+            let folder = current.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            current = folder.isEmpty ? step : folder + "/" + step
+        }
+        return (current, archives)
     }
 
     /// A path inside the dump as a relative URI reference: percent-encoding only what a URI path cannot hold, so

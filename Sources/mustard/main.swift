@@ -91,6 +91,9 @@ struct Analyze: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Show all evidence, passed rules, informational load issues and full paths.")
     var verbose = false
 
+    @Flag(help: "With -f markdown: a case comment — the verdict, each root cause with one line of evidence, and the fix.")
+    var brief = false
+
     @Option(help: "Tracing on standard error: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "warning"
 
@@ -109,6 +112,7 @@ struct Analyze: ParsableCommand {
     var redactionMap: String?
 
     func validate() throws {
+        if brief, format != .markdown { throw ValidationError("--brief is a Markdown report: add -f markdown (or -o NAME.md)") }
         if let requestedFormat, let output, let named = ReportFormat(fileName: output), named != requestedFormat {
             throw ValidationError("--format \(requestedFormat.rawValue) contradicts --output \(output), a .\(named.fileExtension) name; drop one or make them agree")
         }
@@ -182,7 +186,7 @@ struct Analyze: ParsableCommand {
         let redactor = makeRedactor()
         let shown = redactor?.redact(report) ?? report
         let width = reportWidth(toTerminal: toTerminal)
-        write(format.renderer(color: color, verbose: verbose, timeline: timeline, width: width).render(shown), to: output)
+        write(format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief).render(shown), to: output)
         writeRedactionMap(redactor)
         let code = report.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
@@ -208,7 +212,7 @@ struct Analyze: ParsableCommand {
             if let conflict = OutputFiles.conflict(outputs: reports, inputs: dumps + paths) { throw ValidationError(conflict) }
             for (item, target) in zip(items, targets) {
                 guard let report = item.report else { continue }
-                write(format.renderer(color: false, verbose: verbose, timeline: timeline).render(report), to: target)
+                write(format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief).render(report), to: target)
             }
         }
         switch format {

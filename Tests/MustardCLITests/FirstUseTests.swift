@@ -95,4 +95,81 @@ struct FirstUseTests {
             #expect(run.stdout.contains(command), "command broken at \(columns) columns: \(command)")
         }
     }
+
+    @Test("Markdown for a ticket: --brief pastes into a case comment; the full report names the image folder once")
+    func markdownForATicket() throws {
+        let stuck = TestSupport.sample("stage-image-stuck.tar.gz")
+        let full = try TestSupport.mustard(["analyze", stuck, "-f", "markdown"])
+        let brief = try TestSupport.mustard(["analyze", stuck, "-f", "markdown", "--brief"])
+        #expect(full.code == 1 && brief.code == 1)
+        #expect(brief.stdout.utf8.count < 4_000, "brief is \(brief.stdout.utf8.count) bytes")
+        #expect(full.stdout.utf8.count < 32_000, "full is \(full.stdout.utf8.count) bytes")
+        // The brief keeps what a case comment needs: verdict, root cause, one line of evidence with its file, the fix.
+        #expect(brief.stdout.contains("**CRITICAL: 2 findings**"))
+        #expect(brief.stdout.contains("**Root cause** — critical: Stage pods cannot pull"))
+        #expect(brief.stdout.components(separatedBy: "- Evidence:").count == 2)
+        #expect(brief.stdout.contains("core/configmaps.yaml [items[2].data.STAGE_IMAGE]"))
+        #expect(brief.stdout.contains("- Leads to: error: Migration 3b9f2c6e"))
+        for command in ["patch migmigration 3b9f2c6e-7a14-4d8b-b5e2-91c0f4a7d6e8 --type merge", "migration_stage_image_fqin", "generateName: mssql-persistent-plan-retry-"] {
+            #expect(brief.stdout.contains(command))
+        }
+        // The 64-digit image folder is named once in the header and written `…` in every path.
+        let folder = "quay-io-konveyor-must-gather-sha256-3c1f0b8e5d7a94c2e61b0f3d8a5c7e9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c"
+        #expect(full.stdout.components(separatedBy: folder).count == 2)
+        #expect(full.stdout.contains("must-gather.local.5108/…/must-gather.tar.gz!/must-gather/clusters/source-cluster/namespaces/openshift-migration/core/configmaps.yaml"))
+        #expect(!brief.stdout.contains(folder))
+        let wrongFormat = try TestSupport.mustard(["analyze", stuck, "--brief"])
+        #expect(wrongFormat.code == 2 && wrongFormat.stderr.contains("-f markdown"))
+    }
+
+    @Test("HTML: the fix comes before the evidence, evidence past three rows is folded, the title names the file only")
+    func htmlFixFirst() throws {
+        let run = try TestSupport.mustard(["analyze", TestSupport.sample("stage-image-stuck.tar.gz"), "-f", "html"])
+        #expect(run.code == 1)
+        let html = run.stdout
+        let title = try #require(html.firstRange(of: "<title>").map { html[$0.upperBound...].prefix { $0 != "<" } })
+        #expect(title == "mustard: CRITICAL: 2 findings — stage-image-stuck.tar.gz")
+        let card = try #require(html.components(separatedBy: "<article class=\"finding").dropFirst().first)
+        let fix = try #require(card.range(of: "<h4>Fix, in order</h4>"))
+        let evidence = try #require(card.range(of: "<h4>Evidence</h4>"))
+        #expect(fix.lowerBound < evidence.lowerBound)
+        let shown = card[evidence.upperBound...].components(separatedBy: "<details class=\"more-evidence\">")
+        #expect(shown.count == 2, "the root cause's twelve rows are folded after three")
+        #expect(shown[0].components(separatedBy: "<tr class=\"evidence-row\">").count - 1 == 3)
+        #expect(shown[1].contains("9 more row(s) of evidence"))
+    }
+
+    @Test("SARIF locations open in a viewer: every uri exists once the dump is extracted, nested archives in place")
+    func sarifLocationsExist() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let run = try TestSupport.mustard(["analyze", TestSupport.sample("stage-image-stuck.tar.gz"), "-f", "sarif"])
+        #expect(run.code == 1)
+        // Extract as a user does: the upload, then each nested archive in its own folder.
+        #expect(try TestSupport.run("/usr/bin/env", ["tar", "-xzf", TestSupport.sample("stage-image-stuck.tar.gz"), "-C", folder.path]).code == 0)
+        let nested = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".tar.gz") } ?? []
+        #expect(!nested.isEmpty)
+        for archive in nested {
+            let at = folder.appendingPathComponent(archive).deletingLastPathComponent()
+            #expect(try TestSupport.run("/usr/bin/env", ["tar", "-xzf", folder.appendingPathComponent(archive).path, "-C", at.path]).code == 0)
+        }
+        let sarif = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let results = ((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]]) ?? []
+        var checked = 0
+        for result in results {
+            for location in (result["locations"] as? [[String: Any]] ?? []) + (result["relatedLocations"] as? [[String: Any]] ?? []) {
+                guard let physical = location["physicalLocation"] as? [String: Any],
+                      let artifact = physical["artifactLocation"] as? [String: Any], let uri = artifact["uri"] as? String else { continue }
+                #expect(!uri.contains("!/"), "\(uri)")
+                let path = try #require(uri.removingPercentEncoding)
+                #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path), "no file at \(path)")
+                let properties = location["properties"] as? [String: Any]
+                if (properties?["path"] as? String)?.contains("!/") == true {
+                    #expect((properties?["archives"] as? [String])?.first?.hasSuffix("must-gather.tar.gz") == true)
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 10, "only \(checked) locations")
+    }
 }

@@ -89,7 +89,7 @@ struct SARIFTests {
             if let first = evidence.first {
                 let physical = try #require(locations[0]["physicalLocation"] as? [String: Any])
                 let artifact = try #require(physical["artifactLocation"] as? [String: Any])
-                #expect(artifact["uri"] as? String == SARIFRenderer.uri(first["path"] as! String))
+                #expect(artifact["uri"] as? String == SARIFRenderer.uri(SARIFRenderer.extracted(first["path"] as! String).path))
                 #expect(artifact["uriBaseId"] as? String == "DUMP")
                 if let line = first["line"] as? Int { #expect((physical["region"] as? [String: Any])?["startLine"] as? Int == line) }
                 #expect(((locations[0]["properties"] as? [String: Any])?["field"] as? String) == first["field"] as? String)
@@ -154,5 +154,12 @@ struct SARIFTests {
         #expect(SARIFRenderer.uri("must-gather.local.1/x.tar.gz!/must-gather/a_b~c.yaml") == "must-gather.local.1/x.tar.gz!/must-gather/a_b~c.yaml")
         #expect(SARIFRenderer.uri("a dir/c#1?.yaml") == "a%20dir/c%231%3F.yaml")
         #expect(SARIFRenderer.uri("ns/pods/x:y/100%/é[0]") == "ns/pods/x%3Ay/100%25/%C3%A9%5B0%5D")
+    }
+
+    @Test("Paths inside nested archives become the paths of the archives extracted in place, the chain kept apart")
+    func extractedPaths() {
+        #expect(SARIFRenderer.extracted("a/b.tar.gz!/c/d.yaml") == ("a/c/d.yaml", ["a/b.tar.gz"]))
+        #expect(SARIFRenderer.extracted("b.tar.gz!/c/e.zip!/f.yaml") == ("c/f.yaml", ["b.tar.gz", "c/e.zip"]))
+        #expect(SARIFRenderer.extracted("plain/x.yaml") == ("plain/x.yaml", []))
     }
 }
