@@ -7,7 +7,7 @@ DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev pkg-config gzip xz-utils z
 TEST_PACKAGES := chromium python3-yaml zsh fish man-db
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
-.PHONY: help deps test-deps build demo test samples docs screenshots hostile fuzz clean bench share install dist
+.PHONY: help deps test-deps build demo test samples golden docs screenshots hostile fuzz clean bench share install dist
 
 # Release builds link the Swift runtime and Foundation statically: the binary runs where no toolchain is installed
 # and needs only the system libraries named in the README.
@@ -59,6 +59,10 @@ fuzz: deps ## Fuzz the ingestion path with libFuzzer and ASan (FUZZ_SECONDS=60)
 samples: ## Re-pack Samples/*.tar.gz from their readable trees
 	Scripts/pack-dump.sh Samples/stage-image-stuck Samples/stage-image-stuck.tar.gz
 	Scripts/pack-dump.sh Samples/healthy-migration Samples/healthy-migration.tar.gz
+
+golden: ## Rewrite Tests/Golden/ (every renderer's report of each sample) from the current build; review the diff
+	$(SWIFT) build --build-tests
+	MUSTARD_UPDATE_GOLDEN=1 $(SWIFT) test --skip-build --filter GoldenTests
 
 docs: ## Regenerate docs/rules.md from the rules' descriptions
 	$(SWIFT) build --product mustard
