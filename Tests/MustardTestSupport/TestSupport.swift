@@ -87,9 +87,11 @@ public enum TestSupport {
     }
 
     /// Analyses a dump with the library.
-    public static func analyze(_ path: String, stuckAfterMinutes: Double = 30) throws -> AnalysisReport {
+    /// `only`: run just these rules (`--rule`), so the loader reads only what they declare they need.
+    public static func analyze(_ path: String, stuckAfterMinutes: Double = 30, only: [String] = []) throws -> AnalysisReport {
         var options = AnalysisOptions()
         options.rules.stuckAfterSeconds = stuckAfterMinutes * 60
+        options.focus.rules = only
         return try Analyzer(options: options).analyze(path)
     }
 }

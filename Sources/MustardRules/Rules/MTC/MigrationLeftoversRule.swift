@@ -34,7 +34,7 @@ public struct MigrationLeftoversRule: Rule {
         triggeringExamples: ["Tests/Fixtures/mtc-1.7-failed-pvc-not-bound"],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-failed-then-succeeded",
-            "Tests/Fixtures/mtc-1.7-stuck-unschedulable", "Tests/Fixtures/mtc-1.7-canceled-image-still-wrong",
+            "Tests/Fixtures/mtc-1.7-stuck-unschedulable", "Tests/Fixtures/mtc-1.7-stuck-recent",
         ])
 
     static func findingID(cluster: String, migration: String) -> String { "\(id)#\(cluster)/\(migration)" }
