@@ -11,7 +11,7 @@
 # DIST_TARBALL=… uses that tarball instead of running `make dist`; KEEP_IMAGE=1 keeps localhost/mustard:test.
 # Prints "container: N passed, M failed"; exits non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 skip() { echo "container: skipped: $*"; exit 0; }
 passed=0 failed=0
 log=$(mktemp)
@@ -76,12 +76,13 @@ run() { pod run --rm $ulimits "$@"; }
 tarball=${DIST_TARBALL:-}
 if [ -z "$tarball" ]; then
   make --no-print-directory dist >"$log" 2>&1 || { cat "$log"; echo "container: 0 passed, 1 failed (make dist)"; exit 1; }
-  tarball=$(ls dist/mustard-*-linux-x86_64.tar.gz | head -1)
+  for tarball in dist/mustard-*-linux-x86_64.tar.gz; do break; done
 fi
 version=$(basename "$tarball" | sed -n 's/^mustard-\(.*\)-linux-x86_64\.tar\.gz$/\1/p')
 
+# --layers=false: no intermediate images left behind once the image is removed.
 # shellcheck disable=SC2086
-build() { pod build $ulimits -f deploy/Containerfile --build-arg BASE="$base" --build-arg DIST_TARBALL="$tarball" -t "$image" .; }
+build() { pod build --layers=false $ulimits -f deploy/Containerfile --build-arg BASE="$base" --build-arg DIST_TARBALL="$tarball" -t "$image" .; }
 built=yes
 check "podman build -f deploy/Containerfile (BASE=$base)" build
 podman image exists "$image" || { echo "container: $passed passed, $((failed + 1)) failed (no image)"; exit 1; }
@@ -116,6 +117,7 @@ else chown 10001:10001 "$scratch/out"; as=(); fi
 write_report() {
   run "${as[@]}" -v "$PWD/Samples:/data:ro,Z" -v "$scratch/out:/out:Z" "$image" \
     analyze /data/stage-image-stuck.tar.gz -f markdown -o /out/stage-image-stuck.md
+  # shellcheck disable=SC2016 # the backquotes are Markdown's
   [ $? -eq 1 ] && grep -qF '(`mtc/stage-pod-image-misconfigured#source-cluster`)' "$scratch/out/stage-image-stuck.md"
 }
 check "analyze … -o /out/report.md writes the report into a mounted folder" write_report

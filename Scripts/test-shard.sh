@@ -10,7 +10,7 @@
 # MUSTARD=path (default .build/debug/mustard). Skips, saying why, when that binary has no `analyze --shard` or
 # no `summarize`. Prints "shard: N passed, M failed"; exits non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 MUSTARD=${MUSTARD:-.build/debug/mustard}
 skip() { echo "shard: skipped: $*"; exit 0; }
 [ -x "$MUSTARD" ] || skip "no mustard binary at $MUSTARD (swift build, or MUSTARD=path)"

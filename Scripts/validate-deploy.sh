@@ -10,7 +10,7 @@
 # KUBE_VERSIONS overrides the versions (default "1.29.0 1.37.0"). Prints "deploy: N passed, M failed"; exits
 # non-zero on any failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 KUBERNETES_VALIDATE_VERSION=1.37.0
 KUBE_VERSIONS=${KUBE_VERSIONS:-1.29.0 1.37.0}
 venv=.build/deploy-venv
@@ -49,7 +49,7 @@ check "the manifests agree with each other (check-deploy-manifests.py)" "$python
 
 # Negative controls: a copy of the folder with one thing broken.
 broken() { # broken NAME PYTHON-EXPRESSION-ON-s: a fresh copy of deploy/kubernetes with analyze-job.yaml's text s edited
-  rm -rf "$scratch/$1"; cp -r deploy/kubernetes "$scratch/$1"
+  rm -rf "${scratch:?}/$1"; cp -r deploy/kubernetes "$scratch/$1"
   "$python" -c 'import sys; p = sys.argv[1]; s = open(p).read(); t = eval(sys.argv[2]); assert t != s, "the edit changed nothing"; open(p, "w").write(t)' \
     "$scratch/$1/analyze-job.yaml" "$2"
   echo "$scratch/$1"
