@@ -3,7 +3,8 @@
 # tarball on a Debian bookworm base, then run as deploy/README.md documents: --version, the bundled sample analysed
 # through a read-only /data mount (exit 1, the stage image finding) and the healthy sample as the control (exit 0,
 # no such finding), a report written into a mounted output folder, and the sample analysed under the restrictions
-# the Kubernetes manifests set (read-only root, no capabilities, no new privileges, non-root user).
+# the Kubernetes manifests set (read-only root, no capabilities, no new privileges, non-root user); once mustard
+# has `analyze --shard`, the manifests' own per-pod scripts in the image under those restrictions.
 #
 # The base image: BASE if set; else docker.io/library/debian:bookworm-slim when it is present or can be pulled; else
 # one built from Debian's mirror by Scripts/make-debian-base.sh (debootstrap; needs root). When podman is missing,
@@ -130,6 +131,43 @@ restricted() {
   [ $? -eq 1 ] && has_finding "$scratch/restricted.json" mtc/stage-pod-image-misconfigured
 }
 check "the same analysis under the manifests' restrictions (read-only root, no capabilities)" restricted
+
+# The Jobs' own per-pod scripts (deploy/kubernetes) in the image, with the pods' restrictions and volumes: shard 0
+# of 1 over a folder of the two samples, then the summary step. Only once this mustard has `analyze --shard`.
+python=""
+for candidate in .build/deploy-venv/bin/python /usr/bin/python3 python3; do
+  if "$candidate" -c 'import yaml' 2>/dev/null; then python=$candidate; break; fi
+done
+if ! run "$image" analyze --help 2>&1 | grep -q -- '--shard'; then
+  echo "  note: the Jobs' scripts not run in the image: its mustard has no 'analyze --shard' yet"
+elif [ -z "$python" ]; then
+  echo "  note: the Jobs' scripts not run in the image: no Python with PyYAML to read the manifests"
+else
+  for job in analyze summarize; do
+    "$python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]["containers"][0]["args"][0])' \
+      "deploy/kubernetes/$job-job.yaml" >"$scratch/$job.sh"
+  done
+  mkdir -p "$scratch/dumps" "$scratch/reports"
+  cp Samples/stage-image-stuck.tar.gz Samples/healthy-migration.tar.gz "$scratch/dumps/"
+  if [ "$(podman info --format '{{.Host.Security.Rootless}}' 2>/dev/null)" != true ]; then chown 10001:10001 "$scratch/reports"; fi
+  pod_script() { # pod_script JOB: that Job's script as its pod runs it
+    run --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --user 10001:10001 \
+      -v "$scratch/dumps:/dumps:ro,Z" -v "$scratch/reports:/reports:Z" -e JOB_COMPLETION_INDEX=0 -e SHARDS=1 \
+      -e DUMPS=/dumps -e REPORTS=/reports -e RUN=mustard-analyze -e JOB_UID=container-test \
+      --entrypoint /bin/sh "$image" -c "$(cat "$scratch/$1.sh")"
+  }
+  shard_in_image() {
+    pod_script analyze || return 1
+    ls -l "$scratch/reports/mustard-analyze"
+    [ "$(find "$scratch/reports/mustard-analyze" -name '*.json' | wc -l)" -eq 2 ] && [ -f "$scratch/reports/mustard-analyze.shards/0-of-1" ]
+  }
+  check "the analyze Job's script in the image: shard 0/1 writes both reports and its marker, exit 0" shard_in_image
+  summary_in_image() {
+    pod_script summarize || return 1
+    grep -q stage-image-stuck "$scratch/reports/mustard-analyze-summary.md" && grep -q healthy-migration "$scratch/reports/mustard-analyze-summary.md"
+  }
+  check "the summary Job's script in the image: both dumps in the summary, exit 0" summary_in_image
+fi
 
 echo "container: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
