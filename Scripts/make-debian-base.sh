@@ -15,6 +15,7 @@ if [ -z "${REBUILD:-}" ] && podman image exists "$image"; then echo "$image exis
 for tool in debootstrap podman; do command -v "$tool" >/dev/null || { echo "make-debian-base: $tool is not installed" >&2; exit 1; }; done
 [ "$(id -u)" = 0 ] || { echo "make-debian-base: debootstrap needs root" >&2; exit 1; }
 rootfs=$(mktemp -d)
+: "${rootfs:?}"
 trap 'rm -rf "$rootfs"' EXIT
 echo "debootstrap --variant=minbase bookworm from $mirror (about a minute and a half)..."
 debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >"$rootfs.log" 2>&1 || { tail -20 "$rootfs.log" >&2; rm -f "$rootfs.log"; exit 1; }
@@ -45,7 +46,7 @@ find "$rootfs/usr/share/doc" -mindepth 1 -type d -empty -delete
 find "$rootfs/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
 rm -rf "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs"/usr/share/groff/* "$rootfs"/usr/share/lintian/*
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/cache/apt/*.bin "$rootfs"/var/lib/apt/lists/* \
-       "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/* "$rootfs"/tmp/* "$rootfs"/root/.bash_history
+       "$rootfs"/var/log/*.log "$rootfs"/var/log/apt/* "$rootfs"/tmp/*
 mkdir -p "$rootfs/var/lib/apt/lists/partial"
 tar --numeric-owner --xattrs -C "$rootfs" -c . | podman import --quiet \
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change 'CMD ["bash"]' \
