@@ -4,10 +4,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: libarchive and libyaml (linked through pkg-config) and the compressors the tests pack with;
 # the tests also need the headless browser the HTML report is checked in (not needed to build or run mustard).
 DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev pkg-config gzip xz-utils zstd bzip2 zip tar
-TEST_PACKAGES := chromium python3-yaml zsh fish man-db
+TEST_PACKAGES := chromium python3-yaml zsh fish man-db python3-venv podman runc debootstrap
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
-.PHONY: help deps test-deps build demo test samples golden docs screenshots hostile fuzz clean bench share install dist
+.PHONY: help deps test-deps build demo test samples golden docs screenshots hostile fuzz clean bench share install dist image validate-deploy
 
 # Release builds link the Swift runtime and Foundation statically: the binary runs where no toolchain is installed
 # and needs only the system libraries named in the README.
@@ -33,7 +33,8 @@ deps: ## Install the Debian packages mustard needs, when missing
 	  || $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema; }
 
 # What the tests need besides: the headless browser the HTML report is checked in, PyYAML, whose emitter feeds the
-# differential test of the fast YAML path, and the shells and man the installed completions and page are tried in.
+# differential test of the fast YAML path, the shells and man the installed completions and page are tried in, and
+# podman (with runc and debootstrap for a base image made from Debian's packages) the container image is tried in.
 test-deps: deps
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
@@ -51,6 +52,9 @@ test: test-deps ## Run the tests (Swift Testing), then the fuzzer briefly
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	Scripts/test-dist.sh
+	DIST_TARBALL=dist/$(DIST).tar.gz Scripts/test-container.sh
+	Scripts/validate-deploy.sh
+	MUSTARD=.build/debug/mustard Scripts/test-shard.sh
 	Scripts/fuzz/run.sh 20
 
 fuzz: deps ## Fuzz the ingestion path with libFuzzer and ASan (FUZZ_SECONDS=60)
@@ -118,6 +122,14 @@ dist: ## A versioned tarball of what `make install` installs, with its SHA-256 s
 	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=$(MAN_DATE) -C .build/dist -czf dist/$(DIST).tar.gz $(DIST)
 	cd dist && sha256sum $(DIST).tar.gz > $(DIST).tar.gz.sha256
 	@echo "dist/$(DIST).tar.gz"; cat dist/$(DIST).tar.gz.sha256
+
+PODMAN ?= podman
+IMAGE_BASE ?= docker.io/library/debian:bookworm-slim
+image: dist ## Build the container image mustard:VERSION from make dist's tarball (IMAGE_BASE=…, PODMAN=…; see deploy/README.md)
+	$(PODMAN) build -f deploy/Containerfile --build-arg BASE=$(IMAGE_BASE) --build-arg DIST_TARBALL=dist/$(DIST).tar.gz -t mustard:$(VERSION) -t mustard .
+
+validate-deploy: ## Validate the Kubernetes manifests in deploy/kubernetes offline (kubernetes-validate from PyPI)
+	Scripts/validate-deploy.sh
 
 clean: ## Remove build output
 	rm -rf .build

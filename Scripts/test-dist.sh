@@ -44,7 +44,7 @@ fi
 check "--version runs without the toolchain" run_without_toolchain "$prefix/bin/mustard" --version
 analyze_sample() {
   run_without_toolchain "$prefix/bin/mustard" analyze Samples/stage-image-stuck.tar.gz -f json >"$scratch/report.json"
-  [ $? -eq 1 ] && grep -q '"mtc/stage-pod-image-misconfigured"' "$scratch/report.json"
+  [ $? -eq 1 ] && python3 -c 'import json, sys; sys.exit(0 if any(f.get("rule") == "mtc/stage-pod-image-misconfigured" for f in json.load(open(sys.argv[1]))["findings"]) else 1)' "$scratch/report.json"
 }
 check "it analyses the sample without the toolchain (exit 1, the stage image finding)" analyze_sample
 check "the same report as the tested build" bash -c "'$prefix/bin/mustard' analyze Samples/stage-image-stuck.tar.gz -f markdown | cmp - <(.build/release/mustard analyze Samples/stage-image-stuck.tar.gz -f markdown)"
