@@ -55,9 +55,9 @@ test: test-deps ## Run the tests (Swift Testing), then the fuzzer briefly
 	DIST_TARBALL=dist/$(DIST).tar.gz Scripts/test-container.sh
 	Scripts/validate-deploy.sh
 	MUSTARD=.build/debug/mustard Scripts/test-shard.sh
-	Scripts/fuzz/run.sh 20
+	Scripts/fuzz/run.sh 15
 
-fuzz: deps ## Fuzz the ingestion path with libFuzzer and ASan (FUZZ_SECONDS=60)
+fuzz: deps ## Fuzz with libFuzzer and ASan: the ingestion path, the YAML reader, the log scanner (FUZZ_SECONDS=60 each)
 	Scripts/fuzz/run.sh $(FUZZ_SECONDS)
 
 samples: ## Re-pack Samples/*.tar.gz from their readable trees

@@ -57,7 +57,7 @@ let package = Package(
             path: "Tests/MustardTestSupport"),
         // libFuzzer target over the whole ingestion path (`make fuzz`); without -DFUZZING it replays input files.
         .executableTarget(
-            name: "FuzzIngest", dependencies: ["MustardKit"],
+            name: "FuzzIngest", dependencies: ["MustardKit", "MustardDump", "MustardModel"],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
         .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive", "MustardTestSupport"]),
