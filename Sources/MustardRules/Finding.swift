@@ -91,6 +91,8 @@ public struct Finding: Sendable {
     public internal(set) var causedBy: [String]
     /// Ids of findings this one causes: filled in by the engine from the others' `causedBy`.
     public internal(set) var causes: [String]
+    /// The `causedBy` ids the rule confirmed (`CauseLink.confirmed`): they must resolve when their rules run.
+    public internal(set) var confirmedCauses: [String] = []
     public let remediation: [RemediationStep]
     public let references: [String]
 

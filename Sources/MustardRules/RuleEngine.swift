@@ -45,6 +45,26 @@ public struct RuleEngine: Sendable {
         return (Self.linkAndOrder(findings), outcomes.sorted { $0.rule < $1.rule })
     }
 
+    /// Confirmed links (`CauseLink.confirmed`) that name no finding of a rule that ran: each is a bug in the rule
+    /// that made it (its detection and the other rule's disagree). Tests run every example through this.
+    public static func unresolvedConfirmedLinks(_ findings: [Finding], rulesRun: Set<String>) -> [String] {
+        let ids = Set(findings.map(\.id))
+        return findings.flatMap { f in
+            f.confirmedCauses.filter { link in
+                let rule = String(link.prefix { $0 != "#" })
+                return rulesRun.contains(rule) && !ids.contains(link)
+            }.map { "\(f.id) → \($0)" }
+        }
+    }
+
+    /// Every rule's findings as the rules made them, before links are resolved and ordered (for tests).
+    public func rawFindings(_ context: RuleContext) -> [Finding] {
+        rules.flatMap { rule -> [Finding] in
+            if case .findings(let found) = rule.evaluate(context) { return found }
+            return []
+        }
+    }
+
     /// Drops links to findings not in the report, fills `causes` from `causedBy`, and orders root causes first:
     /// roots by severity (then id), each followed by what it causes, so an effect reads right after its cause.
     public static func linkAndOrder(_ input: [Finding]) -> [Finding] {

@@ -1,6 +1,9 @@
 import Foundation
 import MustardKit
 import MustardTestSupport
+import MustardDump
+import MustardModel
+import MustardReport
 import Testing
 @testable import MustardRules
 
@@ -22,13 +25,18 @@ struct RuleCatalogTests {
         }
     }
 
-    @Test("Every rule file is registered")
+    /// `Rules/<Category>/` holds rules and nothing else: one file per registered rule, named after its type, in the
+    /// folder of its category. Detections live in `Diagnosis/`, commands in `Remediation/`, the rest in `Support/`.
+    @Test("Rules/<Category>/ holds exactly the registered rules, one file each, in their category's folder")
     func registered() throws {
         let folder = TestSupport.root.appendingPathComponent("Sources/MustardRules/Rules")
-        let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
-        let ruleTypes = files.filter { $0.hasSuffix("Rule.swift") }.map { ($0 as NSString).lastPathComponent.replacing(".swift", with: "") }
-        let registered = RuleRegistry.all.map { String(describing: type(of: $0)) }
-        #expect(Set(ruleTypes) == Set(registered))
+        let files = (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".swift") }
+        let expected = RuleRegistry.all.map { rule -> String in
+            let category = type(of: rule).description.category
+            let folderName = ["mtc": "MTC", "k8s": "Kubernetes", "kubernetes": "Kubernetes", "dump": "Dump"][category] ?? category
+            return "\(folderName)/\(String(describing: type(of: rule))).swift"
+        }
+        #expect(Set(files) == Set(expected), "not a registered rule: \(Set(files).subtracting(expected).sorted()); no file: \(Set(expected).subtracting(files).sorted())")
     }
 
     static var triggering: [(String, String)] { descriptions.flatMap { d in d.triggeringExamples.map { (d.id, $0) } } }
@@ -102,5 +110,38 @@ struct EngineTests {
         #expect(shellQuote("it's a name") == #"'it'\''s a name'"#)
         #expect(shellQuote("") == "''")
         #expect(shellQuote("$(rm -rf /)") == "'$(rm -rf /)'")
+    }
+}
+
+/// Links between findings are typed keys; a confirmed link must name a finding that is in the report.
+@Suite("Links between findings")
+struct FindingLinkTests {
+    static var dumps: [String] {
+        let fixtures = ((try? FileManager.default.contentsOfDirectory(atPath: TestSupport.fixture(""))) ?? [])
+            .filter { $0 != "Hostile" && $0 != "README.md" }.sorted().map { TestSupport.fixture($0) }
+        return fixtures + [TestSupport.sample("stage-image-stuck"), TestSupport.sample("healthy-migration")]
+    }
+
+    @Test("Every confirmed cause link resolves to a finding, on every example dump", arguments: dumps)
+    func confirmedLinksResolve(dump: String) throws {
+        let engine = RuleEngine()
+        var requirements = engine.requirements
+        requirements.formUnion(MigrationTimeline.requirements)
+        let loaded = try DumpLoader(requirements: requirements).load(dump)
+        let context = RuleContext(snapshot: loaded.snapshot, options: RuleOptions())
+        let findings = engine.rawFindings(context)
+        let unresolved = RuleEngine.unresolvedConfirmedLinks(findings, rulesRun: Set(RuleRegistry.all.map { type(of: $0).description.id }))
+        #expect(unresolved.isEmpty, "\(unresolved)")
+    }
+
+    @Test("The check sees a broken link")
+    func detector() {
+        let stuck = Finding(
+            key: FindingKey(rule: MigrationStuckRule.id, scope: "host/m"), severity: .error, title: "t", cluster: "host",
+            subject: ResourceRef(kind: "MigMigration", namespace: "openshift-migration", name: "m"), explanation: "", evidence: [],
+            causes: [.confirmed(StagePodImageMisconfiguredRule.key(cluster: "source")), .ifReported(MigPlanNotReadyRule.key(cluster: "host", plan: "p"))])
+        let all: Set<String> = [MigrationStuckRule.id, StagePodImageMisconfiguredRule.id, MigPlanNotReadyRule.id]
+        #expect(RuleEngine.unresolvedConfirmedLinks([stuck], rulesRun: all) == ["mtc/migration-stuck#host/m → mtc/stage-pod-image-misconfigured#source"])
+        #expect(RuleEngine.unresolvedConfirmedLinks([stuck], rulesRun: [MigrationStuckRule.id]).isEmpty, "a rule that did not run cannot be linked to")
     }
 }

@@ -64,30 +64,10 @@ public struct GatherIncompleteRule: Rule {
                 cluster: nil, command: MustGatherCommand.forDump(snapshot), verify: "ls must-gather.local.*/*/must-gather.tar.gz && tar -tzf must-gather.local.*/*/must-gather.tar.gz > /dev/null"))
         }
         return .findings([Finding(
-            id: "\(Self.id)#dump", rule: Self.id, severity: holes ? .warning : .info,
+            key: FindingKey(rule: Self.id, scope: "dump"), severity: holes ? .warning : .info,
             title: "The must-gather is incomplete: " + parts.joined(separator: "; "),
             cluster: nil, subject: ResourceRef(kind: "MustGather", namespace: nil, name: "dump"),
             explanation: "Findings below cover only what could be read. " + (holes ? "What is missing cannot be shown healthy or broken: treat rules that passed with that in mind." : "Times are measured against an estimated gather time."),
             evidence: evidence, remediation: steps, references: Self.description.references)])
-    }
-}
-
-/// The must-gather command for the kind of dump at hand: MTC's gather image when the dump is MTC's.
-enum MustGatherCommand {
-    static func forDump(_ snapshot: DumpSnapshot) -> String {
-        let paths = snapshot.clusters.compactMap { $0.firstObject?.source.path } + snapshot.logFiles.prefix(1).map(\.path)
-        let configs = snapshot.clusters.compactMap { $0.configMap(MTC.namespace, MTC.clusterConfigMapName)?.data }
-        // Upstream (Konveyor) installs run upstream images; the gather image follows.
-        let upstream = paths.contains { $0.contains("quay-io-konveyor-must-gather") }
-            || configs.contains { ($0["REGISTRY_IMAGE"] ?? $0["RSYNC_TRANSFER_IMAGE"] ?? "").hasPrefix("quay.io/konveyor/") }
-        if upstream {
-            return "oc adm must-gather --image=quay.io/konveyor/must-gather:latest"
-        }
-        if snapshot.hasMTC {
-            let version = configs.compactMap { $0["OPERATOR_VERSION"] }.first
-            let tag = version.map { "v" + $0.split(separator: ".").prefix(2).joined(separator: ".") } ?? "v1.8"
-            return "oc adm must-gather --image=registry.redhat.io/rhmtc/openshift-migration-must-gather-rhel8:\(tag)"
-        }
-        return "oc adm must-gather"
     }
 }

@@ -41,7 +41,7 @@ public struct LogWindowRule: Rule {
             // A minute of slack: the controller logs a migration's creation a moment after it.
             guard let earliest, earliest.seconds(since: began) > 60, let log = covering.first(where: { $0.firstTime == earliest }) else { continue }
             findings.append(Finding(
-                id: "\(Self.id)#\(view.hostCluster)/\(m.name)", rule: Self.id, severity: .info,
+                key: FindingKey(rule: Self.id, scope: "\(view.hostCluster)/\(m.name)"), severity: .info,
                 title: "The controller log starts at \(earliest), \(humanDuration(seconds: earliest.seconds(since: began))) after migration \(m.name) began: its first phases have no log lines",
                 cluster: view.hostCluster, subject: ResourceRef(m.object), namespaces: view.plan?.sourceNamespaces ?? [],
                 explanation: "Evidence from before \(earliest) can only come from the MigMigration's status and events. To see the early lines, gather with a longer window if the controller has not restarted since.",

@@ -82,7 +82,7 @@ public struct MissingReferencesRule: Rule {
         snapshot: DumpSnapshot, namespaces: [String] = []
     ) -> Finding {
         Finding(
-            id: "\(Self.id)#\(key)", rule: Self.id, severity: .warning, title: title, cluster: cluster,
+            key: FindingKey(rule: Self.id, scope: "\(key)"), severity: .warning, title: title, cluster: cluster,
             subject: ResourceRef(subject), namespaces: namespaces, explanation: explanation, evidence: evidence,
             remediation: [RemediationStep(
                 title: "Gather again from the host cluster, with every MigCluster reachable", cluster: cluster,

@@ -75,7 +75,7 @@ public struct PodFailingRule: Rule {
             let names = items.map(\.finding.subject.name)
             let shown = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
             return Finding(
-                id: "\(id)#\(f.cluster ?? "")/\(f.subject.namespace ?? "")/\(owner.kind)/\(owner.name)", rule: id, severity: f.severity,
+                key: FindingKey(rule: id, scope: "\(f.cluster ?? "")/\(f.subject.namespace ?? "")/\(owner.kind)/\(owner.name)"), severity: f.severity,
                 title: "\(items.count) pods of \(owner.kind) \(f.subject.namespace.map { "\($0)/" } ?? "")\(owner.name) fail now the same way: \(first.signature)",
                 cluster: f.cluster, subject: ResourceRef(kind: owner.kind, namespace: f.subject.namespace, name: owner.name),
                 related: items.map(\.finding.subject), namespaces: f.namespaces,
@@ -151,7 +151,7 @@ public struct PodFailingRule: Rule {
         let owner = pod.object.metadata.ownerReferences.first.map { " (\($0.kind) \($0.name))" } ?? ""
         let signature = problems.map(\.kind.label).joined(separator: ", ")
         return (Finding(
-            id: "\(Self.id)#\(cluster)/\(ref)", rule: Self.id, severity: .error,
+            key: FindingKey(rule: Self.id, scope: "\(cluster)/\(ref)"), severity: .error,
             title: "Pod \(ref)\(owner) fails now: " + problems.map(\.summary).joined(separator: "; "),
             cluster: cluster, subject: ResourceRef(pod.object), namespaces: [pod.namespace],
             explanation: "At gather time the pod is \(pod.phase ?? "in an unknown phase") and " + problems.map(\.summary).joined(separator: ", and ") + ". Its events say why; the commands below read the rest on the live cluster.",

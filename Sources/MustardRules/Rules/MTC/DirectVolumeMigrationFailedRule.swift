@@ -38,7 +38,7 @@ public struct DirectVolumeMigrationFailedRule: Rule {
             "Tests/Fixtures/mtc-1.7-stuck-unschedulable",
         ])
 
-    static func findingID(cluster: String, migration: String) -> String { "\(id)#\(cluster)/\(migration)" }
+    static func key(cluster: String, migration: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(migration)") }
 
     public init() {}
 
@@ -188,7 +188,7 @@ public struct DirectVolumeMigrationFailedRule: Rule {
         }
         if network { explanation += "SourceToDestinationNetworkError: rsync on the source could not connect to the destination route (no route to host or timeout). " }
         return Finding(
-            id: Self.findingID(cluster: view.hostCluster, migration: m.name), rule: Self.id, severity: .error, title: title,
+            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .error, title: title,
             cluster: view.hostCluster, subject: ResourceRef(m.object),
             related: p.dvms.map { ResourceRef($0.object) } + selectors.map { ResourceRef($0.ns.object) },
             namespaces: view.planNamespaces + targets, explanation: explanation, evidence: evidence, remediation: steps,

@@ -35,7 +35,7 @@ public struct MigClusterNotReadyRule: Rule {
         ])
 
     /// The finding id for a MigCluster held by dump cluster `cluster`; `mtc/migplan-not-ready` links to it.
-    static func findingID(cluster: String, name: String) -> String { "\(id)#\(cluster)/\(name)" }
+    static func key(cluster: String, name: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(name)") }
 
     public init() {}
 
@@ -58,7 +58,7 @@ public struct MigClusterNotReadyRule: Rule {
         for cluster in loginErrors where !covered.contains(cluster.name) {
             guard let login = cluster.loginError, !migClusters.contains(where: { $0.item.name == cluster.name }) else { continue }
             findings.append(Finding(
-                id: Self.findingID(cluster: cluster.name, name: cluster.name), rule: Self.id, severity: .error,
+                key: Self.key(cluster: cluster.name, name: cluster.name), severity: .error,
                 title: "The gather could not log in to cluster \(cluster.name): \(login.text)",
                 cluster: cluster.name, subject: ResourceRef(kind: "MigCluster", namespace: MTC.namespace, name: cluster.name),
                 explanation: "MTC's must-gather logs in to each remote cluster with the token of its MigCluster. It could not log in to \(cluster.name), so nothing else was gathered from it, and the MigCluster itself is not in the dump.",
@@ -168,7 +168,7 @@ public struct MigClusterNotReadyRule: Rule {
             explanation += "Until the URL answers, the token cannot be tested: refresh it too if the cluster was never Ready."
         }
         return Finding(
-            id: Self.findingID(cluster: holder, name: mc.name), rule: Self.id, severity: severity, title: title,
+            key: Self.key(cluster: holder, name: mc.name), severity: severity, title: title,
             cluster: holder, subject: ResourceRef(mc.object), related: plans.map { ResourceRef($0.0.object) },
             namespaces: plans.flatMap(\.0.sourceNamespaces),
             explanation: explanation.withoutOuterSpaces, evidence: evidence,
@@ -242,12 +242,5 @@ public struct MigClusterNotReadyRule: Rule {
                 command: MTCSetup.conditionsList("migcluster", mc.name), verify: verify))
         }
         return steps
-    }
-}
-
-extension SecretReference {
-    /// Where the UI puts a MigCluster's token when the reference is not set.
-    static func fallback(_ cluster: String) -> SecretReference {
-        SecretReference(name: "\(cluster)-secret", namespace: "openshift-config")
     }
 }

@@ -31,6 +31,8 @@ public struct MigPlanNotReadyRule: Rule {
         ],
         nonTriggeringExamples: ["Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-plan-warnings"])
 
+    static func key(cluster: String, plan: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(plan)") }
+
     public init() {}
 
     public func evaluate(_ context: RuleContext) -> RuleVerdict {
@@ -64,17 +66,17 @@ public struct MigPlanNotReadyRule: Rule {
         }
 
         // Root causes reported by the MigCluster and MigStorage rules.
-        var causedBy: [String] = []
+        var causedBy: [CauseLink] = []
         let clusters = MTCSetup.migClusters(snapshot), storages = MTCSetup.migStorages(snapshot)
         for (type, ref) in [("SourceClusterNotReady", plan.sourceCluster), ("DestinationClusterNotReady", plan.destinationCluster)] {
             guard plan.conditions.active(type) != nil, let name = ref?.name,
                 let at = MTCSetup.holder(of: name, near: holder, in: clusters, name: \.name)
             else { continue }
-            causedBy.append(MigClusterNotReadyRule.findingID(cluster: at, name: name))
+            causedBy.append(.ifReported(MigClusterNotReadyRule.key(cluster: at, name: name)))
         }
         if plan.conditions.active("StorageNotReady") != nil, let name = plan.storage?.name,
             let at = MTCSetup.holder(of: name, near: holder, in: storages, name: \.name) {
-            causedBy.append(MigStorageNotReadyRule.findingID(cluster: at, name: name))
+            causedBy.append(.ifReported(MigStorageNotReadyRule.key(cluster: at, name: name)))
         }
 
         let types = blocking.map(\.condition.type)
@@ -85,10 +87,10 @@ public struct MigPlanNotReadyRule: Rule {
         if !blocked.isEmpty { explanation += "\(blocked.count) migration(s) of the plan wait with PlanNotReady. " }
 
         return Finding(
-            id: "\(Self.id)#\(holder)/\(plan.name)", rule: Self.id, severity: blocked.isEmpty ? .error : .critical, title: title,
+            key: Self.key(cluster: holder, plan: plan.name), severity: blocked.isEmpty ? .error : .critical, title: title,
             cluster: holder, subject: ResourceRef(plan.object), related: blocked.map { ResourceRef($0.object) },
             namespaces: plan.sourceNamespaces, explanation: explanation.withoutOuterSpaces, evidence: evidence,
-            causedBy: causedBy, remediation: remediation(plan, holder: holder, blocking: blocking.map(\.condition), blocked: blocked),
+            causes: causedBy, remediation: remediation(plan, holder: holder, blocking: blocking.map(\.condition), blocked: blocked),
             references: Self.description.references)
     }
 

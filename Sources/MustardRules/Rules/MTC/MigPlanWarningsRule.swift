@@ -40,6 +40,10 @@ public struct MigPlanWarningsRule: Rule {
             "Tests/Fixtures/mtc-1.7-breakfix-misconfigured", "Tests/Fixtures/mtc-1.7-gvk-partial-restore",
         ])
 
+    static func key(cluster: String, plan: String, condition: String) -> FindingKey {
+        FindingKey(rule: id, scope: "\(cluster)/\(plan)/\(condition)")
+    }
+
     public init() {}
 
     public func evaluate(_ context: RuleContext) -> RuleVerdict {
@@ -146,7 +150,7 @@ public struct MigPlanWarningsRule: Rule {
             return nil
         }
         return Finding(
-            id: "\(Self.id)#\(holder)/\(name)/\(c.type)", rule: Self.id, severity: severity, title: title, cluster: holder,
+            key: Self.key(cluster: holder, plan: name, condition: c.type), severity: severity, title: title, cluster: holder,
             subject: ResourceRef(plan.object), namespaces: namespaces, explanation: explanation, evidence: evidence,
             remediation: steps, references: Self.description.references)
     }

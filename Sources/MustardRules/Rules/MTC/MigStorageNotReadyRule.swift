@@ -29,7 +29,7 @@ public struct MigStorageNotReadyRule: Rule {
         nonTriggeringExamples: ["Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-plan-pv-invalid-action"])
 
     /// The finding id for a MigStorage held by dump cluster `cluster`; `mtc/migplan-not-ready` links to it.
-    static func findingID(cluster: String, name: String) -> String { "\(id)#\(cluster)/\(name)" }
+    static func key(cluster: String, name: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(name)") }
 
     public init() {}
 
@@ -97,7 +97,7 @@ public struct MigStorageNotReadyRule: Rule {
         if schemeMissing { explanation += "The S3 endpoint has no scheme, which MTC needs (http:// for a plain Minio route). " }
 
         return Finding(
-            id: Self.findingID(cluster: holder, name: storage.name), rule: Self.id, severity: .critical, title: title,
+            key: Self.key(cluster: holder, name: storage.name), severity: .critical, title: title,
             cluster: holder, subject: ResourceRef(storage.object), related: plans.map { ResourceRef($0.0.object) },
             namespaces: plans.flatMap(\.0.sourceNamespaces),
             explanation: explanation.withoutOuterSpaces, evidence: evidence,

@@ -38,7 +38,7 @@ public struct MigrationFailedRule: Rule {
             "Tests/Fixtures/mtc-1.7-gvk-partial-restore", "Tests/Fixtures/mtc-1.7-canceled-image-restored",
         ])
 
-    static func findingID(cluster: String, migration: String) -> String { "\(id)#\(cluster)/\(migration)" }
+    static func key(cluster: String, migration: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(migration)") }
 
     public init() {}
 
@@ -204,9 +204,9 @@ public struct MigrationFailedRule: Rule {
                 "Once the cause is fixed, start a new \(m.runKind) migration of plan \(plan) with the same options", on: view.hostCluster))
         }
 
-        var causedBy: [String] = []
+        var causedBy: [CauseLink] = []
         if !VeleroPartialFailureRule.partials(view, context: context).isEmpty {
-            causedBy.append(VeleroPartialFailureRule.findingID(cluster: view.hostCluster, migration: m.name))
+            causedBy.append(.ifReported(VeleroPartialFailureRule.key(cluster: view.hostCluster, migration: m.name)))
         }
         let firstError = m.errors.first.map { ": \($0)" } ?? ""
         let title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") failed in phase \(phase)\(firstError)"
@@ -222,9 +222,9 @@ public struct MigrationFailedRule: Rule {
             if let b = velero.backups.first(where: { $0.name == name }) { related.append(ResourceRef(b.object)) }
         }
         return Finding(
-            id: Self.findingID(cluster: view.hostCluster, migration: m.name), rule: Self.id, severity: .error, title: title,
+            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .error, title: title,
             cluster: view.hostCluster, subject: ResourceRef(m.object), related: related, namespaces: view.planNamespaces,
-            explanation: explanation, evidence: evidence, causedBy: causedBy, remediation: steps,
+            explanation: explanation, evidence: evidence, causes: causedBy, remediation: steps,
             references: Self.description.references)
     }
 }

@@ -37,7 +37,7 @@ public struct MigrationLeftoversRule: Rule {
             "Tests/Fixtures/mtc-1.7-stuck-unschedulable", "Tests/Fixtures/mtc-1.7-stuck-recent",
         ])
 
-    static func findingID(cluster: String, migration: String) -> String { "\(id)#\(cluster)/\(migration)" }
+    static func key(cluster: String, migration: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(migration)") }
 
     public init() {}
 
@@ -125,13 +125,13 @@ public struct MigrationLeftoversRule: Rule {
             ? "MTC's Failed itinerary (1.4+) does not delete stage pods or scale the quiesced applications back, so the application is down on the source while the destination has no complete copy. "
             : "Cancel before MTC 1.8 does not scale quiesced applications back. "
         explanation += "Scale the workloads to the replica counts MTC saved in \(QuiescableWorkload.preQuiesceAnnotation) and delete leftover stage pods; a new migration quiesces again if asked to."
-        var causedBy: [String] = []
-        if m.isFailed { causedBy.append(MigrationFailedRule.findingID(cluster: view.hostCluster, migration: m.name)) }
+        var causedBy: [CauseLink] = []
+        if m.isFailed { causedBy.append(.ifReported(MigrationFailedRule.key(cluster: view.hostCluster, migration: m.name))) }
         return Finding(
-            id: Self.findingID(cluster: view.hostCluster, migration: m.name), rule: Self.id, severity: .warning, title: title,
+            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .warning, title: title,
             cluster: source, subject: ResourceRef(m.object),
             related: quiesced.map { ResourceRef($0.object) } + stagePods.map { ResourceRef($0.object) },
-            namespaces: namespaces, explanation: explanation, evidence: evidence, causedBy: causedBy, remediation: steps,
+            namespaces: namespaces, explanation: explanation, evidence: evidence, causes: causedBy, remediation: steps,
             references: Self.description.references)
     }
 }

@@ -117,9 +117,9 @@ public struct OperatorHealthRule: Rule {
         }
 
         let isRegistry = pod.name.hasPrefix("registry-") || pod.name.hasPrefix("migration-registry-")
-        var causedBy: [String] = []
+        var causedBy: [CauseLink] = []
         if isRegistry, !pullImages.isEmpty {
-            causedBy.append(TransferImageMisconfiguredRule.findingID(cluster: cluster.name, key: MTC.registryImageKey))
+            causedBy.append(.ifReported(TransferImageMisconfiguredRule.key(cluster: cluster.name, key: MTC.registryImageKey)))
         }
         let title = "MTC pod \(pod.name) on cluster \(cluster.name) is unhealthy now: \(problems.joined(separator: ", ")) (it \(role))"
         var explanation = "This pod \(role). At gather time it is \(problems.joined(separator: ", ")), so "
@@ -168,8 +168,8 @@ public struct OperatorHealthRule: Rule {
             verify: selector.map { "oc \(ns) get pods -l \(shellQuote($0))   # expect Running, READY n/n" } ?? "oc \(ns) get pods"))
 
         return Finding(
-            id: "\(Self.id)#\(cluster.name)/\(pod.name)", rule: Self.id, severity: .error, title: title, cluster: cluster.name,
-            subject: ResourceRef(pod.object), explanation: explanation, evidence: evidence, causedBy: causedBy,
+            key: FindingKey(rule: Self.id, scope: "\(cluster.name)/\(pod.name)"), severity: .error, title: title, cluster: cluster.name,
+            subject: ResourceRef(pod.object), explanation: explanation, evidence: evidence, causes: causedBy,
             remediation: steps, references: Self.description.references)
     }
 
@@ -212,19 +212,10 @@ public struct OperatorHealthRule: Rule {
                 verify: "oc -n \(MTC.namespace) get configmap \(MTC.clusterConfigMapName) -o jsonpath='{.data.\(MTC.operatorVersionKey)}{\"\\n\"}'")
         }
         return Finding(
-            id: "\(Self.id)#operator-version", rule: Self.id, severity: .error, title: title, cluster: nil,
+            key: FindingKey(rule: Self.id, scope: "operator-version"), severity: .error, title: title, cluster: nil,
             subject: ResourceRef(kind: "ConfigMap", namespace: MTC.namespace, name: MTC.clusterConfigMapName),
             related: conditions.map { ResourceRef($0.1.object) },
             explanation: "MTC must run the same version on the host and on every remote cluster: the controller, Velero plugins and stage or rsync images of one version expect the others to match, and the controller reports OperatorVersionMismatch when they do not. Upgrade the older cluster(s) to the newest version.",
             evidence: evidence, remediation: steps, references: Self.description.references)
-    }
-}
-
-/// Orders dotted version strings numerically (`1.7.13` > `1.7.9`).
-enum VersionOrder {
-    static func less(_ a: String, _ b: String) -> Bool {
-        let x = a.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
-        let y = b.split(separator: ".").map { Int($0.prefix { $0.isNumber }) ?? 0 }
-        return x.lexicographicallyPrecedes(y)
     }
 }

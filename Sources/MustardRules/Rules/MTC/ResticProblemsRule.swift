@@ -44,7 +44,7 @@ public struct ResticProblemsRule: Rule {
             "Tests/Fixtures/mtc-1.7-stuck-stage-backup-pvb", "Tests/Fixtures/mtc-1.7-gvk-partial-restore",
         ])
 
-    static func findingID(cluster: String, migration: String) -> String { "\(id)#\(cluster)/\(migration)" }
+    static func key(cluster: String, migration: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(migration)") }
 
     public init() {}
 
@@ -171,7 +171,7 @@ public struct ResticProblemsRule: Rule {
         var related = velero.restores.filter { restoresToCheck.contains($0.name) }.map { ResourceRef($0.object) }
         related += failedTransfers.map { ResourceRef($0.object) }
         return Finding(
-            id: Self.findingID(cluster: view.hostCluster, migration: m.name), rule: Self.id, severity: .warning, title: title,
+            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .warning, title: title,
             cluster: view.hostCluster, subject: ResourceRef(m.object), related: related, namespaces: view.planNamespaces,
             explanation: explanation, evidence: evidence, remediation: steps, references: Self.description.references)
     }
@@ -181,10 +181,4 @@ public struct ResticProblemsRule: Rule {
         guard let current, current.hasSuffix("h"), let hours = Int(current.dropLast()) else { return "4h" }
         return "\(max(4, hours * 2))h"
     }
-}
-
-/// The distinct elements of a list, in first-seen order.
-func uniqued(_ items: [String]) -> [String] {
-    var seen = Set<String>()
-    return items.filter { seen.insert($0).inserted }
 }

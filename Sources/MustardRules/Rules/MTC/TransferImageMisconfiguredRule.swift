@@ -39,7 +39,7 @@ public struct TransferImageMisconfiguredRule: Rule {
         ])
 
     /// The finding id for a key on a cluster; `mtc/operator-health` links registry pod failures to it.
-    static func findingID(cluster: String, key: String) -> String { "\(id)#\(cluster)/\(key)" }
+    static func key(cluster: String, key: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(key)") }
 
     public init() {}
 
@@ -314,7 +314,7 @@ public struct TransferImageMisconfiguredRule: Rule {
         var related = migrations.map { ResourceRef($0.object) }
         if let controller { related.append(ResourceRef(controller.object)) }
         return Finding(
-            id: Self.findingID(cluster: cluster, key: key), rule: Self.id, severity: severity, title: title, cluster: cluster,
+            key: Self.key(cluster: cluster, key: key), severity: severity, title: title, cluster: cluster,
             subject: config.map { ResourceRef($0.object) } ?? ResourceRef(kind: "ConfigMap", namespace: MTC.namespace, name: MTC.clusterConfigMapName),
             related: Array(Set(related)).sorted { $0.display < $1.display },
             explanation: explanation.withoutOuterSpaces, evidence: evidence, remediation: steps,

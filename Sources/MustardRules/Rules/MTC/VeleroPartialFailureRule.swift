@@ -49,7 +49,7 @@ public struct VeleroPartialFailureRule: Rule {
             "Tests/Fixtures/mtc-1.7-restic-verify-errors", "Tests/Fixtures/mtc-1.7-failed-pvc-not-bound",
         ])
 
-    static func findingID(cluster: String, migration: String) -> String { "\(id)#\(cluster)/\(migration)" }
+    static func key(cluster: String, migration: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(migration)") }
 
     public init() {}
 
@@ -226,13 +226,13 @@ public struct VeleroPartialFailureRule: Rule {
         _ = objectNames
         if timedOut { explanation += " Velero timed out waiting for Restic (see the Restic finding): the volume copy, not the resources, caused the partial failure." }
         return Finding(
-            id: Self.findingID(cluster: view.hostCluster, migration: m.name), rule: Self.id,
+            key: Self.key(cluster: view.hostCluster, migration: m.name),
             severity: hardFailure ? .error : .warning, title: title, cluster: view.hostCluster,
             subject: ResourceRef(m.object), related: Array(Set(related)).sorted { $0.display < $1.display },
             namespaces: view.planNamespaces, explanation: explanation, evidence: evidence,
-            causedBy: (timedOut ? [ResticProblemsRule.findingID(cluster: view.hostCluster, migration: m.name)] : [])
+            causes: (timedOut ? [.ifReported(ResticProblemsRule.key(cluster: view.hostCluster, migration: m.name))] : [])
                 // The plan's own GVKsIncompatible warning (mtc/migplan-warnings), when that rule reports it.
-                + (planIncompatible.map { ["mtc/migplan-warnings#\($0.0.object.cluster)/\($0.0.name)/GVKsIncompatible"] } ?? []),
+                + (planIncompatible.map { [.ifReported(MigPlanWarningsRule.key(cluster: $0.0.object.cluster, plan: $0.0.name, condition: "GVKsIncompatible"))] } ?? []),
             remediation: steps,
             references: Self.description.references)
     }
