@@ -90,7 +90,7 @@ public enum Batch {
             let counts = Severity.allCases.map { String(r.count($0)) }.joined(separator: "/")
             let worst = (r.worstSeverity?.rawValue ?? "none") + (r.isDamaged ? " (damaged)" : "")
             return [item.path, r.input.clusters.joined(separator: ","), worst, counts, r.findings.first?.title ?? "-"]
-        }
+        }.map { $0.map(Neutralizer.text) }  // a dump's name or title never starts a row of its own
         if markdown {
             let cell: (String) -> String = { $0.replacing("|", with: "\\|") }
             return ([header, header.map { _ in "---" }] + rows).map { "| " + $0.map(cell).joined(separator: " | ") + " |" }

@@ -188,7 +188,7 @@ struct Analyze: ParsableCommand {
                 } else {
                     let error = ["path": item.path, "error": item.error ?? "unreadable"]
                     let data = (try? JSONSerialization.data(withJSONObject: error, options: [.sortedKeys])) ?? Data()
-                    lines += String(decoding: data, as: UTF8.self) + "\n"
+                    lines += Neutralizer.json(String(decoding: data, as: UTF8.self)) + "\n"
                 }
             }
             write(lines, to: nil)
@@ -199,7 +199,7 @@ struct Analyze: ParsableCommand {
         }
         writeRedactionMap(redactor)
         for item in items where item.report == nil {
-            FileHandle.standardError.write(Data("mustard: \(item.error ?? item.path)\n".utf8))
+            FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(item.error ?? item.path))\n".utf8))
         }
         let code = Batch.exitCode(items, failOn: failOn)
         if code != 0 { throw ExitCode(code) }
@@ -227,7 +227,8 @@ final class ProgressLine: @unchecked Sendable {
             lock.lock()
             guard running else { lock.unlock(); return }
             let (entries, path) = counters.snapshot
-            let line = "mustard: reading \(label): \(entries) entries… \(path.suffix(60))"
+            // The entry's name comes from the dump: escaped, so it cannot move the cursor or retitle the terminal.
+            let line = "mustard: reading \(Neutralizer.text(label)): \(entries) entries… \(Neutralizer.text(String(path.suffix(60))))"
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
             shown = true
             lock.unlock()
@@ -286,9 +287,9 @@ func write(_ text: String, to output: String?) {
     }
 }
 
-/// Says why on standard error and exits 2: nothing could be done.
+/// Says why on standard error and exits 2: nothing could be done. The message may name a file in the dump.
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("mustard: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(message))\n".utf8))
     Mustard.exit(withError: ExitCode(2))
 }
 
