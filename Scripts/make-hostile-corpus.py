@@ -179,6 +179,10 @@ def main(out):
     # streams), so a terminal's progress line shows it: escaped there too. Exit 0, no load issue.
     zeros = bz2.compress(b"\0" * (16 << 20), 9)
     big = info(f"{ROOT}/namespaces/demo/{evil}.log", 32 * (16 << 20)).tobuf(tarfile.GNU_FORMAT)
+    # Secrets in quoted text (issue 10, item 5): a YAML file without `kind` whose first line, quoted in the load
+    # issue, holds five credential forms. Exit 0, a warning "not a Kubernetes object", no CANARY in any report.
+    secrets = "PGPASSWORD=CANARY-PG passphrase=CANARY-PHRASE Authorization: Basic CANARY-BASIC --password CANARY-FLAG mysql -pCANARY-MYSQL"
+    write(out, "secrets-quoted.tar.gz", gz(tar_bytes(VALID + [(f"{ROOT}/namespaces/demo/core/events.yaml", f"note: '{secrets}'\n".encode())])))
     write(out, "inject-progress.tar.bz2", bz2.compress(big) + zeros * 32 + bz2.compress(members(VALID) + b"\0" * 1024))
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
-        var logger = Logger(label: "mustard") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "mustard") { NeutralizingLogHandler(StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
 
         var options = AnalysisOptions()
@@ -273,6 +273,49 @@ struct Rules: ParsableCommand {
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
         var output: String?
         func run() { write(RuleDocs.markdown(ruleDescriptions), to: output) }
+    }
+}
+
+/// Tracing on standard error names files in the dump: their names are escaped like in the reports.
+struct NeutralizingLogHandler: LogHandler {
+    var inner: any LogHandler
+
+    init(_ inner: any LogHandler) { self.inner = inner }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { inner.metadataProvider }
+        set { inner.metadataProvider = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        event.message = "\(Neutralizer.text(event.message.description))"
+        event.metadata = event.metadata?.mapValues(Self.neutralized)
+        inner.log(event: event)
+    }
+
+    static func neutralized(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let s): return .string(Neutralizer.text(s))
+        case .stringConvertible(let c): return .string(Neutralizer.text(c.description))
+        case .dictionary(let d): return .dictionary(d.mapValues(neutralized))
+        case .array(let a): return .array(a.map(neutralized))
+        }
     }
 }
 

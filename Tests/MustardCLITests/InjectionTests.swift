@@ -191,6 +191,23 @@ struct InjectionTests {
         #expect(Self.rawControls(tty.output, terminal: true).isEmpty)
     }
 
+    @Test("Tracing on standard error escapes the names of nested archives")
+    func tracing() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        var inner = TarWriter()
+        inner.add("inspect.local.1/namespaces/demo/demo.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n")
+        var outer = TarWriter()
+        outer.add(name: Array("nested\(Self.hostile).tar".utf8), contents: inner.archive)
+        let path = folder.appendingPathComponent("outer.tar").path
+        try outer.write(to: path)
+        let run = try TestSupport.mustard(["analyze", path, "--log-level", "debug", "-f", "json"])
+        #expect(run.stderr.contains("opening nested archive"), "\(run.stderr)")
+        #expect(run.stderr.contains("nested" + Self.escaped))
+        #expect(Self.rawControls(run.stderr, terminal: false).isEmpty, "\(Self.rawControls(run.stderr, terminal: false).prefix(5))")
+        #expect(Self.forgedLines(run.stderr).isEmpty)
+    }
+
     @Test("The batch summary, its JSON lines and its errors show hostile dump names and cluster names escaped",
           arguments: ["text", "markdown", "json"])
     func batch(format: String) throws {

@@ -90,6 +90,14 @@ struct SecretCanaryTests {
         return dump.path
     }
 
+    @Test("The hostile corpus's quoted credentials reach no format", arguments: ["text", "markdown", "json", "sarif", "html"])
+    func corpusCase(format: String) throws {
+        let run = try TestSupport.mustard(["analyze", HostileCorpusTests.corpus + "/secrets-quoted.tar.gz", "-f", format, "--verbose"])
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("PGPASSWORD=") && run.stdout.contains("mysql -p"), "the line was quoted")
+        #expect(!run.stdout.contains("CANARY"))
+    }
+
     @Test("No canary appears in any format, verbose, with timelines", arguments: ["text", "markdown", "json", "sarif", "html"])
     func noLeak(format: String) throws {
         let folder = TestSupport.temporaryFolder()
