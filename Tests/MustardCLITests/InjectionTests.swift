@@ -43,6 +43,36 @@ struct InjectionTests {
         let login = dump.appendingPathComponent(mg + "clusters/extra\(hostile)/login_error.txt")
         try FileManager.default.createDirectory(at: login.deletingLastPathComponent(), withIntermediateDirectories: true)
         try "error: \(hostile)\n".write(to: login, atomically: true, encoding: .utf8)
+        // A crash-looping pod whose name is hostile: its name reaches the remediation commands.
+        let pods = dump.appendingPathComponent("inspect.local.2471/namespaces/mssql-persistent/core/pods.yaml")
+        let pod = """
+            - apiVersion: v1
+              kind: Pod
+              metadata:
+                name: "crash\\e]0;pwned\\a\\n[CRITICAL] forged"
+                namespace: mssql-persistent
+                creationTimestamp: "2026-11-20T09:00:00Z"
+              spec:
+                containers:
+                - image: quay.io/acme/web:1.0
+                  name: web
+              status:
+                phase: Running
+                containerStatuses:
+                - image: quay.io/acme/web:1.0
+                  name: web
+                  ready: false
+                  restartCount: 12
+                  state:
+                    waiting:
+                      reason: CrashLoopBackOff
+                      message: \(hostileYAML)
+
+            """
+        var podList = try String(contentsOf: pods, encoding: .utf8)
+        let items = try #require(podList.firstRange(of: "\nitems:\n"))
+        podList.replaceSubrange(items, with: "\nitems:\n" + pod)
+        try podList.write(to: pods, atomically: true, encoding: .utf8)
         let broken = dump.appendingPathComponent("inspect.local.2471/namespaces/demo\(hostile)/core/pods.yaml")
         try FileManager.default.createDirectory(at: broken.deletingLastPathComponent(), withIntermediateDirectories: true)
         try "\tnot yaml\n".write(to: broken, atomically: true, encoding: .utf8)
@@ -139,9 +169,12 @@ struct InjectionTests {
             #expect(run.stdout.contains(#"\u202eevil\u202c"#))
         } else {
             // The planted name, message, log line and login error were all read and shown, escaped.
-            let text = format == "sarif" ? run.stdout.replacing(#"\\"#, with: #"\"#) : run.stdout  // SARIF is JSON: backslashes doubled
+            // SARIF is JSON: backslashes doubled; HTML escapes quotes.
+            let text = format == "sarif" ? run.stdout.replacing(#"\\"#, with: #"\"#) : format == "html" ? run.stdout.replacing("&#39;", with: "'") : run.stdout
             let shown = text.components(separatedBy: Self.escaped).count - 1
-            #expect(shown >= 4, "\(shown) escaped copies in \(format)")
+            #expect(shown >= 5, "\(shown) escaped copies in \(format)")
+            // In commands the name is spelled for the shell: exact, and nothing raw.
+            #expect(text.contains(#"describe pod $'crash\x1B]0;pwned\x07\x0A[CRITICAL] forged'"#), "the hostile pod's command")
         }
     }
 
