@@ -177,7 +177,7 @@ public enum SecretScrubber {
             if dashes == 1, afterMySQL, key.count > 1, b[key.lowerBound] == UInt8(ascii: "p") {
                 // mysql -pSECRET: everything up to the next space is the password.
                 let end = unquotedEnd(from: i + 2, stopAtPunctuation: false)
-                if !isPlaceholder(at: i + 2) {
+                if !isPlaceholder(at: i + 2), b[i + 2] != UInt8(ascii: "$") {
                     emit(i..<(i + 2))
                     redact(until: end)
                     return

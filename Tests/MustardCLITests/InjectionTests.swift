@@ -192,7 +192,8 @@ struct InjectionTests {
             #expect(Self.forgedLines(colour.output).isEmpty, "\(Self.forgedLines(colour.output))")
             #expect(colour.output.contains(Self.escaped))
             let plain = try Self.onPTY(["analyze", dump] + verbose, noColor: true)
-            #expect(!plain.output.contains("\u{1B}"))
+            // Only the progress line's erase may remain (a slow machine shows it, colour or not).
+            #expect(!plain.output.replacing("\u{1B}[K", with: "").contains("\u{1B}"))
             #expect(Self.rawControls(plain.output, terminal: true).isEmpty)
             #expect(Self.forgedLines(plain.output).isEmpty)
         }

@@ -55,9 +55,9 @@ struct SecretScrubberFormsTests {
         "password reset required for user bob",
         "Password authentication failed; check the password of the MigCluster's token secret",
         "the secret token was rotated", "invalid bearer token", "password:", "db:\n  password:\n  user: bob",
-        "PWD=/home/bob", "PASSWORD=$DB_PASSWORD", "password: ${PASSWORD}", #"{"password":"","token":null}"#,
+        "PWD=/opt/app-root/src", "PASSWORD=$DB_PASSWORD", "password: ${PASSWORD}", #"{"password":"","token":null}"#,
         "password=<redacted>", "https://quay.io:443/v2/konveyor", "--password-file /etc/secret/pass",
-        "mysql is up", "oc patch secret x -p '{\"data\":{\"k\":\"v\"}}'", "credsSecretRef: s3-repository",
+        "mysql is up", "mysql -uroot -p$MYSQL_ROOT_PASSWORD app", "oc patch secret x -p '{\"data\":{\"k\":\"v\"}}'", "credsSecretRef: s3-repository",
         "privateKey: |", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
         "InvalidSaToken: the token secret is missing", "SecretName: cloud-credentials",
     ])
