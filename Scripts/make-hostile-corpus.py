@@ -5,7 +5,7 @@ Each case is one file or folder in OUTDIR named after the case; the expected out
 Tests/MustardCLITests/HostileCorpusTests.swift. Deterministic: the same bytes every run (seeded, fixed mtimes).
 Every case holds the same small valid inspect tree, so a test can tell what was still analysed.
 """
-import gzip, io, lzma, os, random, shutil, subprocess, sys, tarfile, zipfile
+import bz2, gzip, io, lzma, os, random, shutil, subprocess, sys, tarfile, zipfile
 
 MTIME = 1700000000
 rng = random.Random(20261125)
@@ -169,6 +169,21 @@ def main(out):
         for _ in range(size // len(zeros)):
             g.write(zeros)
         g.write(b"\0" * 1024)
+
+    # Terminal and report injection (issue 10, item 4). A folder name carrying escape sequences (retitle, clear,
+    # a red fake severity), bidi controls and a newline forging a "[CRITICAL] forged" line, on a file that is not
+    # YAML: exit 3, a load issue "not readable as YAML" naming it, shown escaped (`\u{1B}`) in every report.
+    evil = "\x1b]0;pwned\x07\x1b[2J\x1b[1;31m[CRITICAL] fake\x1b[0m \u202eevil\u202c\u2066x\u2069\u200f\u061c\r\n[CRITICAL] forged"
+    write(out, "inject-names.tar.gz", gz(tar_bytes(VALID + [(f"{ROOT}/namespaces/demo{evil}/core/pods.yaml", b"\tnot yaml\n")])))
+    # The same name on the first entry, which takes seconds to decompress (512 MiB of zeros in bzip2, concatenated
+    # streams), so a terminal's progress line shows it: escaped there too. Exit 0, no load issue.
+    zeros = bz2.compress(b"\0" * (16 << 20), 9)
+    big = info(f"{ROOT}/namespaces/demo/{evil}.log", 32 * (16 << 20)).tobuf(tarfile.GNU_FORMAT)
+    # Secrets in quoted text (issue 10, item 5): a YAML file without `kind` whose first line, quoted in the load
+    # issue, holds five credential forms. Exit 0, a warning "not a Kubernetes object", no CANARY in any report.
+    secrets = "PGPASSWORD=CANARY-PG passphrase=CANARY-PHRASE Authorization: Basic CANARY-BASIC --password CANARY-FLAG mysql -pCANARY-MYSQL"
+    write(out, "secrets-quoted.tar.gz", gz(tar_bytes(VALID + [(f"{ROOT}/namespaces/demo/core/events.yaml", f"note: '{secrets}'\n".encode())])))
+    write(out, "inject-progress.tar.bz2", bz2.compress(big) + zeros * 32 + bz2.compress(members(VALID) + b"\0" * 1024))
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/Hostile")

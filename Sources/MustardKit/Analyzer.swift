@@ -238,6 +238,7 @@ public var ruleDescriptions: [RuleDescription] { RuleRegistry.all.map { type(of:
 @_exported import enum MustardReport.RuleDocs
 @_exported import struct MustardReport.SARIFRenderer
 @_exported import class MustardReport.Redactor
+@_exported import enum MustardReport.Neutralizer
 
 /// Holds a value until `dispose()`, so the last reference, and the freeing, happens on the thread that calls it.
 private final class DisposableBox<T>: @unchecked Sendable {

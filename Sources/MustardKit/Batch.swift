@@ -152,7 +152,7 @@ public enum Batch {
             let numbers = Severity.allCases.map { String(counts[$0] ?? 0) }.joined(separator: "/")
             let worst = (row.worst?.rawValue ?? "none") + (row.damaged ? " (damaged)" : "")
             return [row.path, row.clusters.joined(separator: ","), worst, numbers, row.topFinding ?? "-"]
-        }
+        }.map { $0.map(Neutralizer.text) }  // a dump's name or title never starts a row of its own
         if markdown {
             let cell: (String) -> String = { $0.replacing("|", with: "\\|") }
             return ([header, header.map { _ in "---" }] + cells).map { "| " + $0.map(cell).joined(separator: " | ") + " |" }

@@ -13,6 +13,8 @@ public struct HTMLRenderer: ReportRenderer {
     public init() {}
 
     public func render(_ report: AnalysisReport) -> String {
+        // Markup is escaped below; controls and bidi overrides are shown escaped, as in the other formats.
+        let report = report.neutralized()
         let anchors = FindingAnchors(report)
         var body: [String] = []
         body.append(header(report))

@@ -16,7 +16,8 @@ public struct JSONRenderer: ReportRenderer {
         guard let data = try? encoder.encode(Self.document(report)), let text = String(data: data, encoding: .utf8) else {
             return "{}\n"
         }
-        return text + "\n"
+        // The values stay the dump's exact strings (scripts match paths and names); only their encoding is inert.
+        return Neutralizer.json(text) + "\n"
     }
 
     static func document(_ report: AnalysisReport) -> JSON {

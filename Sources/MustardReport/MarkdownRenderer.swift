@@ -10,6 +10,8 @@ public struct MarkdownRenderer: ReportRenderer {
     public init(brief: Bool = false) { self.brief = brief }
 
     public func render(_ report: AnalysisReport) -> String {
+        // No control or newline from the dump can end a table row or a line early.
+        let report = report.neutralized()
         if brief { return renderBrief(report) }
         var md: [String] = []
         let input = report.input
@@ -121,9 +123,10 @@ public struct MarkdownRenderer: ReportRenderer {
                     md.append("")
                     md.append("   Verify:")
                     md.append("")
-                    md.append("   ```sh")
+                    let fence = Self.fence(verify, least: 3)
+                    md.append("   \(fence)sh")
                     for line in verify.split(separator: "\n") { md.append("   \(line)") }
-                    md.append("   ```")
+                    md.append("   \(fence)")
                 }
             }
         }
@@ -136,9 +139,10 @@ public struct MarkdownRenderer: ReportRenderer {
 
     /// A remediation step: its title, the cluster it runs on and its command in a shell block.
     private func stepLines(_ step: RemediationStep, number: Int) -> [String] {
-        var md = ["", "\(number). **\(step.title)**\(step.cluster.map { " — on cluster `\($0)`" } ?? "")", "", "   ```sh"]
+        let fence = Self.fence(step.command, least: 3)
+        var md = ["", "\(number). **\(step.title)**\(step.cluster.map { " — on cluster `\($0)`" } ?? "")", "", "   \(fence)sh"]
         for line in step.command.split(separator: "\n", omittingEmptySubsequences: false) { md.append("   \(line)") }
-        md.append("   ```")
+        md.append("   \(fence)")
         return md
     }
 
@@ -183,9 +187,20 @@ public struct MarkdownRenderer: ReportRenderer {
 
     /// Inline code that survives backticks in the text.
     private func code(_ s: String) -> String {
-        let fence = s.contains("`") ? "``" : "`"
+        let fence = Self.fence(s, least: 1)
         let pad = s.hasPrefix("`") || s.hasSuffix("`") ? " " : ""
         return fence + pad + cell(s) + pad + fence
+    }
+
+    /// Backticks longer than any run in the text, so nothing in it closes the code span or block.
+    static func fence(_ s: String, least: Int) -> String {
+        var longest = 0
+        var run = 0
+        for c in s.utf8 {
+            run = c == UInt8(ascii: "`") ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        return String(repeating: "`", count: max(least, longest + 1))
     }
 }
 

@@ -29,7 +29,7 @@ public final class Redactor: @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(mapping), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
-        return text + "\n"
+        return Neutralizer.json(text) + "\n"
     }
 
     /// The report with every string it carries redacted; findings keep their rules, severities, order and links.

@@ -25,8 +25,9 @@ public struct SARIFRenderer: ReportRenderer {
     public func render(_ report: AnalysisReport) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(document(report)), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
-        return text + "\n"
+        // SARIF's texts are shown by viewers as they are: neutralised like the text report's.
+        guard let data = try? encoder.encode(document(report.neutralized())), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
+        return Neutralizer.json(text) + "\n"
     }
 
     func document(_ report: AnalysisReport) -> JSON {

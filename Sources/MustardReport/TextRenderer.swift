@@ -21,6 +21,8 @@ public struct TextRenderer: ReportRenderer {
     }
 
     public func render(_ report: AnalysisReport) -> String {
+        // Nothing from the dump reaches the terminal raw: only this renderer's own colour codes are escapes.
+        let report = report.neutralized()
         var out = header(report)
         out.append("")
         out.append(wrap(verdict(report), indent: "", hanging: "  "))

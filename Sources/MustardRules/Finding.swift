@@ -136,13 +136,14 @@ extension Finding {
     /// The finding with `text` applied to every string it carries that names something in the dump (id, title,
     /// cluster, subject and related names, namespaces, explanation, evidence statements and paths, links, step
     /// titles, references) and `command` to the remediation commands; rule, kinds, severity, fields, lines and
-    /// times stay. Used to redact a report: the same `text` on ids and links keeps causes pointing at effects.
-    public func mappingTexts(_ text: (String) -> String, command: (String) -> String) -> Finding {
-        func ref(_ r: ResourceRef) -> ResourceRef { ResourceRef(kind: r.kind, namespace: r.namespace.map(text), name: text(r.name)) }
+    /// times stay, unless `kept` maps rule, kinds and fields too (neutralising a report, which leaves no string).
+    /// Used to redact a report: the same `text` on ids and links keeps causes pointing at effects.
+    public func mappingTexts(_ text: (String) -> String, command: (String) -> String, kept: (String) -> String = { $0 }) -> Finding {
+        func ref(_ r: ResourceRef) -> ResourceRef { ResourceRef(kind: kept(r.kind), namespace: r.namespace.map(text), name: text(r.name)) }
         var f = Finding(
-            id: text(id), rule: rule, severity: severity, title: text(title), cluster: cluster.map(text), subject: ref(subject),
+            id: text(id), rule: kept(rule), severity: severity, title: text(title), cluster: cluster.map(text), subject: ref(subject),
             related: related.map(ref), namespaces: namespaces.map(text), explanation: text(explanation),
-            evidence: evidence.map { Evidence(text($0.statement), path: text($0.path), field: $0.field, line: $0.line, at: $0.at) },
+            evidence: evidence.map { Evidence(text($0.statement), path: text($0.path), field: $0.field.map(kept), line: $0.line, at: $0.at) },
             causedBy: causedBy.map(text),
             remediation: remediation.map {
                 RemediationStep(title: text($0.title), cluster: $0.cluster.map(text), command: command($0.command), verify: $0.verify.map(command))

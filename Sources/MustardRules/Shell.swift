@@ -1,11 +1,29 @@
-/// Quotes a word for a POSIX shell: unchanged when it is plainly safe, else in single quotes.
+/// Quotes a word for a POSIX shell: unchanged when it is plainly safe, else in single quotes. A word from the dump
+/// holding control or bidi characters (a newline, an escape) is spelled with `$'…'` escapes instead, so the
+/// command stays exact and no such character reaches the report raw.
 public func shellQuote(_ word: String) -> String {
     let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,")
     if !word.isEmpty, word.allSatisfy({ safe.contains($0) }) { return word }
-    return "'" + word.replacing("'", with: "'\\''") + "'"
+    guard word.unicodeScalars.contains(where: isControlOrBidi) else { return "'" + word.replacing("'", with: "'\\''") + "'" }
+    var out = "$'"
+    for scalar in word.unicodeScalars {
+        switch scalar {
+        case "\\": out += "\\\\"
+        case "'": out += "\\'"
+        default:
+            if scalar.value < 0x80, isControlOrBidi(scalar) {
+                out += "\\x" + hex(scalar.value, digits: 2)
+            } else if isControlOrBidi(scalar) {
+                out += "\\u" + hex(scalar.value, digits: 4)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "'"
 }
 
-/// JSON string literal for a value placed inside a `-p '{...}'` patch.
+/// JSON string literal for a value placed inside a `-p '{...}'` patch; control and bidi characters as `\uXXXX`.
 func jsonString(_ s: String) -> String {
     var out = "\""
     for ch in s.unicodeScalars {
@@ -13,9 +31,27 @@ func jsonString(_ s: String) -> String {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"
         case "\n": out += "\\n"
-        default: out.unicodeScalars.append(ch)
+        default:
+            if isControlOrBidi(ch) {
+                out += "\\u" + hex(ch.value, digits: 4)
+            } else {
+                out.unicodeScalars.append(ch)
+            }
         }
     }
     return out + "\""
+}
+
+/// C0 controls (tab too), DEL, C1 controls, bidi controls and the line and paragraph separators.
+func isControlOrBidi(_ s: Unicode.Scalar) -> Bool {
+    switch s.value {
+    case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: return true
+    default: return false
+    }
+}
+
+private func hex(_ value: UInt32, digits: Int) -> String {
+    let h = String(value, radix: 16, uppercase: true)
+    return String(repeating: "0", count: max(0, digits - h.count)) + h
 }
 

@@ -143,7 +143,7 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
-        var logger = Logger(label: "mustard") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "mustard") { NeutralizingLogHandler(StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
 
         var options = AnalysisOptions()
@@ -224,7 +224,7 @@ struct Analyze: ParsableCommand {
                 } else {
                     let error = ["path": item.path, "error": item.error ?? "unreadable"]
                     let data = (try? JSONSerialization.data(withJSONObject: error, options: [.sortedKeys])) ?? Data()
-                    lines += String(decoding: data, as: UTF8.self) + "\n"
+                    lines += Neutralizer.json(String(decoding: data, as: UTF8.self)) + "\n"
                 }
             }
             write(lines, to: nil)
@@ -235,7 +235,7 @@ struct Analyze: ParsableCommand {
         }
         writeRedactionMap(redactor)
         for item in items where item.report == nil {
-            FileHandle.standardError.write(Data("mustard: \(item.error ?? item.path)\n".utf8))
+            FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(item.error ?? item.path))\n".utf8))
         }
         let code = Batch.exitCode(items, failOn: failOn)
         if code != 0 { throw ExitCode(code) }
@@ -263,7 +263,8 @@ final class ProgressLine: @unchecked Sendable {
             lock.lock()
             guard running else { lock.unlock(); return }
             let (entries, path) = counters.snapshot
-            let line = "mustard: reading \(label): \(entries) entries… \(path.suffix(60))"
+            // The entry's name comes from the dump: escaped, so it cannot move the cursor or retitle the terminal.
+            let line = "mustard: reading \(Neutralizer.text(label)): \(entries) entries… \(Neutralizer.text(String(path.suffix(60))))"
             FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
             shown = true
             lock.unlock()
@@ -326,7 +327,7 @@ struct Summarize: ParsableCommand {
         for file in files {
             // Reports are small; one that is not a mustard JSON report is said, not guessed at.
             guard let data = FileManager.default.contents(atPath: file), let row = Batch.Row(jsonReport: data, file: file) else {
-                FileHandle.standardError.write(Data("mustard: \(file): not a mustard JSON report (schemaVersion 1); skipped\n".utf8))
+                FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(file)): not a mustard JSON report (schemaVersion 1); skipped\n".utf8))
                 continue
             }
             rows.append(row)
@@ -341,7 +342,7 @@ struct Summarize: ParsableCommand {
                     "summary": Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, row.counts?[$0] ?? 0) }),
                 ]
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-                return String(decoding: data, as: UTF8.self) + "\n"
+                return Neutralizer.json(String(decoding: data, as: UTF8.self)) + "\n"
             }
             write(lines.joined(), to: nil)
         default:
@@ -395,6 +396,49 @@ func reportWidth(toTerminal: Bool) -> Int {
     return 100
 }
 
+/// Tracing on standard error names files in the dump: their names are escaped like in the reports.
+struct NeutralizingLogHandler: LogHandler {
+    var inner: any LogHandler
+
+    init(_ inner: any LogHandler) { self.inner = inner }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { inner.metadataProvider }
+        set { inner.metadataProvider = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        event.message = "\(Neutralizer.text(event.message.description))"
+        event.metadata = event.metadata?.mapValues(Self.neutralized)
+        inner.log(event: event)
+    }
+
+    static func neutralized(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
+        switch value {
+        case .string(let s): return .string(Neutralizer.text(s))
+        case .stringConvertible(let c): return .string(Neutralizer.text(c.description))
+        case .dictionary(let d): return .dictionary(d.mapValues(neutralized))
+        case .array(let a): return .array(a.map(neutralized))
+        }
+    }
+}
+
 /// Writes to a file, or to standard output.
 func write(_ text: String, to output: String?) {
     guard let output else {
@@ -406,9 +450,9 @@ func write(_ text: String, to output: String?) {
     }
 }
 
-/// Says why on standard error and exits 2: nothing could be done.
+/// Says why on standard error and exits 2: nothing could be done. The message may name a file in the dump.
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("mustard: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(message))\n".utf8))
     Mustard.exit(withError: ExitCode(2))
 }
 
@@ -419,7 +463,7 @@ let arguments = CommandLine.arguments.dropFirst().map { $0 == "--redact=names" ?
 // no file but close to a subcommand's name is a usage error with the name meant.
 if let first = arguments.first, !first.hasPrefix("-"), !FileManager.default.fileExists(atPath: first),
    let meant = Suggestions.subcommand(for: first, among: Mustard.configuration.subcommands.map { $0._commandName }) {
-    FileHandle.standardError.write(Data("mustard: unknown command '\(first)'; did you mean `mustard \(meant)`?\n".utf8))
+    FileHandle.standardError.write(Data("mustard: unknown command '\(Neutralizer.text(first))'; did you mean `mustard \(meant)`?\n".utf8))
     exit(2)
 }
 
@@ -429,7 +473,9 @@ do {
     try command.run()
 } catch {
     if Mustard.exitCode(for: error) == .validationFailure {
-        FileHandle.standardError.write(Data((Mustard.fullMessage(for: error) + "\n").utf8))
+        // The message quotes the arguments: escaped like everything else mustard prints.
+        let message = Mustard.fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map { Neutralizer.text(String($0)) }
+        FileHandle.standardError.write(Data((message.joined(separator: "\n") + "\n").utf8))
         exit(2)
     }
     Mustard.exit(withError: error)

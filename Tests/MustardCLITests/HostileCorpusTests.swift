@@ -43,6 +43,9 @@ struct HostileCorpusTests {
         Case(file: "oc-error-text.tar.gz", exit: 3, issue: "failed `oc` command"),
         Case(file: "huge-line.tar.gz", exit: 3, issue: "larger than the 128 MiB limit"),
         Case(file: "gzip-bomb.tar.gz", exit: 3, issue: "more than 256 MiB decompressed", arguments: ["--max-total-bytes", "256"]),
+        Case(file: "inject-names.tar.gz", exit: 3, issue: "not readable as YAML"),
+        Case(file: "inject-progress.tar.bz2", exit: 0, issue: nil),
+        Case(file: "secrets-quoted.tar.gz", exit: 0, issue: "not a Kubernetes object"),
     ]
 
     @Test("Each case: the expected exit code and load issue, the valid part still analysed, nothing written", arguments: cases)

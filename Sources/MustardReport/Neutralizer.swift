@@ -1,0 +1,93 @@
+import MustardModel
+import MustardRules
+
+/// Makes text that came from the dump inert wherever mustard shows it: file names, log lines, messages and names
+/// could carry terminal escape sequences (retitling or clearing the terminal, colours faking a severity), bidi
+/// overrides that reorder what is read, or newlines that forge whole report lines.
+///
+/// The one visible escaping, the same in every format: each C0 control except tab (newline and carriage return
+/// included), DEL, each C1 control, the bidi controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069)
+/// and the line and paragraph separators (U+2028, U+2029) become `\u{XX}`, their code point in upper-case hex of
+/// at least two digits, as in a Swift string literal: ESC is `\u{1B}`, a newline `\u{0A}`, RLO `\u{202E}`. A
+/// backslash already in the text stays as it is, so the escaping is for reading, not for reversing.
+public enum Neutralizer {
+    /// A scalar that is shown escaped.
+    @inlinable
+    public static func isUnsafe(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x09: return false
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x061C, 0x200E, 0x200F, 0x2028...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// The text with every unsafe scalar shown as `\u{XX}`; the text itself when it holds none (nearly always).
+    public static func text(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { isUnsafe($0.value) }) else { return s }
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars {
+            if isUnsafe(scalar.value) {
+                out.append(contentsOf: "\\u{\(hex(scalar.value, digits: 2))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// A remediation command: its lines are the rule's, so they stay lines; within each, like `text`.
+    public static func command(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { isUnsafe($0.value) }) else { return s }
+        return s.split(separator: "\n", omittingEmptySubsequences: false).map { text(String($0)) }.joined(separator: "\n")
+    }
+
+    /// Encoded JSON with the unsafe scalars JSONEncoder leaves raw (DEL, C1, bidi, separators) written as `\uXXXX`
+    /// escapes: the values decode to the same strings, and the file shows nothing hidden when printed. JSONEncoder
+    /// already escapes C0; the C0 left here (newlines, indentation) is the document's own layout, and none of the
+    /// others can occur outside a string.
+    public static func json(_ encoded: String) -> String {
+        guard encoded.unicodeScalars.contains(where: { $0.value >= 0x7F && isUnsafe($0.value) }) else { return encoded }
+        var out = String.UnicodeScalarView()
+        for scalar in encoded.unicodeScalars {
+            if scalar.value >= 0x7F, isUnsafe(scalar.value) {
+                out.append(contentsOf: "\\u\(hex(scalar.value, digits: 4).lowercased())".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private static func hex(_ value: UInt32, digits: Int) -> String {
+        let h = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - h.count)) + h
+    }
+}
+
+extension AnalysisReport {
+    /// The report with `Neutralizer.text` applied to every string it carries, and `Neutralizer.command` to the
+    /// remediation commands: what the display renderers (text, Markdown, HTML, SARIF) render. Identical to the
+    /// report when nothing in it needs escaping.
+    public func neutralized() -> AnalysisReport {
+        let t = Neutralizer.text
+        let i = input
+        let input = AnalysisReport.Input(
+            path: t(i.path), format: t(i.format), gatheredAt: i.gatheredAt, gatheredAtSource: i.gatheredAtSource,
+            gatheredAtPath: i.gatheredAtPath.map(t), layouts: i.layouts.map(t), clusters: i.clusters.map(t),
+            entries: i.entries, nestedArchives: i.nestedArchives)
+        let timelines = timelines.map { tl in
+            MigrationTimeline(
+                migration: t(tl.migration), plan: tl.plan.map(t), cluster: t(tl.cluster), namespaces: tl.namespaces.map(t),
+                entries: tl.entries.map {
+                    TimelineEntry(at: $0.at, kind: $0.kind, text: t($0.text), cluster: $0.cluster.map(t), path: $0.path.map(t), field: $0.field.map(t), line: $0.line)
+                })
+        }
+        return AnalysisReport(
+            tool: tool, input: input,
+            findings: findings.map { $0.mappingTexts(t, command: Neutralizer.command, kept: t) },
+            outcomes: outcomes.map { RuleOutcome(rule: t($0.rule), status: $0.status, reason: $0.reason.map(t)) },
+            loadIssues: loadIssues.map { LoadIssue(path: t($0.path), severity: $0.severity, message: t($0.message), damaged: $0.damaged) },
+            timelines: timelines, hiddenFindings: hiddenFindings)
+    }
+}
