@@ -161,14 +161,14 @@ public struct Analyzer {
 
     private static func input(path: String, loaded: LoadedDump) -> AnalysisReport.Input {
         let snapshot = loaded.snapshot
-        let source: String
+        let source: GatherTimeOrigin
         var sourcePath: String?
         switch snapshot.gatherTimeSource {
         case .timestampFile(let p):
-            source = "timestamp-file"
+            source = .timestampFile
             sourcePath = p
-        case .newestInDump: source = "newest-time-in-dump"
-        case .unknown: source = "unknown"
+        case .newestInDump: source = .newestTimeInDump
+        case .unknown: source = .unknown
         }
         return AnalysisReport.Input(
             path: path, format: loaded.format, gatheredAt: snapshot.gatheredAt, gatheredAtSource: source,

@@ -22,8 +22,8 @@ public struct AnalysisReport: Sendable {
         /// `folder`, `tar.gz`, `tar.xz`, `zip`…
         public let format: String
         public let gatheredAt: Timestamp?
-        /// `timestamp-file`, `newest-time-in-dump` or `unknown`.
-        public let gatheredAtSource: String
+        /// Where the gather time came from.
+        public let gatheredAtSource: GatherTimeOrigin
         /// The `timestamp` file the gather time came from, when there is one.
         public let gatheredAtPath: String?
         public let layouts: [String]
@@ -32,7 +32,7 @@ public struct AnalysisReport: Sendable {
         public let nestedArchives: Int
 
         public init(
-            path: String, format: String, gatheredAt: Timestamp?, gatheredAtSource: String, gatheredAtPath: String?,
+            path: String, format: String, gatheredAt: Timestamp?, gatheredAtSource: GatherTimeOrigin, gatheredAtPath: String?,
             layouts: [String], clusters: [String], entries: Int, nestedArchives: Int
         ) {
             self.path = path
@@ -85,6 +85,16 @@ public struct AnalysisReport: Sendable {
     public func finding(id: String) -> Finding? { findings.first { $0.id == id } }
 }
 
+/// Where a report's "now" came from; the raw values are the JSON report's (`docs/json-report.md`).
+public enum GatherTimeOrigin: String, Sendable {
+    /// The gather's own `timestamp` file.
+    case timestampFile = "timestamp-file"
+    /// No timestamp file: the newest time any object or log line states.
+    case newestTimeInDump = "newest-time-in-dump"
+    /// No time at all in the dump.
+    case unknown
+}
+
 /// One output format.
 public protocol ReportRenderer {
     func render(_ report: AnalysisReport) -> String
@@ -117,9 +127,9 @@ extension AnalysisReport.Input {
     /// What to say after the gather time when it is not from a `timestamp` file.
     public var gatherNote: String {
         switch gatheredAtSource {
-        case "timestamp-file": return ""
-        case "newest-time-in-dump": return " (no timestamp file: the newest time in the dump is used as \"now\")"
-        default: return " (no time in the dump: time-based rules are skipped)"
+        case .timestampFile: return ""
+        case .newestTimeInDump: return " (no timestamp file: the newest time in the dump is used as \"now\")"
+        case .unknown: return " (no time in the dump: time-based rules are skipped)"
         }
     }
 }

@@ -78,7 +78,7 @@ public struct HTMLRenderer: ReportRenderer {
         let i = report.input
         var facts: [(String, String)] = []
         var gathered = i.gatheredAt.map { "<time datetime=\"\(e($0.description))\">\(e($0.description))</time>" } ?? "unknown"
-        if i.gatheredAtSource == "timestamp-file", let path = i.gatheredAtPath {
+        if i.gatheredAtSource == .timestampFile, let path = i.gatheredAtPath {
             gathered += " <span class=\"muted\">from</span> <code>\(e(path))</code>"
         } else {
             gathered += " <span class=\"muted\">\(e(i.gatherNote))</span>"

@@ -27,7 +27,7 @@ public struct JSONRenderer: ReportRenderer {
             "tool": ["name": .string(report.tool.name), "version": .string(report.tool.version)],
             "input": [
                 "path": .string(i.path), "format": .string(i.format), "gatheredAt": JSON(i.gatheredAt?.description),
-                "gatheredAtSource": .string(i.gatheredAtSource), "gatheredAtPath": JSON(i.gatheredAtPath),
+                "gatheredAtSource": .string(i.gatheredAtSource.rawValue), "gatheredAtPath": JSON(i.gatheredAtPath),
                 "layouts": .array(i.layouts.map(JSON.string)), "clusters": .array(i.clusters.map(JSON.string)),
                 "entries": .int(i.entries), "nestedArchives": .int(i.nestedArchives),
             ],

@@ -50,7 +50,7 @@ public struct SARIFRenderer: ReportRenderer {
             "properties": .object(compact([
                 "input": .object(compact([
                     "path": .string(i.path), "format": .string(i.format), "gatheredAt": JSON(i.gatheredAt?.description),
-                    "gatheredAtSource": .string(i.gatheredAtSource), "gatheredAtPath": JSON(i.gatheredAtPath),
+                    "gatheredAtSource": .string(i.gatheredAtSource.rawValue), "gatheredAtPath": JSON(i.gatheredAtPath),
                     "layouts": .array(i.layouts.map(JSON.string)), "clusters": .array(i.clusters.map(JSON.string)),
                     "entries": .int(i.entries), "nestedArchives": .int(i.nestedArchives),
                 ])),

@@ -70,7 +70,7 @@ struct HTMLReportTests {
         return AnalysisReport(
             tool: .init(name: "mustard", version: "0.1.0"),
             input: .init(
-                path: "case\(h).tar.gz", format: "tar.gz", gatheredAt: gathered, gatheredAtSource: "timestamp-file",
+                path: "case\(h).tar.gz", format: "tar.gz", gatheredAt: gathered, gatheredAtSource: .timestampFile,
                 gatheredAtPath: "ts\(h)", layouts: ["layout\(h)"], clusters: ["cluster\(h)"], entries: 3, nestedArchives: 1),
             findings: RuleEngine.linkAndOrder([effect, cause]),
             outcomes: [
@@ -136,7 +136,7 @@ struct HTMLReportTests {
             AnalysisReport(
                 tool: .init(name: "mustard", version: "0.1.0"),
                 input: .init(
-                    path: "x", format: "folder", gatheredAt: nil, gatheredAtSource: "unknown", gatheredAtPath: nil,
+                    path: "x", format: "folder", gatheredAt: nil, gatheredAtSource: .unknown, gatheredAtPath: nil,
                     layouts: [], clusters: [], entries: 1, nestedArchives: 0),
                 findings: [], outcomes: outcomes, loadIssues: [])
         }
