@@ -1,6 +1,8 @@
 import MustardModel
 
-/// The most likely reason a migration does not move, from the evidence the dump holds.
+/// The most likely reason a migration does not move, from the evidence the dump holds: the first of an ordered list of
+/// probes, strongest evidence first, that finds one. Links to a wrong transfer image are added in any case, for the
+/// phases such an image holds up (the transfer image rule reports it when it sees it).
 struct LikelyCause {
     var summary = "no cause found in the dump"
     var evidence: [Evidence] = []
@@ -13,123 +15,186 @@ struct LikelyCause {
     var replacesRemediation = false
     var note: String?
 
+    /// What a probe looks at.
+    struct Probe: Sendable {
+        let name: String
+        let find: @Sendable (MigrationView, DumpSnapshot) -> LikelyCause?
+    }
+
+    /// The probes in the order they are tried. Each answers only when its evidence is in the dump.
+    static let probes: [Probe] = [
+        Probe(name: "destination stage image", find: destinationStageImage),
+        Probe(name: "direct volume migration", find: directVolumeMigration),
+        Probe(name: "stage pod image pulls", find: stagePodPulls),
+        Probe(name: "stage pod scheduling and volumes", find: stagePodStart),
+        Probe(name: "stage pod progress lines", find: stagePodProgress),
+        Probe(name: "suspect STAGE_IMAGE", find: suspectStageImage),
+        Probe(name: "Velero progress", find: veleroProgress),
+        Probe(name: "critical conditions", find: criticalConditions),
+    ]
+
+    init(summary: String = "no cause found in the dump") { self.summary = summary }
+
     init(_ view: MigrationView, snapshot: DumpSnapshot) {
+        self = Self.probes.lazy.compactMap { $0.find(view, snapshot) }.first ?? Self.nothingFound(view)
+        causedBy = Array(Set(causedBy + Self.transferImageLinks(view))).sorted { $0.key.id < $1.key.id }
+    }
+
+    /// A wrong transfer image holds up the registry and rsync phases; the other rule names the cluster.
+    static func transferImageLinks(_ view: MigrationView) -> [CauseLink] {
         let m = view.migration
-        // A wrong transfer image holds up the rsync and registry phases; the other rule names the cluster.
-        var transferImageCauses: [CauseLink] = []
+        var links: [CauseLink] = []
         let clusters = [view.sourceCluster?.name ?? view.sourceMigCluster, view.destinationCluster?.name ?? view.destinationMigCluster].compactMap { $0 }
         if ["CreateRegistries", "WaitForRegistriesReady"].contains(m.phase) || m.conditions.active("RegistriesUnhealthy") != nil {
-            transferImageCauses += clusters.map { .ifReported(TransferImageMisconfiguredRule.key(cluster: $0, key: "REGISTRY_IMAGE")) }
+            links += clusters.map { .ifReported(TransferImageMisconfiguredRule.key(cluster: $0, key: "REGISTRY_IMAGE")) }
         }
         if m.phase.contains("DirectVolumeMigration") {
-            transferImageCauses += clusters.map { .ifReported(TransferImageMisconfiguredRule.key(cluster: $0, key: "RSYNC_TRANSFER_IMAGE")) }
+            links += clusters.map { .ifReported(TransferImageMisconfiguredRule.key(cluster: $0, key: "RSYNC_TRANSFER_IMAGE")) }
         }
-        defer { causedBy = Array(Set(causedBy + transferImageCauses)).sorted { $0.key.id < $1.key.id } }
-        if MigrationPhaseInfo.destinationStagePhases.contains(m.phase), let destination = DestinationStageImage(view, snapshot: snapshot) {
-            found = true
-            summary = destination.summary
-            evidence = destination.evidence
-            remediation = destination.remediation
-            replacesRemediation = true
-            note = destination.note
-            return
+        return links
+    }
+
+    // MARK: - Probes
+
+    static func destinationStageImage(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+        guard MigrationPhaseInfo.destinationStagePhases.contains(view.migration.phase),
+              let destination = DestinationStageImage(view, snapshot: snapshot) else { return nil }
+        var cause = LikelyCause(summary: destination.summary)
+        cause.found = true
+        cause.evidence = destination.evidence
+        cause.remediation = destination.remediation
+        cause.replacesRemediation = true
+        cause.note = destination.note
+        return cause
+    }
+
+    /// Rsync failing (the DVM rule's own detection), or rsync pods that cannot pull RSYNC_TRANSFER_IMAGE.
+    static func directVolumeMigration(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+        let m = view.migration
+        guard m.phase.hasPrefix("WaitForDirectVolumeMigration") else { return nil }
+        if DirectVolumeMigrationFailedRule.problem(view, snapshot: snapshot) != nil {
+            var cause = LikelyCause(summary: "its direct volume migration (rsync) is failing")
+            cause.found = true
+            cause.causedBy = [.confirmed(DirectVolumeMigrationFailedRule.key(cluster: view.hostCluster, migration: m.name))]
+            return cause
         }
-        if m.phase.hasPrefix("WaitForDirectVolumeMigration") {
-            if DirectVolumeMigrationFailedRule.problem(view, snapshot: snapshot) != nil {
-                found = true
-                summary = "its direct volume migration (rsync) is failing"
-                causedBy = [.confirmed(DirectVolumeMigrationFailedRule.key(cluster: view.hostCluster, migration: m.name))]
-                return
+        var cause = LikelyCause()
+        for dvm in view.directVolumeMigrations(in: snapshot) {
+            for (i, c) in dvm.conditions.enumerated() where c.isTrue && (c.message.map(StagePodPullFailures.isPullFailureText) ?? false) {
+                cause.found = true
+                cause.summary = "its rsync transfer pods cannot pull \(c.message.flatMap(quotedImage).map { "image \($0)" } ?? "their image") (RSYNC_TRANSFER_IMAGE)"
+                cause.evidence.append(Evidence("DirectVolumeMigration \(dvm.name): \(c.type): \(c.message ?? "")", object: dvm.object, field: "status.conditions[\(i)]", at: c.lastTransitionTime))
             }
-            // Rsync pods that cannot pull: RSYNC_TRANSFER_IMAGE, diagnosed by mtc/transfer-image-misconfigured.
-            for dvm in view.directVolumeMigrations(in: snapshot) {
-                for (i, c) in dvm.conditions.enumerated() where c.isTrue && (c.message.map(StagePodPullFailures.isPullFailureText) ?? false) {
-                    found = true
-                    summary = "its rsync transfer pods cannot pull \(c.message.flatMap(quotedImage).map { "image \($0)" } ?? "their image") (RSYNC_TRANSFER_IMAGE)"
-                    evidence.append(Evidence("DirectVolumeMigration \(dvm.name): \(c.type): \(c.message ?? "")", object: dvm.object, field: "status.conditions[\(i)]", at: c.lastTransitionTime))
-                }
-            }
-            for pull in DirectVolumeMigrationFailedRule.rsyncPullFailures(view.directVolumeMigrations(in: snapshot), snapshot: snapshot) {
-                if !found { summary = "its rsync transfer pods cannot pull \(pull.image.map { "image \($0)" } ?? "their image") (RSYNC_TRANSFER_IMAGE)" }
-                found = true
-                evidence.append(pull.evidence)
-            }
-            for (i, step) in m.pipeline.enumerated() where step.name == "DirectVolume" && found {
-                for (j, text) in step.progress.enumerated() {
-                    evidence.append(Evidence("Pipeline step \(step.name) reports: \(text)", object: m.object, field: "status.pipeline[\(i)].progress[\(j)]"))
-                }
-            }
-            if found { return }
         }
+        for pull in DirectVolumeMigrationFailedRule.rsyncPullFailures(view.directVolumeMigrations(in: snapshot), snapshot: snapshot) {
+            if !cause.found { cause.summary = "its rsync transfer pods cannot pull \(pull.image.map { "image \($0)" } ?? "their image") (RSYNC_TRANSFER_IMAGE)" }
+            cause.found = true
+            cause.evidence.append(pull.evidence)
+        }
+        guard cause.found else { return nil }
+        for (i, step) in m.pipeline.enumerated() where step.name == "DirectVolume" {
+            for (j, text) in step.progress.enumerated() {
+                cause.evidence.append(Evidence("Pipeline step \(step.name) reports: \(text)", object: m.object, field: "status.pipeline[\(i)].progress[\(j)]"))
+            }
+        }
+        return cause
+    }
+
+    /// Stage pods that cannot pull their image (the stage image rule's own detection names the cluster).
+    static func stagePodPulls(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
         let pulls = StagePodPullFailures(view)
-        if !pulls.isEmpty {
-            found = true
-            summary = "stage pods cannot pull \(pulls.images.first.map { "image \($0)" } ?? "their image")"
-            evidence = StagePodImageMisconfiguredRule.sample(pulls.sightings.map(\.evidence), perPath: 2)
-            if let affected = StagePodImageMisconfiguredRule.Affected(view) {
-                causedBy = [.confirmed(StagePodImageMisconfiguredRule.key(cluster: affected.configCluster))]
-            }
-            return
+        guard !pulls.isEmpty else { return nil }
+        var cause = LikelyCause(summary: "stage pods cannot pull \(pulls.images.first.map { "image \($0)" } ?? "their image")")
+        cause.found = true
+        cause.evidence = StagePodImageMisconfiguredRule.sample(pulls.sightings.map(\.evidence), perPath: 2)
+        if let affected = StagePodImageMisconfiguredRule.Affected(view) {
+            cause.causedBy = [.confirmed(StagePodImageMisconfiguredRule.key(cluster: affected.configCluster))]
         }
+        return cause
+    }
+
+    /// The first stage pod that cannot be scheduled or cannot mount its volume.
+    static func stagePodStart(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
         for record in view.stagePods {
             let pod = record.pod
             let ref = "\(pod.namespace)/\(pod.name)"
             if let unschedulable = pod.unschedulable {
-                found = true
-                summary = "stage pod \(ref) cannot be scheduled"
-                evidence.append(Evidence(
+                var cause = LikelyCause(summary: "stage pod \(ref) cannot be scheduled")
+                cause.found = true
+                cause.evidence.append(Evidence(
                     "Stage pod \(ref) is Pending: PodScheduled False, Unschedulable: \(unschedulable.message ?? "")",
                     object: pod.object, field: "status.conditions"))
                 for event in record.events where event.reason == "FailedScheduling" {
-                    evidence.append(Evidence("Event \(event.type) FailedScheduling on \(ref): \(event.message)", object: event.object, at: event.lastTimestamp))
+                    cause.evidence.append(Evidence("Event \(event.type) FailedScheduling on \(ref): \(event.message)", object: event.object, at: event.lastTimestamp))
                 }
-                return
+                return cause
             }
             let volumeEvents = record.events.filter { ["FailedMount", "FailedAttachVolume"].contains($0.reason) }
             if !volumeEvents.isEmpty {
-                found = true
-                summary = "stage pod \(ref) cannot mount its volume"
-                evidence = volumeEvents.map { Evidence("Event \($0.type) \($0.reason) on \(ref): \($0.message)", object: $0.object, at: $0.lastTimestamp) }
-                return
+                var cause = LikelyCause(summary: "stage pod \(ref) cannot mount its volume")
+                cause.found = true
+                cause.evidence = volumeEvents.map { Evidence("Event \($0.type) \($0.reason) on \(ref): \($0.message)", object: $0.object, at: $0.lastTimestamp) }
+                return cause
             }
         }
-        // Progress lines about stage pods that wait for another reason (volumes, config errors).
+        return nil
+    }
+
+    /// Progress lines about stage pods that wait for another reason (volumes, config errors).
+    static func stagePodProgress(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+        let m = view.migration
+        var cause = LikelyCause()
         for (i, step) in m.pipeline.enumerated() where !["DirectVolume", "DirectImage"].contains(step.name) {
             for (j, text) in step.progress.enumerated() where text.hasPrefix("Pod ") {
-                found = true
-                summary = "stage pods are not ready: \(ProgressLine(text)?.message ?? text)"
-                evidence.append(Evidence("Pipeline step \(step.name) reports: \(text)", object: m.object, field: "status.pipeline[\(i)].progress[\(j)]"))
+                cause.found = true
+                cause.summary = "stage pods are not ready: \(ProgressLine(text)?.message ?? text)"
+                cause.evidence.append(Evidence("Pipeline step \(step.name) reports: \(text)", object: m.object, field: "status.pipeline[\(i)].progress[\(j)]"))
             }
         }
-        if found { return }
-        if let suspect = StagePodImageMisconfiguredRule.Affected(view), suspect.suspectOnly {
-            found = true
-            summary = "its STAGE_IMAGE \(suspect.configuredImage ?? "") on cluster \(suspect.configCluster) looks wrong (no pull failure visible in the dump)"
-            causedBy = [.confirmed(StagePodImageMisconfiguredRule.key(cluster: suspect.configCluster))]
-            return
-        }
-        if let wait = MigrationPhaseInfo.veleroWaitPhases[m.phase], let progress = VeleroWaitProgress(view, kind: wait.kind, role: wait.role, snapshot: snapshot) {
-            found = true
-            dataStillMoving = progress.stillMoving
-            summary = progress.summary
-            evidence = progress.evidence
-            remediation = progress.remediation
-            note = progress.note
-            return
-        }
+        return cause.found ? cause : nil
+    }
+
+    /// A STAGE_IMAGE that looks wrong although no pull failure is in the dump.
+    static func suspectStageImage(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+        guard let suspect = StagePodImageMisconfiguredRule.Affected(view), suspect.suspectOnly else { return nil }
+        var cause = LikelyCause(summary: "its STAGE_IMAGE \(suspect.configuredImage ?? "") on cluster \(suspect.configCluster) looks wrong (no pull failure visible in the dump)")
+        cause.found = true
+        cause.causedBy = [.confirmed(StagePodImageMisconfiguredRule.key(cluster: suspect.configCluster))]
+        return cause
+    }
+
+    /// A phase that waits on a Velero Backup or Restore: its progress says whether data still moves.
+    static func veleroProgress(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+        guard let wait = MigrationPhaseInfo.veleroWaitPhases[view.migration.phase],
+              let progress = VeleroWaitProgress(view, kind: wait.kind, role: wait.role, snapshot: snapshot) else { return nil }
+        var cause = LikelyCause(summary: progress.summary)
+        cause.found = true
+        cause.dataStillMoving = progress.stillMoving
+        cause.evidence = progress.evidence
+        cause.remediation = progress.remediation
+        cause.note = progress.note
+        return cause
+    }
+
+    /// Critical conditions that block the migration (PlanNotReady and the like).
+    static func criticalConditions(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+        let m = view.migration
         let blockers = m.conditions.filter { $0.isTrue && $0.category == "Critical" && $0.type != "Postponed" }
-        if !blockers.isEmpty {
-            found = true
-            summary = "blocked by \(blockers.map(\.type).joined(separator: ", "))"
-            evidence = blockers.map { Evidence("Critical condition \($0.type): \($0.message ?? "")", object: m.object, field: "status.conditions") }
-            if blockers.contains(where: { $0.type == "PlanNotReady" }), let plan = view.plan {
-                causedBy.append(.ifReported(MigPlanNotReadyRule.key(cluster: plan.object.cluster, plan: plan.name)))
-            }
-            return
+        guard !blockers.isEmpty else { return nil }
+        var cause = LikelyCause(summary: "blocked by \(blockers.map(\.type).joined(separator: ", "))")
+        cause.found = true
+        cause.evidence = blockers.map { Evidence("Critical condition \($0.type): \($0.message ?? "")", object: m.object, field: "status.conditions") }
+        if blockers.contains(where: { $0.type == "PlanNotReady" }), let plan = view.plan {
+            cause.causedBy.append(.ifReported(MigPlanNotReadyRule.key(cluster: plan.object.cluster, plan: plan.name)))
         }
-        if m.phase == "StagePodsCreated", view.stagePods.isEmpty {
-            let namespaces = view.plan?.sourceNamespaces.joined(separator: ", ") ?? "the application namespaces"
-            summary = "no cause found in the dump: its stage pods were not gathered (run `oc adm inspect` of \(namespaces) on the source cluster)"
-        }
+        return cause
+    }
+
+    /// No probe answered: say what evidence is missing when that is the reason.
+    static func nothingFound(_ view: MigrationView) -> LikelyCause {
+        let m = view.migration
+        guard m.phase == "StagePodsCreated", view.stagePods.isEmpty else { return LikelyCause() }
+        let namespaces = view.plan?.sourceNamespaces.joined(separator: ", ") ?? "the application namespaces"
+        return LikelyCause(summary: "no cause found in the dump: its stage pods were not gathered (run `oc adm inspect` of \(namespaces) on the source cluster)")
     }
 }

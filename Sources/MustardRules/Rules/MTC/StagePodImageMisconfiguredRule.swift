@@ -62,7 +62,7 @@ public struct StagePodImageMisconfiguredRule: Rule {
         if groups.isEmpty {
             return .passed("\(context.migrations.count) migration(s) checked: no current stage pod image pull failure of the configured STAGE_IMAGE")
         }
-        return .findings(groups.keys.sorted().map { finding(cluster: $0, affected: groups[$0]!, context: context) })
+        return .findings(groups.sorted { $0.key < $1.key }.map { finding(cluster: $0.key, affected: $0.value, context: context) })
     }
 
     /// A migration whose stage pods failed to pull the image its source cluster is (or may be) configured with.
@@ -273,7 +273,7 @@ public struct StagePodImageMisconfiguredRule: Rule {
         return evidence.filter { e in
             guard seen.insert(e.statement + e.path).inserted else { return false }
             counts[e.path, default: 0] += 1
-            return counts[e.path]! <= perPath
+            return counts[e.path, default: 0] <= perPath
         }
     }
 }

@@ -106,7 +106,7 @@ public struct VeleroPartialFailureRule: Rule {
         if latestPerPlan.isEmpty {
             return .passed("\(context.migrations.count) migration(s) checked: no Velero Backup or Restore partially failed in a current run")
         }
-        return .findings(latestPerPlan.keys.sorted().map { finding(latestPerPlan[$0]!.0, latestPerPlan[$0]!.1, context: context) })
+        return .findings(latestPerPlan.sorted { $0.key < $1.key }.map { finding($0.value.0, $0.value.1, context: context) })
     }
 
     private func finding(_ view: MigrationView, _ parts: [Partial], context: RuleContext) -> Finding {
