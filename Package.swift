@@ -61,7 +61,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
 
         .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive", "MustardTestSupport"]),
-        .testTarget(name: "MustardModelTests", dependencies: ["MustardModel"]),
+        .testTarget(name: "MustardModelTests", dependencies: ["MustardModel", "MustardTestSupport"]),
         .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardModel", "MustardTestSupport"]),
         .testTarget(
             name: "MustardRulesTests",

@@ -505,18 +505,6 @@ struct OCYAMLEdgeCaseTests {
     }
 }
 
-/// SplitMix64: a fixed seed gives the same documents on every run and machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random `Value` trees, and YAML for them written the way yaml.v2 writes it (with random but valid choices
 /// where it has several: sequence indentation, quoting, where long scalars wrap, null spellings, blank lines).

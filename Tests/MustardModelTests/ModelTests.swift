@@ -1,3 +1,4 @@
+import MustardTestSupport
 import Testing
 @testable import MustardModel
 
@@ -139,7 +140,7 @@ struct HostileNumberTests {
     /// A seeded random walk over the time parsers: digits, signs, separators and junk in every position.
     @Test("The time parsers are total on random input")
     func randomInput() {
-        var generator = SplitMix(seed: 0x6d75_7374_6172_64)
+        var generator = SeededGenerator(state: 0x6d75_7374_6172_64)
         let alphabet = Array("0123456789-+:.TZtz m=e ")
         for _ in 0..<20_000 {
             let length = Int(generator.next() % 40)
@@ -148,18 +149,5 @@ struct HostileNumberTests {
             _ = Timestamp(goTime: text)?.description
             if let number = Double(text) { _ = Timestamp(epochSeconds: number)?.description }
         }
-    }
-}
-
-/// A small deterministic generator, so that a failure repeats.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
