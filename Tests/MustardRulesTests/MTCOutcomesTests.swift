@@ -10,8 +10,8 @@ struct MTCOutcomesTests {
     func report(_ fixture: String) throws -> AnalysisReport { try TestSupport.analyze(TestSupport.fixture(fixture)) }
 
     static let mine: Set<String> = [
-        "mtc/migration-failed", "mtc/velero-partial-failure", "mtc/restic-problems", "mtc/direct-volume-migration-failed",
-        "mtc/migration-leftovers", "mtc/migration-stuck", "mtc/stage-pod-image-misconfigured",
+        MigrationFailedRule.id, VeleroPartialFailureRule.id, ResticProblemsRule.id, DirectVolumeMigrationFailedRule.id,
+        MigrationLeftoversRule.id, MigrationStuckRule.id, StagePodImageMisconfiguredRule.id,
     ]
 
     /// The rules of this area that fired, root cause first (other areas' rules may add their own view).
@@ -28,7 +28,7 @@ struct MTCOutcomesTests {
     @Test("A failed run: the phase, the PVC error, the describe command on the source, and leftovers caused by it")
     func failedPVC() throws {
         let r = try report("mtc-1.7-failed-pvc-not-bound")
-        let failed = try only("mtc/migration-failed", in: r)
+        let failed = try only(MigrationFailedRule.id, in: r)
         #expect(failed.severity == .error)
         #expect(failed.title.contains("failed in phase StagePodsCreated: PVC: mssql-persistent/mssql-pvc, not bound."))
         #expect(failed.evidence.contains { $0.statement.contains("Completed here means the Failed itinerary finished, not success") && $0.field == "status.itinerary" })
@@ -39,7 +39,7 @@ struct MTCOutcomesTests {
         #expect(failed.remediation.last?.command.contains("name: mssql-persistent-plan") == true)
         #expect(failed.namespaces.contains("mssql-persistent"))
 
-        let left = try only("mtc/migration-leftovers", in: r)
+        let left = try only(MigrationLeftoversRule.id, in: r)
         #expect(left.severity == .warning && left.cluster == "source-cluster")
         #expect(left.causedBy == [failed.id])
         #expect(left.title.contains("mssql-persistent/mssql-deployment") && left.title.contains("1 stage pod(s) left"))
@@ -48,21 +48,21 @@ struct MTCOutcomesTests {
         #expect(commands.contains { $0.hasPrefix("oc -n mssql-persistent scale deploymentconfig/mssql-deployment --replicas=1") })
         #expect(commands.contains { $0.hasPrefix("oc -n mssql-persistent delete pod stage-mssql-deployment-") })
         // Root cause first.
-        #expect(rules(r) == ["mtc/migration-failed", "mtc/migration-leftovers"])
-        #expect(!r.findings.contains { $0.rule == "mtc/migration-stuck" })
+        #expect(rules(r) == [MigrationFailedRule.id, MigrationLeftoversRule.id])
+        #expect(!r.findings.contains { $0.rule == MigrationStuckRule.id })
     }
 
     @Test("History: a failure followed by a successful run of the plan is not current; a quiesced source after a final migration is on purpose")
     func history() throws {
         let r = try report("mtc-1.7-failed-then-succeeded")
-        #expect(!r.findings.contains { $0.rule == "mtc/migration-failed" || $0.rule == "mtc/migration-leftovers" })
-        #expect(r.outcomes.first { $0.rule == "mtc/migration-failed" }?.reason?.contains("superseded") == true)
+        #expect(!r.findings.contains { $0.rule == MigrationFailedRule.id || $0.rule == MigrationLeftoversRule.id })
+        #expect(r.outcomes.first { $0.rule == MigrationFailedRule.id }?.reason?.contains("superseded") == true)
     }
 
     @Test("Leftovers need the application namespaces: without them the rule is skipped, not passed")
     func leftoversSkipped() throws {
         let r = try report("mtc-1.3-gvk-failed")
-        let outcome = try #require(r.outcomes.first { $0.rule == "mtc/migration-leftovers" })
+        let outcome = try #require(r.outcomes.first { $0.rule == MigrationLeftoversRule.id })
         #expect(outcome.status == .skipped && outcome.reason?.contains("oc adm inspect") == true)
     }
 
@@ -71,8 +71,8 @@ struct MTCOutcomesTests {
     @Test("Breakfix exercise 3 on 1.7: completed with warnings, named as a GVK incompatibility with the resource and fix")
     func gvk17() throws {
         let r = try report("mtc-1.7-gvk-partial-restore")
-        #expect(rules(r) == ["mtc/velero-partial-failure"])
-        let f = try only("mtc/velero-partial-failure", in: r)
+        #expect(rules(r) == [VeleroPartialFailureRule.id])
+        let f = try only(VeleroPartialFailureRule.id, in: r)
         #expect(f.causedBy.allSatisfy { $0.hasPrefix("mtc/migplan-warnings#") })
         #expect(f.severity == .warning)
         #expect(f.title.contains("gvkdemoes.konveyor.openshift.io/gvk-demo/gvk-demo not migrated") && f.title.contains("GVK incompatibility"))
@@ -89,8 +89,8 @@ struct MTCOutcomesTests {
     @Test("Breakfix exercise 3 on 1.3: a hard failure; the partial restore is the root cause of the failed migration")
     func gvk13() throws {
         let r = try report("mtc-1.3-gvk-failed")
-        #expect(rules(r) == ["mtc/velero-partial-failure", "mtc/migration-failed"])
-        let partial = try only("mtc/velero-partial-failure", in: r), failed = try only("mtc/migration-failed", in: r)
+        #expect(rules(r) == [VeleroPartialFailureRule.id, MigrationFailedRule.id])
+        let partial = try only(VeleroPartialFailureRule.id, in: r), failed = try only(MigrationFailedRule.id, in: r)
         #expect(partial.severity == .error && partial.title.contains("MTC 1.3"))
         #expect(partial.title.contains("gvkdemoes.konveyor.openshift.io/v1alpha1 in gvk-demo"))
         #expect(failed.causedBy == [partial.id])
@@ -111,7 +111,7 @@ struct MTCOutcomesTests {
     @Test("Restic timeout: the Velero line, raise restic_timeout on the source cluster; it causes the partial stage backup")
     func resticTimeout() throws {
         let r = try report("mtc-1.7-restic-timeout")
-        let restic = try only("mtc/restic-problems", in: r)
+        let restic = try only(ResticProblemsRule.id, in: r)
         #expect(restic.severity == .warning && restic.title.contains("Restic timed out"))
         let line = try #require(restic.evidence.first { $0.statement.contains("timed out waiting for all PodVolumeBackups to complete") && $0.path.hasSuffix(".log") && $0.path.contains("/backup-") })
         #expect(line.line == 3)
@@ -120,16 +120,16 @@ struct MTCOutcomesTests {
         let raise = try #require(restic.remediation.first)
         #expect(raise.cluster == "source-cluster")
         #expect(raise.command == #"oc -n openshift-migration patch migrationcontroller migration-controller --type merge -p '{"spec":{"restic_timeout":"4h"}}'"#)
-        let partial = try only("mtc/velero-partial-failure", in: r)
+        let partial = try only(VeleroPartialFailureRule.id, in: r)
         #expect(partial.causedBy == [restic.id] && partial.severity == .warning)
-        #expect(rules(r) == ["mtc/restic-problems", "mtc/velero-partial-failure"])
+        #expect(rules(r) == [ResticProblemsRule.id, VeleroPartialFailureRule.id])
     }
 
     @Test("Restic verify errors (docs wording) are a warning naming the restore, not a failure")
     func resticVerify() throws {
         let r = try report("mtc-1.7-restic-verify-errors")
-        #expect(rules(r) == ["mtc/restic-problems"])
-        let f = try only("mtc/restic-problems", in: r)
+        #expect(rules(r) == [ResticProblemsRule.id])
+        let f = try only(ResticProblemsRule.id, in: r)
         #expect(f.severity == .warning && f.title.hasSuffix("Restic verify errors"))
         #expect(f.evidence.contains { $0.statement.contains("There were verify errors found in 1 Restic volume restores. See restore `") })
         #expect(f.evidence.contains { $0.statement.contains("PodVolumeRestore verify errors") && $0.path.contains("crs/restores.velero.io/") })
@@ -143,13 +143,13 @@ struct MTCOutcomesTests {
     @Test("Rsync pods Pending on a carried-over node selector: named, fixed on the destination, and the cause of the wait")
     func dvmPending() throws {
         let r = try report("mtc-1.7-dvm-rsync-pending")
-        let dvm = try only("mtc/direct-volume-migration-failed", in: r)
+        let dvm = try only(DirectVolumeMigrationFailedRule.id, in: r)
         #expect(dvm.severity == .error && dvm.title.contains("region=east"))
         #expect(dvm.evidence.contains { $0.statement.contains("RsyncClientPodsPending") && $0.path.contains("/dvm-") && $0.path.hasSuffix(".yml") })
         #expect(dvm.evidence.contains { $0.path == "inspect.local.6120/namespaces/mssql-persistent/mssql-persistent.yaml" })
         #expect(dvm.remediation.contains { $0.cluster == "host" && $0.command == "oc annotate namespace mssql-persistent openshift.io/node-selector='' --overwrite" })
         #expect(dvm.remediation.first?.command.contains("\"canceled\":true") == true)
-        let stuck = try only("mtc/migration-stuck", in: r)
+        let stuck = try only(MigrationStuckRule.id, in: r)
         #expect(stuck.causedBy == [dvm.id] && stuck.remediation.isEmpty)
         #expect(stuck.title.contains("WaitForDirectVolumeMigrationToComplete (step 38/49)"))
     }
@@ -157,11 +157,11 @@ struct MTCOutcomesTests {
     @Test("Rsync pods that cannot pull their image are left to the transfer image rule")
     func dvmImage() throws {
         let r = try report("mtc-1.7-dvm-rsync-image-backoff")
-        #expect(!r.findings.contains { $0.rule == "mtc/direct-volume-migration-failed" })
-        let stuck = try only("mtc/migration-stuck", in: r)
+        #expect(!r.findings.contains { $0.rule == DirectVolumeMigrationFailedRule.id })
+        let stuck = try only(MigrationStuckRule.id, in: r)
         #expect(stuck.title.contains("rsync transfer pods cannot pull image quay.io/konveyor/rsync-transfer:release-1.7.13-typo"))
         #expect(!stuck.title.contains("stage pods"))
-        #expect(!r.findings.contains { $0.rule == "mtc/stage-pod-image-misconfigured" })
+        #expect(!r.findings.contains { $0.rule == StagePodImageMisconfiguredRule.id })
     }
 
     // MARK: - mtc/migration-stuck on Velero phases
@@ -169,8 +169,8 @@ struct MTCOutcomesTests {
     @Test("Stuck at StageRestoreCreated on the destination's STAGE_IMAGE: the Restore annotation, the destination fix")
     func stuckDestinationImage() throws {
         let r = try report("mtc-1.7-stuck-stage-restore-image")
-        #expect(rules(r) == ["mtc/migration-stuck"])
-        let f = try only("mtc/migration-stuck", in: r)
+        #expect(rules(r) == [MigrationStuckRule.id])
+        let f = try only(MigrationStuckRule.id, in: r)
         #expect(f.severity == .error)
         #expect(f.title.contains("stuck at StageRestoreCreated (step 34/49)"))
         #expect(f.title.contains("destination stage pods cannot pull quay.io/konveyor/invalid_image:latest, the STAGE_IMAGE of destination cluster host"))
@@ -187,8 +187,8 @@ struct MTCOutcomesTests {
     @Test("Stuck at StageBackupCreated with a PodVolumeBackup still moving: a warning that shows the progress")
     func stuckPVB() throws {
         let r = try report("mtc-1.7-stuck-stage-backup-pvb")
-        #expect(rules(r) == ["mtc/migration-stuck"])
-        let f = try only("mtc/migration-stuck", in: r)
+        #expect(rules(r) == [MigrationStuckRule.id])
+        let f = try only(MigrationStuckRule.id, in: r)
         #expect(f.severity == .warning)
         #expect(f.title.contains("stuck at StageBackupCreated (step 31/49)") && f.title.contains("(48 GB of 200 GB)"))
         #expect(f.evidence.contains { $0.path.contains("crs/podvolumebackups.velero.io/") && $0.statement.contains("InProgress: 48 GB of 200 GB") })
@@ -218,7 +218,7 @@ struct MTCOutcomesTests {
     @Test("Outcome rules are skipped with the no-MTC reason on a dump without MTC")
     func noMTC() throws {
         let r = try TestSupport.analyze(TestSupport.realdata("RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data"))
-        for id in ["mtc/migration-failed", "mtc/velero-partial-failure", "mtc/restic-problems", "mtc/direct-volume-migration-failed", "mtc/migration-leftovers"] {
+        for id in [MigrationFailedRule.id, VeleroPartialFailureRule.id, ResticProblemsRule.id, DirectVolumeMigrationFailedRule.id, MigrationLeftoversRule.id] {
             let outcome = r.outcomes.first { $0.rule == id }
             #expect(outcome?.status == .skipped && outcome?.reason?.contains("no MTC resources") == true, "\(id)")
         }

@@ -7,8 +7,8 @@ import Testing
 @Suite("MTCSetupHealth")
 struct MTCSetupHealthTests {
     static let setupRules = [
-        "mtc/migcluster-not-ready", "mtc/migstorage-not-ready", "mtc/migplan-not-ready", "mtc/migplan-warnings",
-        "mtc/operator-health", "mtc/transfer-image-misconfigured",
+        MigClusterNotReadyRule.id, MigStorageNotReadyRule.id, MigPlanNotReadyRule.id, MigPlanWarningsRule.id,
+        OperatorHealthRule.id, TransferImageMisconfiguredRule.id,
     ]
 
     func report(_ fixture: String) throws -> AnalysisReport { try TestSupport.analyze(TestSupport.fixture(fixture)) }
@@ -16,7 +16,7 @@ struct MTCSetupHealthTests {
     @Test("Breakfix exercise 1: MigCluster and MigStorage are the root causes of the plan that refuses its migration")
     func breakfix() throws {
         let r = try report("mtc-1.7-breakfix-misconfigured")
-        let cluster = try #require(r.findings.first { $0.rule == "mtc/migcluster-not-ready" })
+        let cluster = try #require(r.findings.first { $0.rule == MigClusterNotReadyRule.id })
         #expect(cluster.severity == .critical && cluster.id == "mtc/migcluster-not-ready#host/source-cluster")
         #expect(cluster.title.contains("TestConnectFailed") && cluster.title.contains("https://misconfigured-url.com:443"))
         let statements = cluster.evidence.map(\.statement)
@@ -32,7 +32,7 @@ struct MTCSetupHealthTests {
         #expect(commands.contains(#"oc -n openshift-config set data secret/source-cluster-secret saToken="$TOKEN""#))
         #expect(cluster.remediation.allSatisfy { $0.verify?.contains(#"get migcluster source-cluster -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}"#) == true })
 
-        let storage = try #require(r.findings.first { $0.rule == "mtc/migstorage-not-ready" })
+        let storage = try #require(r.findings.first { $0.rule == MigStorageNotReadyRule.id })
         #expect(storage.severity == .critical && storage.title.contains("BackupStorageProviderTestFailed"))
         #expect(storage.title.contains("http://misconfigured-endpoint.com") && storage.title.contains("non-existing-bucket"))
         #expect(storage.evidence.contains { $0.field == "spec.backupStorageConfig.awsBucketName" && $0.statement.hasSuffix("non-existing-bucket") })
@@ -40,7 +40,7 @@ struct MTCSetupHealthTests {
         #expect(storage.remediation.contains { $0.command.contains(#"aws-access-key-id="$AWS_ACCESS_KEY_ID" aws-secret-access-key="$AWS_SECRET_ACCESS_KEY""#) })
         #expect(storage.remediation.contains { $0.command.contains("patch migstorage s3-repository") && $0.command.contains("awsS3Url") })
 
-        let plan = try #require(r.findings.first { $0.rule == "mtc/migplan-not-ready" })
+        let plan = try #require(r.findings.first { $0.rule == MigPlanNotReadyRule.id })
         #expect(plan.severity == .critical, "a migration is refused with PlanNotReady")
         #expect(plan.causedBy == ["mtc/migcluster-not-ready#host/source-cluster", "mtc/migstorage-not-ready#host/s3-repository"])
         #expect(plan.title.contains("SourceClusterNotReady, StorageNotReady") && plan.title.contains("b1f4e7a2-3c58-4d9e-a061-7e2b9c4d5f18"))
@@ -52,7 +52,7 @@ struct MTCSetupHealthTests {
 
     @Test("A login error alone, with a Ready MigCluster, is an error naming the refused token")
     func loginOnly() throws {
-        let f = try #require(try report("mtc-1.7-config-missing").findings.first { $0.rule == "mtc/migcluster-not-ready" })
+        let f = try #require(try report("mtc-1.7-config-missing").findings.first { $0.rule == MigClusterNotReadyRule.id })
         #expect(f.severity == .error && f.title.contains("Unauthorized") && f.title.contains("reports Ready"))
         #expect(f.remediation.count == 1 && f.remediation[0].command.contains("set data secret/source-cluster-secret saToken=\"$TOKEN\""))
     }
@@ -60,18 +60,18 @@ struct MTCSetupHealthTests {
     @Test("A deleted credentials Secret: recreate it with the key names, never values; the plan links to it")
     func storageCredentials() throws {
         let r = try report("mtc-1.7-storage-creds-invalid")
-        let storage = try #require(r.findings.first { $0.rule == "mtc/migstorage-not-ready" })
+        let storage = try #require(r.findings.first { $0.rule == MigStorageNotReadyRule.id })
         #expect(storage.title.contains("InvalidBackupStorageCredsSecretRef"))
         #expect(storage.evidence.contains { $0.statement.contains("has no http:// or https:// scheme") })
         #expect(storage.remediation.contains { $0.command.contains("create secret generic") && $0.command.contains("--from-literal=aws-access-key-id=\"$AWS_ACCESS_KEY_ID\"") })
-        let plan = try #require(r.findings.first { $0.rule == "mtc/migplan-not-ready" })
+        let plan = try #require(r.findings.first { $0.rule == MigPlanNotReadyRule.id })
         #expect(plan.severity == .error && plan.causedBy == [storage.id])
     }
 
     @Test("Plan 123 as mig-ui recorded it: PvInvalidAction on vol11 and vol161, with a JSON patch choosing an action")
     func pvInvalidAction() throws {
         let r = try report("mtc-1.7-plan-pv-invalid-action")
-        #expect(r.findings.map(\.rule) == ["mtc/migplan-not-ready"])
+        #expect(r.findings.map(\.rule) == [MigPlanNotReadyRule.id])
         let f = r.findings[0]
         #expect(f.severity == .error && f.id == "mtc/migplan-not-ready#host/123")
         #expect(f.evidence.contains { $0.statement.contains("[vol11,vol161] has an unsupported `action`") && $0.path.hasSuffix("migplans/migplan-123/123.yml") })
@@ -83,9 +83,9 @@ struct MTCSetupHealthTests {
     @Test("Plan warnings name the incompatible kinds, the unhealthy pods and the namespaces with node selectors")
     func planWarnings() throws {
         let r = try report("mtc-1.7-plan-warnings")
-        let warnings = r.findings.filter { $0.rule == "mtc/migplan-warnings" }
+        let warnings = r.findings.filter { $0.rule == MigPlanWarningsRule.id }
         #expect(warnings.count == 3 && warnings.allSatisfy { $0.severity == .warning })
-        #expect(!r.findings.contains { $0.rule == "mtc/migplan-not-ready" })
+        #expect(!r.findings.contains { $0.rule == MigPlanNotReadyRule.id })
         let gvk = try #require(warnings.first { $0.id.hasSuffix("/GVKsIncompatible") })
         #expect(gvk.title.contains("gvk-demo (gvkdemoes.konveyor.openshift.io/v1alpha1)") && gvk.namespaces.contains("gvk-demo"))
         #expect(gvk.remediation.contains { $0.command == "oc -n gvk-demo get gvkdemoes.konveyor.openshift.io -o yaml > gvk-demo-gvkdemoes.yaml" })
@@ -99,7 +99,7 @@ struct MTCSetupHealthTests {
     @Test("Velero crash-looping now on the source and a version mismatch: two operator-health errors")
     func veleroCrashLoop() throws {
         let r = try report("mtc-1.7-velero-crashloop")
-        let health = r.findings.filter { $0.rule == "mtc/operator-health" }
+        let health = r.findings.filter { $0.rule == OperatorHealthRule.id }
         #expect(health.count == 2 && health.allSatisfy { $0.severity == .error })
         let pod = try #require(health.first { $0.subject.kind == "Pod" })
         #expect(pod.cluster == "source-cluster" && pod.title.contains("velero") && pod.title.contains("CrashLoopBackOff"))
@@ -121,7 +121,7 @@ struct MTCSetupHealthTests {
 
     @Test("Wrong RSYNC_TRANSFER_IMAGE on the source: named from the rsync pod, the DVM and the override")
     func rsyncImage() throws {
-        let f = try #require(try report("mtc-1.7-rsync-image-wrong").findings.first { $0.rule == "mtc/transfer-image-misconfigured" })
+        let f = try #require(try report("mtc-1.7-rsync-image-wrong").findings.first { $0.rule == TransferImageMisconfiguredRule.id })
         #expect(f.severity == .critical && f.cluster == "source-cluster" && f.id == "mtc/transfer-image-misconfigured#source-cluster/RSYNC_TRANSFER_IMAGE")
         #expect(f.title.contains("quay.io/konveyor/rsync-transfer:release-1.7"))
         let statements = f.evidence.map(\.statement)
@@ -142,19 +142,19 @@ struct MTCSetupHealthTests {
     @Test("Wrong REGISTRY_IMAGE on the host: RegistriesUnhealthy and the registry pod, whose health finding it causes")
     func registryImage() throws {
         let r = try report("mtc-1.7-registry-image-wrong")
-        let f = try #require(r.findings.first { $0.rule == "mtc/transfer-image-misconfigured" })
+        let f = try #require(r.findings.first { $0.rule == TransferImageMisconfiguredRule.id })
         #expect(f.severity == .critical && f.cluster == "host" && f.title.contains("registry.example.com/konveyor/registry:release-1.7.13"))
         #expect(f.evidence.contains { $0.statement.contains("RegistriesUnhealthy") })
         #expect(f.evidence.contains { $0.statement.contains("registry quay.io vs registry.example.com") || $0.statement.contains("registry registry.example.com vs quay.io") })
         #expect(f.remediation.contains { $0.command.contains(#""migration_registry_image_fqin":"quay.io/konveyor/registry:release-1.7.13""#) })
-        let pod = try #require(r.findings.first { $0.rule == "mtc/operator-health" })
+        let pod = try #require(r.findings.first { $0.rule == OperatorHealthRule.id })
         #expect(pod.causedBy == [f.id] && f.causes.contains(pod.id))
     }
 
     @Test("The samples: the stuck one keeps exactly its two findings, the healthy one none; setup rules pass on both")
     func samples() throws {
         let stuck = try TestSupport.analyze(TestSupport.sample("stage-image-stuck.tar.gz"))
-        #expect(Array(stuck.findings.map(\.rule).prefix(2)) == ["mtc/stage-pod-image-misconfigured", "mtc/migration-stuck"])
+        #expect(Array(stuck.findings.map(\.rule).prefix(2)) == [StagePodImageMisconfiguredRule.id, MigrationStuckRule.id])
         let healthy = try TestSupport.analyze(TestSupport.sample("healthy-migration"))
         #expect(healthy.findings.isEmpty)
         for report in [stuck, healthy] {

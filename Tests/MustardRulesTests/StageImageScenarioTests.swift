@@ -13,7 +13,7 @@ struct SeedScenarioTests {
     @Test("Root cause first: the source cluster's STAGE_IMAGE, set through the MigrationController override")
     func rootCause() throws {
         let report = try TestSupport.analyze(TestSupport.sample("stage-image-stuck.tar.gz"))
-        #expect(report.findings.map(\.rule) == ["mtc/stage-pod-image-misconfigured", "mtc/migration-stuck"])
+        #expect(report.findings.map(\.rule) == [StagePodImageMisconfiguredRule.id, MigrationStuckRule.id])
         let image = report.findings[0]
         #expect(image.severity == .critical)
         #expect(image.cluster == "source-cluster")
@@ -55,7 +55,7 @@ struct SeedScenarioTests {
     @Test("The stuck finding says which phase, which step, how long, the cause, and who waits behind it")
     func stuck() throws {
         let report = try TestSupport.analyze(TestSupport.sample("stage-image-stuck"))
-        let stuck = try #require(report.findings.first { $0.rule == "mtc/migration-stuck" })
+        let stuck = try #require(report.findings.first { $0.rule == MigrationStuckRule.id })
         #expect(stuck.severity == .error)
         #expect(stuck.title.contains("stuck at StagePodsCreated (step 24/49) for 4h 19m"))
         #expect(stuck.title.contains("cannot pull image \(Self.badImage)"))
@@ -68,8 +68,8 @@ struct SeedScenarioTests {
 
     @Test("--stuck-after moves the threshold, in both directions")
     func threshold() throws {
-        #expect(try TestSupport.analyze(TestSupport.fixture("mtc-1.7-stuck-recent"), stuckAfterMinutes: 3).findings.contains { $0.rule == "mtc/migration-stuck" })
-        #expect(!(try TestSupport.analyze(TestSupport.sample("stage-image-stuck"), stuckAfterMinutes: 300).findings.contains { $0.rule == "mtc/migration-stuck" }))
+        #expect(try TestSupport.analyze(TestSupport.fixture("mtc-1.7-stuck-recent"), stuckAfterMinutes: 3).findings.contains { $0.rule == MigrationStuckRule.id })
+        #expect(!(try TestSupport.analyze(TestSupport.sample("stage-image-stuck"), stuckAfterMinutes: 300).findings.contains { $0.rule == MigrationStuckRule.id }))
     }
 }
 
@@ -89,7 +89,7 @@ struct StageImageVariantTests {
     @Test("An unschedulable stage pod is the named cause, and no image finding is made up")
     func unschedulable() throws {
         let report = try TestSupport.analyze(TestSupport.fixture("mtc-1.7-stuck-unschedulable"))
-        #expect(report.findings.map(\.rule) == ["mtc/migration-stuck"])
+        #expect(report.findings.map(\.rule) == [MigrationStuckRule.id])
         let f = report.findings[0]
         #expect(f.title.contains("cannot be scheduled"))
         #expect(f.evidence.contains { $0.statement.contains("FailedScheduling") })
@@ -100,7 +100,7 @@ struct StageImageVariantTests {
     @Test("Source configuration not gathered (login failed): still reported, saying it could not be checked")
     func configMissing() throws {
         let report = try TestSupport.analyze(TestSupport.fixture("mtc-1.7-config-missing"))
-        let f = try #require(report.findings.first { $0.rule == "mtc/stage-pod-image-misconfigured" })
+        let f = try #require(report.findings.first { $0.rule == StagePodImageMisconfiguredRule.id })
         #expect(f.severity == .critical && f.cluster == "source-cluster")
         #expect(f.explanation.contains("not in the dump"))
         #expect(f.evidence.contains { $0.statement.contains("could not log in") })
@@ -109,9 +109,9 @@ struct StageImageVariantTests {
     @Test("MTC 1.3: no progress lines, the ConfigMap comparison alone points at the image, at lower confidence")
     func mtc13() throws {
         let report = try TestSupport.analyze(TestSupport.fixture("mtc-1.3-stage-image-stuck"))
-        let image = try #require(report.findings.first { $0.rule == "mtc/stage-pod-image-misconfigured" })
+        let image = try #require(report.findings.first { $0.rule == StagePodImageMisconfiguredRule.id })
         #expect(image.severity == .error && image.cluster == "ocp3-source")
-        let stuck = try #require(report.findings.first { $0.rule == "mtc/migration-stuck" })
+        let stuck = try #require(report.findings.first { $0.rule == MigrationStuckRule.id })
         #expect(stuck.title.contains("step 11/32"))
         #expect(stuck.causedBy == [image.id])
         #expect(image.remediation.contains { $0.command == "oc -n openshift-migration delete configmap migration-cluster-config" })
@@ -130,7 +130,7 @@ struct StageImageVariantTests {
         #expect(!report.findings.contains { $0.rule.hasPrefix("mtc/") })
         #expect(report.outcomes.filter { $0.rule.hasPrefix("mtc/") }.allSatisfy { $0.status == .passed })
         // They are ordinary pods failing now, and said so by the Kubernetes rule.
-        let pods = report.findings.filter { $0.rule == "k8s/pod-failing" }.map(\.subject.name).sorted()
+        let pods = report.findings.filter { $0.rule == PodFailingRule.id }.map(\.subject.name).sorted()
         #expect(pods == ["frontend-6b9f8d7c5d-q7x2m", "guestbook-ui-errimagepullbackoff-66cfffb669-45w2j"])
     }
 }
