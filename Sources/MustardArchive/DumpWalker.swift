@@ -165,7 +165,11 @@ private struct FolderWalk {
                     _ = visitor.interest(in: entry)
                     visitor.report(ArchiveIssue(path: rel, severity: .info, message: "symbolic link to \(target) not followed", damaged: false))
                 default:
+                    // FIFOs, sockets, devices: reading one could block forever or never end.
                     summary.entries += 1
+                    let kind = SpecialFile.kind(path: full) ?? "not a regular file"
+                    _ = visitor.interest(in: ArchiveEntry(path: entryPath, type: .special, declaredSize: nil))
+                    visitor.report(ArchiveIssue(path: rel, severity: .warning, message: "\(kind), not a regular file: skipped, never opened", damaged: false))
                 }
             }
             stack.append(contentsOf: subfolders.reversed())
@@ -197,12 +201,53 @@ private struct FolderWalk {
 }
 
 /// Reads a plain file with POSIX calls.
+/// FIFOs, sockets and devices: never read as part of a dump.
+public enum SpecialFile {
+    /// What `path` is (`a FIFO`, `a socket`…) when it exists and is neither a regular file, a folder nor a
+    /// symbolic link; nil otherwise. Looks with lstat, never opening it.
+    public static func kind(path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFREG || type == S_IFDIR || type == S_IFLNK { return nil }
+        return name(mode: info.st_mode)
+    }
+
+    static func name(mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFDIR: return "a folder"
+        default: return "not a regular file"
+        }
+    }
+
+    /// The first `count` bytes of a regular file (following symbolic links); nil for anything else or on error.
+    public static func head(path: String, count: Int) -> [UInt8]? {
+        try? FileByteSource(path: path).readHead(count)
+    }
+}
+
 final class FileByteSource: ByteSource {
     private let fd: Int32
 
+    /// Opens only regular files: a FIFO, socket or device as the dump (or inside a folder) would block or never
+    /// end. Non-blocking, so opening a FIFO returns at once; the type is checked on the descriptor, so a file
+    /// swapped after a look at its name is caught too.
     init(path: String) throws {
-        fd = open(path, O_RDONLY)
+        if let kind = SpecialFile.kind(path: path) { throw ArchiveOpenError.unreadable(path, reason: "\(kind), not a regular file; not opened") }
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 { throw ArchiveOpenError.unreadable(path, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        if fstat(fd, &info) != 0 || info.st_mode & S_IFMT != S_IFREG {
+            let kind = fstat(fd, &info) == 0 ? SpecialFile.name(mode: info.st_mode) : "not a regular file"
+            close(fd)
+            throw ArchiveOpenError.unreadable(path, reason: "\(kind), not a regular file; not opened")
+        }
+        // Regular files ignore O_NONBLOCK, but clear it so reads behave plainly.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     }
 
     deinit { close(fd) }

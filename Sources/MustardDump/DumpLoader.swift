@@ -340,6 +340,7 @@ private final class Collector: DumpVisitor {
     ) throws {
         let patterns = Array(Set(wanted.flatMap(\.patterns))).sorted().map { Array($0.utf8) }
         var kept: [LogLine] = []
+        var oldest = 0
         var dropped = 0
         var firstTime: Timestamp?
         var lastLine: [UInt8] = []
@@ -356,14 +357,19 @@ private final class Collector: DumpVisitor {
             let fields = Self.jsonFields(text)
             let time = fields["ts"].flatMap(Double.init).map(Timestamp.init(secondsSince1970:))
                 ?? Timestamp(rfc3339: String(text.prefix { $0 != " " }))
-            if kept.count == maxLinesPerLog {
-                kept.removeFirst()
-                dropped += 1
-            }
-            kept.append(LogLine(
+            let line = LogLine(
                 cluster: cluster, namespace: namespace, pod: pod, container: container, previous: previous,
-                source: SourceRef(path: path), lineNumber: number, text: text, time: time, fields: fields))
+                source: SourceRef(path: path), lineNumber: number, text: text, time: time, fields: fields)
+            // A ring once full: the oldest line is overwritten, never shifted out (that was quadratic).
+            if kept.count == maxLinesPerLog {
+                kept[oldest] = line
+                oldest = (oldest + 1) % maxLinesPerLog
+                dropped += 1
+            } else {
+                kept.append(line)
+            }
         }
+        kept = Array(kept[oldest...] + kept[..<oldest])
         logFiles.append(LogFileSummary(
             cluster: cluster, namespace: namespace, pod: pod, path: path, lines: count, firstTime: firstTime,
             lastTime: Self.lineTime(String(decoding: lastLine, as: UTF8.self))))

@@ -40,11 +40,10 @@ public enum Batch {
         if names.contains(where: { name in mustGatherMarks.contains(name) || name.hasPrefix("must-gather.local") || name.hasPrefix("inspect.local") }) {
             return []
         }
+        // Only regular files are opened: a FIFO in the queue folder would block the open forever.
         return names.sorted().map { folder + "/" + $0 }.filter { path in
-            guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-            defer { try? handle.close() }
-            let head = (try? handle.read(upToCount: ArchiveFormat.sniffLength)) ?? Data()
-            return ArchiveFormat.detect([UInt8](head)) != nil
+            guard let head = SpecialFile.head(path: path, count: ArchiveFormat.sniffLength) else { return false }
+            return ArchiveFormat.detect(head) != nil
         }
     }
 
