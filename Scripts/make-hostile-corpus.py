@@ -233,7 +233,7 @@ def linear_cases(out):
     xz = bytearray(lzma.compress(tar_bytes(VALID), format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC64, filters=[{"id": lzma.FILTER_LZMA2, "dict_size": 1 << 20}]))
     hsize = (xz[12] + 1) * 4  # block header after the 12-byte stream header; LZMA2's one property byte precedes padding
     assert xz[13] == 0 and xz[14] == 0x21 and xz[15] == 1, "unexpected xz block header"
-    xz[16] = 40  # dictionary 2 GiB (40 is 2^31)
+    xz[16] = 38  # LZMA2 dictionary 2 GiB: 2 << (38 // 2 + 11)
     xz[12 + hsize - 4:12 + hsize] = struct.pack("<I", __import__("zlib").crc32(bytes(xz[12:12 + hsize - 4])))
     write(out, "xz-2gib-dictionary.tar.xz", bytes(xz))
     # 400 symlinks with 1 MiB pax link names, each a load issue: names kept and quoted are bounded. Exit 0.

@@ -122,6 +122,8 @@ public struct ArchiveLimits: Sendable {
     public var maxTotalBytes: Int64 = 64 << 30
     /// Entries in all, nested archives included.
     public var maxEntries = 5_000_000
+    /// Memory the xz decompressors of a walk may use together, whatever dictionary size a stream declares.
+    public var maxDecoderMemory: UInt64 = 256 << 20
 
     public init() {}
 }
@@ -134,7 +136,13 @@ final class WalkBudget {
     /// Set once a limit is reached: every layer stops.
     private(set) var exhausted: String?
 
-    init(limits: ArchiveLimits) { self.limits = limits }
+    /// Shared by the walk's xz decompressors, outer and nested.
+    let decoderMemory: DecoderMemoryPool
+
+    init(limits: ArchiveLimits) {
+        self.limits = limits
+        decoderMemory = DecoderMemoryPool(total: limits.maxDecoderMemory)
+    }
 
     /// Counts bytes produced by a layer's decompression; false once the total limit is passed.
     func consume(bytes: Int64) -> Bool {

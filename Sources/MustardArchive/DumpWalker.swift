@@ -59,7 +59,17 @@ public struct DumpWalker {
             switch format {
             case .gzip:
                 layer = try LibArchiveLayer(stream: ReadAheadSource(upstream: GzipInflatingSource(upstream: FileByteSource(path: path))), name: path, budget: budget)
-            case .xz, .zstd, .bzip2:
+            case .xz:
+                let xz = XZDecodingSource(upstream: try FileByteSource(path: path), pool: budget.decoderMemory)
+                do {
+                    layer = try LibArchiveLayer(stream: ReadAheadSource(upstream: xz), name: path, budget: budget)
+                } catch {
+                    // Refused for its memory before a single entry: a limit of this dump, not an unreadable file.
+                    guard let why = xz.limitReached else { throw error }
+                    visitor.report(ArchiveIssue(path: path, severity: .error, message: "limit reached: \(why)", damaged: true))
+                    return
+                }
+            case .zstd, .bzip2:
                 layer = try LibArchiveLayer(
                     stream: ReadAheadSource(upstream: DecompressingSource(path: path, compression: format)), name: path, budget: budget)
             case .tar, .zip:
@@ -84,8 +94,12 @@ public struct DumpWalker {
         return try withBudget(name: name, visitor: visitor) { budget, summary in
             summary.format = LibArchiveLayer.formatDescription(outer: format)
             let source = MemoryByteSource(bytes)
-            let layer = try LibArchiveLayer(
-                stream: format == .gzip ? GzipInflatingSource(upstream: source) : source, name: name, budget: budget)
+            let stream: ByteSource = switch format {
+            case .gzip: GzipInflatingSource(upstream: source)
+            case .xz: XZDecodingSource(upstream: source, pool: budget.decoderMemory)
+            default: source
+            }
+            let layer = try LibArchiveLayer(stream: stream, name: name, budget: budget)
             layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
         }
     }
@@ -192,9 +206,15 @@ private struct FolderWalk {
             }
         case .none:
             NestedArchive.open(entry: entry, content: content, depth: 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) { format in
-                format == .gzip
-                    ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: full)), name: entry.path.description, budget: budget)
-                    : try LibArchiveLayer(filename: full, budget: budget)
+                switch format {
+                case .gzip:
+                    try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: full)), name: entry.path.description, budget: budget)
+                case .xz:
+                    try LibArchiveLayer(
+                        stream: XZDecodingSource(upstream: FileByteSource(path: full), pool: budget.decoderMemory), name: entry.path.description, budget: budget)
+                default:
+                    try LibArchiveLayer(filename: full, budget: budget)
+                }
             }
         }
     }

@@ -24,7 +24,7 @@ final class LibArchiveLayer {
     private init(budget: WalkBudget, zipStreaming: Bool = false) throws {
         guard let a = archive_read_new() else { throw ArchiveOpenError.unreadable("archive", reason: "out of memory") }
         // Only tar and zip: `format_all` takes gzip'd text for mtree and invents entries.
-        archive_read_support_filter_all(a)
+        Self.supportFilters(a)
         archive_read_support_format_tar(a)
         archive_read_support_format_gnutar(a)
         // Seekable zip reads the central directory; streaming zip reads local headers, for when it is damaged.
@@ -77,6 +77,22 @@ final class LibArchiveLayer {
     }
 
     deinit { archive_read_free(handle) }
+
+    /// libarchive's filters minus the LZMA family (xz, lzma, lzip): libarchive gives liblzma no memory limit, so a
+    /// stream's declared dictionary (up to 4 GiB) would be allocated. xz is decoded by `XZDecodingSource` instead;
+    /// lzma and lzip streams are not read.
+    static func supportFilters(_ a: OpaquePointer) {
+        archive_read_support_filter_bzip2(a)
+        archive_read_support_filter_compress(a)
+        archive_read_support_filter_gzip(a)
+        archive_read_support_filter_grzip(a)
+        archive_read_support_filter_lrzip(a)
+        archive_read_support_filter_lz4(a)
+        archive_read_support_filter_lzop(a)
+        archive_read_support_filter_rpm(a)
+        archive_read_support_filter_uu(a)
+        archive_read_support_filter_zstd(a)
+    }
 
     static func errorString(_ a: OpaquePointer) -> String {
         archive_error_string(a).map { String(cString: $0) } ?? "unknown libarchive error"
@@ -185,9 +201,15 @@ final class LibArchiveLayer {
                 }
             case .none:
                 NestedArchive.open(entry: entry, content: content, depth: depth + 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) { format in
-                    format == .gzip
-                        ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: EntryContentSource(content)), name: path.description, budget: budget)
-                        : try LibArchiveLayer(nested: content, name: path.description, budget: budget)
+                    switch format {
+                    case .gzip:
+                        try LibArchiveLayer(stream: GzipInflatingSource(upstream: EntryContentSource(content)), name: path.description, budget: budget)
+                    case .xz:
+                        try LibArchiveLayer(
+                            stream: XZDecodingSource(upstream: EntryContentSource(content), pool: budget.decoderMemory), name: path.description, budget: budget)
+                    default:
+                        try LibArchiveLayer(nested: content, name: path.description, budget: budget)
+                    }
                 }
             }
         }
