@@ -100,12 +100,40 @@ public struct ArchiveIssue: Sendable, Equatable {
     public let message: String
     /// True when data was lost: the dump can only be analysed in part.
     public let damaged: Bool
+    /// Issues of one kind (`link`, `special`…) past a number are folded into a count by the reader of the dump;
+    /// nil: the message is the kind.
+    public let kind: String?
 
-    public init(path: String, severity: Severity, message: String, damaged: Bool) {
+    public init(path: String, severity: Severity, message: String, damaged: Bool, kind: String? = nil) {
         self.path = path
         self.severity = severity
         self.message = message
         self.damaged = damaged
+        self.kind = kind
+    }
+}
+
+/// Names from the dump (entry paths, link targets) are bounded before they are kept or quoted: a pax header can
+/// declare a name of a megabyte, and 400 of them made a 500 MB report.
+public enum NameBound {
+    /// The longest entry path read; a longer one is not a must-gather's and its entry is skipped.
+    public static let maxPathBytes = 4096
+    /// The longest link target quoted.
+    public static let maxQuotedBytes = 256
+
+    /// `text` cut at a character boundary within `maxBytes` UTF-8 bytes, saying how much was left out.
+    public static func shortened(_ text: String, maxBytes: Int = maxQuotedBytes) -> String {
+        let total = text.utf8.count
+        guard total > maxBytes else { return text }
+        var kept = ""
+        var used = 0
+        for c in text {
+            let n = c.utf8.count
+            if used + n > maxBytes { break }
+            kept.append(c)
+            used += n
+        }
+        return kept + "… (\(total - used) more bytes)"
     }
 }
 

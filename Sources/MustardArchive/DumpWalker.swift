@@ -177,13 +177,14 @@ private struct FolderWalk {
                     let target = (try? fm.destinationOfSymbolicLink(atPath: full)) ?? "?"
                     let entry = ArchiveEntry(path: entryPath, type: .symlink(target: target), declaredSize: nil)
                     _ = visitor.interest(in: entry)
-                    visitor.report(ArchiveIssue(path: rel, severity: .info, message: "symbolic link to \(target) not followed", damaged: false))
+                    visitor.report(ArchiveIssue(
+                        path: rel, severity: .info, message: "symbolic link to \(NameBound.shortened(target)) not followed", damaged: false, kind: "link"))
                 default:
                     // FIFOs, sockets, devices: reading one could block forever or never end.
                     summary.entries += 1
                     let kind = SpecialFile.kind(path: full) ?? "not a regular file"
                     _ = visitor.interest(in: ArchiveEntry(path: entryPath, type: .special, declaredSize: nil))
-                    visitor.report(ArchiveIssue(path: rel, severity: .warning, message: "\(kind), not a regular file: skipped, never opened", damaged: false))
+                    visitor.report(ArchiveIssue(path: rel, severity: .warning, message: "\(kind), not a regular file: skipped, never opened", damaged: false, kind: "special"))
                 }
             }
             stack.append(contentsOf: subfolders.reversed())

@@ -166,6 +166,16 @@ final class LibArchiveLayer {
             }
             guard let entryPointer else { return .stopped }
             let name = Self.pathname(entryPointer)
+            if name.utf8.count > NameBound.maxPathBytes {
+                // Not a must-gather's file; kept whole, its name alone could fill memory and the report.
+                entriesHere += 1
+                summary.entries += 1
+                guard budget.countEntry() else { return .stopped }
+                visitor.report(ArchiveIssue(
+                    path: (base + [NameBound.shortened(name)]).joined(separator: "!/"), severity: .warning,
+                    message: "name of \(name.utf8.count) bytes, longer than \(NameBound.maxPathBytes): entry skipped", damaged: false, kind: "long-name"))
+                continue
+            }
             let path = EntryPath(layers: base + [EntryPath.normalise(name)])
             if status == MUSTARD_ARCHIVE_FAILED {
                 visitor.report(ArchiveIssue(path: path.description, severity: .error, message: "entry skipped: \(Self.errorString(handle))", damaged: true))
@@ -183,7 +193,8 @@ final class LibArchiveLayer {
                 continue
             case .symlink(let target), .hardlink(let target):
                 _ = visitor.interest(in: entry)
-                visitor.report(ArchiveIssue(path: path.description, severity: .info, message: "link to \(target) not followed", damaged: false))
+                visitor.report(ArchiveIssue(
+                    path: path.description, severity: .info, message: "link to \(NameBound.shortened(target)) not followed", damaged: false, kind: "link"))
                 continue
             case .regular:
                 break

@@ -180,7 +180,34 @@ private final class Collector: DumpVisitor {
 
     func report(_ issue: ArchiveIssue) {
         let severity: LoadIssue.Severity = issue.severity == .error ? .error : issue.severity == .warning ? .warning : .info
-        issues.append(LoadIssue(path: issue.path, severity: severity, message: issue.message, damaged: issue.damaged))
+        record(LoadIssue(path: issue.path, severity: severity, message: issue.message, damaged: issue.damaged), kind: issue.kind)
+    }
+
+    /// Issues kept per kind (a link, an empty file…); the rest are counted and told as one issue, so a dump of a
+    /// million links or empty files cannot fill memory or the report.
+    private let maxIssuesPerKind = 50
+    private var issuesOfKind: [String: (kept: Int, folded: Int, first: LoadIssue)] = [:]
+
+    private func record(_ issue: LoadIssue, kind: String?) {
+        let key = "\(issue.severity)\u{0}\(kind ?? issue.message)"
+        var tally = issuesOfKind[key] ?? (0, 0, issue)
+        if tally.kept < maxIssuesPerKind {
+            tally.kept += 1
+            issues.append(issue)
+        } else {
+            tally.folded += 1
+            if issue.damaged && !tally.first.damaged { tally.first = issue }
+        }
+        issuesOfKind[key] = tally
+    }
+
+    /// One issue for each kind past its limit: how many more there were, like which one.
+    private func foldedIssues() -> [LoadIssue] {
+        issuesOfKind.values.filter { $0.folded > 0 }.map { tally in
+            LoadIssue(
+                path: tally.first.path, severity: tally.first.severity,
+                message: "…and \(tally.folded) more issue(s) like this one: \(NameBound.shortened(tally.first.message))", damaged: tally.first.damaged)
+        }
     }
 
     // MARK: - Readers
@@ -222,7 +249,7 @@ private final class Collector: DumpVisitor {
     /// Takes in one decoded file, in the order the files came, so the first copy of an object
     /// (oc writes pods twice) is the one kept.
     private func merge(_ file: DecodedFile) {
-        issues.append(contentsOf: file.issues)
+        for issue in file.issues { record(issue, kind: nil) }
         for key in file.unremarkablePods where quietPods.insert(key).inserted {
             for pending in podEvents.removeValue(forKey: key) ?? [] { dropped(pending.event.lastSeen) }
         }
@@ -404,6 +431,7 @@ private final class Collector: DumpVisitor {
 
     func finish(format: String, entries: Int, nestedArchives: Int) -> LoadedDump {
         for file in parser.drain() { merge(file) }
+        issues += foldedIssues()
         for event in podEvents.values.joined().sorted(by: { $0.order < $1.order }) {
             add(event.body, cluster: event.cluster, source: event.source)
         }
