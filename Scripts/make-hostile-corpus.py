@@ -207,16 +207,20 @@ def linear_cases(out):
     write(out, "controller-log-run-lines.tar.gz", with_valid([
         (f"{MIGNS}/migration.openshift.io/migmigrations.yaml", MIGRATION),
         (f"{MIGNS}/pods/migration-controller-1/mtc/mtc/logs/current.log", log)]))
-    # Lines made to make the secret scrubber's patterns backtrack: runs a pattern re-scans from every start. Exit 0.
+    # Lines and a termination message made to make the secret scrubber's patterns backtrack: a backtracking engine
+    # re-scans each run from every start (quadratic; minutes a line). The crash-looping pod is a finding: exit 1.
     redos = [b"token " + b"a-" * 30_000, b"eyJ" + b"-eyJ" * 15_000, b'"' + b"a_" * 30_000 + b'"token', b"bearer " + b" " * 60_000 + b"!",
-             b"://a:" + b":" * 60_000, b"-----BEGIN " + b"A" * 60_000, b"password " + b"x_" * 30_000 + b"=",]
-    log = b"".join(b'{"level":"info","ts":1795500000.5,"msg":"[RUN] ' + r + b'","migMigration":"m-1"}\n' for r in redos * 20)
-    msg = b"token " + b"a-" * 200_000
-    pod = PODS.replace(b"  status:\n", b"  status:\n    message: " + msg + b"\n").replace(b"      state:\n        running:", b"      lastState:\n        terminated: {exitCode: 1, message: " + msg + b"}\n      state:\n        running:")
+             b"://a:" + b":" * 60_000, b"-----BEGIN " + b"A" * 60_000, b"password " + b"x_" * 30_000 + b"="]
+    log = b"".join(b'{"level":"info","ts":1795500000.5,"msg":"[RUN] ' + r + b'","migMigration":"m-1"}\n' for r in redos * 2)
+    msg = b"token " + b"a-" * 50_000
+    pod = PODS.replace(b"namespace: demo", b"namespace: other").replace(b"ready: true\n      restartCount: 0", b"ready: false\n      restartCount: 7").replace(
+        b"      state:\n        running:\n          startedAt: \"2026-11-24T10:00:05Z\"",
+        b"      lastState:\n        terminated: {exitCode: 1, reason: Error, message: " + msg + b"}\n      state:\n        waiting: {reason: CrashLoopBackOff, message: " + msg + b"}")
+    assert msg in pod
     write(out, "redos-lines.tar.gz", with_valid([
         (f"{MIGNS}/migration.openshift.io/migmigrations.yaml", MIGRATION),
         (f"{MIGNS}/pods/migration-controller-1/mtc/mtc/logs/current.log", log),
-        (f"{ROOT}/namespaces/other/core/pods.yaml", pod.replace(b"namespace: demo", b"namespace: other"))]))
+        (f"{ROOT}/namespaces/other/core/pods.yaml", pod)]))
     # A bzip2 bomb under the byte limit: 1 GiB of zeros in one log, a few KB on disk (bzip2 streams concatenate,
     # so one compressed 16 MiB of zeros is repeated rather than compressing 1 GiB here). Exit 0.
     size, zeros = 1 << 30, bz2.compress(b"\0" * (16 << 20), 9)

@@ -7,7 +7,9 @@ public enum SecretScrubber {
     /// Key names whose values are secret, in `key=value`, `key: value` and JSON `"key":"value"` forms.
     static let secretKey = #"(?i)(pass(?:word|wd)?|secret|token|satoken|bearer[_-]?token|api[_-]?key|access[_-]?key(?:[_-]?id)?|secret[_-]?access[_-]?key|client[_-]?secret|credentials?|private[_-]?key|auth)"#
 
-    nonisolated(unsafe) static let patterns: [(Regex<AnyRegexOutput>, String)] = {
+    /// Matched in linear time (`LinearRegex`): the text is the dump's, and Swift's `Regex` backtracked for minutes on
+    /// a crafted line. A pattern outside `LinearRegex`'s syntax lands in `uncompiled` (a test checks it is empty).
+    static let compiled: (patterns: [(LinearRegex, String)], uncompiled: [String], sources: [String]) = {
         let list: [(String, String)] = [
             // "Authorization: Bearer abc", "bearer abc"
             (#"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*"#, "$1 \(placeholder)"),
@@ -26,15 +28,21 @@ public enum SecretScrubber {
             // PEM private keys
             (#"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"#, placeholder),
         ]
-        return list.compactMap { pattern, replacement in (try? Regex(pattern)).map { ($0, replacement) } }
+        var patterns: [(LinearRegex, String)] = [], uncompiled: [String] = []
+        for (pattern, replacement) in list {
+            if let regex = try? LinearRegex(pattern) { patterns.append((regex, replacement)) } else { uncompiled.append(pattern) }
+        }
+        return (patterns, uncompiled, list.map(\.0))
     }()
+
+    static var patterns: [(LinearRegex, String)] { compiled.patterns }
 
     /// The text with every secret value replaced by `<redacted>`.
     public static func scrub(_ text: String) -> String {
         guard mightHoldSecret(text) else { return text }
         var out = text
         for (regex, template) in patterns {
-            out = out.replacing(regex) { match in expand(template, match) }
+            out = regex.replacing(in: out) { match, scalars in expand(template, match, scalars) }
         }
         return out
     }
@@ -56,14 +64,16 @@ public enum SecretScrubber {
     /// Words one of the patterns needs, lower-cased.
     static let clues = ["pass", "secret", "token", "bearer", "key", "auth", "credential", "eyj", "akia", "asia", "://", "sha256~"]
 
-    private static func expand(_ template: String, _ match: Regex<AnyRegexOutput>.Match) -> String {
+    private static func expand(_ template: String, _ match: LinearRegex.Match, _ scalars: [Unicode.Scalar]) -> String {
         var result = ""
         var i = template.startIndex
         while i < template.endIndex {
             let c = template[i]
             let next = template.index(after: i)
             if c == "$", next < template.endIndex, let n = template[next].wholeNumberValue {
-                if n < match.output.count, let sub = match.output[n].substring { result += sub }
+                if n < match.ranges.count, let range = match.ranges[n] {
+                    result.unicodeScalars.append(contentsOf: scalars[range])
+                }
                 i = template.index(after: next)
             } else {
                 result.append(c)

@@ -111,4 +111,54 @@ struct SecretScrubberTests {
     func keeps(text: String) {
         #expect(SecretScrubber.scrub(text) == text)
     }
+
+    @Test("Every pattern compiles for linear-time matching")
+    func compiles() {
+        #expect(SecretScrubber.compiled.uncompiled.isEmpty)
+    }
+
+    /// Lines built to make a backtracking engine re-scan a long run from every start: each ends quickly.
+    @Test("Crafted lines are scrubbed in linear time", arguments: ["a-", "-eyJ", "quoted a_", "bearer spaces", "colons", "BEGIN", "x_="])
+    func linear(name: String) {
+        let text = switch name {
+        case "a-": "token " + String(repeating: "a-", count: 30_000)
+        case "-eyJ": "eyJ" + String(repeating: "-eyJ", count: 15_000)
+        case "quoted a_": "\"" + String(repeating: "a_", count: 30_000) + "\"token"
+        case "bearer spaces": "bearer " + String(repeating: " ", count: 60_000) + "!"
+        case "colons": "://a:" + String(repeating: ":", count: 60_000)
+        case "BEGIN": "-----BEGIN " + String(repeating: "A", count: 60_000)
+        default: "password " + String(repeating: "x_", count: 30_000) + "="
+        }
+        let start = ContinuousClock.now
+        _ = SecretScrubber.scrub(text)
+        #expect(ContinuousClock.now - start < .seconds(20))
+    }
+
+    /// The linear engine finds what Swift's `Regex` finds, on texts made of the pieces the patterns look for; its
+    /// simpler word boundaries may find more (`key:value`), never less: what Swift's matches cover, it covers.
+    @Test("LinearRegex covers what Swift's Regex matches with the scrubber's patterns")
+    func sameMatches() throws {
+        let pieces = ["token", "Token", "=", ":", " ", "a", "-", "_", "\"", "'", "eyJ", "abcdefgh", ".", "bearer", "Bearer", "\\", "$",
+                      "<redacted>", "://", "@", "/", "sha256~", "AKIA", "0123456789ABCDEF", "-----BEGIN RSA PRIVATE KEY-----",
+                      "-----END RSA PRIVATE KEY-----", "\n", "password", "secret_access_key", "é", "x", ",", "}", "api-key"]
+        var rng = SystemRandomNumberGenerator()
+        var differences: [String] = []
+        for source in SecretScrubber.compiled.sources {
+            let swift = try Regex(source)
+            let linear = try LinearRegex(source)
+            for _ in 0..<400 {
+                let text = (0..<Int.random(in: 1...12, using: &rng)).map { _ in pieces.randomElement(using: &rng) ?? "" }.joined()
+                let u = text.unicodeScalars
+                let expected = text.matches(of: swift).map {
+                    u.distance(from: u.startIndex, to: $0.range.lowerBound)..<u.distance(from: u.startIndex, to: $0.range.upperBound)
+                }
+                let got = linear.matches(in: Array(u)).compactMap { $0.ranges[0] }
+                let covered = Set(got.flatMap { Array($0) })
+                if expected != got && !expected.allSatisfy({ $0.allSatisfy(covered.contains) }) {
+                    differences.append("\(source) on \(text.debugDescription): \(expected) vs \(got)")
+                }
+            }
+        }
+        #expect(differences.isEmpty, "\(differences.prefix(10))")
+    }
 }
