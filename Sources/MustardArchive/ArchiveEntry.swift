@@ -152,6 +152,10 @@ public struct ArchiveLimits: Sendable {
     public var maxEntries = 5_000_000
     /// Memory the xz decompressors of a walk may use together, whatever dictionary size a stream declares.
     public var maxDecoderMemory: UInt64 = 256 << 20
+    /// Bytes decompressed per byte of the dump, past `ratioFloorBytes`: a bomb of a few KB must not run for
+    /// minutes under `maxTotalBytes`. Real dumps compress 10 to 50 times.
+    public var maxCompressionRatio: Int64 = 1000
+    public var ratioFloorBytes: Int64 = 256 << 20
 
     public init() {}
 }
@@ -172,11 +176,18 @@ final class WalkBudget {
         decoderMemory = DecoderMemoryPool(total: limits.maxDecoderMemory)
     }
 
-    /// Counts bytes produced by a layer's decompression; false once the total limit is passed.
+    /// Bytes of the dump itself (the archive file, or the folder's files read so far), for the ratio limit.
+    var inputBytes: Int64 = 0
+
+    /// Counts bytes produced by a layer's decompression; false once the total or the ratio limit is passed.
     func consume(bytes: Int64) -> Bool {
         decompressed += bytes
         if decompressed > limits.maxTotalBytes, exhausted == nil {
             exhausted = "more than \(limits.maxTotalBytes >> 20) MiB decompressed (--max-total-bytes): the rest of the dump was not read"
+        }
+        let (allowed, overflow) = inputBytes.multipliedReportingOverflow(by: limits.maxCompressionRatio)
+        if !overflow, decompressed > max(limits.ratioFloorBytes, allowed), exhausted == nil {
+            exhausted = "more than \(decompressed >> 20) MiB decompressed from a dump of \(inputBytes >> 10) KiB, over \(limits.maxCompressionRatio) times its size (a compression bomb): the rest of the dump was not read"
         }
         return exhausted == nil
     }

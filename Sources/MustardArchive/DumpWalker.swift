@@ -51,7 +51,9 @@ public struct DumpWalker {
         }
         let head = try FileByteSource(path: path).readHead(ArchiveFormat.sniffLength)
         guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
         return try withBudget(name: path, visitor: visitor) { budget, summary in
+            budget.inputBytes = size
             summary.format = LibArchiveLayer.formatDescription(outer: format)
             // Decompression runs on its own thread, a few chunks ahead of the walk. libarchive does not check
             // gzip's CRC: zlib inflates gzip instead, checking it; libarchive's filters do xz, zstd and bzip2.
@@ -92,6 +94,7 @@ public struct DumpWalker {
     public func walk(bytes: [UInt8], name: String, visitor: DumpVisitor) throws -> WalkSummary {
         guard let format = ArchiveFormat.detect(bytes) else { throw ArchiveOpenError.notAnArchive(name) }
         return try withBudget(name: name, visitor: visitor) { budget, summary in
+            budget.inputBytes = Int64(bytes.count)
             summary.format = LibArchiveLayer.formatDescription(outer: format)
             let source = MemoryByteSource(bytes)
             let stream: ByteSource = switch format {
@@ -170,6 +173,7 @@ private struct FolderWalk {
                     summary.entries += 1
                     guard budget.countEntry() else { return }
                     let size = (attributes?[.size] as? NSNumber)?.int64Value
+                    budget.inputBytes += size ?? 0
                     let entry = ArchiveEntry(path: entryPath, type: .regular, declaredSize: size)
                     visitFile(entry, at: full, summary: &summary)
                 case .typeSymbolicLink?:

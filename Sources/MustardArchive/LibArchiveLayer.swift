@@ -133,7 +133,13 @@ final class LibArchiveLayer {
         }
         var produced: Int64 = 0
         var readBefore: Int64 = 0
+        var afterEntry = false
         while budget.exhausted == nil {
+            // What is left of the last entry is read here, counted against the limits as it comes: libarchive
+            // would skip it inside the next call, decompressing all of it first (a bzip2 bomb of a few KB under the
+            // byte limit ran for minutes, past any limit).
+            if afterEntry, decompresses, !drainEntry() { return .stopped }
+            afterEntry = true
             var entryPointer: OpaquePointer?
             let status = archive_read_next_header(handle, &entryPointer)
             // Data skipped since the last header was decompressed all the same: count it too.
@@ -225,6 +231,24 @@ final class LibArchiveLayer {
             }
         }
         return .stopped
+    }
+
+    /// Whether skipping an entry means decompressing it: a stream fed to libarchive, or a file read through a
+    /// filter. Only an uncompressed archive file can be skipped by seeking.
+    private var decompresses: Bool { sourceFeed != nil || feed != nil || archive_filter_count(handle) > 1 }
+
+    /// Reads the rest of the current entry, counting it; false once a limit of the walk is reached.
+    private func drainEntry() -> Bool {
+        let size = 1 << 18
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { scratch.deallocate() }
+        while true {
+            let n = archive_read_data(handle, scratch, size)
+            // 0: the entry ended; below 0: damage, which the next header reports.
+            guard n > 0 else { return true }
+            bytesRead += Int64(n)
+            if !budget.consume(bytes: Int64(n)) { return false }
+        }
     }
 
     /// The raw name bytes, decoded leniently: libarchive's locale conversion drops non-ASCII names in the C locale.
