@@ -52,14 +52,62 @@ public enum SecretScrubber {
         var text = text
         let answer: Bool? = text.withUTF8 { bytes in
             // ASCII (nearly every log line): lower-case the bytes and search them. Otherwise the full Unicode way.
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            let lower = String(decoding: bytes.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-            return clues.contains { lower.containsBytes($0) }
+            asciiHoldsClue(bytes)
         }
         if let answer { return answer }
         let lower = text.lowercased()
         return clues.contains { lower.contains($0) }
     }
+
+    /// Whether ASCII `bytes` hold a clue, compared case-insensitively in place; nil when they are not all ASCII.
+    /// One pass without allocating: every line the rules keep comes through here.
+    private static func asciiHoldsClue(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        // One bit per clue: with more than 64, the general way below.
+        guard clues.count <= 64 else { return nil }
+        let (flat, offsets, byFirst) = clueTable
+        var found = false
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let c = bytes[i]
+            if c >= 0x80 { return nil }
+            var candidates = found ? 0 : byFirst[Int(c)]
+            // Most bytes start no clue; the rest start one or two.
+            while candidates != 0 {
+                let clue = candidates.trailingZeroBitCount
+                candidates &= candidates - 1
+                let from = offsets[clue], length = offsets[clue + 1] - from
+                guard length <= n - i else { continue }
+                var k = 1
+                while k < length {
+                    let b = bytes[i + k]
+                    if (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) != flat[from + k] { break }
+                    k += 1
+                }
+                if k == length {
+                    found = true
+                    break
+                }
+            }
+            i += 1
+        }
+        return found
+    }
+
+    /// The clues' bytes end to end, where each starts (and the end), and for each byte the clues it starts
+    /// (either case) as bits.
+    private static let clueTable: (flat: [UInt8], offsets: [Int], byFirst: [UInt64]) = {
+        var flat: [UInt8] = [], offsets: [Int] = [], byFirst = [UInt64](repeating: 0, count: 128)
+        for (index, clue) in clues.enumerated() {
+            offsets.append(flat.count)
+            flat += Array(clue.utf8)
+            guard let c = clue.utf8.first, c < 0x80 else { continue }
+            byFirst[Int(c)] |= 1 << UInt64(index)
+            if c >= 0x61 && c <= 0x7A { byFirst[Int(c & ~0x20)] |= 1 << UInt64(index) }
+        }
+        offsets.append(flat.count)
+        return (flat, offsets, byFirst)
+    }()
 
     /// Words one of the patterns needs, lower-cased.
     static let clues = ["pass", "secret", "token", "bearer", "key", "auth", "credential", "eyj", "akia", "asia", "://", "sha256~"]
