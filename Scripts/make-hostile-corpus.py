@@ -199,6 +199,9 @@ def linear_cases(out):
     write(out, "yaml-flow-list.tar.gz", with_valid([(events, cm + b"data: [" + b"a," * 150_000 + b"a]\n")]))
     write(out, "yaml-flow-mapping.tar.gz", with_valid([(events, cm + b"data: {" + b"".join(b"k%d: v," % i for i in range(80_000)) + b"z: v}\n")]))
     write(out, "yaml-repeated-tag.tar.gz", with_valid([(events, cm + b"list:\n" + b"- !t x\n" * 150_000)]))
+    # 120 MB of one-character list items, under the 128 MiB entry limit: 30 million values took 1.5 GB decoded.
+    # Refused past 4 million values (a load issue), so memory stays bounded. Exit 3.
+    write(out, "yaml-many-values.tar.gz", gzip.compress(tar_bytes(VALID + [(events, cm + b"data:\n" + b"- a\n" * 30_000_000)]), compresslevel=1, mtime=0))
     # A MigMigration with 100,000 conditions (each one a timeline entry). Exit 0 or 1, never a hang.
     conds = b"".join(b'  - {type: C%d, status: "True", lastTransitionTime: "2026-11-24T10:%02d:00Z", message: m}\n' % (i, i % 60) for i in range(100_000))
     write(out, "migmigration-conditions.tar.gz", with_valid([(f"{MIGNS}/migration.openshift.io/migmigrations.yaml", MIGRATION + b"  conditions:\n" + conds)]))

@@ -19,6 +19,9 @@ public struct YAMLReader: Sendable {
     public var maxAliasNodes = 1_000_000
     /// Deepest nesting accepted.
     public var maxDepth = 256
+    /// Values one file may decode to. Bytes are bounded by `--max-entry-bytes`, but 128 MiB of `- a` lines are 30
+    /// million values, 1.5 GB decoded; a real file holds a value per 50 bytes or so (2.7 million at 128 MiB).
+    public var maxNodes = 4_000_000
     /// Try `OCYAMLParser` first, the fast reader of the YAML `oc` writes, and use libyaml only for what it does not
     /// recognise. Both give the same documents; turning this off forces libyaml (tests compare the two).
     public var fastPath = true
@@ -27,13 +30,15 @@ public struct YAMLReader: Sendable {
 
     /// The documents of a YAML stream, and warnings such as duplicate keys.
     public func documents(_ bytes: [UInt8]) throws -> (documents: [Value], warnings: [String]) {
-        if fastPath, let documents = OCYAMLParser.documents(bytes, maxDepth: maxDepth) { return (documents, []) }
+        if fastPath, let documents = OCYAMLParser.documents(bytes, maxDepth: maxDepth, maxNodes: maxNodes) { return (documents, []) }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError(message: "libyaml could not start", line: nil) }
         defer { yaml_parser_delete(&parser) }
         return try bytes.withUnsafeBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             var builder = TreeBuilder(maxAliasNodes: maxAliasNodes, maxDepth: maxDepth)
+            builder.maxNodes = maxNodes
+            builder.nodesLeft = maxNodes
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -76,6 +81,8 @@ private struct TreeBuilder {
     var warnings: [String] = []
     var anchors: [String: (value: Value, nodes: Int)] = [:]
     var aliasNodes = 0
+    var maxNodes = Int.max
+    var nodesLeft = Int.max
 
     init(maxAliasNodes: Int, maxDepth: Int) {
         self.maxAliasNodes = maxAliasNodes
@@ -126,6 +133,10 @@ private struct TreeBuilder {
     }
 
     private mutating func add(_ value: Value, anchor: String?, line: Int) throws {
+        nodesLeft -= 1
+        if nodesLeft < 0 {
+            throw YAMLError(message: "more than \(maxNodes) values in one file: not decoded (so many tiny values would take gigabytes)", line: line)
+        }
         if let anchor { anchors[anchor] = (value, Self.nodeCount(value)) }
         guard let top = frames.indices.last else {
             documents.append(value)

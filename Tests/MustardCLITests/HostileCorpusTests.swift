@@ -89,6 +89,7 @@ struct HostileBoundsTests {
         Case(file: "yaml-flow-list.tar.gz", exit: 0, issue: nil),
         Case(file: "yaml-flow-mapping.tar.gz", exit: 0, issue: nil),
         Case(file: "yaml-repeated-tag.tar.gz", exit: 0, issue: nil),
+        Case(file: "yaml-many-values.tar.gz", exit: 3, issue: "more than 4000000 values in one file"),
         Case(file: "migmigration-conditions.tar.gz", exit: 0, issue: nil),
         Case(file: "controller-log-run-lines.tar.gz", exit: 0, issue: "older matching lines not kept"),
         Case(file: "redos-lines.tar.gz", exit: 1, issue: nil),
