@@ -131,8 +131,9 @@ struct HostileBoundsTests {
     }
 }
 
-/// A child run with its own wait4: its exit code, elapsed time and peak RSS (the kernel's ru_maxrss for that
-/// child alone), killed once `seconds` have passed.
+/// A child run with its own wait4: its exit code, elapsed time and peak RSS, killed (its whole process group) once
+/// `seconds` have passed. The peak comes from GNU time when there is one: a child spawned from this process starts
+/// with this process's peak (Linux keeps ru_maxrss across exec), which wait4 alone would report.
 struct BoundedRun {
     var code: Int32 = -1
     var stdout = ""
@@ -144,8 +145,7 @@ struct BoundedRun {
     init(_ program: String, _ arguments: [String], in directory: URL, seconds: Double) throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bounded-\(UUID().uuidString)")
         defer {
-            try? FileManager.default.removeItem(atPath: out.path + ".out")
-            try? FileManager.default.removeItem(atPath: out.path + ".err")
+            for suffix in [".out", ".err", ".rss"] { try? FileManager.default.removeItem(atPath: out.path + suffix) }
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -154,7 +154,15 @@ struct BoundedRun {
         posix_spawn_file_actions_addopen(&actions, 1, out.path + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, out.path + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         // The child starts in `directory`: run it through env's --chdir (coreutils), simplest with posix_spawn.
-        let argv = ["/usr/bin/env", "-C", directory.path, program] + arguments
+        let time = "/usr/bin/time"
+        let timed = FileManager.default.isExecutableFile(atPath: time)
+        let argv = (timed ? [time, "-f", "%M", "-o", out.path + ".rss"] : []) + ["/usr/bin/env", "-C", directory.path, program] + arguments
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A process group of its own, so a timeout kills mustard and not only time.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         let env = ["PATH=/usr/bin:/bin", "NO_COLOR=1"]
         var cArgv = argv.map { strdup($0) } + [nil]
         var cEnv = env.map { strdup($0) } + [nil]
@@ -164,7 +172,7 @@ struct BoundedRun {
         }
         var pid: pid_t = 0
         let start = Date()
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArgv, &cEnv)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cArgv, &cEnv)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         var status: Int32 = 0
         var usage = rusage()
@@ -173,7 +181,7 @@ struct BoundedRun {
             if r == pid { break }
             if r < 0 && errno != EINTR { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EINVAL) }
             if Date().timeIntervalSince(start) > seconds {
-                kill(pid, SIGKILL)
+                kill(-pid, SIGKILL)
                 killed = true
                 _ = wait4(pid, &status, 0, &usage)
                 break
@@ -182,6 +190,11 @@ struct BoundedRun {
         }
         elapsed = Date().timeIntervalSince(start)
         maxRSSKB = usage.ru_maxrss
+        if timed, !killed, let text = try? String(contentsOfFile: out.path + ".rss", encoding: .utf8),
+            let kb = text.split(whereSeparator: \.isNewline).last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+        {
+            maxRSSKB = kb
+        }
         // WIFEXITED / WEXITSTATUS by hand: the macros are not imported into Swift.
         code = status & 0x7F == 0 ? (status >> 8) & 0xFF : -(status & 0x7F)
         stdout = (try? String(contentsOfFile: out.path + ".out", encoding: .utf8)) ?? ""
