@@ -227,7 +227,7 @@ def linear_cases(out):
     # A bzip2 bomb under the byte limit (64 GiB): 16 GiB of zeros in one log from 80 KB (bzip2 streams concatenate,
     # so one compressed 16 MiB of zeros is repeated). libarchive skipped the unwanted log inside one call,
     # decompressing all of it before any limit was checked (about 70 s); now the skip is read and counted, and
-    # a ratio limit (1000:1 past 256 MiB) stops it. Exit 3.
+    # a ratio limit (1000:1 past 1 GiB) stops it. Exit 3.
     size, zeros = 16 << 30, bz2.compress(b"\0" * (16 << 20), 9)
     head = members(VALID) + info(f"{ROOT}/namespaces/demo/pods/web-1/web/web/logs/current.log", size).tobuf(tarfile.GNU_FORMAT)
     write(out, "bzip2-bomb.tar.bz2", bz2.compress(head, 9) + zeros * (size >> 24) + bz2.compress(b"\0" * 1024, 9))

@@ -155,7 +155,7 @@ public struct ArchiveLimits: Sendable {
     /// Bytes decompressed per byte of the dump, past `ratioFloorBytes`: a bomb of a few KB must not run for
     /// minutes under `maxTotalBytes`. Real dumps compress 10 to 50 times.
     public var maxCompressionRatio: Int64 = 1000
-    public var ratioFloorBytes: Int64 = 256 << 20
+    public var ratioFloorBytes: Int64 = 1 << 30
 
     public init() {}
 }
