@@ -131,6 +131,18 @@ struct HostileBoundsTests {
     }
 }
 
+extension HostileBoundsTests {
+    /// The bound is real: a child that outlives it is killed, with the processes it started.
+    @Test("A child past its time is killed")
+    func killsAtTheBound() throws {
+        let workdir = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(workdir) }
+        let run = try BoundedRun("/bin/sh", ["-c", "sleep 30 & sleep 30"], in: workdir, seconds: 1)
+        #expect(run.killed)
+        #expect(run.elapsed < 10)
+    }
+}
+
 /// A child run with its own wait4: its exit code, elapsed time and peak RSS, killed (its whole process group) once
 /// `seconds` have passed. The peak comes from GNU time when there is one: a child spawned from this process starts
 /// with this process's peak (Linux keeps ru_maxrss across exec), which wait4 alone would report.
