@@ -24,11 +24,15 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // libarchive gives liblzma no memory limit: xz is decoded with liblzma directly, under one.
+        .systemLibrary(
+            name: "CLZMA", pkgConfig: "liblzma",
+            providers: [.apt(["liblzma-dev"])]),
 
         // archive → dump → model → rules → report, behind a thin CLI.
         .target(
             name: "MustardArchive",
-            dependencies: ["CArchive", "CZlib", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["CArchive", "CZlib", "CLZMA", .product(name: "Logging", package: "swift-log")]),
         .target(name: "MustardModel"),
         .target(
             name: "MustardDump",

@@ -5,7 +5,7 @@ Each case is one file or folder in OUTDIR named after the case; the expected out
 Tests/MustardCLITests/HostileCorpusTests.swift. Deterministic: the same bytes every run (seeded, fixed mtimes).
 Every case holds the same small valid inspect tree, so a test can tell what was still analysed.
 """
-import bz2, gzip, io, lzma, os, random, shutil, subprocess, sys, tarfile, zipfile
+import bz2, gzip, io, lzma, os, random, shutil, stat, struct, subprocess, sys, tarfile, zipfile
 
 MTIME = 1700000000
 rng = random.Random(20261125)
@@ -184,6 +184,91 @@ def main(out):
     secrets = "PGPASSWORD=CANARY-PG passphrase=CANARY-PHRASE Authorization: Basic CANARY-BASIC --password CANARY-FLAG mysql -pCANARY-MYSQL"
     write(out, "secrets-quoted.tar.gz", gz(tar_bytes(VALID + [(f"{ROOT}/namespaces/demo/core/events.yaml", f"note: '{secrets}'\n".encode())])))
     write(out, "inject-progress.tar.bz2", bz2.compress(big) + zeros * 32 + bz2.compress(members(VALID) + b"\0" * 1024))
+    linear_cases(out)
+
+MIGNS = f"{ROOT}/namespaces/openshift-migration"
+MIGRATION = b"""apiVersion: migration.openshift.io/v1alpha1
+kind: MigMigration
+metadata:
+  name: m-1
+  namespace: openshift-migration
+  creationTimestamp: "2026-11-24T10:00:00Z"
+spec:
+  migPlanRef: {name: plan-1, namespace: openshift-migration}
+  stage: false
+status:
+  phase: Completed
+  startTimestamp: "2026-11-24T10:00:01Z"
+"""
+
+def with_valid(files):
+    return gz(tar_bytes(VALID + files))
+
+def linear_cases(out):
+    """Item 2 and 3 of issue 10: input that made mustard superlinear in time or unbounded in memory. Each must end
+    in 60 s and 512 MB (HostileCorpusTests measures both)."""
+    events = f"{ROOT}/namespaces/demo/core/events.yaml"
+    cm = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big, namespace: demo}\n"
+    # Flow collections and tags are outside the fast reader's subset: libyaml's tree builder reads them. Exit 0.
+    write(out, "yaml-flow-list.tar.gz", with_valid([(events, cm + b"data: [" + b"a," * 150_000 + b"a]\n")]))
+    write(out, "yaml-flow-mapping.tar.gz", with_valid([(events, cm + b"data: {" + b"".join(b"k%d: v," % i for i in range(80_000)) + b"z: v}\n")]))
+    write(out, "yaml-repeated-tag.tar.gz", with_valid([(events, cm + b"list:\n" + b"- !t x\n" * 150_000)]))
+    # 120 MB of one-character list items, under the 128 MiB entry limit: 30 million values took 1.5 GB decoded.
+    # Refused past 4 million values (a load issue), so memory stays bounded. Exit 3.
+    write(out, "yaml-many-values.tar.gz", gzip.compress(tar_bytes(VALID + [(events, cm + b"data:\n" + b"- a\n" * 30_000_000)]), compresslevel=1, mtime=0))
+    # A MigMigration with 100,000 conditions (each one a timeline entry). Exit 0 or 1, never a hang.
+    conds = b"".join(b'  - {type: C%d, status: "True", lastTransitionTime: "2026-11-24T10:%02d:00Z", message: m}\n' % (i, i % 60) for i in range(100_000))
+    write(out, "migmigration-conditions.tar.gz", with_valid([(f"{MIGNS}/migration.openshift.io/migmigrations.yaml", MIGRATION + b"  conditions:\n" + conds)]))
+    # 200,000 [RUN] lines of the controller for that migration.
+    log = b"".join(b'{"level":"info","ts":%d.5,"logger":"migration","msg":"[RUN] (Step %d/49) step","migMigration":"m-1","phase":"P%d"}\n' % (1795500000 + i, i % 49, i) for i in range(200_000))
+    write(out, "controller-log-run-lines.tar.gz", with_valid([
+        (f"{MIGNS}/migration.openshift.io/migmigrations.yaml", MIGRATION),
+        (f"{MIGNS}/pods/migration-controller-1/mtc/mtc/logs/current.log", log)]))
+    # Lines and a termination message made to make the secret scrubber's patterns backtrack: a backtracking engine
+    # re-scans each run from every start (quadratic; minutes a line). The crash-looping pod is a finding: exit 1.
+    redos = [b"token " + b"a-" * 30_000, b"eyJ" + b"-eyJ" * 15_000, b'"' + b"a_" * 30_000 + b'"token', b"bearer " + b" " * 60_000 + b"!",
+             b"://a:" + b":" * 60_000, b"-----BEGIN " + b"A" * 60_000, b"password " + b"x_" * 30_000 + b"="]
+    log = b"".join(b'{"level":"info","ts":1795500000.5,"msg":"[RUN] ' + r + b'","migMigration":"m-1"}\n' for r in redos * 2)
+    msg = b"token " + b"a-" * 50_000
+    pod = PODS.replace(b"namespace: demo", b"namespace: other").replace(b"ready: true\n      restartCount: 0", b"ready: false\n      restartCount: 7").replace(
+        b"      state:\n        running:\n          startedAt: \"2026-11-24T10:00:05Z\"",
+        b"      lastState:\n        terminated: {exitCode: 1, reason: Error, message: " + msg + b"}\n      state:\n        waiting: {reason: CrashLoopBackOff, message: " + msg + b"}")
+    assert msg in pod
+    write(out, "redos-lines.tar.gz", with_valid([
+        (f"{MIGNS}/migration.openshift.io/migmigrations.yaml", MIGRATION),
+        (f"{MIGNS}/pods/migration-controller-1/mtc/mtc/logs/current.log", log),
+        (f"{ROOT}/namespaces/other/core/pods.yaml", pod)]))
+    # A bzip2 bomb under the byte limit (64 GiB): 16 GiB of zeros in one log from 80 KB (bzip2 streams concatenate,
+    # so one compressed 16 MiB of zeros is repeated). libarchive skipped the unwanted log inside one call,
+    # decompressing all of it before any limit was checked (about 70 s); now the skip is read and counted, and
+    # a ratio limit (1000:1 past 1 GiB) stops it. Exit 3.
+    size, zeros = 16 << 30, bz2.compress(b"\0" * (16 << 20), 9)
+    head = members(VALID) + info(f"{ROOT}/namespaces/demo/pods/web-1/web/web/logs/current.log", size).tobuf(tarfile.GNU_FORMAT)
+    write(out, "bzip2-bomb.tar.bz2", bz2.compress(head, 9) + zeros * (size >> 24) + bz2.compress(b"\0" * 1024, 9))
+    # FIFOs: given as the dump (exit 2, never opened) and inside a folder dump (a load issue, the rest analysed).
+    os.mkfifo(os.path.join(out, "fifo"))
+    folder = os.path.join(out, "folder-with-fifo")
+    for name, data in VALID:
+        os.makedirs(os.path.dirname(os.path.join(folder, name)), exist_ok=True)
+        write(folder, name, data)
+    os.mkfifo(os.path.join(folder, ROOT, "namespaces/demo/core/events.yaml"))
+    # An .xz whose block header asks for a 2 GiB dictionary: refused by the memory limit, exit 3.
+    xz = bytearray(lzma.compress(tar_bytes(VALID), format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC64, filters=[{"id": lzma.FILTER_LZMA2, "dict_size": 1 << 20}]))
+    hsize = (xz[12] + 1) * 4  # block header after the 12-byte stream header; LZMA2's one property byte precedes padding
+    assert xz[13] == 0 and xz[14] == 0x21 and xz[15] == 1, "unexpected xz block header"
+    xz[16] = 38  # LZMA2 dictionary 2 GiB: 2 << (38 // 2 + 11)
+    xz[12 + hsize - 4:12 + hsize] = struct.pack("<I", __import__("zlib").crc32(bytes(xz[12:12 + hsize - 4])))
+    write(out, "xz-2gib-dictionary.tar.xz", bytes(xz))
+    # 150 symlinks with 900 KB pax link names (libarchive refuses pax headers over 1 MiB), 150 files with 900 KB
+    # names: names kept and quoted are bounded, repeats folded. Exit 0.
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, data in VALID:
+            t.addfile(info(name, len(data)), io.BytesIO(data))
+        for i in range(150):
+            t.addfile(info(f"{ROOT}/link-{i}", type=tarfile.SYMTYPE, link="/" + "x" * 900_000))
+            t.addfile(info(f"{ROOT}/{i}-" + "y" * 900_000, 1), io.BytesIO(b"y"))
+    write(out, "long-link-names.tar.gz", gz(buf.getvalue()))
 
 if __name__ == "__main__":
     main(sys.argv[1] if len(sys.argv) > 1 else "Tests/Fixtures/Hostile")

@@ -100,12 +100,40 @@ public struct ArchiveIssue: Sendable, Equatable {
     public let message: String
     /// True when data was lost: the dump can only be analysed in part.
     public let damaged: Bool
+    /// Issues of one kind (`link`, `special`…) past a number are folded into a count by the reader of the dump;
+    /// nil: the message is the kind.
+    public let kind: String?
 
-    public init(path: String, severity: Severity, message: String, damaged: Bool) {
+    public init(path: String, severity: Severity, message: String, damaged: Bool, kind: String? = nil) {
         self.path = path
         self.severity = severity
         self.message = message
         self.damaged = damaged
+        self.kind = kind
+    }
+}
+
+/// Names from the dump (entry paths, link targets) are bounded before they are kept or quoted: a pax header can
+/// declare a name of a megabyte, and 400 of them made a 500 MB report.
+public enum NameBound {
+    /// The longest entry path read; a longer one is not a must-gather's and its entry is skipped.
+    public static let maxPathBytes = 4096
+    /// The longest link target quoted.
+    public static let maxQuotedBytes = 256
+
+    /// `text` cut at a character boundary within `maxBytes` UTF-8 bytes, saying how much was left out.
+    public static func shortened(_ text: String, maxBytes: Int = maxQuotedBytes) -> String {
+        let total = text.utf8.count
+        guard total > maxBytes else { return text }
+        var kept = ""
+        var used = 0
+        for c in text {
+            let n = c.utf8.count
+            if used + n > maxBytes { break }
+            kept.append(c)
+            used += n
+        }
+        return kept + "… (\(total - used) more bytes)"
     }
 }
 
@@ -122,6 +150,12 @@ public struct ArchiveLimits: Sendable {
     public var maxTotalBytes: Int64 = 64 << 30
     /// Entries in all, nested archives included.
     public var maxEntries = 5_000_000
+    /// Memory the xz decompressors of a walk may use together, whatever dictionary size a stream declares.
+    public var maxDecoderMemory: UInt64 = 256 << 20
+    /// Bytes decompressed per byte of the dump, past `ratioFloorBytes`: a bomb of a few KB must not run for
+    /// minutes under `maxTotalBytes`. Real dumps compress 10 to 50 times.
+    public var maxCompressionRatio: Int64 = 1000
+    public var ratioFloorBytes: Int64 = 1 << 30
 
     public init() {}
 }
@@ -134,13 +168,26 @@ final class WalkBudget {
     /// Set once a limit is reached: every layer stops.
     private(set) var exhausted: String?
 
-    init(limits: ArchiveLimits) { self.limits = limits }
+    /// Shared by the walk's xz decompressors, outer and nested.
+    let decoderMemory: DecoderMemoryPool
 
-    /// Counts bytes produced by a layer's decompression; false once the total limit is passed.
+    init(limits: ArchiveLimits) {
+        self.limits = limits
+        decoderMemory = DecoderMemoryPool(total: limits.maxDecoderMemory)
+    }
+
+    /// Bytes of the dump itself (the archive file, or the folder's files read so far), for the ratio limit.
+    var inputBytes: Int64 = 0
+
+    /// Counts bytes produced by a layer's decompression; false once the total or the ratio limit is passed.
     func consume(bytes: Int64) -> Bool {
         decompressed += bytes
         if decompressed > limits.maxTotalBytes, exhausted == nil {
             exhausted = "more than \(limits.maxTotalBytes >> 20) MiB decompressed (--max-total-bytes): the rest of the dump was not read"
+        }
+        let (allowed, overflow) = inputBytes.multipliedReportingOverflow(by: limits.maxCompressionRatio)
+        if !overflow, decompressed > max(limits.ratioFloorBytes, allowed), exhausted == nil {
+            exhausted = "more than \(decompressed >> 20) MiB decompressed from a dump of \(inputBytes >> 10) KiB, over \(limits.maxCompressionRatio) times its size (a compression bomb): the rest of the dump was not read"
         }
         return exhausted == nil
     }

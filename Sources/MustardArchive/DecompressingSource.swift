@@ -1,6 +1,6 @@
 import CArchive
 
-/// The decompressed bytes of a compressed file (xz, zstd, bzip2…), read with libarchive's filters in `raw` mode.
+/// The decompressed bytes of a compressed file (zstd, bzip2; xz has `XZDecodingSource`), read with libarchive's filters in `raw` mode.
 ///
 /// Why: so decompression can run on its own thread (`ReadAheadSource`) while the walk reads the tar inside on
 /// this one, as the gzip path does with zlib. libarchive still detects the filter from the bytes and reports
@@ -14,7 +14,7 @@ final class DecompressingSource: ByteSource {
     init(path: String, compression: ArchiveFormat) throws {
         self.compression = compression
         guard let a = archive_read_new() else { throw ArchiveOpenError.unreadable(path, reason: "out of memory") }
-        archive_read_support_filter_all(a)
+        LibArchiveLayer.supportFilters(a)
         archive_read_support_format_raw(a)
         var entry: OpaquePointer?
         guard archive_read_open_filename(a, path, 1 << 20) == MUSTARD_ARCHIVE_OK,

@@ -51,7 +51,9 @@ public struct DumpWalker {
         }
         let head = try FileByteSource(path: path).readHead(ArchiveFormat.sniffLength)
         guard let format = ArchiveFormat.detect(head) else { throw ArchiveOpenError.notAnArchive(path) }
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
         return try withBudget(name: path, visitor: visitor) { budget, summary in
+            budget.inputBytes = size
             summary.format = LibArchiveLayer.formatDescription(outer: format)
             // Decompression runs on its own thread, a few chunks ahead of the walk. libarchive does not check
             // gzip's CRC: zlib inflates gzip instead, checking it; libarchive's filters do xz, zstd and bzip2.
@@ -59,7 +61,17 @@ public struct DumpWalker {
             switch format {
             case .gzip:
                 layer = try LibArchiveLayer(stream: ReadAheadSource(upstream: GzipInflatingSource(upstream: FileByteSource(path: path))), name: path, budget: budget)
-            case .xz, .zstd, .bzip2:
+            case .xz:
+                let xz = XZDecodingSource(upstream: try FileByteSource(path: path), pool: budget.decoderMemory)
+                do {
+                    layer = try LibArchiveLayer(stream: ReadAheadSource(upstream: xz), name: path, budget: budget)
+                } catch {
+                    // Refused for its memory before a single entry: a limit of this dump, not an unreadable file.
+                    guard let why = xz.limitReached else { throw error }
+                    visitor.report(ArchiveIssue(path: path, severity: .error, message: "limit reached: \(why)", damaged: true))
+                    return
+                }
+            case .zstd, .bzip2:
                 layer = try LibArchiveLayer(
                     stream: ReadAheadSource(upstream: DecompressingSource(path: path, compression: format)), name: path, budget: budget)
             case .tar, .zip:
@@ -82,10 +94,15 @@ public struct DumpWalker {
     public func walk(bytes: [UInt8], name: String, visitor: DumpVisitor) throws -> WalkSummary {
         guard let format = ArchiveFormat.detect(bytes) else { throw ArchiveOpenError.notAnArchive(name) }
         return try withBudget(name: name, visitor: visitor) { budget, summary in
+            budget.inputBytes = Int64(bytes.count)
             summary.format = LibArchiveLayer.formatDescription(outer: format)
             let source = MemoryByteSource(bytes)
-            let layer = try LibArchiveLayer(
-                stream: format == .gzip ? GzipInflatingSource(upstream: source) : source, name: name, budget: budget)
+            let stream: ByteSource = switch format {
+            case .gzip: GzipInflatingSource(upstream: source)
+            case .xz: XZDecodingSource(upstream: source, pool: budget.decoderMemory)
+            default: source
+            }
+            let layer = try LibArchiveLayer(stream: stream, name: name, budget: budget)
             layer.walk(base: [], depth: 1, visitor: visitor, summary: &summary, logger: logger)
         }
     }
@@ -156,6 +173,7 @@ private struct FolderWalk {
                     summary.entries += 1
                     guard budget.countEntry() else { return }
                     let size = (attributes?[.size] as? NSNumber)?.int64Value
+                    budget.inputBytes += size ?? 0
                     let entry = ArchiveEntry(path: entryPath, type: .regular, declaredSize: size)
                     visitFile(entry, at: full, summary: &summary)
                 case .typeSymbolicLink?:
@@ -163,9 +181,14 @@ private struct FolderWalk {
                     let target = (try? fm.destinationOfSymbolicLink(atPath: full)) ?? "?"
                     let entry = ArchiveEntry(path: entryPath, type: .symlink(target: target), declaredSize: nil)
                     _ = visitor.interest(in: entry)
-                    visitor.report(ArchiveIssue(path: rel, severity: .info, message: "symbolic link to \(target) not followed", damaged: false))
+                    visitor.report(ArchiveIssue(
+                        path: rel, severity: .info, message: "symbolic link to \(NameBound.shortened(target)) not followed", damaged: false, kind: "link"))
                 default:
+                    // FIFOs, sockets, devices: reading one could block forever or never end.
                     summary.entries += 1
+                    let kind = SpecialFile.kind(path: full) ?? "not a regular file"
+                    _ = visitor.interest(in: ArchiveEntry(path: entryPath, type: .special, declaredSize: nil))
+                    visitor.report(ArchiveIssue(path: rel, severity: .warning, message: "\(kind), not a regular file: skipped, never opened", damaged: false, kind: "special"))
                 }
             }
             stack.append(contentsOf: subfolders.reversed())
@@ -188,21 +211,68 @@ private struct FolderWalk {
             }
         case .none:
             NestedArchive.open(entry: entry, content: content, depth: 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) { format in
-                format == .gzip
-                    ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: full)), name: entry.path.description, budget: budget)
-                    : try LibArchiveLayer(filename: full, budget: budget)
+                switch format {
+                case .gzip:
+                    try LibArchiveLayer(stream: GzipInflatingSource(upstream: FileByteSource(path: full)), name: entry.path.description, budget: budget)
+                case .xz:
+                    try LibArchiveLayer(
+                        stream: XZDecodingSource(upstream: FileByteSource(path: full), pool: budget.decoderMemory), name: entry.path.description, budget: budget)
+                default:
+                    try LibArchiveLayer(filename: full, budget: budget)
+                }
             }
         }
     }
 }
 
 /// Reads a plain file with POSIX calls.
+/// FIFOs, sockets and devices: never read as part of a dump.
+public enum SpecialFile {
+    /// What `path` is (`a FIFO`, `a socket`…) when it exists and is neither a regular file, a folder nor a
+    /// symbolic link; nil otherwise. Looks with lstat, never opening it.
+    public static func kind(path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFREG || type == S_IFDIR || type == S_IFLNK { return nil }
+        return name(mode: info.st_mode)
+    }
+
+    static func name(mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO (named pipe)"
+        case S_IFSOCK: return "a socket"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFDIR: return "a folder"
+        default: return "not a regular file"
+        }
+    }
+
+    /// The first `count` bytes of a regular file (following symbolic links); nil for anything else or on error.
+    public static func head(path: String, count: Int) -> [UInt8]? {
+        try? FileByteSource(path: path).readHead(count)
+    }
+}
+
 final class FileByteSource: ByteSource {
     private let fd: Int32
 
+    /// Opens only regular files: a FIFO, socket or device as the dump (or inside a folder) would block or never
+    /// end. Non-blocking, so opening a FIFO returns at once; the type is checked on the descriptor, so a file
+    /// swapped after a look at its name is caught too.
     init(path: String) throws {
-        fd = open(path, O_RDONLY)
+        if let kind = SpecialFile.kind(path: path) { throw ArchiveOpenError.unreadable(path, reason: "\(kind), not a regular file; not opened") }
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if fd < 0 { throw ArchiveOpenError.unreadable(path, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        if fstat(fd, &info) != 0 || info.st_mode & S_IFMT != S_IFREG {
+            let kind = fstat(fd, &info) == 0 ? SpecialFile.name(mode: info.st_mode) : "not a regular file"
+            close(fd)
+            throw ArchiveOpenError.unreadable(path, reason: "\(kind), not a regular file; not opened")
+        }
+        // Regular files ignore O_NONBLOCK, but clear it so reads behave plainly.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
     }
 
     deinit { close(fd) }

@@ -24,7 +24,7 @@ final class LibArchiveLayer {
     private init(budget: WalkBudget, zipStreaming: Bool = false) throws {
         guard let a = archive_read_new() else { throw ArchiveOpenError.unreadable("archive", reason: "out of memory") }
         // Only tar and zip: `format_all` takes gzip'd text for mtree and invents entries.
-        archive_read_support_filter_all(a)
+        Self.supportFilters(a)
         archive_read_support_format_tar(a)
         archive_read_support_format_gnutar(a)
         // Seekable zip reads the central directory; streaming zip reads local headers, for when it is damaged.
@@ -78,6 +78,22 @@ final class LibArchiveLayer {
 
     deinit { archive_read_free(handle) }
 
+    /// libarchive's filters minus the LZMA family (xz, lzma, lzip): libarchive gives liblzma no memory limit, so a
+    /// stream's declared dictionary (up to 4 GiB) would be allocated. xz is decoded by `XZDecodingSource` instead;
+    /// lzma and lzip streams are not read.
+    static func supportFilters(_ a: OpaquePointer) {
+        archive_read_support_filter_bzip2(a)
+        archive_read_support_filter_compress(a)
+        archive_read_support_filter_gzip(a)
+        archive_read_support_filter_grzip(a)
+        archive_read_support_filter_lrzip(a)
+        archive_read_support_filter_lz4(a)
+        archive_read_support_filter_lzop(a)
+        archive_read_support_filter_rpm(a)
+        archive_read_support_filter_uu(a)
+        archive_read_support_filter_zstd(a)
+    }
+
     static func errorString(_ a: OpaquePointer) -> String {
         archive_error_string(a).map { String(cString: $0) } ?? "unknown libarchive error"
     }
@@ -117,7 +133,13 @@ final class LibArchiveLayer {
         }
         var produced: Int64 = 0
         var readBefore: Int64 = 0
+        var afterEntry = false
         while budget.exhausted == nil {
+            // What is left of the last entry is read here, counted against the limits as it comes: libarchive
+            // would skip it inside the next call, decompressing all of it first (a bzip2 bomb of a few KB under the
+            // byte limit ran for minutes, past any limit).
+            if afterEntry, decompresses, !drainEntry() { return .stopped }
+            afterEntry = true
             var entryPointer: OpaquePointer?
             let status = archive_read_next_header(handle, &entryPointer)
             // Data skipped since the last header was decompressed all the same: count it too.
@@ -150,6 +172,16 @@ final class LibArchiveLayer {
             }
             guard let entryPointer else { return .stopped }
             let name = Self.pathname(entryPointer)
+            if name.utf8.count > NameBound.maxPathBytes {
+                // Not a must-gather's file; kept whole, its name alone could fill memory and the report.
+                entriesHere += 1
+                summary.entries += 1
+                guard budget.countEntry() else { return .stopped }
+                visitor.report(ArchiveIssue(
+                    path: (base + [NameBound.shortened(name)]).joined(separator: "!/"), severity: .warning,
+                    message: "name of \(name.utf8.count) bytes, longer than \(NameBound.maxPathBytes): entry skipped", damaged: false, kind: "long-name"))
+                continue
+            }
             let path = EntryPath(layers: base + [EntryPath.normalise(name)])
             if status == MUSTARD_ARCHIVE_FAILED {
                 visitor.report(ArchiveIssue(path: path.description, severity: .error, message: "entry skipped: \(Self.errorString(handle))", damaged: true))
@@ -167,7 +199,8 @@ final class LibArchiveLayer {
                 continue
             case .symlink(let target), .hardlink(let target):
                 _ = visitor.interest(in: entry)
-                visitor.report(ArchiveIssue(path: path.description, severity: .info, message: "link to \(target) not followed", damaged: false))
+                visitor.report(ArchiveIssue(
+                    path: path.description, severity: .info, message: "link to \(NameBound.shortened(target)) not followed", damaged: false, kind: "link"))
                 continue
             case .regular:
                 break
@@ -185,13 +218,37 @@ final class LibArchiveLayer {
                 }
             case .none:
                 NestedArchive.open(entry: entry, content: content, depth: depth + 1, budget: budget, visitor: visitor, summary: &summary, logger: logger) { format in
-                    format == .gzip
-                        ? try LibArchiveLayer(stream: GzipInflatingSource(upstream: EntryContentSource(content)), name: path.description, budget: budget)
-                        : try LibArchiveLayer(nested: content, name: path.description, budget: budget)
+                    switch format {
+                    case .gzip:
+                        try LibArchiveLayer(stream: GzipInflatingSource(upstream: EntryContentSource(content)), name: path.description, budget: budget)
+                    case .xz:
+                        try LibArchiveLayer(
+                            stream: XZDecodingSource(upstream: EntryContentSource(content), pool: budget.decoderMemory), name: path.description, budget: budget)
+                    default:
+                        try LibArchiveLayer(nested: content, name: path.description, budget: budget)
+                    }
                 }
             }
         }
         return .stopped
+    }
+
+    /// Whether skipping an entry means decompressing it: a stream fed to libarchive, or a file read through a
+    /// filter. Only an uncompressed archive file can be skipped by seeking.
+    private var decompresses: Bool { sourceFeed != nil || feed != nil || archive_filter_count(handle) > 1 }
+
+    /// Reads the rest of the current entry, counting it; false once a limit of the walk is reached.
+    private func drainEntry() -> Bool {
+        let size = 1 << 18
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { scratch.deallocate() }
+        while true {
+            let n = archive_read_data(handle, scratch, size)
+            // 0: the entry ended; below 0: damage, which the next header reports.
+            guard n > 0 else { return true }
+            bytesRead += Int64(n)
+            if !budget.consume(bytes: Int64(n)) { return false }
+        }
     }
 
     /// The raw name bytes, decoded leniently: libarchive's locale conversion drops non-ASCII names in the C locale.

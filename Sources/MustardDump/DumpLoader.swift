@@ -180,7 +180,34 @@ private final class Collector: DumpVisitor {
 
     func report(_ issue: ArchiveIssue) {
         let severity: LoadIssue.Severity = issue.severity == .error ? .error : issue.severity == .warning ? .warning : .info
-        issues.append(LoadIssue(path: issue.path, severity: severity, message: issue.message, damaged: issue.damaged))
+        record(LoadIssue(path: issue.path, severity: severity, message: issue.message, damaged: issue.damaged), kind: issue.kind)
+    }
+
+    /// Issues kept per kind (a link, an empty file…); the rest are counted and told as one issue, so a dump of a
+    /// million links or empty files cannot fill memory or the report.
+    private let maxIssuesPerKind = 50
+    private var issuesOfKind: [String: (kept: Int, folded: Int, first: LoadIssue)] = [:]
+
+    private func record(_ issue: LoadIssue, kind: String?) {
+        let key = "\(issue.severity)\u{0}\(kind ?? issue.message)"
+        var tally = issuesOfKind[key] ?? (0, 0, issue)
+        if tally.kept < maxIssuesPerKind {
+            tally.kept += 1
+            issues.append(issue)
+        } else {
+            tally.folded += 1
+            if issue.damaged && !tally.first.damaged { tally.first = issue }
+        }
+        issuesOfKind[key] = tally
+    }
+
+    /// One issue for each kind past its limit: how many more there were, like which one.
+    private func foldedIssues() -> [LoadIssue] {
+        issuesOfKind.values.filter { $0.folded > 0 }.map { tally in
+            LoadIssue(
+                path: tally.first.path, severity: tally.first.severity,
+                message: "…and \(tally.folded) more issue(s) like this one: \(NameBound.shortened(tally.first.message))", damaged: tally.first.damaged)
+        }
     }
 
     // MARK: - Readers
@@ -199,9 +226,19 @@ private final class Collector: DumpVisitor {
     private func readObjects(_ content: EntryContent, path: String, cluster: String) throws {
         let bytes = try content.readAll()
         let yaml = self.yaml
+        if bytes.count > Self.decodeAloneBytes {
+            // A large file decodes alone, after the files before it: three hostile 120 MB files, two decoding
+            // and one read, took 640 MB at once; one at a time stays near 270 MB.
+            for file in parser.drain() { merge(file) }
+            merge(Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml))
+            return
+        }
         parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml) }
         for file in parser.takeReady() { merge(file) }
     }
+
+    /// Files larger than this are not decoded beside others.
+    static let decodeAloneBytes = 32 << 20
 
     /// Healthy pods seen so far (`podKey`): events about them tell no rule anything and are not kept.
     private var quietPods: Set<String> = []
@@ -222,7 +259,7 @@ private final class Collector: DumpVisitor {
     /// Takes in one decoded file, in the order the files came, so the first copy of an object
     /// (oc writes pods twice) is the one kept.
     private func merge(_ file: DecodedFile) {
-        issues.append(contentsOf: file.issues)
+        for issue in file.issues { record(issue, kind: nil) }
         for key in file.unremarkablePods where quietPods.insert(key).inserted {
             for pending in podEvents.removeValue(forKey: key) ?? [] { dropped(pending.event.lastSeen) }
         }
@@ -340,6 +377,7 @@ private final class Collector: DumpVisitor {
     ) throws {
         let patterns = Array(Set(wanted.flatMap(\.patterns))).sorted().map { Array($0.utf8) }
         var kept: [LogLine] = []
+        var oldest = 0
         var dropped = 0
         var firstTime: Timestamp?
         var lastLine: [UInt8] = []
@@ -356,14 +394,19 @@ private final class Collector: DumpVisitor {
             let fields = Self.jsonFields(text)
             let time = fields["ts"].flatMap(Double.init).flatMap(Timestamp.init(epochSeconds:))
                 ?? Timestamp(rfc3339: String(text.prefix { $0 != " " }))
-            if kept.count == maxLinesPerLog {
-                kept.removeFirst()
-                dropped += 1
-            }
-            kept.append(LogLine(
+            let line = LogLine(
                 cluster: cluster, namespace: namespace, pod: pod, container: container, previous: previous,
-                source: SourceRef(path: path), lineNumber: number, text: text, time: time, fields: fields))
+                source: SourceRef(path: path), lineNumber: number, text: text, time: time, fields: fields)
+            // A ring once full: the oldest line is overwritten, never shifted out (that was quadratic).
+            if kept.count == maxLinesPerLog {
+                kept[oldest] = line
+                oldest = (oldest + 1) % maxLinesPerLog
+                dropped += 1
+            } else {
+                kept.append(line)
+            }
         }
+        kept = Array(kept[oldest...] + kept[..<oldest])
         logFiles.append(LogFileSummary(
             cluster: cluster, namespace: namespace, pod: pod, path: path, lines: count, firstTime: firstTime,
             lastTime: Self.lineTime(String(decoding: lastLine, as: UTF8.self))))
@@ -398,6 +441,7 @@ private final class Collector: DumpVisitor {
 
     func finish(format: String, entries: Int, nestedArchives: Int) -> LoadedDump {
         for file in parser.drain() { merge(file) }
+        issues += foldedIssues()
         for event in podEvents.values.joined().sorted(by: { $0.order < $1.order }) {
             add(event.body, cluster: event.cluster, source: event.source)
         }

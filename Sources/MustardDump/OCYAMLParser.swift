@@ -23,15 +23,16 @@ enum OCYAMLParser {
     static let recursionLimit = 512
 
     /// The documents of `bytes` as `YAMLReader` would decode them, or nil when the input is outside the subset.
-    static func documents(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> [Value]? {
+    static func documents(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxNodes: Int = .max) -> [Value]? {
         guard let base = bytes.baseAddress else { return [] }
         guard CharacterCheck.isAccepted(bytes) else { return nil }
         var parser = Parser(base: base, count: bytes.count, maxDepth: min(maxDepth, recursionLimit))
+        parser.nodesLeft = maxNodes
         do { return try parser.stream() } catch { return nil }
     }
 
-    static func documents(_ bytes: [UInt8], maxDepth: Int) -> [Value]? {
-        bytes.withUnsafeBufferPointer { documents($0, maxDepth: maxDepth) }
+    static func documents(_ bytes: [UInt8], maxDepth: Int, maxNodes: Int = .max) -> [Value]? {
+        bytes.withUnsafeBufferPointer { documents($0, maxDepth: maxDepth, maxNodes: maxNodes) }
     }
 
     /// Where the parser gave up on `bytes` (1-based line and the line's text), or nil if it reads them: for
@@ -181,6 +182,8 @@ private struct Parser: ~Copyable {
     var lineStart = 0
     /// Collections open around `p`, counted as `YAMLReader` counts them for `maxDepth`.
     var depth = 0
+    /// Values still allowed; past them libyaml reads the file and refuses it, as `YAMLReader.maxNodes` says.
+    var nodesLeft = Int.max
     /// Reused for scalars whose text is not a slice of the input (folded, escaped, block).
     var scratch: [UInt8] = []
     /// The keys, and the values or items, of the collections open around `p`.
@@ -314,6 +317,8 @@ private struct Parser: ~Copyable {
                 seen.insert(key)
             }
             keys.push(key)
+            nodesLeft -= 2  // the key and its value, as libyaml's reader counts them
+            if nodesLeft < 0 { throw Unrecognised() }
             values.push(try valueAfterColon(column: column))
             guard let next = try nextContentLine(), next >= column else { break }
             if next > column || isEntry(p) { throw Unrecognised() }
@@ -329,6 +334,8 @@ private struct Parser: ~Copyable {
         let first = values.count
         while true {
             p += 1
+            nodesLeft -= 1
+            if nodesLeft < 0 { throw Unrecognised() }
             values.push(try entry(column: column))
             guard let next = try nextContentLine(), next >= column else { break }
             if next > column { throw Unrecognised() }

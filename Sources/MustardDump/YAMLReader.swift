@@ -19,6 +19,9 @@ public struct YAMLReader: Sendable {
     public var maxAliasNodes = 1_000_000
     /// Deepest nesting accepted.
     public var maxDepth = 256
+    /// Values one file may decode to. Bytes are bounded by `--max-entry-bytes`, but 128 MiB of `- a` lines are 30
+    /// million values, 1.5 GB decoded; a real file holds a value per 50 bytes or so (2.7 million at 128 MiB).
+    public var maxNodes = 4_000_000
     /// Try `OCYAMLParser` first, the fast reader of the YAML `oc` writes, and use libyaml only for what it does not
     /// recognise. Both give the same documents; turning this off forces libyaml (tests compare the two).
     public var fastPath = true
@@ -27,13 +30,15 @@ public struct YAMLReader: Sendable {
 
     /// The documents of a YAML stream, and warnings such as duplicate keys.
     public func documents(_ bytes: [UInt8]) throws -> (documents: [Value], warnings: [String]) {
-        if fastPath, let documents = OCYAMLParser.documents(bytes, maxDepth: maxDepth) { return (documents, []) }
+        if fastPath, let documents = OCYAMLParser.documents(bytes, maxDepth: maxDepth, maxNodes: maxNodes) { return (documents, []) }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError(message: "libyaml could not start", line: nil) }
         defer { yaml_parser_delete(&parser) }
         return try bytes.withUnsafeBufferPointer { buffer in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             var builder = TreeBuilder(maxAliasNodes: maxAliasNodes, maxDepth: maxDepth)
+            builder.maxNodes = maxNodes
+            builder.nodesLeft = maxNodes
             var event = yaml_event_t()
             while true {
                 guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -50,19 +55,34 @@ public struct YAMLReader: Sendable {
 }
 
 /// Turns the event stream into values, one stack frame per open collection.
+///
+/// The items of open collections sit in two flat stacks (`keys`, `values`) and are moved out when their collection
+/// ends: a frame never holds an array of its own, which each append would copy (a flow list of 150,000 items was
+/// quadratic).
 private struct TreeBuilder {
-    enum Frame {
-        case sequence([Value], anchor: String?)
-        case mapping(Fields, key: String?, anchor: String?, line: Int, seen: Set<String>?)
+    struct Frame {
+        let isMapping: Bool
+        let anchor: String?
+        /// Where this collection's items start in `values`, and its keys in `keys`.
+        let firstValue: Int
+        let firstKey: Int
+        /// A mapping's key whose value comes next.
+        var key: String?
+        /// A large mapping's keys, for the duplicate check.
+        var seen: Set<String>?
     }
 
     let maxAliasNodes: Int
     let maxDepth: Int
-    var stack: [Frame] = []
+    var frames: [Frame] = []
+    var keys: [String] = []
+    var values: [Value] = []
     var documents: [Value] = []
     var warnings: [String] = []
     var anchors: [String: (value: Value, nodes: Int)] = [:]
     var aliasNodes = 0
+    var maxNodes = Int.max
+    var nodesLeft = Int.max
 
     init(maxAliasNodes: Int, maxDepth: Int) {
         self.maxAliasNodes = maxAliasNodes
@@ -73,14 +93,19 @@ private struct TreeBuilder {
         let line = Int(event.start_mark.line) + 1
         switch event.type {
         case YAML_MAPPING_START_EVENT:
-            try push(.mapping(Fields(), key: nil, anchor: Self.text(event.data.mapping_start.anchor), line: line, seen: nil), line: line)
+            try push(isMapping: true, anchor: Self.text(event.data.mapping_start.anchor), line: line)
         case YAML_SEQUENCE_START_EVENT:
-            try push(.sequence([], anchor: Self.text(event.data.sequence_start.anchor)), line: line)
+            try push(isMapping: false, anchor: Self.text(event.data.sequence_start.anchor), line: line)
         case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
-            guard let frame = stack.popLast() else { return }
-            switch frame {
-            case .mapping(let m, _, let anchor, _, _): try add(.mapping(m), anchor: anchor, line: line)
-            case .sequence(let s, let anchor): try add(.sequence(s), anchor: anchor, line: line)
+            guard let frame = frames.popLast() else { return }
+            let items = Array(values[frame.firstValue...])
+            values.removeSubrange(frame.firstValue...)
+            if frame.isMapping {
+                let names = Array(keys[frame.firstKey...])
+                keys.removeSubrange(frame.firstKey...)
+                try add(.mapping(Fields(distinctKeys: names, values: items)), anchor: frame.anchor, line: line)
+            } else {
+                try add(.sequence(items), anchor: frame.anchor, line: line)
             }
         case YAML_SCALAR_EVENT:
             let s = event.data.scalar
@@ -102,41 +127,47 @@ private struct TreeBuilder {
         }
     }
 
-    private mutating func push(_ frame: Frame, line: Int) throws {
-        if stack.count >= maxDepth { throw YAMLError(message: "nested deeper than \(maxDepth) levels", line: line) }
-        stack.append(frame)
+    private mutating func push(isMapping: Bool, anchor: String?, line: Int) throws {
+        if frames.count >= maxDepth { throw YAMLError(message: "nested deeper than \(maxDepth) levels", line: line) }
+        frames.append(Frame(isMapping: isMapping, anchor: anchor, firstValue: values.count, firstKey: keys.count))
     }
 
     private mutating func add(_ value: Value, anchor: String?, line: Int) throws {
+        nodesLeft -= 1
+        if nodesLeft < 0 {
+            throw YAMLError(message: "more than \(maxNodes) values in one file: not decoded (so many tiny values would take gigabytes)", line: line)
+        }
         if let anchor { anchors[anchor] = (value, Self.nodeCount(value)) }
-        guard let top = stack.popLast() else {
+        guard let top = frames.indices.last else {
             documents.append(value)
             return
         }
-        switch top {
-        case .sequence(var items, let a):
-            items.append(value)
-            stack.append(.sequence(items, anchor: a))
-        case .mapping(var m, let key, let a, let l, var seen):
-            if let key {
-                // Small mappings are searched; large ones keep a set, so a hostile 100,000-key mapping stays linear.
-                let duplicate = seen.map { $0.contains(key) } ?? m.keys.contains(key)
-                if duplicate {
-                    warnings.append("duplicate key '\(key)' at line \(line); the first value is kept")
-                } else {
-                    m.appendNew(key, value)
-                    if seen != nil { seen?.insert(key) } else if m.count > 32 { seen = Set(m.keys) }
-                }
-                stack.append(.mapping(m, key: nil, anchor: a, line: l, seen: seen))
-            } else {
-                let keyText: String
-                switch value {
-                case .scalar(let s): keyText = s
-                case .null: keyText = ""
-                default: keyText = "<complex key>"
-                }
-                stack.append(.mapping(m, key: keyText, anchor: a, line: l, seen: seen))
+        guard frames[top].isMapping else {
+            values.append(value)
+            return
+        }
+        guard let key = frames[top].key else {
+            switch value {
+            case .scalar(let s): frames[top].key = s
+            case .null: frames[top].key = ""
+            default: frames[top].key = "<complex key>"
             }
+            return
+        }
+        frames[top].key = nil
+        // Small mappings are searched; large ones keep a set, so a hostile 100,000-key mapping stays linear.
+        let first = frames[top].firstKey
+        let duplicate = frames[top].seen.map { $0.contains(key) } ?? keys[first...].contains(key)
+        if duplicate {
+            warnings.append("duplicate key '\(key)' at line \(line); the first value is kept")
+            return
+        }
+        keys.append(key)
+        values.append(value)
+        if frames[top].seen != nil {
+            frames[top].seen?.insert(key)
+        } else if keys.count - first > 32 {
+            frames[top].seen = Set(keys[first...])
         }
     }
 

@@ -121,7 +121,9 @@ public struct Analyzer {
         } catch let error as ArchiveOpenError {
             throw AnalysisError.unreadable(error.description)
         }
-        guard loaded.entries > 0 else {
+        // A limit reached before the first entry (an xz stream refused for its memory) is still a report: exit 3.
+        let limitReached = loaded.loadIssues.contains { $0.damaged && $0.message.hasPrefix("limit reached: ") }
+        guard loaded.entries > 0 || limitReached else {
             if let first = loaded.loadIssues.first(where: \.damaged) {
                 throw AnalysisError.unreadable("\(path): \(first.message)")
             }

@@ -15,7 +15,7 @@ public struct TimelineEntry: Sendable {
     public init(at: Timestamp, kind: Kind, text: String, cluster: String?, path: String?, field: String?, line: Int?) {
         self.at = at
         self.kind = kind
-        self.text = SecretScrubber.scrub(text)
+        self.text = QuoteBound.scrubbed(text)
         self.cluster = cluster
         self.path = path
         self.field = field
@@ -40,6 +40,9 @@ public struct MigrationTimeline: Sendable {
         self.namespaces = namespaces
         self.entries = entries
     }
+
+    /// Conditions of one migration listed; the rest are counted in one entry.
+    static let maxConditions = 200
 
     /// Velero lines worth a place in a timeline; the controller's come from the rules' own requirements.
     public static let requirements = DataRequirements(
@@ -67,9 +70,14 @@ public struct MigrationTimeline: Sendable {
         }
         add(object.metadata.creationTimestamp, .created, "MigMigration \(m.name) created (\(m.runKind) migration\(m.planName.map { " of plan \($0)" } ?? ""))", field: "metadata.creationTimestamp")
         add(m.startTimestamp, .started, "Migration started", field: "status.startTimestamp")
-        for (i, c) in m.conditions.enumerated() {
+        // A migration has a handful of conditions; past `maxConditions` (a hostile dump) they are counted, not listed.
+        for (i, c) in m.conditions.prefix(Self.maxConditions).enumerated() {
             let reason = c.reason.map { " (\($0))" } ?? ""
             add(c.lastTransitionTime, .condition, "Condition \(c.type)=\(c.status)\(reason)\(c.message.map { ": \($0)" } ?? "")", field: "status.conditions[\(i)]")
+        }
+        if m.conditions.count > Self.maxConditions {
+            let rest = m.conditions.dropFirst(Self.maxConditions)
+            add(rest.compactMap(\.lastTransitionTime).max(), .condition, "…and \(rest.count) more conditions, not listed", field: "status.conditions")
         }
         for (i, step) in m.pipeline.enumerated() {
             add(step.started, .step, "Step \(step.name) started\(step.phase.map { " (phase \($0))" } ?? "")", field: "status.pipeline[\(i)].started")

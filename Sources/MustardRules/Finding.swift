@@ -119,13 +119,13 @@ public struct Finding: Sendable {
 }
 
 extension Finding {
-    /// The finding with secret-looking values removed from every text that quotes the dump: the last guard
-    /// before a report. Remediation commands are built by the rules and left as they are.
+    /// The finding with secret-looking values removed from every text that quotes the dump, each cut to
+    /// `QuoteBound.quotedBytes`: the last guard before a report. Remediation commands are built by the rules and left as they are.
     public func scrubbingSecrets() -> Finding {
         var f = Finding(
-            id: id, rule: rule, severity: severity, title: SecretScrubber.scrub(title), cluster: cluster, subject: subject,
-            related: related, namespaces: namespaces, explanation: SecretScrubber.scrub(explanation),
-            evidence: evidence.map { Evidence(SecretScrubber.scrub($0.statement), path: $0.path, field: $0.field, line: $0.line, at: $0.at) },
+            id: id, rule: rule, severity: severity, title: QuoteBound.scrubbed(title), cluster: cluster, subject: subject,
+            related: related, namespaces: namespaces, explanation: QuoteBound.scrubbed(explanation),
+            evidence: evidence.map { Evidence(QuoteBound.scrubbed($0.statement), path: $0.path, field: $0.field, line: $0.line, at: $0.at) },
             causedBy: causedBy, remediation: remediation, references: references)
         f.causes = causes
         return f

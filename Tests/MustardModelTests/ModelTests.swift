@@ -112,6 +112,23 @@ struct SecretScrubberTests {
     func keeps(text: String) {
         #expect(SecretScrubber.scrub(text) == text)
     }
+
+    /// Lines built to make a backtracking engine re-scan a long run from every start: each ends quickly.
+    @Test("Crafted lines are scrubbed in linear time", arguments: ["a-", "-eyJ", "quoted a_", "bearer spaces", "colons", "BEGIN", "x_="])
+    func linear(name: String) {
+        let text = switch name {
+        case "a-": "token " + String(repeating: "a-", count: 30_000)
+        case "-eyJ": "eyJ" + String(repeating: "-eyJ", count: 15_000)
+        case "quoted a_": "\"" + String(repeating: "a_", count: 30_000) + "\"token"
+        case "bearer spaces": "bearer " + String(repeating: " ", count: 60_000) + "!"
+        case "colons": "://a:" + String(repeating: ":", count: 60_000)
+        case "BEGIN": "-----BEGIN " + String(repeating: "A", count: 60_000)
+        default: "password " + String(repeating: "x_", count: 30_000) + "="
+        }
+        let start = ContinuousClock.now
+        _ = SecretScrubber.scrub(text)
+        #expect(ContinuousClock.now - start < .seconds(20))
+    }
 }
 
 @Suite("Numbers from the dump and the command line never trap")
