@@ -11,15 +11,73 @@ public struct TimelineEntry: Sendable {
     public let path: String?
     public let field: String?
     public let line: Int?
+    /// What the entry states, for renderers that draw rather than print it; the words are only in `text`.
+    public let fact: TimelineFact
 
-    public init(at: Timestamp, kind: Kind, text: String, cluster: String?, path: String?, field: String?, line: Int?) {
+    public init(
+        at: Timestamp, kind: Kind, text: String, cluster: String?, path: String?, field: String?, line: Int?, fact: TimelineFact = .other
+    ) {
+        self.init(at: at, kind: kind, scrubbedText: QuoteBound.scrubbed(text), cluster: cluster, path: path, field: field, line: line, fact: fact)
+    }
+
+    private init(
+        at: Timestamp, kind: Kind, scrubbedText: String, cluster: String?, path: String?, field: String?, line: Int?, fact: TimelineFact
+    ) {
         self.at = at
         self.kind = kind
-        self.text = QuoteBound.scrubbed(text)
+        self.text = scrubbedText
         self.cluster = cluster
         self.path = path
         self.field = field
         self.line = line
+        self.fact = fact
+    }
+
+    /// The entry with its texts rewritten (redaction, neutralising) and everything it states kept. The text was
+    /// scrubbed and bounded when the entry was made: not again, so a bounded text is not cut twice.
+    public func mappingTexts(_ map: (String) -> String, field mapField: (String) -> String = { $0 }) -> TimelineEntry {
+        var mappedFact = fact
+        if case .step(let index, let name, let end) = fact { mappedFact = .step(index: index, name: map(name), end: end) }
+        return TimelineEntry(
+            at: at, kind: kind, scrubbedText: map(text), cluster: cluster.map(map), path: path.map(map), field: field.map(mapField),
+            line: line, fact: mappedFact)
+    }
+}
+
+/// What a timeline entry states, as data: a step's start or end, how a condition or log line reads (good, bad,
+/// a warning), whether an event is a Warning.
+public enum TimelineFact: Sendable, Equatable {
+    public enum StepEnd: String, Sendable { case started, completed, failed, skipped }
+    public enum Tone: Sendable { case ok, bad, warning, neutral }
+
+    /// Pipeline step `index` (`status.pipeline[index]`) started or ended.
+    case step(index: Int, name: String, end: StepEnd)
+    case condition(Tone)
+    case event(warning: Bool)
+    case log(Tone)
+    case other
+
+    /// A condition's tone: a failure or a Critical condition is bad, success good, Postponed, success with warnings
+    /// or a Warn condition a warning.
+    static func tone(of c: Condition) -> Tone {
+        guard c.isTrue else { return .neutral }
+        switch c.type {
+        case "Failed": return .bad
+        case "Succeeded": return .ok
+        // Postponed is Critical in MTC (it blocks the run) but means "queued", not "broken".
+        case "Postponed", "SucceededWithWarnings": return .warning
+        default: return c.category == "Critical" ? .bad : c.category == "Warn" ? .warning : .neutral
+        }
+    }
+
+    /// A log line's tone: bad when logged at error level, when the controller reports a Warning event or a waiting
+    /// container of a stage pod, migration errors, or marks the migration failed.
+    static func tone(of line: LogLine) -> Tone {
+        let level = line.fields["level"] ?? ""
+        let signals = line.fields["eventType"] == "Warning" || line.fields["containerWaitingMessage"] != nil || line.fields["migrationErrors"] != nil
+        if level == "error" || signals || line.text.contains("level=error") || line.text.contains("FAILED") { return .bad }
+        if level == "warn" || level == "warning" || line.text.contains("level=warn") { return .warning }
+        return .neutral
     }
 }
 
@@ -61,28 +119,36 @@ public struct MigrationTimeline: Sendable {
         namespaces = view.plan?.sourceNamespaces ?? []
         var entries: [TimelineEntry] = []
         let object = m.object
-        func add(_ at: Timestamp?, _ kind: TimelineEntry.Kind, _ text: String, cluster: String? = view.hostCluster, object o: KubeObject? = nil, field: String? = nil) {
+        func add(
+            _ at: Timestamp?, _ kind: TimelineEntry.Kind, _ text: String, cluster: String? = view.hostCluster, object o: KubeObject? = nil,
+            field: String? = nil, fact: TimelineFact = .other
+        ) {
             guard let at else { return }
             let source = o ?? object
             let prefix = source.source.listIndex.map { "items[\($0)]" }
             let fullField = [prefix, field].compactMap { $0 }.joined(separator: ".")
-            entries.append(TimelineEntry(at: at, kind: kind, text: text, cluster: cluster, path: source.source.path, field: fullField.isEmpty ? nil : fullField, line: nil))
+            entries.append(TimelineEntry(
+                at: at, kind: kind, text: text, cluster: cluster, path: source.source.path, field: fullField.isEmpty ? nil : fullField, line: nil,
+                fact: fact))
         }
         add(object.metadata.creationTimestamp, .created, "MigMigration \(m.name) created (\(m.runKind) migration\(m.planName.map { " of plan \($0)" } ?? ""))", field: "metadata.creationTimestamp")
         add(m.startTimestamp, .started, "Migration started", field: "status.startTimestamp")
         // A migration has a handful of conditions; past `maxConditions` (a hostile dump) they are counted, not listed.
         for (i, c) in m.conditions.prefix(Self.maxConditions).enumerated() {
             let reason = c.reason.map { " (\($0))" } ?? ""
-            add(c.lastTransitionTime, .condition, "Condition \(c.type)=\(c.status)\(reason)\(c.message.map { ": \($0)" } ?? "")", field: "status.conditions[\(i)]")
+            add(c.lastTransitionTime, .condition, "Condition \(c.type)=\(c.status)\(reason)\(c.message.map { ": \($0)" } ?? "")", field: "status.conditions[\(i)]",
+                fact: .condition(TimelineFact.tone(of: c)))
         }
         if m.conditions.count > Self.maxConditions {
             let rest = m.conditions.dropFirst(Self.maxConditions)
             add(rest.compactMap(\.lastTransitionTime).max(), .condition, "…and \(rest.count) more conditions, not listed", field: "status.conditions")
         }
         for (i, step) in m.pipeline.enumerated() {
-            add(step.started, .step, "Step \(step.name) started\(step.phase.map { " (phase \($0))" } ?? "")", field: "status.pipeline[\(i)].started")
-            let end = step.failed ? "failed" : step.skipped ? "skipped" : "completed"
-            add(step.completed, .step, "Step \(step.name) \(end)\(step.message.map { ": \($0)" } ?? "")", field: "status.pipeline[\(i)].completed")
+            add(step.started, .step, "Step \(step.name) started\(step.phase.map { " (phase \($0))" } ?? "")", field: "status.pipeline[\(i)].started",
+                fact: .step(index: i, name: step.name, end: .started))
+            let end: TimelineFact.StepEnd = step.failed ? .failed : step.skipped ? .skipped : .completed
+            add(step.completed, .step, "Step \(step.name) \(end.rawValue)\(step.message.map { ": \($0)" } ?? "")", field: "status.pipeline[\(i)].completed",
+                fact: .step(index: i, name: step.name, end: end))
         }
         var events: [(Event, String)] = []
         if let host = snapshot.cluster(named: view.hostCluster) {
@@ -93,7 +159,7 @@ public struct MigrationTimeline: Sendable {
             let repeats = event.count > 1 ? " ×\(event.count)\(event.lastTimestamp.map { ", last \($0)" } ?? "")" : ""
             add(event.firstTimestamp ?? event.lastTimestamp, .event,
                 "Event \(event.type) \(event.reason) on \(event.involvedKind) \(event.involvedNamespace.map { "\($0)/" } ?? "")\(event.involvedName)\(repeats): \(event.message)",
-                cluster: cluster, object: event.object)
+                cluster: cluster, object: event.object, fact: .event(warning: event.type == "Warning"))
         }
         entries += Self.foldedLogEntries(view.logLines)
         if let gathered = snapshot.gatheredAt {
@@ -103,7 +169,7 @@ public struct MigrationTimeline: Sendable {
         }
         let rank = Dictionary(uniqueKeysWithValues: TimelineEntry.Kind.allCases.enumerated().map { ($1, $0) })
         self.entries = entries.sorted {
-            ($0.at.secondsSince1970, rank[$0.kind]!, $0.text, $0.path ?? "") < ($1.at.secondsSince1970, rank[$1.kind]!, $1.text, $1.path ?? "")
+            ($0.at.secondsSince1970, rank[$0.kind, default: 0], $0.text, $0.path ?? "") < ($1.at.secondsSince1970, rank[$1.kind, default: 0], $1.text, $1.path ?? "")
         }
     }
 
@@ -127,7 +193,7 @@ public struct MigrationTimeline: Sendable {
             let who = g.first.container.map { "\(g.first.pod)/\($0)" } ?? g.first.pod
             return TimelineEntry(
                 at: at, kind: .log, text: "Log \(who): \(describe(g.first))\(repeats)", cluster: g.first.cluster,
-                path: g.first.source.path, field: nil, line: g.first.lineNumber)
+                path: g.first.source.path, field: nil, line: g.first.lineNumber, fact: .log(TimelineFact.tone(of: g.first)))
         }
     }
 

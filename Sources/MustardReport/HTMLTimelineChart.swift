@@ -58,28 +58,27 @@ struct TimelineChart {
         for (index, entry) in entries {
             let at = entry.at.secondsSince1970
             let tooltip = "\(entry.at) — \(entry.text)"
-            switch entry.kind {
-            case .step:
-                if case let (step, end)? = Self.pipelineField(entry.field) {
-                    var s = steps[step] ?? StepTimes(name: Self.stepName(entry.text) ?? "Step \(step + 1)")
-                    if end == "started" { s.started = (index, entry) } else { s.completed = (index, entry) }
-                    steps[step] = s
-                } else {
-                    migration.marks.append(Mark(at: at, shape: .diamond, style: "mark-neutral", tooltip: tooltip, anchor: anchor(index)))
-                }
-            case .created, .started:
+            // Drawn from what each entry states (its fact), never from its words.
+            switch (entry.kind, entry.fact) {
+            case (.step, .step(let step, let name, let end)):
+                var s = steps[step] ?? StepTimes(name: name)
+                if end == .started { s.started = (index, entry) } else { s.completed = (index, entry) }
+                steps[step] = s
+            case (.step, _):
+                migration.marks.append(Mark(at: at, shape: .diamond, style: "mark-neutral", tooltip: tooltip, anchor: anchor(index)))
+            case (.created, _), (.started, _):
                 migration.marks.append(Mark(at: at, shape: .circle, style: "mark-neutral", tooltip: tooltip, anchor: anchor(index)))
-            case .condition:
-                migration.marks.append(
-                    Mark(at: at, shape: .diamond, style: Self.conditionStyle(entry.text), tooltip: tooltip, anchor: anchor(index)))
-            case .event:
-                let warning = entry.text.hasPrefix("Event Warning")
+            case (.condition, let fact):
+                let tone: TimelineFact.Tone = if case .condition(let t) = fact { t } else { .neutral }
+                migration.marks.append(Mark(at: at, shape: .diamond, style: Self.style(tone), tooltip: tooltip, anchor: anchor(index)))
+            case (.event, let fact):
+                let warning = if case .event(let w) = fact { w } else { false }
                 events.marks.append(
                     Mark(at: at, shape: .circle, style: warning ? "mark-warning" : "mark-neutral", tooltip: tooltip, anchor: anchor(index)))
-            case .log:
-                let bad = entry.text.localizedCaseInsensitiveContains("error") || entry.text.contains("FAILED")
-                logs.marks.append(Mark(at: at, shape: .tick, style: bad ? "mark-bad" : "mark-log", tooltip: tooltip, anchor: anchor(index)))
-            case .gathered:
+            case (.log, let fact):
+                let tone: TimelineFact.Tone = if case .log(let t) = fact { t } else { .neutral }
+                logs.marks.append(Mark(at: at, shape: .tick, style: tone == .neutral ? "mark-log" : Self.style(tone), tooltip: tooltip, anchor: anchor(index)))
+            case (.gathered, _):
                 break
             }
         }
@@ -95,7 +94,7 @@ struct TimelineChart {
                 var note: String
                 if case let (_, completed)? = step.completed {
                     end = completed.at.secondsSince1970
-                    let outcome = Self.outcome(completed.text, name: step.name)
+                    let outcome = Self.outcome(completed.fact)
                     state = outcome
                     note = outcome == .done ? "completed" : outcome.rawValue
                 } else if let next = ordered[(position + 1)...].lazy.compactMap({ steps[$0]?.started?.1.at.secondsSince1970 }).first {
@@ -135,36 +134,23 @@ struct TimelineChart {
         scale = TimeScale(times: times, left: Self.plotLeft, right: Self.plotRight)
     }
 
-    /// `status.pipeline[2].started` (after an optional `items[n].`) → (2, "started").
-    static func pipelineField(_ field: String?) -> (Int, String)? {
-        guard let field, let open = field.firstRange(of: "status.pipeline[") else { return nil }
-        let rest = field[open.upperBound...]
-        guard let close = rest.firstIndex(of: "]"), let index = Int(rest[..<close]) else { return nil }
-        let suffix = rest[rest.index(after: close)...]
-        if suffix == ".started" { return (index, "started") }
-        if suffix == ".completed" { return (index, "completed") }
-        return nil
+    /// How a step ended, as its completion entry states it.
+    static func outcome(_ fact: TimelineFact) -> Bar.State {
+        guard case .step(_, _, let end) = fact else { return .done }
+        switch end {
+        case .failed: return .failed
+        case .skipped: return .skipped
+        case .started, .completed: return .done
+        }
     }
 
-    /// `Step Backup started…` → `Backup`.
-    static func stepName(_ text: String) -> String? {
-        guard text.hasPrefix("Step ") else { return nil }
-        let name = text.dropFirst(5).prefix { $0 != " " && $0 != ":" }
-        return name.isEmpty ? nil : String(name)
-    }
-
-    static func outcome(_ text: String, name: String) -> Bar.State {
-        let rest = text.hasPrefix("Step \(name) ") ? text.dropFirst(6 + name.count) : Substring(text)
-        if rest.hasPrefix("failed") { return .failed }
-        if rest.hasPrefix("skipped") { return .skipped }
-        return .done
-    }
-
-    static func conditionStyle(_ text: String) -> String {
-        if text.contains("Failed=True") || text.contains("Critical") { return "mark-bad" }
-        if text.contains("Succeeded=True") { return "mark-ok" }
-        if text.contains("Postponed=True") || text.contains("Warn") { return "mark-warning" }
-        return "mark-neutral"
+    static func style(_ tone: TimelineFact.Tone) -> String {
+        switch tone {
+        case .bad: return "mark-bad"
+        case .ok: return "mark-ok"
+        case .warning: return "mark-warning"
+        case .neutral: return "mark-neutral"
+        }
     }
 
     // MARK: - Drawing

@@ -79,9 +79,7 @@ extension AnalysisReport {
         let timelines = timelines.map { tl in
             MigrationTimeline(
                 migration: t(tl.migration), plan: tl.plan.map(t), cluster: t(tl.cluster), namespaces: tl.namespaces.map(t),
-                entries: tl.entries.map {
-                    TimelineEntry(at: $0.at, kind: $0.kind, text: t($0.text), cluster: $0.cluster.map(t), path: $0.path.map(t), field: $0.field.map(t), line: $0.line)
-                })
+                entries: tl.entries.map { $0.mappingTexts(t, field: t) })
         }
         return AnalysisReport(
             tool: tool, input: input,

@@ -46,9 +46,7 @@ public final class Redactor: @unchecked Sendable {
         let timelines = report.timelines.map { t in
             MigrationTimeline(
                 migration: text(t.migration), plan: t.plan.map(text), cluster: text(t.cluster), namespaces: t.namespaces.map(text),
-                entries: t.entries.map {
-                    TimelineEntry(at: $0.at, kind: $0.kind, text: text($0.text), cluster: $0.cluster.map(text), path: $0.path.map(text), field: $0.field, line: $0.line)
-                })
+                entries: t.entries.map { $0.mappingTexts(text) })
         }
         let loadIssues = report.loadIssues.map { LoadIssue(path: text($0.path), severity: $0.severity, message: text($0.message), damaged: $0.damaged) }
         return AnalysisReport(

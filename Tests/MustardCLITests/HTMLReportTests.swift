@@ -62,8 +62,10 @@ struct HTMLReportTests {
         let entries = [
             TimelineEntry(
                 at: at, kind: .step, text: "Step \(h) started", cluster: "c\(h)", path: "t\(h)", field: "status.pipeline[0].started",
-                line: nil),
-            TimelineEntry(at: at, kind: .event, text: "Event Warning \(h)", cluster: nil, path: "e\(h)", field: "items[1]", line: nil),
+                line: nil, fact: .step(index: 0, name: "Step\(h)", end: .started)),
+            TimelineEntry(
+                at: at, kind: .event, text: "Event Warning \(h)", cluster: nil, path: "e\(h)", field: "items[1]", line: nil,
+                fact: .event(warning: true)),
             TimelineEntry(at: at.adding(seconds: 30), kind: .log, text: "Log \(h)", cluster: nil, path: "l\(h)", field: nil, line: 3),
             TimelineEntry(at: gathered, kind: .gathered, text: "Gathered \(h)", cluster: nil, path: nil, field: nil, line: nil),
         ]
