@@ -91,9 +91,8 @@ private final class Collector: DumpVisitor {
     private var logFiles: [LogFileSummary] = []
     private var layouts: Set<Layout> = []
     private var issues: [LoadIssue] = []
-    private var gatherEnd: (time: Timestamp, path: String)?
-    /// Per log file cap: a controller that logs the same wait every 3 s for days must not fill memory.
-    private let maxLinesPerLog = 5_000
+    /// Works out the analysis' "now".
+    private var clock = GatherClock()
 
     init(requirements: DataRequirements, yaml: YAMLReader, maxFileBytes: Int, progress: LoadProgress?, logger: Logger) {
         self.progress = progress
@@ -107,11 +106,6 @@ private final class Collector: DumpVisitor {
     private var podLists: Set<String> = []
     /// The location found in `interest`, reused by `visit` for the same entry.
     private var lastLocation: (path: EntryPath, location: Location?)?
-
-    /// A rule asks for the resource everywhere (`configmaps`) or in this namespace (`configmaps@openshift-migration`).
-    private func wants(_ resource: String, in namespace: String?) -> Bool {
-        requirements.resources.contains(resource) || namespace.map { requirements.resources.contains("\(resource)@\($0)") } ?? false
-    }
 
     private func locate(_ path: EntryPath) -> Location? {
         if let last = lastLocation, last.path == path { return last.location }
@@ -131,7 +125,7 @@ private final class Collector: DumpVisitor {
         case .objects(let resource):
             guard let resource else { return .content }
             if resource == "pods", let ns = location.namespace { podLists.insert("\(location.cluster)/\(ns)") }
-            return wants(resource, in: location.namespace) ? .content : .none
+            return requirements.wants(resource, in: location.namespace) ? .content : .none
         case .podCopy(let ns):
             // Read only when the namespace's pod list was not (yet) seen: it holds the same pods.
             guard requirements.resources.contains("pods") else { return .none }
@@ -150,7 +144,7 @@ private final class Collector: DumpVisitor {
     func visit(_ entry: ArchiveEntry, content: EntryContent) throws {
         let path = entry.path.description
         if entry.path.components.last == "timestamp" {
-            try readTimestamp(content, path: path)
+            if let issue = try clock.readTimestampFile(content, path: path) { issues.append(issue) }
             return
         }
         guard let location = locate(entry.path) else { return }
@@ -161,10 +155,10 @@ private final class Collector: DumpVisitor {
             try readObjects(content, path: path, cluster: location.cluster)
         case .log(let ns, let pod, let container, let previous):
             let wanted = requirements.logs.filter { r in r.podPrefixes.contains { pod.hasPrefix($0) } }
-            try readLog(content, path: path, cluster: location.cluster, namespace: ns, pod: pod, container: container, previous: previous, wanted: wanted)
+            try keepLog(content, path: path, cluster: location.cluster, namespace: ns, pod: pod, container: container, previous: previous, wanted: wanted)
         case .migplanText(let file):
             let wanted = requirements.logs.filter { r in r.migplanFilePrefixes.contains { file.hasPrefix($0) } }
-            try readLog(content, path: path, cluster: location.cluster, namespace: MTC.namespace, pod: file, container: nil, previous: false, wanted: wanted)
+            try keepLog(content, path: path, cluster: location.cluster, namespace: MTC.namespace, pod: file, container: nil, previous: false, wanted: wanted)
         case .loginError:
             let text = SecretScrubber.scrub(String(decoding: try content.readAll().prefix(4096), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines))
@@ -212,16 +206,6 @@ private final class Collector: DumpVisitor {
 
     // MARK: - Readers
 
-    private func readTimestamp(_ content: EntryContent, path: String) throws {
-        let text = String(decoding: try content.readAll().prefix(64 << 10), as: UTF8.self)
-        let times = text.split(whereSeparator: \.isNewline).compactMap { Timestamp(goTime: String($0)) }
-        guard let latest = times.max() else {
-            issues.append(LoadIssue(path: path, severity: .warning, message: "timestamp file holds no time in Go's format"))
-            return
-        }
-        if gatherEnd.map({ latest > $0.time }) ?? true { gatherEnd = (latest, path) }
-    }
-
     /// Reads the file here, on the walker's thread, and decodes it on another core while the walk goes on.
     private func readObjects(_ content: EntryContent, path: String, cluster: String) throws {
         let bytes = try content.readAll()
@@ -240,43 +224,17 @@ private final class Collector: DumpVisitor {
     /// Files larger than this are not decoded beside others.
     static let decodeAloneBytes = 32 << 20
 
-    /// Healthy pods seen so far (`podKey`): events about them tell no rule anything and are not kept.
-    private var quietPods: Set<String> = []
-    /// Pods seen so far that MTC has nothing to do with: their routine events (scheduled, pulled, started…)
-    /// are not kept either; their warnings and image-pull failures are.
-    private var plainPods: Set<String> = []
-    /// Events about pods not (yet) known to be quiet or plain, by pod, with their order of arrival. A namespace's
-    /// `events.yaml` comes before its `pods.yaml`, so they wait here until the pods are known or the walk ends.
-    private var podEvents: [String: [(order: Int, body: Value, cluster: String, source: SourceRef, event: PodEvent)]] = [:]
-    private var podEventCount = 0
-    /// The newest time among events not kept: it still counts for the gather time when there is no `timestamp`.
-    private var newestDroppedEvent: Timestamp?
-
-    private func dropped(_ time: Timestamp?) {
-        if let time, newestDroppedEvent.map({ time > $0 }) ?? true { newestDroppedEvent = time }
-    }
+    /// Which events about pods are kept.
+    private var podEvents = PodEventFilter()
 
     /// Takes in one decoded file, in the order the files came, so the first copy of an object
     /// (oc writes pods twice) is the one kept.
     private func merge(_ file: DecodedFile) {
         for issue in file.issues { record(issue, kind: nil) }
-        for key in file.unremarkablePods where quietPods.insert(key).inserted {
-            for pending in podEvents.removeValue(forKey: key) ?? [] { dropped(pending.event.lastSeen) }
-        }
-        for key in file.plainPods where plainPods.insert(key).inserted {
-            podEvents[key]?.removeAll { pending in
-                if pending.event.routine { dropped(pending.event.lastSeen) }
-                return pending.event.routine
-            }
-        }
+        for time in podEvents.learn(quiet: file.unremarkablePods, plain: file.plainPods) { clock.sawDropped(time) }
         for object in file.objects {
             if let event = object.podEvent {
-                if quietPods.contains(event.pod) || (event.routine && plainPods.contains(event.pod)) {
-                    dropped(event.lastSeen)
-                    continue
-                }
-                podEvents[event.pod, default: []].append((podEventCount, object.body, object.cluster, object.source, event))
-                podEventCount += 1
+                if case .dropped(let time) = podEvents.offer(event, held: (object.body, object.cluster, object.source)) { clock.sawDropped(time) }
             } else {
                 add(object.body, cluster: object.cluster, source: object.source)
             }
@@ -285,25 +243,12 @@ private final class Collector: DumpVisitor {
 
     /// One YAML file's objects and problems, decoded without touching shared state.
     struct DecodedFile: Sendable {
-        var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: PodEvent?)] = []
+        var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: PodEventFilter.Event?)] = []
         var issues: [LoadIssue] = []
         /// `cluster/namespace/name` of pods kept only as a skeleton (healthy, nothing of MTC's).
         var unremarkablePods: [String] = []
         /// Pods MTC has nothing to do with (`Pod.ownedByMTC` false), healthy or not.
         var plainPods: [String] = []
-    }
-
-    /// What the merge needs to know of an Event about a Pod, worked out on the decoding thread.
-    struct PodEvent: Sendable {
-        /// The pod's `podKey`.
-        let pod: String
-        /// A `Normal` event of every pod start (`Event.isRoutine`).
-        let routine: Bool
-        let lastSeen: Timestamp?
-    }
-
-    static func podKey(_ cluster: String, _ namespace: String?, _ name: String?) -> String {
-        "\(cluster)/\(namespace ?? "")/\(name ?? "")"
     }
 
     static func decodeObjects(_ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader) -> DecodedFile {
@@ -355,86 +300,23 @@ private final class Collector: DumpVisitor {
     }
 
     private func add(_ body: Value, cluster: String, source: SourceRef) {
-        let object = KubeObject(body: Self.withoutSecretValues(body), cluster: cluster, source: source)
+        let object = KubeObject(body: ObjectSlimmer.withoutSecretValues(body), cluster: cluster, source: source)
         // `oc adm inspect` writes each pod twice (in the list and alone); the first copy read is kept.
         guard seen.insert(ObjectIdentity(cluster, object)).inserted else { return }
         objects[cluster, default: []].append(object)
         if object.kind == "Namespace" { namespaces[cluster, default: []].insert(object.metadata.name) }
     }
 
-    /// Secret values never enter the model, so no report can print them; the key names stay.
-    static func withoutSecretValues(_ body: Value) -> Value {
-        guard body["kind"].string == "Secret", case .mapping(var m) = body else { return body }
-        for field in ["data", "stringData"] {
-            if let values = m[field]?.mapping { m[field] = .mapping(values.mapValues { _ in .scalar("<redacted>") }) }
-        }
-        return .mapping(m)
-    }
-
-    private func readLog(
+    /// A log's lines that the rules look for, kept; its first and last times summarised.
+    private func keepLog(
         _ content: EntryContent, path: String, cluster: String, namespace: String, pod: String, container: String?, previous: Bool,
         wanted: [LogRequirement]
     ) throws {
-        let patterns = Array(Set(wanted.flatMap(\.patterns))).sorted().map { Array($0.utf8) }
-        var kept: [LogLine] = []
-        var oldest = 0
-        var dropped = 0
-        var firstTime: Timestamp?
-        var lastLine: [UInt8] = []
-        lastLine.reserveCapacity(4096)
-        var count = 0
-        try content.forEachLine { line, number in
-            count = number
-            if firstTime == nil, number <= 20 { firstTime = Self.lineTime(String(decoding: line.prefix(4096), as: UTF8.self)) }
-            lastLine.removeAll(keepingCapacity: true)
-            lastLine.append(contentsOf: line.prefix(4096))
-            let matches = line.withUnsafeBytes { bytes in patterns.contains { $0.withUnsafeBytes { ByteSearch.contains(bytes, $0) } } }
-            guard matches else { return }
-            let text = SecretScrubber.scrub(String(decoding: line, as: UTF8.self))
-            let fields = Self.jsonFields(text)
-            let time = fields["ts"].flatMap(Double.init).flatMap(Timestamp.init(epochSeconds:))
-                ?? Timestamp(rfc3339: String(text.prefix { $0 != " " }))
-            let line = LogLine(
-                cluster: cluster, namespace: namespace, pod: pod, container: container, previous: previous,
-                source: SourceRef(path: path), lineNumber: number, text: text, time: time, fields: fields)
-            // A ring once full: the oldest line is overwritten, never shifted out (that was quadratic).
-            if kept.count == maxLinesPerLog {
-                kept[oldest] = line
-                oldest = (oldest + 1) % maxLinesPerLog
-                dropped += 1
-            } else {
-                kept.append(line)
-            }
-        }
-        kept = Array(kept[oldest...] + kept[..<oldest])
-        logFiles.append(LogFileSummary(
-            cluster: cluster, namespace: namespace, pod: pod, path: path, lines: count, firstTime: firstTime,
-            lastTime: Self.lineTime(String(decoding: lastLine, as: UTF8.self))))
-        if dropped > 0 {
-            issues.append(LoadIssue(path: path, severity: .info, message: "\(dropped) older matching lines not kept (limit \(maxLinesPerLog) per log)"))
-        }
-        logLines.append(contentsOf: kept)
-    }
-
-    /// The time a log line states: zap's `"ts":<epoch>`, or a leading RFC 3339 time (klog-less `oc logs --timestamps`).
-    static func lineTime(_ text: String) -> Timestamp? {
-        if let r = text.firstRange(of: "\"ts\":") {
-            let number = text[r.upperBound...].prefix { $0.isNumber || $0 == "." }
-            if let seconds = Double(number), let time = Timestamp(epochSeconds: seconds) { return time }
-        }
-        return Timestamp(rfc3339: String(text.prefix { $0 != " " }))
-    }
-
-    /// String and number fields of a zap JSON line; empty for other lines.
-    private static func jsonFields(_ text: String) -> [String: String] {
-        guard text.first == "{", let data = text.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return [:] }
-        var fields: [String: String] = [:]
-        for (key, value) in object {
-            if let s = value as? String { fields[key] = s } else if let n = value as? NSNumber { fields[key] = n.stringValue }
-        }
-        return fields
+        let scanned = try LogScanner(wanted: wanted).scan(
+            content, source: LogScanner.Source(path: path, cluster: cluster, namespace: namespace, pod: pod, container: container, previous: previous))
+        logFiles.append(scanned.summary)
+        if let issue = scanned.issue { issues.append(issue) }
+        logLines.append(contentsOf: scanned.lines)
     }
 
     // MARK: - Result
@@ -442,26 +324,12 @@ private final class Collector: DumpVisitor {
     func finish(format: String, entries: Int, nestedArchives: Int) -> LoadedDump {
         for file in parser.drain() { merge(file) }
         issues += foldedIssues()
-        for event in podEvents.values.joined().sorted(by: { $0.order < $1.order }) {
-            add(event.body, cluster: event.cluster, source: event.source)
-        }
-        podEvents = [:]
+        for held in podEvents.drain() { add(held.body, cluster: held.cluster, source: held.source) }
         let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys)
         let clusters = clusterNames.sorted().map {
             Cluster(name: $0, objects: objects[$0] ?? [], namespaces: namespaces[$0] ?? [], loginError: loginErrors[$0])
         }
-        let gatheredAt: Timestamp?
-        let source: GatherTimeSource
-        if let end = gatherEnd {
-            gatheredAt = end.time
-            source = .timestampFile(path: end.path)
-        } else if let newest = [Self.newestTime(clusters: clusters, logLines: logLines), newestDroppedEvent].compactMap({ $0 }).max() {
-            gatheredAt = newest
-            source = .newestInDump
-        } else {
-            gatheredAt = nil
-            source = .unknown
-        }
+        let (gatheredAt, source) = clock.gatherTime(clusters: clusters, logLines: logLines)
         let snapshot = DumpSnapshot(
             clusters: clusters, logLines: logLines, gatheredAt: gatheredAt, gatherTimeSource: source, logFiles: logFiles,
             loadIssues: issues.sorted())
@@ -470,23 +338,6 @@ private final class Collector: DumpVisitor {
             entries: entries, nestedArchives: nestedArchives)
     }
 
-    /// The newest time any object or kept log line states: the fallback "now" when there is no `timestamp` file.
-    private static func newestTime(clusters: [Cluster], logLines: [LogLine]) -> Timestamp? {
-        var newest: Timestamp?
-        func see(_ t: Timestamp?) { if let t, newest.map({ t > $0 }) ?? true { newest = t } }
-        for cluster in clusters {
-            for object in cluster.objectsByKind.values.joined() {
-                see(object.metadata.creationTimestamp)
-                for c in object.body[path: "status.conditions"].array {
-                    see(c["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)))
-                }
-            }
-            for event in cluster.events { see(event.lastTimestamp) }
-            for migration in cluster.migMigrations { for step in migration.pipeline { see(step.completed ?? step.started) } }
-        }
-        for line in logLines { see(line.time) }
-        return newest
-    }
 }
 
 extension Collector.DecodedFile {
@@ -496,7 +347,7 @@ extension Collector.DecodedFile {
         if kind == "Pod" {
             let metadata = body["metadata"]
             let name = metadata["name"].string ?? "", namespace = metadata["namespace"].string
-            let key = Collector.podKey(cluster, namespace, name)
+            let key = PodEventFilter.podKey(cluster, namespace, name)
             if !Pod.ownedByMTC(name: name, namespace: namespace, label: { metadata["labels"][$0].string }) { plainPods.append(key) }
             if ObjectSlimmer.isUnremarkable(body) {
                 unremarkablePods.append(key)
@@ -506,8 +357,8 @@ extension Collector.DecodedFile {
         }
         let involved = body["involvedObject"]
         let podEvent = kind == "Event" && involved["kind"].string == "Pod"
-            ? Collector.PodEvent(
-                pod: Collector.podKey(cluster, involved["namespace"].string, involved["name"].string),
+            ? PodEventFilter.Event(
+                pod: PodEventFilter.podKey(cluster, involved["namespace"].string, involved["name"].string),
                 routine: Event.isRoutine(type: body["type"].string, reason: body["reason"].string), lastSeen: Event.lastSeen(body))
             : nil
         objects.append((ObjectSlimmer.slim(body), cluster, source, podEvent))

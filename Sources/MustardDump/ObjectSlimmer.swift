@@ -114,4 +114,13 @@ enum ObjectSlimmer {
             "status": .mapping(status),
         ])
     }
+
+    /// Secret values never enter the model, so no report can print them; the key names stay.
+    static func withoutSecretValues(_ body: Value) -> Value {
+        guard body["kind"].string == "Secret", case .mapping(var m) = body else { return body }
+        for field in ["data", "stringData"] {
+            if let values = m[field]?.mapping { m[field] = .mapping(values.mapValues { _ in .scalar("<redacted>") }) }
+        }
+        return .mapping(m)
+    }
 }

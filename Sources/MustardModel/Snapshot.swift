@@ -199,15 +199,38 @@ public struct DumpSnapshot: Sendable {
     }
 }
 
+/// One kind of object a rule reads: a lower-case plural resource (`pods`, `migmigrations`), everywhere or in one
+/// namespace only. A plain string literal asks everywhere; `.init("configmaps", in: MTC.namespace)` in one namespace.
+public struct ResourceRequirement: Hashable, Sendable, Comparable, ExpressibleByStringLiteral, CustomStringConvertible {
+    public let resource: String
+    public let namespace: String?
+
+    public init(_ resource: String, in namespace: String? = nil) {
+        self.resource = resource
+        self.namespace = namespace
+    }
+
+    public init(stringLiteral resource: String) { self.init(resource) }
+
+    /// As the rule catalog prints it: `configmaps@openshift-migration`.
+    public var description: String { namespace.map { "\(resource)@\($0)" } ?? resource }
+
+    public static func < (a: Self, b: Self) -> Bool { a.description < b.description }
+}
+
 /// What the rules need read from a dump, so the rest can be skipped unparsed.
 public struct DataRequirements: Sendable {
-    /// Lower-case plural resource names (`pods`, `migmigrations`) whose files are decoded; `plural@namespace`
-    /// (`configmaps@openshift-migration`) asks for them in that namespace only.
-    public var resources: Set<String>
+    /// The objects whose files are decoded.
+    public var resources: Set<ResourceRequirement>
     /// Log files kept, line by line, for lines that contain one of `patterns`.
     public var logs: [LogRequirement]
 
-    public init(resources: Set<String> = [], logs: [LogRequirement] = []) {
+    /// Whether a file of `resource` objects in `namespace` (nil: cluster-scoped) is wanted.
+    public func wants(_ resource: String, in namespace: String?) -> Bool {
+        resources.contains(ResourceRequirement(resource)) || namespace.map { resources.contains(ResourceRequirement(resource, in: $0)) } ?? false
+    }
+
+    public init(resources: Set<ResourceRequirement> = [], logs: [LogRequirement] = []) {
         self.resources = resources
         self.logs = logs
     }

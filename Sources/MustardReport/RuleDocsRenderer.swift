@@ -43,7 +43,7 @@ public enum RuleDocs {
 
     private static func evidenceLines(_ d: RuleDescription) -> [String] {
         var lines: [String] = []
-        if !d.requirements.resources.isEmpty { lines.append("objects: " + d.requirements.resources.sorted().joined(separator: ", ")) }
+        if !d.requirements.resources.isEmpty { lines.append("objects: " + d.requirements.resources.sorted().map(\.description).joined(separator: ", ")) }
         for log in d.requirements.logs {
             var where_: [String] = []
             if !log.podPrefixes.isEmpty { where_.append("logs of pods " + log.podPrefixes.map { "\($0)*" }.joined(separator: ", ")) }

@@ -28,7 +28,7 @@ public struct MigrationStuckRule: Rule {
         ],
         requirements: DataRequirements(
             resources: [
-                "migmigrations", "migplans", "migclusters", "configmaps@openshift-migration", "pods", "events", "persistentvolumeclaims",
+                "migmigrations", "migplans", "migclusters", ResourceRequirement("configmaps", in: MTC.namespace), "pods", "events", "persistentvolumeclaims",
                 "backups", "restores", "podvolumebackups", "podvolumerestores", "migrationcontrollers", "namespaces",
             ],
             logs: [LogRequirement(podPrefixes: ["migration-controller"], patterns: ["Stage Pod", "pulling image", "pull image"])]),

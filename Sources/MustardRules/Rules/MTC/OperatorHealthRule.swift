@@ -39,7 +39,7 @@ public struct OperatorHealthRule: Rule {
             "https://github.com/redhat-cop/openshift-migration-best-practices/blob/main/05-troubleshooting.md",
             "https://github.com/migtools/mig-controller/blob/master/pkg/controller/migcluster/migcluster_controller.go",
         ],
-        requirements: DataRequirements(resources: ["pods", "events", "configmaps@openshift-migration", "migclusters", "migrationcontrollers"]),
+        requirements: DataRequirements(resources: ["pods", "events", ResourceRequirement("configmaps", in: MTC.namespace), "migclusters", "migrationcontrollers"]),
         triggeringExamples: ["Tests/Fixtures/mtc-1.7-velero-crashloop", "Tests/Fixtures/mtc-1.7-registry-image-wrong"],
         nonTriggeringExamples: ["Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-healthy-old-backoff"])
 

@@ -28,7 +28,7 @@ public struct StagePodImageMisconfiguredRule: Rule {
             "https://github.com/migtools/mig-operator/blob/master/docs/usage/MigClusterConfiguration.md",
         ],
         requirements: DataRequirements(
-            resources: ["migmigrations", "migplans", "migclusters", "migrationcontrollers", "configmaps@openshift-migration", "pods", "events", "namespaces"],
+            resources: ["migmigrations", "migplans", "migclusters", "migrationcontrollers", ResourceRequirement("configmaps", in: MTC.namespace), "pods", "events", "namespaces"],
             logs: [
                 LogRequirement(
                     podPrefixes: ["migration-controller"],

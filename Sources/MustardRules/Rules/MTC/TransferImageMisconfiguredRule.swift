@@ -31,7 +31,7 @@ public struct TransferImageMisconfiguredRule: Rule {
             "https://github.com/migtools/mig-controller/blob/master/pkg/controller/directvolumemigration/rsync.go",
         ],
         requirements: DataRequirements(
-            resources: ["configmaps@openshift-migration", "migrationcontrollers", "pods", "events", "migmigrations", "migplans", "directvolumemigrations"]),
+            resources: [ResourceRequirement("configmaps", in: MTC.namespace), "migrationcontrollers", "pods", "events", "migmigrations", "migplans", "directvolumemigrations"]),
         triggeringExamples: ["Tests/Fixtures/mtc-1.7-rsync-image-wrong", "Tests/Fixtures/mtc-1.7-registry-image-wrong"],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-healthy-old-backoff",
