@@ -96,6 +96,13 @@ public final class Redactor: @unchecked Sendable {
                 guard let prefix = self.knownNames[value] else { return nil }
                 return self.placeholder(value, kind: prefix) { "\(prefix)-\($0)" }
             }
+        } else if names {
+            // The names' pattern did not compile (too many names for the engine): each name replaced as it is, the
+            // longest first, so no customer name is left because the fast way failed.
+            for (value, prefix) in knownNames.sorted(by: { $0.key.count != $1.key.count ? $0.key.count > $1.key.count : $0.key < $1.key })
+            where out.contains(value) {
+                out = out.replacing(value, with: placeholder(value, kind: prefix) { "\(prefix)-\($0)" })
+            }
         }
         return out
     }
@@ -116,7 +123,8 @@ public final class Redactor: @unchecked Sendable {
         return value
     }
 
-    private func replace(_ s: String, _ regex: NSRegularExpression, _ with: (NSTextCheckingResult, NSString) -> String?) -> String {
+    private func replace(_ s: String, _ regex: NSRegularExpression?, _ with: (NSTextCheckingResult, NSString) -> String?) -> String {
+        guard let regex else { return s }
         let ns = s as NSString
         let matches = regex.matches(in: s, range: NSRange(location: 0, length: ns.length))
         guard !matches.isEmpty else { return s }
@@ -132,9 +140,16 @@ public final class Redactor: @unchecked Sendable {
 
     // MARK: - Patterns
 
-    private static func regex(_ pattern: String) -> NSRegularExpression {
-        // The patterns are constants: a failure is a programming error caught by the tests.
-        try! NSRegularExpression(pattern: pattern)
+    /// nil when the pattern does not compile: the constant ones are checked by a test (`RedactionTests`), and a
+    /// pattern built from learned names that fails leaves those names to the plain replacement below.
+    static func regex(_ pattern: String) -> NSRegularExpression? {
+        try? NSRegularExpression(pattern: pattern)
+    }
+
+    /// Every constant pattern, for the test that they all compile.
+    public static var constantPatternsCompile: Bool {
+        [email, host, ipv4, ipv6, nodeContext, placeholderPattern, pathNamespace, pathPod, pathPlan, pathMigration, pathCluster]
+            .allSatisfy { $0 != nil }
     }
 
     private static let label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -188,7 +203,7 @@ public final class Redactor: @unchecked Sendable {
         #"^(?:host-\d+\.example|user-\d+@example\.com|10\.0\.0\.x\d+|fd00::x\d+|node-\d+)$"#)
 
     static func isPlaceholder(_ value: String) -> Bool {
-        placeholderPattern.firstMatch(in: value, range: NSRange(location: 0, length: (value as NSString).length)) != nil
+        placeholderPattern?.firstMatch(in: value, range: NSRange(location: 0, length: (value as NSString).length)) != nil
     }
 
     // MARK: - Names (`--redact=names`)
@@ -273,7 +288,8 @@ public final class Redactor: @unchecked Sendable {
             texts += t.entries.flatMap { [$0.text, $0.path ?? ""] }
         }
         texts += report.outcomes.compactMap(\.reason)
-        func each(_ regex: NSRegularExpression, _ s: String, _ body: ([String]) -> Void) {
+        func each(_ regex: NSRegularExpression?, _ s: String, _ body: ([String]) -> Void) {
+            guard let regex else { return }
             let ns = s as NSString
             for m in regex.matches(in: s, range: NSRange(location: 0, length: ns.length)) {
                 body((1..<m.numberOfRanges).map { ns.substring(with: m.range(at: $0)) })

@@ -224,3 +224,11 @@ struct RedactionTests {
         }
     }
 }
+
+@Suite("Redaction patterns")
+struct RedactionPatternTests {
+    @Test("Every constant pattern compiles (a pattern that does not would silently redact nothing)")
+    func compile() {
+        #expect(Redactor.constantPatternsCompile)
+    }
+}
