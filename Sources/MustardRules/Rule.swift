@@ -63,6 +63,8 @@ public final class RuleContext: Sendable {
     public let options: RuleOptions
     /// Every MigMigration joined with its plan, clusters, stage pods and log lines.
     public let migrations: [MigrationView]
+    /// Detections several rules share, computed once (`SharedDetections.swift`).
+    let detections = DetectionCache()
 
     public init(snapshot: DumpSnapshot, options: RuleOptions) {
         self.snapshot = snapshot

@@ -145,3 +145,17 @@ struct FindingLinkTests {
         #expect(RuleEngine.unresolvedConfirmedLinks([stuck], rulesRun: [MigrationStuckRule.id]).isEmpty, "a rule that did not run cannot be linked to")
     }
 }
+
+@Suite("Shared detections")
+struct DetectionCacheTests {
+    @Test("A detection is computed once per key, a nil answer included")
+    func once() {
+        let cache = DetectionCache()
+        var calls = 0
+        let first: Int? = cache.value("d", "k") { calls += 1; return nil }
+        let second: Int? = cache.value("d", "k") { calls += 1; return 7 }
+        #expect(first == nil && second == nil && calls == 1)
+        #expect(cache.value("d", "other") { 7 } == 7)
+        #expect(cache.value("e", "k") { "x" } == "x")
+    }
+}

@@ -18,7 +18,7 @@ struct LikelyCause {
     /// What a probe looks at.
     struct Probe: Sendable {
         let name: String
-        let find: @Sendable (MigrationView, DumpSnapshot) -> LikelyCause?
+        let find: @Sendable (MigrationView, RuleContext) -> LikelyCause?
     }
 
     /// The probes in the order they are tried. Each answers only when its evidence is in the dump.
@@ -35,8 +35,8 @@ struct LikelyCause {
 
     init(summary: String = "no cause found in the dump") { self.summary = summary }
 
-    init(_ view: MigrationView, snapshot: DumpSnapshot) {
-        self = Self.probes.lazy.compactMap { $0.find(view, snapshot) }.first ?? Self.nothingFound(view)
+    init(_ view: MigrationView, context: RuleContext) {
+        self = Self.probes.lazy.compactMap { $0.find(view, context) }.first ?? Self.nothingFound(view)
         causedBy = Array(Set(causedBy + Self.transferImageLinks(view))).sorted { $0.key.id < $1.key.id }
     }
 
@@ -56,9 +56,9 @@ struct LikelyCause {
 
     // MARK: - Probes
 
-    static func destinationStageImage(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+    static func destinationStageImage(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
         guard MigrationPhaseInfo.destinationStagePhases.contains(view.migration.phase),
-              let destination = DestinationStageImage(view, snapshot: snapshot) else { return nil }
+              let destination = DestinationStageImage(view, snapshot: context.snapshot) else { return nil }
         var cause = LikelyCause(summary: destination.summary)
         cause.found = true
         cause.evidence = destination.evidence
@@ -69,10 +69,11 @@ struct LikelyCause {
     }
 
     /// Rsync failing (the DVM rule's own detection), or rsync pods that cannot pull RSYNC_TRANSFER_IMAGE.
-    static func directVolumeMigration(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+    static func directVolumeMigration(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
         let m = view.migration
         guard m.phase.hasPrefix("WaitForDirectVolumeMigration") else { return nil }
-        if DirectVolumeMigrationFailedRule.problem(view, snapshot: snapshot) != nil {
+        let snapshot = context.snapshot
+        if context.rsyncProblem(view) != nil {
             var cause = LikelyCause(summary: "its direct volume migration (rsync) is failing")
             cause.found = true
             cause.causedBy = [.confirmed(DirectVolumeMigrationFailedRule.key(cluster: view.hostCluster, migration: m.name))]
@@ -101,20 +102,20 @@ struct LikelyCause {
     }
 
     /// Stage pods that cannot pull their image (the stage image rule's own detection names the cluster).
-    static func stagePodPulls(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+    static func stagePodPulls(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
         let pulls = StagePodPullFailures(view)
         guard !pulls.isEmpty else { return nil }
         var cause = LikelyCause(summary: "stage pods cannot pull \(pulls.images.first.map { "image \($0)" } ?? "their image")")
         cause.found = true
         cause.evidence = StagePodImageMisconfiguredRule.sample(pulls.sightings.map(\.evidence), perPath: 2)
-        if let affected = StagePodImageMisconfiguredRule.Affected(view) {
+        if let affected = context.stageImageProblem(view) {
             cause.causedBy = [.confirmed(StagePodImageMisconfiguredRule.key(cluster: affected.configCluster))]
         }
         return cause
     }
 
     /// The first stage pod that cannot be scheduled or cannot mount its volume.
-    static func stagePodStart(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+    static func stagePodStart(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
         for record in view.stagePods {
             let pod = record.pod
             let ref = "\(pod.namespace)/\(pod.name)"
@@ -141,7 +142,7 @@ struct LikelyCause {
     }
 
     /// Progress lines about stage pods that wait for another reason (volumes, config errors).
-    static func stagePodProgress(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+    static func stagePodProgress(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
         let m = view.migration
         var cause = LikelyCause()
         for (i, step) in m.pipeline.enumerated() where !["DirectVolume", "DirectImage"].contains(step.name) {
@@ -155,8 +156,8 @@ struct LikelyCause {
     }
 
     /// A STAGE_IMAGE that looks wrong although no pull failure is in the dump.
-    static func suspectStageImage(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
-        guard let suspect = StagePodImageMisconfiguredRule.Affected(view), suspect.suspectOnly else { return nil }
+    static func suspectStageImage(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
+        guard let suspect = context.stageImageProblem(view), suspect.suspectOnly else { return nil }
         var cause = LikelyCause(summary: "its STAGE_IMAGE \(suspect.configuredImage ?? "") on cluster \(suspect.configCluster) looks wrong (no pull failure visible in the dump)")
         cause.found = true
         cause.causedBy = [.confirmed(StagePodImageMisconfiguredRule.key(cluster: suspect.configCluster))]
@@ -164,9 +165,9 @@ struct LikelyCause {
     }
 
     /// A phase that waits on a Velero Backup or Restore: its progress says whether data still moves.
-    static func veleroProgress(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+    static func veleroProgress(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
         guard let wait = MigrationPhaseInfo.veleroWaitPhases[view.migration.phase],
-              let progress = VeleroWaitProgress(view, kind: wait.kind, role: wait.role, snapshot: snapshot) else { return nil }
+              let progress = VeleroWaitProgress(view, kind: wait.kind, role: wait.role, snapshot: context.snapshot) else { return nil }
         var cause = LikelyCause(summary: progress.summary)
         cause.found = true
         cause.dataStillMoving = progress.stillMoving
@@ -177,7 +178,7 @@ struct LikelyCause {
     }
 
     /// Critical conditions that block the migration (PlanNotReady and the like).
-    static func criticalConditions(_ view: MigrationView, _ snapshot: DumpSnapshot) -> LikelyCause? {
+    static func criticalConditions(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
         let m = view.migration
         let blockers = m.conditions.filter { $0.isTrue && $0.category == "Critical" && $0.type != "Postponed" }
         guard !blockers.isEmpty else { return nil }

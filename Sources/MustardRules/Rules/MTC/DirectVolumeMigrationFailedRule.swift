@@ -90,7 +90,7 @@ public struct DirectVolumeMigrationFailedRule: Rule {
         var withDVM = 0
         for view in context.migrations {
             if !view.directVolumeMigrations(in: context.snapshot).isEmpty { withDVM += 1 }
-            guard !view.migration.isCanceled, view.supersededBySuccess == nil, let p = Self.problem(view, snapshot: context.snapshot) else { continue }
+            guard !view.migration.isCanceled, view.supersededBySuccess == nil, let p = context.rsyncProblem(view) else { continue }
             findings.append(finding(view, p, context: context))
         }
         if findings.isEmpty {

@@ -205,7 +205,7 @@ public struct MigrationFailedRule: Rule {
         }
 
         var causedBy: [CauseLink] = []
-        if !VeleroPartialFailureRule.partials(view, context: context).isEmpty {
+        if !context.veleroPartials(view).isEmpty {
             causedBy.append(.ifReported(VeleroPartialFailureRule.key(cluster: view.hostCluster, migration: m.name)))
         }
         let firstError = m.errors.first.map { ": \($0)" } ?? ""

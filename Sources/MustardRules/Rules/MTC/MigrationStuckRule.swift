@@ -84,7 +84,7 @@ public struct MigrationStuckRule: Rule {
         let info = MigrationPhaseInfo.of(phase)
         let waited = humanDuration(seconds: now.seconds(since: since.time))
         let stepText = m.step.map { " (step \($0.index)/\($0.total))" } ?? ""
-        let cause = LikelyCause(view, snapshot: context.snapshot)
+        let cause = LikelyCause(view, context: context)
 
         var evidence: [Evidence] = [
             Evidence(

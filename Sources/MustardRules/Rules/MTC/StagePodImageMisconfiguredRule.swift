@@ -56,7 +56,7 @@ public struct StagePodImageMisconfiguredRule: Rule {
         guard !context.migrations.isEmpty else { return .skipped(context.noMigrationsReason) }
         var groups: [String: [Affected]] = [:]
         for view in context.migrations {
-            guard let affected = Affected(view) else { continue }
+            guard let affected = context.stageImageProblem(view) else { continue }
             groups[affected.configCluster, default: []].append(affected)
         }
         if groups.isEmpty {

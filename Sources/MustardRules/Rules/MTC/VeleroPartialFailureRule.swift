@@ -97,7 +97,7 @@ public struct VeleroPartialFailureRule: Rule {
         guard !context.migrations.isEmpty else { return .skipped(context.noMigrationsReason) }
         var latestPerPlan: [String: (MigrationView, [Partial])] = [:]
         for view in context.migrations {
-            let parts = Self.partials(view, context: context)
+            let parts = context.veleroPartials(view)
             guard !parts.isEmpty else { continue }
             // History: a later run of the plan that succeeded without warnings means the objects made it.
             if view.laterSiblings.contains(where: { $0.conditions.active("Succeeded") != nil && !$0.isCanceled && !$0.isFailed }) { continue }
