@@ -30,10 +30,12 @@ let package = Package(
             providers: [.apt(["liblzma-dev"])]),
 
         // archive → dump → model → rules → report, behind a thin CLI.
+        // Text bounds both the archive layer and the model need.
+        .target(name: "MustardText"),
         .target(
             name: "MustardArchive",
-            dependencies: ["CArchive", "CZlib", "CLZMA", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "MustardModel"),
+            dependencies: ["MustardText", "CArchive", "CZlib", "CLZMA", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MustardModel", dependencies: ["MustardText"]),
         .target(
             name: "MustardDump",
             dependencies: [

@@ -1,3 +1,4 @@
+import MustardText
 /// Where an entry sits in a dump: one path per archive layer, outermost first.
 ///
 /// `["case.tar.gz-root/must-gather.local.1/img/must-gather.tar.gz", "must-gather/clusters/host/timestamp"]`
@@ -123,17 +124,7 @@ public enum NameBound {
 
     /// `text` cut at a character boundary within `maxBytes` UTF-8 bytes, saying how much was left out.
     public static func shortened(_ text: String, maxBytes: Int = maxQuotedBytes) -> String {
-        let total = text.utf8.count
-        guard total > maxBytes else { return text }
-        var kept = ""
-        var used = 0
-        for c in text {
-            let n = c.utf8.count
-            if used + n > maxBytes { break }
-            kept.append(c)
-            used += n
-        }
-        return kept + "… (\(total - used) more bytes)"
+        TextCut.shortened(text, maxBytes: maxBytes)
     }
 }
 

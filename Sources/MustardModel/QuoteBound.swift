@@ -1,3 +1,4 @@
+import MustardText
 /// How much of one text from the dump a report quotes. A condition message or termination message can be
 /// megabytes; quoted whole, a few made a report of hundreds of megabytes, and scrubbing costs time in proportion.
 public enum QuoteBound {
@@ -13,16 +14,6 @@ public enum QuoteBound {
 
     /// `text` cut at a character boundary within `maxBytes` UTF-8 bytes, saying how much was left out.
     public static func shortened(_ text: String, maxBytes: Int) -> String {
-        let total = text.utf8.count
-        guard total > maxBytes else { return text }
-        var kept = ""
-        var used = 0
-        for c in text {
-            let n = c.utf8.count
-            if used + n > maxBytes { break }
-            kept.append(c)
-            used += n
-        }
-        return kept + "… (\(total - used) more bytes)"
+        TextCut.shortened(text, maxBytes: maxBytes)
     }
 }
