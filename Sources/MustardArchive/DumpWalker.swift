@@ -225,7 +225,6 @@ private struct FolderWalk {
     }
 }
 
-/// Reads a plain file with POSIX calls.
 /// FIFOs, sockets and devices: never read as part of a dump.
 public enum SpecialFile {
     /// What `path` is (`a FIFO`, `a socket`…) when it exists and is neither a regular file, a folder nor a
@@ -255,6 +254,7 @@ public enum SpecialFile {
     }
 }
 
+/// Reads a plain file with POSIX calls.
 final class FileByteSource: ByteSource {
     private let fd: Int32
 

@@ -60,13 +60,9 @@ public enum Batch {
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
-    /// Sniffed only when a regular file: opening a FIFO or a device to read its head would block or worse.
+    /// Sniffed only when a regular file (`SpecialFile.head`): opening a FIFO or a device would block or worse.
     private static func isArchive(_ path: String) -> Bool {
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: ArchiveFormat.sniffLength)) ?? Data()
-        return ArchiveFormat.detect([UInt8](head)) != nil
+        SpecialFile.head(path: path, count: ArchiveFormat.sniffLength).map { ArchiveFormat.detect($0) != nil } ?? false
     }
 
     /// Analyses every dump, `jobs` at a time; the results keep the order of `paths`.

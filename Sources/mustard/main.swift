@@ -160,9 +160,10 @@ struct Analyze: ParsableCommand {
 
         var dumps = Batch.expand(paths)
         if let shard {
+            let named = dumps.count
             dumps = Batch.shard(dumps, index: shard.index, count: shard.count)
             guard !dumps.isEmpty else {
-                FileHandle.standardError.write(Data("mustard: shard \(shard.index)/\(shard.count) has no dump of the \(Batch.expand(paths).count) named\n".utf8))
+                FileHandle.standardError.write(Data("mustard: shard \(shard.index)/\(shard.count) has no dump of the \(named) named\n".utf8))
                 return
             }
         }

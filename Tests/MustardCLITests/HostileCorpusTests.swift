@@ -79,14 +79,8 @@ struct HostileBoundsTests {
     static let maxSeconds = 60.0
     static let maxRSSKB = 512 * 1024
 
-    struct Case: CustomTestStringConvertible, Sendable {
-        let file: String
-        let exit: Int32
-        /// Text of a load issue (or, for exit 2, of the error) that must be there.
-        let issue: String?
-        var arguments: [String] = []
-        var testDescription: String { file }
-    }
+    /// The corpus' cases; here `issue` is, for exit 2, text of the error on standard error.
+    typealias Case = HostileCorpusTests.Case
 
     static let cases: [Case] = [
         Case(file: "yaml-flow-list.tar.gz", exit: 0, issue: nil),

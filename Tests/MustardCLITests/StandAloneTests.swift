@@ -58,7 +58,7 @@ struct StandAloneTests {
 
     @Test("The check itself: a climb above the root is caught, a climb within the repository is not")
     func detector() {
-        #expect(Self.escapingReferences(in: "see ../shared/realdata/x", file: "README.md").count == 1)
+        #expect(Self.escapingReferences(in: "see ../elsewhere/data/x", file: "README.md").count == 1)
         #expect(Self.escapingReferences(in: "see ../README.md", file: "docs/rules.md").isEmpty)
         #expect(Self.escapingReferences(in: "see ../../x", file: "docs/rules.md").count == 1)
         #expect(Self.escapingReferences(in: #"cd "$(dirname "$0")/../..""#, file: "Scripts/fuzz/run.sh").isEmpty)

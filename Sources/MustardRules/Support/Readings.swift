@@ -3,11 +3,6 @@ import MustardModel
 extension MigMigration {
     /// Index of the active condition of that type, for evidence field paths.
     func conditionIndex(_ type: String) -> Int? { conditions.firstIndex { $0.type == type && $0.isTrue } }
-
-    /// `status.conditions[i]` for the active condition of that type.
-    func conditionField(_ type: String) -> String {
-        conditionIndex(type).map { "status.conditions[\($0)]" } ?? "status.conditions"
-    }
 }
 
 /// The object name in `Final Restore openshift-migration/<name>: partially failed…` or
