@@ -199,6 +199,7 @@ public struct HTMLRenderer: ReportRenderer {
                 li += "</p>" + command(step.command, verify: false)
                 if let verify = step.verify {
                     li += "<p class=\"verify-label\">Check that it worked:</p>" + command(verify, verify: true)
+                    if let expect = step.expect { li += "<p class=\"expect\">Expect: <code>\(e(expect))</code></p>" }
                 }
                 html.append(li + "</li>")
             }

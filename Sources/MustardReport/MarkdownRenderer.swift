@@ -127,6 +127,10 @@ public struct MarkdownRenderer: ReportRenderer {
                     md.append("   \(fence)sh")
                     for line in verify.split(separator: "\n") { md.append("   \(line)") }
                     md.append("   \(fence)")
+                    if let expect = step.expect {
+                        md.append("")
+                        md.append("   Expect: \(code(expect))")
+                    }
                 }
             }
         }

@@ -278,7 +278,7 @@ public final class Redactor: @unchecked Sendable {
             f.namespaces.forEach(learnNamespace)
             if let c = f.cluster { learn(c, "cluster") }
             texts += [f.title, f.explanation] + f.evidence.flatMap { [$0.statement, $0.path] }
-            texts += f.remediation.flatMap { [$0.title, $0.command, $0.verify ?? ""] }
+            texts += f.remediation.flatMap { [$0.title, $0.command, $0.verify ?? "", $0.expect ?? ""] }
         }
         for t in report.timelines {
             learn(t.migration, "migration")

@@ -127,7 +127,7 @@ public struct SARIFRenderer: ReportRenderer {
                 "causedBy": .array(f.causedBy.map(JSON.string)),
                 "causes": .array(f.causes.map(JSON.string)),
                 "remediation": .array(f.remediation.map {
-                    .object(compact(["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify)]))
+                    .object(compact(["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify), "expect": JSON($0.expect)]))
                 }),
                 "references": .array(f.references.map(JSON.string)),
             ])),

@@ -189,6 +189,7 @@ public struct TextRenderer: ReportRenderer {
             if checks, let verify = step.verify {
                 lines.append("        " + dim("check:"))
                 for line in verify.split(separator: "\n") { lines.append("        " + dim(String(line))) }
+                if let expect = step.expect { lines.append("        " + dim("expect: \(expect)")) }
             }
         }
         return lines
