@@ -35,6 +35,7 @@ public struct JSONRenderer: ReportRenderer {
             "findings": .array(report.findings.map(finding)),
             "outcomes": .array(report.outcomes.map { ["rule": .string($0.rule), "status": .string($0.status.rawValue), "reason": JSON($0.reason)] }),
             "hiddenFindings": .int(report.hiddenFindings),
+            "missingData": .array(report.missingData.map { ["headline": .string($0.headline), "detail": .string($0.detail), "ask": .string($0.ask)] }),
             "timeline": .array(report.timelines.map(timeline)),
             "loadIssues": .array(report.loadIssues.map {
                 ["path": .string($0.path), "severity": .string($0.severity.rawValue), "message": .string($0.message), "damaged": .bool($0.damaged)]

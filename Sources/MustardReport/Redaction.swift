@@ -51,7 +51,9 @@ public final class Redactor: @unchecked Sendable {
         let loadIssues = report.loadIssues.map { LoadIssue(path: text($0.path), severity: $0.severity, message: text($0.message), damaged: $0.damaged) }
         return AnalysisReport(
             tool: report.tool, input: input, findings: findings, outcomes: outcomes, loadIssues: loadIssues,
-            timelines: timelines, hiddenFindings: report.hiddenFindings)
+            timelines: timelines, hiddenFindings: report.hiddenFindings,
+            // Mustard's own words and a public gather image: nothing of the customer's to hide.
+            missingData: report.missingData)
     }
 
     // MARK: - Text

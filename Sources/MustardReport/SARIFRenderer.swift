@@ -153,7 +153,13 @@ public struct SARIFRenderer: ReportRenderer {
     func invocation(_ report: AnalysisReport) -> [String: JSON] {
         compact([
             "executionSuccessful": .bool(true),
-            "toolExecutionNotifications": report.loadIssues.isEmpty ? nil : .array(report.loadIssues.map { issue in
+            "toolExecutionNotifications": report.loadIssues.isEmpty && report.missingData.isEmpty ? nil : .array(report.missingData.map { missing in
+                .object([
+                    "level": .string("warning"),
+                    "message": ["text": .string("\(missing.headline): \(missing.detail). Ask the customer for: \(missing.ask)")],
+                    "properties": ["missingData": .bool(true), "ask": .string(missing.ask)],
+                ])
+            } + report.loadIssues.map { issue in
                 .object([
                     "level": .string(issue.severity == .error ? "error" : issue.severity == .warning ? "warning" : "note"),
                     "message": ["text": .string(issue.message)],
