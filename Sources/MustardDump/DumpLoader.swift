@@ -251,9 +251,9 @@ private final class Collector: DumpVisitor {
         var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: PodEventFilter.Event?)] = []
         var issues: [LoadIssue] = []
         /// `cluster/namespace/name` of healthy pods never restarted: counted, and their events dropped.
-        var unremarkablePods: [String] = []
+        var unremarkablePods: [PodEventFilter.PodKey] = []
         /// Pods MTC has nothing to do with (`Pod.ownedByMTC` false), healthy or not.
-        var plainPods: [String] = []
+        var plainPods: [PodEventFilter.PodKey] = []
         /// Pods healthy at gather time, in file order: counted, not kept.
         var healthyPods: [HealthyPod] = []
     }
@@ -407,7 +407,7 @@ struct HealthyPod: Sendable {
 /// Which object this is (cluster, apiVersion, kind, namespace, name), held as 128 bits of hash rather than the
 /// text: a 4 GB dump has hundreds of thousands of objects, and the texts took tens of megabytes. Two different
 /// objects share an identity with odds of about n²/2¹²⁹ (10⁻²⁸ for a million objects).
-struct ObjectIdentity: Hashable {
+struct ObjectIdentity: Hashable, Sendable {
     let high: Int
     let low: Int
 
@@ -416,9 +416,13 @@ struct ObjectIdentity: Hashable {
     }
 
     init(_ cluster: String, apiVersion: String, kind: String, namespace: String, name: String) {
+        self.init(parts: [cluster, apiVersion, kind, namespace, name])
+    }
+
+    init(parts: [String]) {
         var first = Hasher(), second = Hasher()
         second.combine(0x9E37_79B9_7F4A_7C15 as UInt64)
-        for part in [cluster, apiVersion, kind, namespace, name] {
+        for part in parts {
             first.combine(part)
             second.combine(part)
         }
