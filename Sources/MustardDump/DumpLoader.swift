@@ -218,10 +218,11 @@ private final class Collector: DumpVisitor {
             // A large file decodes alone, after the files before it: three hostile 120 MB files, two decoding
             // and one read, took 640 MB at once; one at a time stays near 270 MB.
             for file in parser.drain() { merge(file) }
-            merge(Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml))
+            merge(Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml, everyObject: requirements.everyObject))
             return
         }
-        parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml) }
+        let everyObject = requirements.everyObject
+        parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml, everyObject: everyObject) }
         for file in parser.takeReady() { merge(file) }
     }
 
@@ -237,6 +238,10 @@ private final class Collector: DumpVisitor {
         for issue in file.issues { record(issue, kind: nil) }
         for time in podEvents.learn(quiet: file.unremarkablePods, plain: file.plainPods) { clock.sawDropped(time) }
         for pod in file.healthyPods { count(pod) }
+        for object in file.idle {
+            if firstSources[object.cluster] == nil { firstSources[object.cluster] = object.source }
+            for time in object.times { clock.sawDropped(time) }
+        }
         for object in file.objects {
             if let event = object.podEvent {
                 if case .dropped(let time) = podEvents.offer(event, held: (object.body, object.cluster, object.source)) { clock.sawDropped(time) }
@@ -256,10 +261,14 @@ private final class Collector: DumpVisitor {
         var plainPods: [PodEventFilter.PodKey] = []
         /// Pods healthy at gather time, in file order: counted, not kept.
         var healthyPods: [HealthyPod] = []
+        /// Workloads no rule reads (`ObjectSlimmer.isIdleWorkload`): only their times and place are kept.
+        var idle: [IdleObject] = []
+        /// Resources whose every object is kept whole (`DataRequirements.everyObject`).
+        var everyObject: Set<String> = []
     }
 
-    static func decodeObjects(_ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader) -> DecodedFile {
-        var file = DecodedFile()
+    static func decodeObjects(_ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader, everyObject: Set<String> = []) -> DecodedFile {
+        var file = DecodedFile(everyObject: everyObject)
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             file.issues.append(LoadIssue(path: path, severity: .info, message: "empty file"))
             return file
@@ -367,7 +376,13 @@ extension Collector.DecodedFile {
     /// Adds an object, slimmed; a healthy pod is only counted (`HealthyPods`) and remembered as such.
     mutating func append(_ body: Value, cluster: String, source: SourceRef) {
         let kind = body["kind"].string
-        if kind == "Pod" {
+        if let kind, QuiescableWorkload.kinds.contains(kind), !everyObject.contains(kind.lowercased() + "s"), ObjectSlimmer.isIdleWorkload(body) {
+            var times = [body[path: "metadata.creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))]
+            times += body[path: "status.conditions"].array.map { $0["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)) }
+            idle.append(IdleObject(cluster: cluster, source: source, times: times.compactMap { $0 }))
+            return
+        }
+        if kind == "Pod", !everyObject.contains("pods") {
             let metadata = body["metadata"]
             let name = metadata["name"].string ?? "", namespace = metadata["namespace"].string
             let key = PodEventFilter.podKey(cluster, namespace, name)
@@ -402,6 +417,14 @@ struct HealthyPod: Sendable {
     let recovered: Bool
     let created: Timestamp?
     let source: SourceRef
+}
+
+/// An object no rule reads: where it was (for the cluster's first source) and the times it states (for the gather
+/// time when there is no `timestamp` file).
+struct IdleObject: Sendable {
+    let cluster: String
+    let source: SourceRef
+    let times: [Timestamp]
 }
 
 /// Which object this is (cluster, apiVersion, kind, namespace, name), held as 128 bits of hash rather than the

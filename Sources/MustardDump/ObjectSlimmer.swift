@@ -86,6 +86,16 @@ enum ObjectSlimmer {
         case recovered
     }
 
+    /// A Deployment, DeploymentConfig or StatefulSet no rule reads: not scaled to 0 with the replica count MTC saves
+    /// when it quiesces (`QuiescableWorkload`), and not MTC's own. A cluster holds thousands.
+    static func isIdleWorkload(_ body: Value) -> Bool {
+        guard let kind = body["kind"].string, QuiescableWorkload.kinds.contains(kind) else { return false }
+        let metadata = body["metadata"]
+        if metadata["namespace"].string == MTC.namespace { return false }
+        if (metadata["labels"].mapping?.keys ?? []).contains(where: { $0.contains("migration") }) { return false }
+        return body[path: "spec.replicas"].int != 0 || metadata["annotations"][QuiescableWorkload.preQuiesceAnnotation].isNull
+    }
+
     /// Running or Succeeded with every container ready and none waiting, nothing of MTC's on it: a count (or a
     /// name) is enough (`HealthyPods`). Restarts decide whether its events still matter.
     static func keeping(_ pod: Value) -> PodKeeping {

@@ -247,6 +247,11 @@ public struct DataRequirements: Sendable {
     public var resources: Set<ResourceRequirement>
     /// Log files kept, line by line, for lines that contain one of `patterns`.
     public var logs: [LogRequirement]
+    /// Resources whose every object some rule reads in full. Without this the loader keeps of the objects that
+    /// come by the hundred thousand only what the built-in rules read: pods that fail, MTC's, or restarted (the
+    /// others counted: `HealthyPods`), and workloads MTC quiesced or in MTC's namespace. A rule file that matches
+    /// healthy pods or any deployment names its resource here.
+    public var everyObject: Set<String> = []
 
     /// Whether a file of `resource` objects in `namespace` (nil: cluster-scoped) is wanted.
     public func wants(_ resource: String, in namespace: String?) -> Bool {
@@ -261,6 +266,7 @@ public struct DataRequirements: Sendable {
     public mutating func formUnion(_ other: DataRequirements) {
         resources.formUnion(other.resources)
         logs.append(contentsOf: other.logs)
+        everyObject.formUnion(other.everyObject)
     }
 }
 

@@ -140,6 +140,24 @@ struct LoaderTests {
         #expect(dump.snapshot.clusters.reduce(0) { $0 + $1.pods.count + $1.healthyPods.count } == 1)
     }
 
+    @Test("Workloads: those MTC quiesced are kept, the others only counted for time; a rule that reads every object gets them all")
+    func idleWorkloads() throws {
+        var requirements = LoaderTests.everything
+        requirements.resources.formUnion(["deploymentconfigs", "deployments"])
+        // An application MTC quiesced (replicas 0, the saved count) is kept.
+        let quiesced = try load(TestSupport.fixture("mtc-1.7-stuck-unschedulable"), requirements).snapshot.clusters.flatMap(\.quiescableWorkloads)
+        #expect(quiesced.count == 1 && quiesced.allSatisfy(\.isQuiesced))
+        // A running one (replicas 1, nothing of MTC's) is not, unless a rule reads every deployment.
+        let running = TestSupport.fixture("mtc-1.7-ordinary-imagepullbackoff")
+        #expect(try load(running, requirements).snapshot.clusters.flatMap(\.quiescableWorkloads).isEmpty)
+        requirements.everyObject = ["deploymentconfigs", "deployments", "pods"]
+        let every = try load(running, requirements).snapshot.clusters.flatMap(\.quiescableWorkloads)
+        #expect(every.map(\.name) == ["frontend"])
+        // Every pod whole too: the healthy ones are pods again, not counts.
+        let recovered = try load(TestSupport.fixture("k8s-pods-recovered"), requirements)
+        #expect(recovered.snapshot.clusters.first?.pods.count == 1 && recovered.snapshot.clusters.first?.healthyPods.count == 0)
+    }
+
     @Test("Healthy pods are counted, not kept: a restarted one by name with its Warning events, a never-restarted one by count")
     func healthyPodsCounted() throws {
         let recovered = try load(TestSupport.fixture("k8s-pods-recovered"))
