@@ -41,12 +41,18 @@ enum SignatureAdvice {
         TransferImageMisconfiguredRule.id: ["image-"],
     ]
 
+    /// Rules whose own steps for some signatures are more precise than the catalog's: the cause is named, their steps
+    /// stay (the restic rule raises restic_timeout from its current value on the cluster that ran the copy).
+    static let ownSteps: [String: [String]] = [
+        ResticProblemsRule.id: ["restic-timeout"],
+    ]
+
     /// The signatures the evidence matches, each once (its first evidence), in catalog order. The gather's own
-    /// login error (`login_error.txt`) is about the must-gather, not about MTC, and is not consulted.
+    /// login error (`login_error.txt`) speaks only about the MigCluster whose token the gather used.
     static func hits(in evidence: [Evidence], subject: String? = nil, rule: String = "") -> [Hit] {
         var found: [String: Hit] = [:]
         let skipped = settled[rule] ?? []
-        for e in evidence where !e.path.hasSuffix("login_error.txt") {
+        for e in evidence where subject == "MigCluster" || !e.path.hasSuffix("login_error.txt") {
             for m in catalog.matches(e.statement, origin: origin(of: e), subject: subject)
             where found[m.signature.id] == nil && !skipped.contains(where: { m.signature.id.hasPrefix($0) }) {
                 found[m.signature.id] = Hit(signature: m.signature, captures: m.captures, evidence: e)
@@ -133,6 +139,60 @@ enum SignatureAdvice {
         return out + rest
     }
 
+    /// The object a piece of evidence was read from (`items[n]` of its file), looked up only for evidence that matched.
+    static func object(of e: Evidence, in snapshot: DumpSnapshot) -> KubeObject? {
+        guard e.line == nil else { return nil }
+        var index: Int?
+        if let field = e.field, field.hasPrefix("items["), let close = field.firstIndex(of: "]") {
+            index = Int(field[field.index(field.startIndex, offsetBy: 6)..<close])
+        }
+        for cluster in snapshot.clusters {
+            for bucket in cluster.objectsByKind.values {
+                if let o = bucket.first(where: { $0.source.path == e.path && $0.source.listIndex == index }) { return o }
+            }
+        }
+        return nil
+    }
+
+    /// Values that hold for one hit: the pod and namespace it is about, and the cluster where the message was written
+    /// (a pod's, an event's, a Velero object's or a log's cluster) — where the work ran and the fix runs. Conditions of
+    /// MTC's own resources keep the finding's cluster (the host).
+    static func hitValues(_ hit: Hit, context: RuleContext, view: MigrationView?) -> [String: String] {
+        var values: [String: String] = [:]
+        let e = hit.evidence
+        if let o = object(of: e, in: context.snapshot) {
+            switch o.kind {
+            case "Pod":
+                values["pod"] = o.metadata.name
+                values["namespace"] = o.metadata.namespace
+                values["cluster"] = o.cluster
+            case "Event":
+                if let event = Event(o), event.involvedKind == "Pod" {
+                    values["pod"] = event.involvedName
+                    values["namespace"] = event.involvedNamespace ?? o.metadata.namespace
+                }
+                values["cluster"] = o.cluster
+            default:
+                if o.group == Velero.group { values["cluster"] = o.cluster }
+            }
+        } else if e.line != nil {
+            if let range = e.path.range(of: "/clusters/") {
+                values["cluster"] = String(e.path[range.upperBound...].prefix { $0 != "/" })
+            } else if let view, e.path.contains("/migmigration-") {
+                // migplans/ text files: a Backup ran on the source, a Restore on the destination.
+                let name = e.path.split(separator: "/").last.map(String.init) ?? ""
+                values["cluster"] = name.hasPrefix("backup") || name.hasPrefix("pvb") ? view.sourceName : view.destinationName
+            }
+        }
+        // An `oc adm inspect` folder is named after the gather, not the cluster: a migration's pods there run on its
+        // source, or on its destination in the phases that start destination stage pods.
+        if let cluster = values["cluster"], cluster.hasPrefix("inspect.local."), let view {
+            let destination = MigrationPhaseInfo.destinationStagePhases.contains(view.migration.phase)
+            values["cluster"] = (destination ? view.destinationName : view.sourceName) ?? cluster
+        }
+        return values.compactMapValues { $0 }
+    }
+
     /// The remediation steps of a hit, filled.
     static func steps(_ hit: Hit, _ values: [String: String]) -> [RemediationStep] {
         let all = values.merging(hit.captures) { _, captured in captured }
@@ -162,13 +222,20 @@ enum SignatureAdvice {
     static func annotate(_ finding: Finding, context: RuleContext) -> Finding {
         // The dump's own findings are about the gather; a finding with a confirmed cause leaves the advice to it.
         guard !finding.explanation.contains("(signature `"), !finding.rule.hasPrefix("dump/"), finding.confirmedCauses.isEmpty else { return finding }
-        let hits = hits(in: finding.evidence, subject: finding.subject.kind, rule: finding.rule).prefix(3)
+        let hits = hits(in: finding.evidence, subject: finding.subject.kind, rule: finding.rule).prefix(6)
         guard !hits.isEmpty else { return finding }
         let values = bindings(for: finding, context: context)
+        let view = finding.subject.kind == "MigMigration" ? context.migrations.first { $0.migration.name == finding.subject.name } : nil
         var steps: [RemediationStep] = []
-        for hit in hits { for step in self.steps(hit, values) where !steps.contains(step) { steps.append(step) } }
+        var sentences: [String] = []
+        for hit in hits {
+            let own = values.merging(hitValues(hit, context: context, view: view)) { _, specific in specific }
+            let keepOwn = (ownSteps[finding.rule] ?? []).contains { hit.signature.id.hasPrefix($0) }
+            for step in keepOwn ? [] : self.steps(hit, own) where !steps.contains(step) { steps.append(step) }
+            sentences.append(explanation([hit], own))
+        }
         for step in finding.remediation where !steps.contains(step) { steps.append(step) }
-        return finding.replacing(explanation: finding.explanation + " " + explanation(Array(hits), values), remediation: steps)
+        return finding.replacing(explanation: finding.explanation + " " + sentences.joined(separator: " "), remediation: steps)
     }
 }
 

@@ -183,7 +183,7 @@ public struct MigClusterNotReadyRule: Rule {
             remediation: known.isEmpty
                 ? remediation(mc, holder: holder, problems: problems, neverReady: !mc.isReady)
                 : (problems.url || problems.token || problems.certificate || problems.registryRoute
-                    ? remediation(mc, holder: holder, problems: problems, neverReady: false) : []),
+                    ? remediation(mc, holder: holder, problems: problems, neverReady: !mc.isReady && !known.contains("cluster-unauthorized")) : []),
             references: Self.description.references)
         return SignatureAdvice.annotate(made, context: context)
     }
