@@ -108,11 +108,40 @@ struct MTCOutcomesTests {
 
     // MARK: - mtc/restic-problems
 
+    @Test("A failed PodVolumeBackup under a migration that 'succeeded' is an error naming the empty PVC; counted once")
+    func resticImpact() throws {
+        let r = try report("mtc-1.7-restic-host-path")
+        let restic = try only(ResticProblemsRule.id, in: r)
+        #expect(restic.severity == .error)
+        #expect(restic.title.contains("ended SucceededWithWarnings but the data of PVC(s) mssql-persistent/mssql-pvc did not arrive on host"))
+        #expect(restic.explanation.contains("do not scale the source application down"))
+        #expect(restic.explanation.contains("(signature `restic-host-path`)"))
+        #expect(restic.remediation.first?.cluster == "source-cluster", "the restic daemonset to check runs where the backup ran")
+        let partial = try only(VeleroPartialFailureRule.id, in: r)
+        #expect(partial.causedBy == [restic.id])
+        // A completed migration whose Restore only warned is not an impact.
+        #expect(try report("mtc-1.7-restore-warnings-only").findings.isEmpty)
+    }
+
+    @Test("A final restore that could not create objects under a 'successful' migration names them and says not to cut over")
+    func restoreImpact() throws {
+        let r = try report("mtc-1.7-restore-webhook-denied")
+        let partial = try only(VeleroPartialFailureRule.id, in: r)
+        #expect(partial.severity == .error)
+        #expect(partial.title.contains("ended SucceededWithWarnings but 5 object(s) did not arrive on host"))
+        #expect(partial.title.contains("persistentvolumeclaims/mssql-persistent/mssql-backup"))
+        #expect(partial.explanation.contains("Do not cut over"))
+        #expect(partial.remediation.contains { $0.command == "oc -n mssql-persistent describe resourcequota storage-quota" && $0.cluster == "host" })
+    }
+
     @Test("Restic timeout: the Velero line, raise restic_timeout on the source cluster; it causes the partial stage backup")
     func resticTimeout() throws {
         let r = try report("mtc-1.7-restic-timeout")
         let restic = try only(ResticProblemsRule.id, in: r)
-        #expect(restic.severity == .warning && restic.title.contains("Restic timed out"))
+        // The final migration ended SucceededWithWarnings with the stage copy cut short: the PVC's data did not arrive.
+        #expect(restic.severity == .error && restic.title.contains("Restic timed out"))
+        #expect(restic.title.contains("ended SucceededWithWarnings but the data of PVC(s) mssql-persistent/mssql-pvc did not arrive on host"))
+        #expect(restic.explanation.contains("Do not cut over") && restic.explanation.contains("(signature `restic-timeout`)"))
         let line = try #require(restic.evidence.first { $0.statement.contains("timed out waiting for all PodVolumeBackups to complete") && $0.path.hasSuffix(".log") && $0.path.contains("/backup-") })
         #expect(line.line == 3)
         #expect(restic.evidence.contains { $0.path.contains("/logs/velero-") })

@@ -160,6 +160,18 @@ enum SignatureAdvice {
     static func hitValues(_ hit: Hit, context: RuleContext, view: MigrationView?) -> [String: String] {
         var values: [String: String] = [:]
         let e = hit.evidence
+        // Velero names what it could not restore or back up: `error restoring <resource>/<namespace>/<name>: …`
+        // (vmware-tanzu/velero pkg/restore/restore.go, pkg/backup/backup.go).
+        for marker in ["error restoring ", "error backing up "] {
+            guard let at = e.statement.range(of: marker) else { continue }
+            let id = e.statement[at.upperBound...].prefix { $0 != ":" && $0 != " " }.split(separator: "/")
+            if id.count == 3 {
+                values["resource"] = String(id[0])
+                values["namespace"] = String(id[1])
+                values["name"] = String(id[2])
+            }
+            break
+        }
         if let o = object(of: e, in: context.snapshot) {
             switch o.kind {
             case "Pod":
