@@ -106,6 +106,22 @@ struct MTCOutcomesTests {
         for rule in Self.mine { #expect(r.outcomes.first { $0.rule == rule }?.status == .passed, "\(rule)") }
     }
 
+    // MARK: - the controller log as a source of causes
+
+    @Test("Stage pods not gathered: the controller's abnormal-event lines of this migration name the cause, any reason")
+    func controllerLogCause() throws {
+        let r = try report("mtc-1.7-stuck-log-only")
+        let stuck = try only(MigrationStuckRule.id, in: r)
+        #expect(stuck.title.contains("the controller log says stage pod inventory/stage-postgresql-x7k2p cannot mount its volume"))
+        #expect(stuck.evidence.contains { $0.statement.hasPrefix("Controller: abnormal event FailedMount for stage pod") && $0.line != nil })
+        #expect(stuck.explanation.contains("(signature `volume-mount-failed`)"))
+        let first = try #require(stuck.remediation.first)
+        #expect(first.cluster == "source-cluster" && first.command == "oc -n inventory describe pod stage-postgresql-x7k2p")
+        // Another migration's line (a quota refusal) is not this migration's cause.
+        #expect(!stuck.evidence.contains { $0.statement.contains("exceeded quota") })
+        #expect(!stuck.explanation.contains("quota-exceeded"))
+    }
+
     // MARK: - mtc/restic-problems
 
     @Test("A failed PodVolumeBackup under a migration that 'succeeded' is an error naming the empty PVC; counted once")

@@ -188,7 +188,19 @@ enum SignatureAdvice {
                 if o.group == Velero.group { values["cluster"] = o.cluster }
             }
         } else if e.line != nil {
-            if let range = e.path.range(of: "/clusters/") {
+            // The controller quotes the pod it waits on: `… for stage pod <ns>/<name>: …`.
+            if let at = e.statement.range(of: " pod ") {
+                let id = e.statement[at.upperBound...].prefix { $0 != " " }.split(separator: "/")
+                if id.count == 2, id[1].hasSuffix(":") {
+                    values["namespace"] = String(id[0])
+                    values["pod"] = String(id[1].dropLast())
+                }
+            }
+            if let view, e.statement.hasPrefix("Controller: "), e.statement.contains("stage pod") {
+                // Stage pods run on the source (on the destination in the phases that start destination stage pods).
+                let destination = MigrationPhaseInfo.destinationStagePhases.contains(view.migration.phase)
+                values["cluster"] = destination ? view.destinationName : view.sourceName
+            } else if let range = e.path.range(of: "/clusters/") {
                 values["cluster"] = String(e.path[range.upperBound...].prefix { $0 != "/" })
             } else if let view, e.path.contains("/migmigration-") {
                 // migplans/ text files: a Backup ran on the source, a Restore on the destination.

@@ -27,6 +27,7 @@ struct LikelyCause {
         Probe(name: "direct volume migration", find: directVolumeMigration),
         Probe(name: "stage pod image pulls", find: stagePodPulls),
         Probe(name: "stage pod scheduling and volumes", find: stagePodStart),
+        Probe(name: "controller log: abnormal events", find: controllerLogEvents),
         Probe(name: "stage pod progress lines", find: stagePodProgress),
         Probe(name: "suspect STAGE_IMAGE", find: suspectStageImage),
         Probe(name: "Velero progress", find: veleroProgress),
@@ -139,6 +140,56 @@ struct LikelyCause {
             }
         }
         return nil
+    }
+
+    /// mig-controller's own log when the pods it waits on were not gathered: `Found abnormal event for Stage Pod` (and
+    /// for the Restic, Velero and registry pods and hook jobs it also waits on) with the event's `eventReason` and
+    /// `eventMessage` (mig-controller `pkg/event/event.go` `LogAbnormalEventsForResource`, `pkg/controller/migmigration/
+    /// stage.go`, `pod.go`, `hooks.go`, `validation.go`), or `Pending Stage Pod container is waiting with message.`
+    /// Only lines of this migration (its name in `migMigration`) count; any reason, the latest line of each.
+    static func controllerLogEvents(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
+        let name = view.migration.name
+        var latest: [String: LogLine] = [:]
+        var order: [String] = []
+        for line in view.logLines where line.fields["migMigration"].map({ $0 == name }) ?? false {
+            let msg = line.fields["msg"] ?? ""
+            let key: String
+            if msg.hasPrefix("Found abnormal event for"), let reason = line.fields["eventReason"] {
+                key = "\(msg)|\(line.fields["Pod"] ?? line.fields["Job"] ?? "")|\(reason)"
+            } else if msg.hasPrefix("Pending Stage Pod container is waiting"), let waiting = line.fields["containerWaitingMessage"], !waiting.isEmpty,
+                      !StagePodPullFailures.isPullFailureText(waiting) {
+                key = "\(msg)|\(line.fields["pod"] ?? "")"
+            } else {
+                continue
+            }
+            if latest[key] == nil { order.append(key) }
+            latest[key] = line
+        }
+        guard !order.isEmpty else { return nil }
+        var cause = LikelyCause()
+        cause.found = true
+        for key in order {
+            guard let line = latest[key] else { continue }
+            let msg = line.fields["msg"] ?? ""
+            if let reason = line.fields["eventReason"] {
+                let what = msg.dropFirst("Found abnormal event for ".count).lowercased()
+                let pod = line.fields["Pod"] ?? line.fields["Job"] ?? "?"
+                let message = line.fields["eventMessage"] ?? ""
+                if cause.evidence.isEmpty {
+                    let meaning = ["FailedScheduling": "cannot be scheduled", "FailedMount": "cannot mount its volume",
+                                   "FailedAttachVolume": "cannot attach its volume", "FailedCreate": "cannot be created"][reason]
+                    cause.summary = "the controller log says \(what) \(pod) \(meaning ?? "has event \(reason)"): \(message)"
+                }
+                let since = line.fields["eventFirstTimestamp"].map { " (first seen \($0))" } ?? ""
+                cause.evidence.append(Evidence("Controller: abnormal event \(reason) for \(what) \(pod): \(message)\(since)", log: line))
+            } else {
+                let pod = line.fields["pod"] ?? "?"
+                let waiting = line.fields["containerWaitingMessage"] ?? ""
+                if cause.evidence.isEmpty { cause.summary = "the controller log says stage pod \(pod) is waiting: \(waiting)" }
+                cause.evidence.append(Evidence("Controller: stage pod \(pod) container \(line.fields["container"] ?? "?") is waiting: \(waiting)", log: line))
+            }
+        }
+        return cause
     }
 
     /// Progress lines about stage pods that wait for another reason (volumes, config errors).
