@@ -56,11 +56,14 @@ public struct AnalysisReport: Sendable {
     public let timelines: [MigrationTimeline]
     /// Findings left out by `--min-severity` or `--namespace`.
     public let hiddenFindings: Int
+    /// Data the selected rules look for and the dump does not hold, said in the headline with what to ask for.
+    public let missingData: [MissingData]
 
     public init(
         tool: Tool, input: Input, findings: [Finding], outcomes: [RuleOutcome], loadIssues: [LoadIssue],
-        timelines: [MigrationTimeline] = [], hiddenFindings: Int = 0
+        timelines: [MigrationTimeline] = [], hiddenFindings: Int = 0, missingData: [MissingData] = []
     ) {
+        self.missingData = missingData
         self.tool = tool
         self.input = input
         self.findings = findings
@@ -83,6 +86,20 @@ public struct AnalysisReport: Sendable {
     public var rootCauses: [Finding] { findings.filter { $0.causedBy.isEmpty } }
 
     public func finding(id: String) -> Finding? { findings.first { $0.id == id } }
+}
+
+/// A kind of data the dump lacks: "No MTC data in the dump", why that matters, and the command to ask the
+/// customer to run.
+public struct MissingData: Sendable, Equatable {
+    public let headline: String
+    public let detail: String
+    public let ask: String
+
+    public init(headline: String, detail: String, ask: String) {
+        self.headline = headline
+        self.detail = detail
+        self.ask = ask
+    }
 }
 
 /// Where a report's "now" came from; the raw values are the JSON report's (`docs/json-report.md`).
@@ -141,6 +158,8 @@ extension AnalysisReport {
         case problems(worst: Severity, counts: [SeverityCount])
         /// Some rules had data and found nothing; the rest were skipped.
         case noProblems(checked: Int, skipped: Int)
+        /// Nothing found, but the data the main rules look for is not in the dump: never "No problems found".
+        case missing(MissingData, checked: Int, skipped: Int)
         /// No rule had data: the reasons they gave.
         case nothingToDiagnose(reasons: [String])
 
@@ -150,6 +169,7 @@ extension AnalysisReport {
                 let total = counts.reduce(0) { $0 + $1.count }
                 return "\(worst.rawValue.uppercased()): \(total) finding\(total == 1 ? "" : "s")"
             case .noProblems: return "No problems found"
+            case .missing(let missing, _, _): return missing.headline
             case .nothingToDiagnose: return "Nothing to diagnose"
             }
         }
@@ -160,6 +180,9 @@ extension AnalysisReport {
         let count: Int
     }
 
+    /// The verdict in a few words ("CRITICAL: 2 findings", "No MTC data in the dump", "No problems found").
+    public var headline: String { verdict.headline }
+
     /// The verdict the text report prints too: the worst severity with counts; otherwise "No problems found"
     /// when some rule had data, "Nothing to diagnose" when every rule was skipped.
     var verdict: Verdict {
@@ -168,6 +191,9 @@ extension AnalysisReport {
             return .problems(worst: worst, counts: counts)
         }
         let skipped = outcomes.filter { $0.status == .skipped }
+        if let missing = missingData.first {
+            return .missing(missing, checked: outcomes.count - skipped.count, skipped: skipped.count)
+        }
         if skipped.count == outcomes.count {
             return .nothingToDiagnose(reasons: Set(skipped.compactMap(\.reason)).sorted())
         }

@@ -51,7 +51,9 @@ public final class Redactor: @unchecked Sendable {
         let loadIssues = report.loadIssues.map { LoadIssue(path: text($0.path), severity: $0.severity, message: text($0.message), damaged: $0.damaged) }
         return AnalysisReport(
             tool: report.tool, input: input, findings: findings, outcomes: outcomes, loadIssues: loadIssues,
-            timelines: timelines, hiddenFindings: report.hiddenFindings)
+            timelines: timelines, hiddenFindings: report.hiddenFindings,
+            // Mustard's own words and a public gather image: nothing of the customer's to hide.
+            missingData: report.missingData)
     }
 
     // MARK: - Text
@@ -278,7 +280,7 @@ public final class Redactor: @unchecked Sendable {
             f.namespaces.forEach(learnNamespace)
             if let c = f.cluster { learn(c, "cluster") }
             texts += [f.title, f.explanation] + f.evidence.flatMap { [$0.statement, $0.path] }
-            texts += f.remediation.flatMap { [$0.title, $0.command, $0.verify ?? ""] }
+            texts += f.remediation.flatMap { [$0.title, $0.command, $0.verify ?? "", $0.expect ?? ""] }
         }
         for t in report.timelines {
             learn(t.migration, "migration")

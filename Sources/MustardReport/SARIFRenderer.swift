@@ -127,7 +127,7 @@ public struct SARIFRenderer: ReportRenderer {
                 "causedBy": .array(f.causedBy.map(JSON.string)),
                 "causes": .array(f.causes.map(JSON.string)),
                 "remediation": .array(f.remediation.map {
-                    .object(compact(["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify)]))
+                    .object(compact(["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify), "expect": JSON($0.expect)]))
                 }),
                 "references": .array(f.references.map(JSON.string)),
             ])),
@@ -153,7 +153,13 @@ public struct SARIFRenderer: ReportRenderer {
     func invocation(_ report: AnalysisReport) -> [String: JSON] {
         compact([
             "executionSuccessful": .bool(true),
-            "toolExecutionNotifications": report.loadIssues.isEmpty ? nil : .array(report.loadIssues.map { issue in
+            "toolExecutionNotifications": report.loadIssues.isEmpty && report.missingData.isEmpty ? nil : .array(report.missingData.map { missing in
+                .object([
+                    "level": .string("warning"),
+                    "message": ["text": .string("\(missing.headline): \(missing.detail). Ask the customer for: \(missing.ask)")],
+                    "properties": ["missingData": .bool(true), "ask": .string(missing.ask)],
+                ])
+            } + report.loadIssues.map { issue in
                 .object([
                     "level": .string(issue.severity == .error ? "error" : issue.severity == .warning ? "warning" : "note"),
                     "message": ["text": .string(issue.message)],

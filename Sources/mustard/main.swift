@@ -9,7 +9,7 @@ struct Mustard: ParsableCommand {
         commandName: "mustard",
         abstract: "Diagnose OpenShift must-gathers: root cause first, evidence with its file, fixes as oc commands.",
         version: mustardVersion,
-        subcommands: [Analyze.self, Summarize.self, Rules.self],
+        subcommands: [Analyze.self, Summarize.self, Rules.self, MCP.self],
         defaultSubcommand: Analyze.self)
 }
 
@@ -177,6 +177,10 @@ struct Analyze: ParsableCommand {
         do {
             report = try Analyzer(options: options, logger: logger).analyze(dumps[0])
             progress?.stop()
+        } catch AnalysisError.namespaceNotInDump(let namespace, let known) {
+            progress?.stop()
+            let meant = Suggestions.subcommand(for: namespace, among: known).map { " Did you mean --namespace \($0)?" } ?? ""
+            fail("\(AnalysisError.namespaceNotInDump(namespace, known: known))." + meant)
         } catch {
             progress?.stop()
             fail("\(error)")
