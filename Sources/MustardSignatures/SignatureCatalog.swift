@@ -23,6 +23,8 @@ public struct SignatureStep: Sendable, Equatable {
     public let cluster: String
     public let command: String
     public let verify: String
+    /// What `verify` prints when the fix worked (shown beside it, never appended to the command).
+    public let expect: String
 }
 
 /// The upstream file a signature's text was checked against.
@@ -152,7 +154,8 @@ public struct SignatureCatalog: Sendable {
                 guard let title = step["title"].string, let command = step["command"].string, let cluster = step["cluster"].string else {
                     throw SignatureCatalogError(description: "signature \(id): a fix step needs title, cluster and command")
                 }
-                return SignatureStep(title: title, cluster: cluster, command: command, verify: step["verify"].string ?? "")
+                return SignatureStep(
+                    title: title, cluster: cluster, command: command, verify: step["verify"].string ?? "", expect: step["expect"].string ?? "")
             }
             guard !steps.isEmpty else { throw SignatureCatalogError(description: "signature \(id): `fix` has no step") }
             let sources = entry["source"].array.compactMap { s in s["repo"].string.map { SignatureSource(repo: $0, file: s["file"].string ?? "") } }

@@ -224,7 +224,8 @@ enum SignatureAdvice {
             let cluster = fill(step.cluster, all, shell: false)
             return RemediationStep(
                 title: fill(step.title, all, shell: false), cluster: cluster.hasPrefix("<") ? nil : cluster,
-                command: fill(step.command, all, shell: true), verify: step.verify.isEmpty ? nil : fill(step.verify, all, shell: true))
+                command: fill(step.command, all, shell: true), verify: step.verify.isEmpty ? nil : fill(step.verify, all, shell: true),
+                expect: step.expect.isEmpty ? nil : step.expect)
         }
     }
 
