@@ -122,6 +122,25 @@ struct MTCOutcomesTests {
         #expect(!stuck.explanation.contains("quota-exceeded"))
     }
 
+    // MARK: - component history in the migration's window
+
+    @Test("Velero restarted (OOMKilled) while the Backup ran: the named cause, though Running now; no restic_timeout, no older restart")
+    func veleroRestartedMidRun() throws {
+        let r = try report("mtc-1.7-velero-restarted-midrun")
+        let stuck = try only(MigrationStuckRule.id, in: r)
+        #expect(stuck.title.contains("Velero pod velero-") && stuck.title.contains("restarted at") && stuck.title.contains("(OOMKilled, exit 137)"))
+        #expect(stuck.evidence.contains { $0.field?.hasSuffix("lastState.terminated") == true && $0.path.contains("clusters/source-cluster/") })
+        #expect(!stuck.evidence.contains { $0.statement.contains("restic_timeout") }, "the Backup carries no volume data")
+        #expect(!stuck.explanation.contains("restic_timeout"))
+        #expect(!stuck.evidence.contains { $0.statement.contains("restic-") }, "the restic restart before the migration is history")
+        #expect(stuck.explanation.contains("(signature `oom-killed`)"))
+        #expect(stuck.remediation.first?.cluster == "source-cluster")
+        #expect(!r.findings.contains { $0.rule == OperatorHealthRule.id }, "Running and Ready now: no health finding")
+        // A Backup still copying with healthy Velero and restic pods is not blamed on a restart.
+        let moving = try only(MigrationStuckRule.id, in: try report("mtc-1.7-stuck-stage-backup-pvb"))
+        #expect(!moving.title.contains("restarted"))
+    }
+
     // MARK: - mtc/restic-problems
 
     @Test("A failed PodVolumeBackup under a migration that 'succeeded' is an error naming the empty PVC; counted once")

@@ -30,6 +30,7 @@ struct LikelyCause {
         Probe(name: "controller log: abnormal events", find: controllerLogEvents),
         Probe(name: "stage pod progress lines", find: stagePodProgress),
         Probe(name: "suspect STAGE_IMAGE", find: suspectStageImage),
+        Probe(name: "Velero or restic restarted during the wait", find: componentRestarts),
         Probe(name: "Velero progress", find: veleroProgress),
         Probe(name: "critical conditions", find: criticalConditions),
     ]
@@ -212,6 +213,53 @@ struct LikelyCause {
         var cause = LikelyCause(summary: "its STAGE_IMAGE \(suspect.configuredImage ?? "") on cluster \(suspect.configCluster) looks wrong (no pull failure visible in the dump)")
         cause.found = true
         cause.causedBy = [.confirmed(StagePodImageMisconfiguredRule.key(cluster: suspect.configCluster))]
+        return cause
+    }
+
+    /// A Velero, restic or node-agent pod (MTC 1.8 runs `node-agent` where 1.7 ran `restic`) of the cluster running
+    /// the Backup or Restore the migration waits on, whose container last terminated after that Backup or Restore
+    /// started: a Velero server that restarts does not resume the Backups and Restores it was running (they stay
+    /// InProgress; Velero 1.12+ marks them Failed, vmware-tanzu/velero `pkg/cmd/server/server.go`), and a restic
+    /// process that dies takes its pod volume copies with it. The pod may be Running again at gather time: the time of
+    /// its last termination ties it to this wait. Restarts before the wait began are history.
+    static func componentRestarts(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
+        let m = view.migration
+        guard let wait = MigrationPhaseInfo.veleroWaitPhases[m.phase] else { return nil }
+        let velero = view.velero(in: context.snapshot)
+        let object: (name: String, phase: String?, start: Timestamp?, kube: KubeObject)?
+        if wait.kind == "backup", let b = velero.backups.last(where: { $0.role == wait.role }) {
+            object = (b.name, b.phase, b.startTimestamp, b.object)
+        } else if wait.kind == "restore", let r = velero.restores.last(where: { $0.role == wait.role }) {
+            object = (r.name, r.phase, r.object.body[path: "status.startTimestamp"].string.flatMap(Timestamp.init(rfc3339:)), r.object)
+        } else {
+            object = nil
+        }
+        guard let object, object.phase == nil || object.phase == "New" || object.phase == "InProgress",
+              let since = object.start ?? m.startTimestamp,
+              let cluster = context.snapshot.cluster(named: object.kube.cluster) else { return nil }
+        let kind = wait.kind == "backup" ? "Backup" : "Restore"
+        var cause = LikelyCause()
+        for pod in cluster.pods where pod.namespace == MTC.namespace
+            && ["velero-", "restic-", "node-agent-"].contains(where: { pod.name.hasPrefix($0) }) {
+            for r in ContainerRestart.of(pod) {
+                guard let at = r.lastFinishedAt, at.secondsSince1970 >= since.secondsSince1970 else { continue }
+                let component = pod.name.hasPrefix("velero-") ? "Velero" : pod.name.hasPrefix("node-agent-") ? "node-agent" : "restic"
+                let why = [r.lastReason, r.lastExitCode.map { "exit \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                if !cause.found {
+                    cause.found = true
+                    cause.summary = "\(component) pod \(pod.name) on cluster \(cluster.name) restarted at \(at)\(why.isEmpty ? "" : " (\(why))") while \(wait.role) \(kind) \(object.name) was \(object.phase ?? "New"): "
+                        + (component == "Velero" ? "Velero does not resume a \(kind) it was running, so it stays \(object.phase ?? "New")" : "the pod volume copies on its node were cut off")
+                }
+                cause.evidence.append(Evidence(
+                    "\(component) pod \(pod.namespace)/\(pod.name) on cluster \(cluster.name): container \(r.container) restarted \(r.restartCount) time(s), last terminated \(r.lastReason ?? "?")\(r.lastExitCode.map { " (exit code \($0))" } ?? "") at \(at), after the \(kind) started at \(since)",
+                    object: pod.object, field: "status.containerStatuses[\(r.index)].lastState.terminated", at: at))
+            }
+        }
+        guard cause.found else { return nil }
+        cause.evidence.insert(Evidence(
+            "\(wait.role.capitalizedFirst) \(kind) \(object.name) on cluster \(cluster.name) is \(object.phase ?? "New") since \(since)",
+            object: object.kube, field: "status.phase"), at: 0)
+        cause.note = "Velero does not pick a \(kind) up again after its server restarts: the migration waits for a \(kind) that will never finish. Cancel it and migrate again once the restart's cause is fixed."
         return cause
     }
 
