@@ -1,8 +1,8 @@
 import MustardModel
 
 /// Which Events about pods the loader keeps. Large clusters hold hundreds of thousands of them, nearly all about
-/// healthy pods or routine pod starts, and no rule reads those: events about a pod kept only as a skeleton
-/// (healthy, nothing of MTC's) are dropped, so are routine events (scheduled, pulled, started…) of pods MTC has
+/// healthy pods or routine pod starts, and no rule reads those: events about a healthy pod never restarted
+/// (counted only, nothing of MTC's) are dropped, so are routine events (scheduled, pulled, started…) of pods MTC has
 /// nothing to do with; warnings, image-pull failures and every event of MTC's pods are kept. The rules that read
 /// events (`pods`/`events` requirements) rely on exactly this: a failing or MTC pod keeps all its events.
 ///
@@ -12,7 +12,7 @@ struct PodEventFilter {
     /// What the filter needs to know of an Event about a Pod, worked out on the decoding thread.
     struct Event: Sendable {
         /// The pod's `podKey`.
-        let pod: String
+        let pod: PodKey
         /// A `Normal` event of every pod start (`Event.isRoutine`).
         let routine: Bool
         let lastSeen: Timestamp?
@@ -27,20 +27,24 @@ struct PodEventFilter {
         case held
     }
 
-    static func podKey(_ cluster: String, _ namespace: String?, _ name: String?) -> String {
-        "\(cluster)/\(namespace ?? "")/\(name ?? "")"
+    /// Which pod, as 128 bits of hash rather than its names: a large dump has hundreds of thousands of pods, and two
+    /// sets of their names took megabytes a gigabyte.
+    typealias PodKey = ObjectIdentity
+
+    static func podKey(_ cluster: String, _ namespace: String?, _ name: String?) -> PodKey {
+        ObjectIdentity(parts: [cluster, namespace ?? "", name ?? ""])
     }
 
     /// Healthy pods seen so far (`podKey`): events about them tell no rule anything.
-    private var quietPods: Set<String> = []
+    private var quietPods: Set<PodKey> = []
     /// Pods seen so far that MTC has nothing to do with: their routine events are not kept.
-    private var plainPods: Set<String> = []
+    private var plainPods: Set<PodKey> = []
     /// Events about pods not (yet) known to be quiet or plain, by pod, with their order of arrival.
-    private var pending: [String: [(order: Int, held: Held, event: Event)]] = [:]
+    private var pending: [PodKey: [(order: Int, held: Held, event: Event)]] = [:]
     private var arrivals = 0
 
     /// Learns pods from a decoded file; returns the times of held events it now lets go.
-    mutating func learn(quiet: [String], plain: [String]) -> [Timestamp?] {
+    mutating func learn(quiet: [PodKey], plain: [PodKey]) -> [Timestamp?] {
         var dropped: [Timestamp?] = []
         for key in quiet where quietPods.insert(key).inserted {
             dropped += (pending.removeValue(forKey: key) ?? []).map(\.event.lastSeen)
