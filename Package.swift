@@ -37,13 +37,19 @@ let package = Package(
             name: "MustardArchive",
             dependencies: ["MustardText", "CArchive", "CZlib", "CLZMA", .product(name: "Logging", package: "swift-log")]),
         .target(name: "MustardModel", dependencies: ["MustardText"]),
+        // YAML into `Value`s: the fast `oc` reader with libyaml behind it (the dump loader and the signature catalog).
+        .target(name: "MustardYAML", dependencies: ["MustardModel", "CYAML"]),
+        // Known error messages with their causes and fixes: one YAML file embedded in the binary (docs/signatures.md).
+        .target(
+            name: "MustardSignatures", dependencies: ["MustardModel", "MustardYAML"],
+            resources: [.embedInCode("signatures.yaml")]),
         .target(
             name: "MustardDump",
             dependencies: [
-                "MustardArchive", "MustardModel", "CYAML",
+                "MustardArchive", "MustardModel", "MustardYAML",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "MustardRules", dependencies: ["MustardModel"]),
+        .target(name: "MustardRules", dependencies: ["MustardModel", "MustardSignatures"]),
         .target(name: "MustardReport", dependencies: ["MustardRules", "MustardModel"]),
         .target(
             name: "MustardKit",
@@ -77,10 +83,10 @@ let package = Package(
 
         .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive", "MustardTestSupport"]),
         .testTarget(name: "MustardModelTests", dependencies: ["MustardModel", "MustardTestSupport"]),
-        .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardModel", "MustardTestSupport"]),
+        .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardYAML", "MustardModel", "MustardTestSupport"]),
         .testTarget(
             name: "MustardRulesTests",
-            dependencies: ["MustardKit", "MustardRules", "MustardModel", "MustardDump", "MustardTestSupport"]),
+            dependencies: ["MustardKit", "MustardRules", "MustardSignatures", "MustardModel", "MustardDump", "MustardTestSupport"]),
         // Depends on the executable so that `swift test` builds the binary it runs.
         .testTarget(name: "MustardCLITests", dependencies: ["mustard", "MustardKit", "MustardReport", "MustardRules", "MustardModel", "MustardTestSupport"]),
     ]

@@ -115,7 +115,7 @@ def lst(tr, kind, items, typed=True):
 
 VER = {
     "1.7": dict(tag="release-1.7.13", opver="1.7.13", final_total=49, spc=24, cancel_total=11),
-    "1.4.1": dict(tag="release-1.4.1", opver="1.4.1", final_total=48, spc=22, cancel_total=10),
+    "1.4.1": dict(tag="release-1.4.1", opver="1.4.1", final_total=47, spc=23, cancel_total=10),
     "1.3": dict(tag="release-1.3.2", opver="1.3.2", final_total=32, spc=11, cancel_total=10),
 }
 
@@ -1703,7 +1703,7 @@ MTC 1.4.0–1.4.2 layout: per-cluster roots `must-gather/host/` and `must-gather
 level) plus `must-gather/migplans/`. Lists are written as `kind: List` with `resourceVersion: ""`.
 
 - Plan `{f["P"]["name"]}` (uid `{f["P"]["uid"]}`); migration `{f["M"]["name"]}` (uid `{f["M"]["uid"]}`) Final /
-  StagePodsCreated since {iso(f["M"]["spc_at"])}, `Running` = `Step: 22/48`; StageBackup progress
+  StagePodsCreated since {iso(f["M"]["spc_at"])}, `Running` = `Step: 23/47`; StageBackup progress
   `Pod mssql-persistent/{f["stage_pod"]}: Container sleep-0 Back-off pulling image "{INVALID}"`.
 - Source `migration-cluster-config` (1.4 keys, siblings tagged `release-1.4.1`) has `STAGE_IMAGE: {INVALID}`;
   source MigrationController has the override. Host is correct.
@@ -1754,7 +1754,7 @@ and analysed; no findings.
         ("mtc-1.7-stuck-unschedulable", "1.7 + inspect ns/inventory", "stuck finding (cause: unschedulable stage pod), no image finding"),
         ("mtc-1.7-stuck-recent", "1.7", "image finding (critical), no stuck finding at 30 min threshold"),
         ("mtc-1.7-config-missing", "1.7, source login_error.txt", "image finding from pipeline evidence, source config unchecked; stuck finding"),
-        ("mtc-1.4.1-stage-image-stuck", "1.4.0–1.4.2 (`must-gather/<cluster>/`)", "image finding + stuck finding (22/48)"),
+        ("mtc-1.4.1-stage-image-stuck", "1.4.0–1.4.2 (`must-gather/<cluster>/`)", "image finding + stuck finding (23/47)"),
         ("mtc-1.3-stage-image-stuck", "1.3 (all CRs under `crs/`)", "stuck finding (11/32) + image finding from ConfigMap comparison"),
         ("oc-error-in-yaml", "inspect ns/demo", "load issues for events.yaml and configmaps.yaml, rest analysed"),
     ]

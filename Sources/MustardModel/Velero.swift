@@ -176,6 +176,26 @@ public struct MigrationVeleroObjects: Sendable {
             r += cluster.veleroRestores.filter { mine($0.object.metadata.labels) }
             t += cluster.podVolumeTransfers
         }
+        // Velero's backup sync copies a Backup and its PodVolumeBackups into every cluster that shares the storage
+        // location: one object, counted once, kept from the cluster that ran it (not MTC's host, where the copy lands).
+        let host = migration.object.cluster
+        func once<T>(_ items: [T], _ object: (T) -> KubeObject) -> [T] {
+            var kept: [String: Int] = [:]
+            var out: [T] = []
+            for item in items {
+                let o = object(item)
+                let key = o.kind + "/" + o.metadata.name
+                if let i = kept[key] {
+                    if object(out[i]).cluster == host && o.cluster != host { out[i] = item }
+                } else {
+                    kept[key] = out.count
+                    out.append(item)
+                }
+            }
+            return out
+        }
+        b = once(b, \.object)
+        t = once(t, \.object)
         let backupNames = Set(b.map(\.name)), restoreNames = Set(r.map(\.name))
         backups = b.sorted { ($0.object.metadata.creationTimestamp?.secondsSince1970 ?? 0, $0.name) < ($1.object.metadata.creationTimestamp?.secondsSince1970 ?? 0, $1.name) }
         restores = r.sorted { ($0.object.metadata.creationTimestamp?.secondsSince1970 ?? 0, $0.name) < ($1.object.metadata.creationTimestamp?.secondsSince1970 ?? 0, $1.name) }

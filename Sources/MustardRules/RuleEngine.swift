@@ -42,7 +42,9 @@ public struct RuleEngine: Sendable {
                 outcomes.append(RuleOutcome(rule: id, status: .skipped, reason: reason))
             }
         }
-        return (Self.linkAndOrder(findings), outcomes.sorted { $0.rule < $1.rule })
+        // Known messages name causes and fixes once links are resolved: a finding another one causes leaves that to its cause.
+        let linked = Self.linkAndOrder(findings).map { $0.causedBy.isEmpty ? SignatureAdvice.annotate($0, context: context) : $0 }
+        return (linked, outcomes.sorted { $0.rule < $1.rule })
     }
 
     /// Confirmed links (`CauseLink.confirmed`) that name no finding of a rule that ran: each is a bug in the rule

@@ -4,6 +4,7 @@ import MustardModel
 import MustardTestSupport
 import Testing
 @testable import MustardDump
+@testable import MustardYAML
 
 /// The fast path must give exactly libyaml's documents whenever it answers, and answer for what `oc` writes.
 enum YAMLPaths {

@@ -106,13 +106,77 @@ struct MTCOutcomesTests {
         for rule in Self.mine { #expect(r.outcomes.first { $0.rule == rule }?.status == .passed, "\(rule)") }
     }
 
+    // MARK: - the controller log as a source of causes
+
+    @Test("Stage pods not gathered: the controller's abnormal-event lines of this migration name the cause, any reason")
+    func controllerLogCause() throws {
+        let r = try report("mtc-1.7-stuck-log-only")
+        let stuck = try only(MigrationStuckRule.id, in: r)
+        #expect(stuck.title.contains("the controller log says stage pod inventory/stage-postgresql-x7k2p cannot mount its volume"))
+        #expect(stuck.evidence.contains { $0.statement.hasPrefix("Controller: abnormal event FailedMount for stage pod") && $0.line != nil })
+        #expect(stuck.explanation.contains("(signature `volume-mount-failed`)"))
+        let first = try #require(stuck.remediation.first)
+        #expect(first.cluster == "source-cluster" && first.command == "oc -n inventory describe pod stage-postgresql-x7k2p")
+        // Another migration's line (a quota refusal) is not this migration's cause.
+        #expect(!stuck.evidence.contains { $0.statement.contains("exceeded quota") })
+        #expect(!stuck.explanation.contains("quota-exceeded"))
+    }
+
+    // MARK: - component history in the migration's window
+
+    @Test("Velero restarted (OOMKilled) while the Backup ran: the named cause, though Running now; no restic_timeout, no older restart")
+    func veleroRestartedMidRun() throws {
+        let r = try report("mtc-1.7-velero-restarted-midrun")
+        let stuck = try only(MigrationStuckRule.id, in: r)
+        #expect(stuck.title.contains("Velero pod velero-") && stuck.title.contains("restarted at") && stuck.title.contains("(OOMKilled, exit 137)"))
+        #expect(stuck.evidence.contains { $0.field?.hasSuffix("lastState.terminated") == true && $0.path.contains("clusters/source-cluster/") })
+        #expect(!stuck.evidence.contains { $0.statement.contains("restic_timeout") }, "the Backup carries no volume data")
+        #expect(!stuck.explanation.contains("restic_timeout"))
+        #expect(!stuck.evidence.contains { $0.statement.contains("restic-") }, "the restic restart before the migration is history")
+        #expect(stuck.explanation.contains("(signature `oom-killed`)"))
+        #expect(stuck.remediation.first?.cluster == "source-cluster")
+        #expect(!r.findings.contains { $0.rule == OperatorHealthRule.id }, "Running and Ready now: no health finding")
+        // A Backup still copying with healthy Velero and restic pods is not blamed on a restart.
+        let moving = try only(MigrationStuckRule.id, in: try report("mtc-1.7-stuck-stage-backup-pvb"))
+        #expect(!moving.title.contains("restarted"))
+    }
+
     // MARK: - mtc/restic-problems
+
+    @Test("A failed PodVolumeBackup under a migration that 'succeeded' is an error naming the empty PVC; counted once")
+    func resticImpact() throws {
+        let r = try report("mtc-1.7-restic-host-path")
+        let restic = try only(ResticProblemsRule.id, in: r)
+        #expect(restic.severity == .error)
+        #expect(restic.title.contains("ended SucceededWithWarnings but the data of PVC(s) mssql-persistent/mssql-pvc did not arrive on host"))
+        #expect(restic.explanation.contains("do not scale the source application down"))
+        #expect(restic.explanation.contains("(signature `restic-host-path`)"))
+        #expect(restic.remediation.first?.cluster == "source-cluster", "the restic daemonset to check runs where the backup ran")
+        let partial = try only(VeleroPartialFailureRule.id, in: r)
+        #expect(partial.causedBy == [restic.id])
+        // A completed migration whose Restore only warned is not an impact.
+        #expect(try report("mtc-1.7-restore-warnings-only").findings.isEmpty)
+    }
+
+    @Test("A final restore that could not create objects under a 'successful' migration names them and says not to cut over")
+    func restoreImpact() throws {
+        let r = try report("mtc-1.7-restore-webhook-denied")
+        let partial = try only(VeleroPartialFailureRule.id, in: r)
+        #expect(partial.severity == .error)
+        #expect(partial.title.contains("ended SucceededWithWarnings but 5 object(s) did not arrive on host"))
+        #expect(partial.title.contains("persistentvolumeclaims/mssql-persistent/mssql-backup"))
+        #expect(partial.explanation.contains("Do not cut over"))
+        #expect(partial.remediation.contains { $0.command == "oc -n mssql-persistent describe resourcequota storage-quota" && $0.cluster == "host" })
+    }
 
     @Test("Restic timeout: the Velero line, raise restic_timeout on the source cluster; it causes the partial stage backup")
     func resticTimeout() throws {
         let r = try report("mtc-1.7-restic-timeout")
         let restic = try only(ResticProblemsRule.id, in: r)
-        #expect(restic.severity == .warning && restic.title.contains("Restic timed out"))
+        // The final migration ended SucceededWithWarnings with the stage copy cut short: the PVC's data did not arrive.
+        #expect(restic.severity == .error && restic.title.contains("Restic timed out"))
+        #expect(restic.title.contains("ended SucceededWithWarnings but the data of PVC(s) mssql-persistent/mssql-pvc did not arrive on host"))
+        #expect(restic.explanation.contains("Do not cut over") && restic.explanation.contains("(signature `restic-timeout`)"))
         let line = try #require(restic.evidence.first { $0.statement.contains("timed out waiting for all PodVolumeBackups to complete") && $0.path.hasSuffix(".log") && $0.path.contains("/backup-") })
         #expect(line.line == 3)
         #expect(restic.evidence.contains { $0.path.contains("/logs/velero-") })
@@ -172,7 +236,7 @@ struct MTCOutcomesTests {
         #expect(rules(r) == [MigrationStuckRule.id])
         let f = try only(MigrationStuckRule.id, in: r)
         #expect(f.severity == .error)
-        #expect(f.title.contains("stuck at StageRestoreCreated (step 34/49)"))
+        #expect(f.title.contains("stuck at StageRestoreCreated (step 33/49)"))
         #expect(f.title.contains("destination stage pods cannot pull quay.io/konveyor/invalid_image:latest, the STAGE_IMAGE of destination cluster host"))
         #expect(f.evidence.contains { $0.statement.contains("migration.openshift.io/stage-pod-image=quay.io/konveyor/invalid_image:latest") && $0.field == "metadata.annotations" })
         #expect(f.evidence.contains { $0.statement.hasPrefix("Pipeline step StageRestore reports: Pod mssql-persistent/") })
@@ -190,7 +254,7 @@ struct MTCOutcomesTests {
         #expect(rules(r) == [MigrationStuckRule.id])
         let f = try only(MigrationStuckRule.id, in: r)
         #expect(f.severity == .warning)
-        #expect(f.title.contains("stuck at StageBackupCreated (step 31/49)") && f.title.contains("(48 GB of 200 GB)"))
+        #expect(f.title.contains("stuck at StageBackupCreated (step 30/49)") && f.title.contains("(48 GB of 200 GB)"))
         #expect(f.evidence.contains { $0.path.contains("crs/podvolumebackups.velero.io/") && $0.statement.contains("InProgress: 48 GB of 200 GB") })
         #expect(f.evidence.contains { $0.statement.contains("restic_timeout=8h") })
         #expect(f.remediation[0].cluster == "source-cluster")

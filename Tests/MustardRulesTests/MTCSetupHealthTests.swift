@@ -54,7 +54,10 @@ struct MTCSetupHealthTests {
     func loginOnly() throws {
         let f = try #require(try report("mtc-1.7-config-missing").findings.first { $0.rule == MigClusterNotReadyRule.id })
         #expect(f.severity == .error && f.title.contains("Unauthorized") && f.title.contains("reports Ready"))
-        #expect(f.remediation.count == 1 && f.remediation[0].command.contains("set data secret/source-cluster-secret saToken=\"$TOKEN\""))
+        // The gather's Unauthorized names an expired or replaced token (signature `cluster-unauthorized`): a long-lived
+        // token Secret made on the remote cluster, its token stored in the MigCluster's Secret on the host.
+        #expect(f.remediation.count == 2 && f.remediation[0].cluster == "source-cluster" && f.remediation[1].cluster == "host")
+        #expect(f.remediation[1].command.contains("set data secret/source-cluster-secret --from-file=saToken=sa-token"))
     }
 
     @Test("A deleted credentials Secret: recreate it with the key names, never values; the plan links to it")

@@ -93,7 +93,10 @@ struct StageImageVariantTests {
         let f = report.findings[0]
         #expect(f.title.contains("cannot be scheduled"))
         #expect(f.evidence.contains { $0.statement.contains("FailedScheduling") })
-        #expect(f.remediation.first?.command.contains("describe pods -l migration.openshift.io/is-stage-pod=true") == true)
+        // The scheduler's message names the cause (signature `scheduling-node-affinity`): its step, on the source, comes first.
+        #expect(f.explanation.contains("(signature `scheduling-node-affinity`)"))
+        #expect(f.remediation.first?.cluster == "source-cluster" && f.remediation.first?.command.contains("-n inventory get pod stage-") == true)
+        #expect(f.remediation.contains { $0.command.contains("describe pods -l migration.openshift.io/is-stage-pod=true") })
         #expect(f.causedBy.isEmpty)
     }
 

@@ -27,8 +27,10 @@ struct LikelyCause {
         Probe(name: "direct volume migration", find: directVolumeMigration),
         Probe(name: "stage pod image pulls", find: stagePodPulls),
         Probe(name: "stage pod scheduling and volumes", find: stagePodStart),
+        Probe(name: "controller log: abnormal events", find: controllerLogEvents),
         Probe(name: "stage pod progress lines", find: stagePodProgress),
         Probe(name: "suspect STAGE_IMAGE", find: suspectStageImage),
+        Probe(name: "Velero or restic restarted during the wait", find: componentRestarts),
         Probe(name: "Velero progress", find: veleroProgress),
         Probe(name: "critical conditions", find: criticalConditions),
     ]
@@ -141,6 +143,56 @@ struct LikelyCause {
         return nil
     }
 
+    /// mig-controller's own log when the pods it waits on were not gathered: `Found abnormal event for Stage Pod` (and
+    /// for the Restic, Velero and registry pods and hook jobs it also waits on) with the event's `eventReason` and
+    /// `eventMessage` (mig-controller `pkg/event/event.go` `LogAbnormalEventsForResource`, `pkg/controller/migmigration/
+    /// stage.go`, `pod.go`, `hooks.go`, `validation.go`), or `Pending Stage Pod container is waiting with message.`
+    /// Only lines of this migration (its name in `migMigration`) count; any reason, the latest line of each.
+    static func controllerLogEvents(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
+        let name = view.migration.name
+        var latest: [String: LogLine] = [:]
+        var order: [String] = []
+        for line in view.logLines where line.fields["migMigration"].map({ $0 == name }) ?? false {
+            let msg = line.fields["msg"] ?? ""
+            let key: String
+            if msg.hasPrefix("Found abnormal event for"), let reason = line.fields["eventReason"] {
+                key = "\(msg)|\(line.fields["Pod"] ?? line.fields["Job"] ?? "")|\(reason)"
+            } else if msg.hasPrefix("Pending Stage Pod container is waiting"), let waiting = line.fields["containerWaitingMessage"], !waiting.isEmpty,
+                      !StagePodPullFailures.isPullFailureText(waiting) {
+                key = "\(msg)|\(line.fields["pod"] ?? "")"
+            } else {
+                continue
+            }
+            if latest[key] == nil { order.append(key) }
+            latest[key] = line
+        }
+        guard !order.isEmpty else { return nil }
+        var cause = LikelyCause()
+        cause.found = true
+        for key in order {
+            guard let line = latest[key] else { continue }
+            let msg = line.fields["msg"] ?? ""
+            if let reason = line.fields["eventReason"] {
+                let what = msg.dropFirst("Found abnormal event for ".count).lowercased()
+                let pod = line.fields["Pod"] ?? line.fields["Job"] ?? "?"
+                let message = line.fields["eventMessage"] ?? ""
+                if cause.evidence.isEmpty {
+                    let meaning = ["FailedScheduling": "cannot be scheduled", "FailedMount": "cannot mount its volume",
+                                   "FailedAttachVolume": "cannot attach its volume", "FailedCreate": "cannot be created"][reason]
+                    cause.summary = "the controller log says \(what) \(pod) \(meaning ?? "has event \(reason)"): \(message)"
+                }
+                let since = line.fields["eventFirstTimestamp"].map { " (first seen \($0))" } ?? ""
+                cause.evidence.append(Evidence("Controller: abnormal event \(reason) for \(what) \(pod): \(message)\(since)", log: line))
+            } else {
+                let pod = line.fields["pod"] ?? "?"
+                let waiting = line.fields["containerWaitingMessage"] ?? ""
+                if cause.evidence.isEmpty { cause.summary = "the controller log says stage pod \(pod) is waiting: \(waiting)" }
+                cause.evidence.append(Evidence("Controller: stage pod \(pod) container \(line.fields["container"] ?? "?") is waiting: \(waiting)", log: line))
+            }
+        }
+        return cause
+    }
+
     /// Progress lines about stage pods that wait for another reason (volumes, config errors).
     static func stagePodProgress(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
         let m = view.migration
@@ -161,6 +213,53 @@ struct LikelyCause {
         var cause = LikelyCause(summary: "its STAGE_IMAGE \(suspect.configuredImage ?? "") on cluster \(suspect.configCluster) looks wrong (no pull failure visible in the dump)")
         cause.found = true
         cause.causedBy = [.confirmed(StagePodImageMisconfiguredRule.key(cluster: suspect.configCluster))]
+        return cause
+    }
+
+    /// A Velero, restic or node-agent pod (MTC 1.8 runs `node-agent` where 1.7 ran `restic`) of the cluster running
+    /// the Backup or Restore the migration waits on, whose container last terminated after that Backup or Restore
+    /// started: a Velero server that restarts does not resume the Backups and Restores it was running (they stay
+    /// InProgress; Velero 1.12+ marks them Failed, vmware-tanzu/velero `pkg/cmd/server/server.go`), and a restic
+    /// process that dies takes its pod volume copies with it. The pod may be Running again at gather time: the time of
+    /// its last termination ties it to this wait. Restarts before the wait began are history.
+    static func componentRestarts(_ view: MigrationView, _ context: RuleContext) -> LikelyCause? {
+        let m = view.migration
+        guard let wait = MigrationPhaseInfo.veleroWaitPhases[m.phase] else { return nil }
+        let velero = view.velero(in: context.snapshot)
+        let object: (name: String, phase: String?, start: Timestamp?, kube: KubeObject)?
+        if wait.kind == "backup", let b = velero.backups.last(where: { $0.role == wait.role }) {
+            object = (b.name, b.phase, b.startTimestamp, b.object)
+        } else if wait.kind == "restore", let r = velero.restores.last(where: { $0.role == wait.role }) {
+            object = (r.name, r.phase, r.object.body[path: "status.startTimestamp"].string.flatMap(Timestamp.init(rfc3339:)), r.object)
+        } else {
+            object = nil
+        }
+        guard let object, object.phase == nil || object.phase == "New" || object.phase == "InProgress",
+              let since = object.start ?? m.startTimestamp,
+              let cluster = context.snapshot.cluster(named: object.kube.cluster) else { return nil }
+        let kind = wait.kind == "backup" ? "Backup" : "Restore"
+        var cause = LikelyCause()
+        for pod in cluster.pods where pod.namespace == MTC.namespace
+            && ["velero-", "restic-", "node-agent-"].contains(where: { pod.name.hasPrefix($0) }) {
+            for r in ContainerRestart.of(pod) {
+                guard let at = r.lastFinishedAt, at.secondsSince1970 >= since.secondsSince1970 else { continue }
+                let component = pod.name.hasPrefix("velero-") ? "Velero" : pod.name.hasPrefix("node-agent-") ? "node-agent" : "restic"
+                let why = [r.lastReason, r.lastExitCode.map { "exit \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                if !cause.found {
+                    cause.found = true
+                    cause.summary = "\(component) pod \(pod.name) on cluster \(cluster.name) restarted at \(at)\(why.isEmpty ? "" : " (\(why))") while \(wait.role) \(kind) \(object.name) was \(object.phase ?? "New"): "
+                        + (component == "Velero" ? "Velero does not resume a \(kind) it was running, so it stays \(object.phase ?? "New")" : "the pod volume copies on its node were cut off")
+                }
+                cause.evidence.append(Evidence(
+                    "\(component) pod \(pod.namespace)/\(pod.name) on cluster \(cluster.name): container \(r.container) restarted \(r.restartCount) time(s), last terminated \(r.lastReason ?? "?")\(r.lastExitCode.map { " (exit code \($0))" } ?? "") at \(at), after the \(kind) started at \(since)",
+                    object: pod.object, field: "status.containerStatuses[\(r.index)].lastState.terminated", at: at))
+            }
+        }
+        guard cause.found else { return nil }
+        cause.evidence.insert(Evidence(
+            "\(wait.role.capitalizedFirst) \(kind) \(object.name) on cluster \(cluster.name) is \(object.phase ?? "New") since \(since)",
+            object: object.kube, field: "status.phase"), at: 0)
+        cause.note = "Velero does not pick a \(kind) up again after its server restarts: the migration waits for a \(kind) that will never finish. Cancel it and migrate again once the restart's cause is fixed."
         return cause
     }
 

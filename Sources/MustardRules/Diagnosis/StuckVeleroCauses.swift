@@ -128,7 +128,8 @@ struct VeleroWaitProgress {
         guard name != nil, phase == nil || phase == "New" || phase == "InProgress" else { return nil }
         let controller = cluster.flatMap { snapshot.cluster(named: $0) }?.migrationControllers.first
         let timeout = controller?.spec["restic_timeout"].string
-        if let controller, let timeout {
+        // restic_timeout only bounds pod volume copies: a Backup or Restore without any is not waiting on it.
+        if let controller, let timeout, !transfers.isEmpty {
             evidence.append(Evidence("MigrationController on cluster \(controller.object.cluster) sets restic_timeout=\(timeout): Velero gives up on pod volume copies after that", object: controller.object, field: "spec.restic_timeout"))
         }
         self.evidence = evidence

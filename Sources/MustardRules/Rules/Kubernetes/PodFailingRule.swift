@@ -13,7 +13,7 @@ public struct PodFailingRule: Rule {
         name: "Pod failing now",
         category: "k8s",
         severity: .error,
-        summary: "A pod cannot pull its image, crash-loops, cannot start its container, or cannot be scheduled at gather time.",
+        summary: "A pod cannot pull its image, crash-loops, cannot start its container, cannot mount its volumes, or cannot be scheduled at gather time.",
         rationale: """
             These are the states in which a workload does not run, and the kubelet or the scheduler says why in the \
             pod's status and events. Events alone are not enough: a pod that crash-looped yesterday and is Running and \
@@ -24,11 +24,14 @@ public struct PodFailingRule: Rule {
             "https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/images/types.go",
         ],
         requirements: DataRequirements(resources: ["pods", "events"]),
-        triggeringExamples: ["Tests/Fixtures/k8s-pods-failing", "Tests/Fixtures/mtc-1.7-ordinary-imagepullbackoff"],
+        triggeringExamples: ["Tests/Fixtures/k8s-pods-failing", "Tests/Fixtures/mtc-1.7-ordinary-imagepullbackoff", "Tests/Fixtures/k8s-pods-signatures"],
         nonTriggeringExamples: [
             "Tests/Fixtures/k8s-pods-recovered", "Samples/healthy-migration",
             "Tests/RealData/openshift__must-gather-clean/test/files/must-gather-azure.tar.xz",
         ])
+
+    /// Event reasons of volumes that keep a scheduled pod in ContainerCreating.
+    static let volumeReasons: Set<String> = ["FailedMount", "FailedAttachVolume", "FailedMapVolume"]
 
     /// Waiting reasons that mean the container cannot start (besides image pulls and crash loops).
     static let startFailures: Set<String> = ["CreateContainerConfigError", "CreateContainerError", "RunContainerError", "InvalidImageName"]
@@ -117,6 +120,13 @@ public struct PodFailingRule: Rule {
             problems.append(("it cannot be scheduled", Evidence(
                 "Pending: PodScheduled False, Unschedulable: \(unschedulable.message ?? "")", object: pod.object, field: "status.conditions"), .unschedulable))
         }
+        // Scheduled but its containers are still being created because a volume will not attach or mount.
+        if pod.phase == "Pending", problems.isEmpty, statuses.contains(where: { $0.0.waitingReason == "ContainerCreating" }),
+           let volume = events.filter({ Self.volumeReasons.contains($0.reason) }).max(by: { ($0.lastTimestamp?.secondsSince1970 ?? 0) < ($1.lastTimestamp?.secondsSince1970 ?? 0) }) {
+            problems.append(("its volumes cannot be attached or mounted (\(volume.reason))", Evidence(
+                "Containers waiting with ContainerCreating; event \(volume.type) \(volume.reason): \(volume.message)", object: volume.object,
+                at: volume.lastTimestamp), .volume))
+        }
         guard !problems.isEmpty else { return nil }
 
         var evidence = problems.map(\.evidence)
@@ -150,6 +160,11 @@ public struct PodFailingRule: Rule {
                     verify: "oc -n \(ns) get pod \(name) -o wide"))
             case .cannotStart:
                 break
+            case .volume:
+                steps.append(RemediationStep(
+                    title: "Read the pod's volume claims and their events",
+                    cluster: cluster, command: "oc -n \(ns) get pvc\noc -n \(ns) get events --field-selector involvedObject.name=\(name)",
+                    verify: "oc -n \(ns) get pod \(name) -o wide"))
             }
         }
         let owner = pod.object.metadata.ownerReferences.first.map { " (\($0.kind) \($0.name))" } ?? ""
@@ -167,6 +182,7 @@ public struct PodFailingRule: Rule {
         case crashLoop(String)
         case cannotStart
         case unschedulable
+        case volume
 
         var label: String {
             switch self {
@@ -174,6 +190,7 @@ public struct PodFailingRule: Rule {
             case .crashLoop(let container): return "container \(container) crash-looping"
             case .cannotStart: return "container cannot start"
             case .unschedulable: return "cannot be scheduled"
+            case .volume: return "volumes cannot be mounted"
             }
         }
     }

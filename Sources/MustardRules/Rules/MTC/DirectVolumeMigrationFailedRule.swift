@@ -10,7 +10,13 @@ import MustardModel
 public struct DirectVolumeMigrationFailedRule: Rule {
     public static let id = "mtc/direct-volume-migration-failed"
 
-    static let signalTypes = ["RsyncClientPodsPending", "FailedCreatingRsyncPods", "SourceToDestinationNetworkError", "Failed"]
+    /// Condition types (mig-controller `pkg/controller/directvolumemigration/validation.go`): `RsyncTransferPodsPending`
+    /// (destination transfer pods not Running after 3 minutes, `task.go`) and `PodsNotFoundOnSourceCluster` (the
+    /// constant `PVCsNotFoundOnSourceCluster`) too; `RsyncTimedOut` is a reason, of `SourceToDestinationNetworkError`.
+    static let signalTypes = [
+        "RsyncClientPodsPending", "RsyncTransferPodsPending", "FailedCreatingRsyncPods", "SourceToDestinationNetworkError",
+        "PodsNotFoundOnSourceCluster", "Failed",
+    ]
 
     public static let description = RuleDescription(
         id: id,
@@ -119,7 +125,8 @@ public struct DirectVolumeMigrationFailedRule: Rule {
                 evidence.append(Evidence("Failed rsync pods: \(dvm.failedPods.map(\.display).joined(separator: ", "))", object: dvm.object, field: "status.failedPods"))
             }
         }
-        let pending = p.signals.contains { $0.condition.type == "RsyncClientPodsPending" } || p.dvms.contains { !$0.pendingPods.isEmpty }
+        let pending = p.signals.contains { ["RsyncClientPodsPending", "RsyncTransferPodsPending"].contains($0.condition.type) }
+            || p.dvms.contains { !$0.pendingPods.isEmpty }
         let network = p.signals.contains { $0.condition.type == "SourceToDestinationNetworkError" }
         // Node selectors carried over to the target namespaces.
         let targets = uniqued(p.dvms.flatMap(\.targetNamespaces) + (p.dvms.isEmpty ? view.planNamespaces : []))
@@ -178,7 +185,14 @@ public struct DirectVolumeMigrationFailedRule: Rule {
             : pending ? "its rsync pods stay Pending\(selectors.isEmpty ? "" : " (project node selector \(selectors.map { "\($0.ns.name): \"\($0.selector)\"" }.joined(separator: ", ")) carried over)")"
             : p.signals.contains { $0.condition.type == "FailedCreatingRsyncPods" } ? "its rsync pods could not be created"
             : "the DirectVolumeMigration failed"
-        let title = "Direct volume migration of \(m.name)\(m.planName.map { " (plan \($0))" } ?? ""): \(what)"
+        var title = "Direct volume migration of \(m.name)\(m.planName.map { " (plan \($0))" } ?? ""): \(what)"
+        // Impact: a final migration that "succeeded" although rsync did not copy the PVCs left them empty.
+        let lost = m.succeeded && !m.stage && !m.migrateState && !m.rollback
+        let pvcs = uniqued(p.dvms.flatMap { $0.object.body[path: "spec.persistentVolumeClaims"].array.compactMap { c in
+            c["name"].string.map { "\(c["namespace"].string ?? "?")/\($0)" } } })
+        if lost {
+            title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") ended \(m.conditions.active("SucceededWithWarnings") != nil ? "SucceededWithWarnings" : "Succeeded") but rsync did not copy \(pvcs.isEmpty ? "its PVCs" : "PVC(s) \(pvcs.joined(separator: ", "))") to \(view.destinationName ?? "the destination"): \(what)"
+        }
         var explanation = "MTC copies the plan's PVCs with rsync pods on the destination cluster, fed from the source through a route. "
         if pending {
             explanation += "Pending rsync pods never start, so the DirectVolumeMigration waits and the migration ends with DirectVolumeMigrationFailed. "
@@ -187,6 +201,9 @@ public struct DirectVolumeMigrationFailedRule: Rule {
             }
         }
         if network { explanation += "SourceToDestinationNetworkError: rsync on the source could not connect to the destination route (no route to host or timeout). " }
+        if lost {
+            explanation += "The migration reports success, but the volume data of \(pvcs.isEmpty ? "its PVCs" : pvcs.joined(separator: ", ")) was not copied to the destination cluster \(view.destinationName ?? "?"). Do not cut over to the destination, and do not scale the source application down or delete its data, until the volumes are copied again and checked. "
+        }
         return Finding(
             key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .error, title: title,
             cluster: view.hostCluster, subject: ResourceRef(m.object),

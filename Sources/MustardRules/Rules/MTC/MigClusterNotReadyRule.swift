@@ -163,17 +163,29 @@ public struct MigClusterNotReadyRule: Rule {
         if login != nil {
             explanation += "Nothing else was gathered from \(mc.name). "
         }
-        let problems = Problems(mc, login: login?.text)
-        if problems.url && !problems.token {
+        var problems = Problems(mc, login: login?.text)
+        // A known message decides between URL, token and certificate: its signature's fix replaces the guesses.
+        let known = Set(SignatureAdvice.hits(in: evidence, subject: "MigCluster", rule: Self.id).map(\.signature.id))
+        if known.contains("cluster-unauthorized") {
+            problems.url = false
+            problems.token = problems.secretMissing
+        }
+        if known.contains("cluster-x509") { problems.certificate = false }
+        if problems.url && !problems.token && known.isEmpty {
             explanation += "Until the URL answers, the token cannot be tested: refresh it too if the cluster was never Ready."
         }
-        return Finding(
+        let made = Finding(
             key: Self.key(cluster: holder, name: mc.name), severity: severity, title: title,
             cluster: holder, subject: ResourceRef(mc.object), related: plans.map { ResourceRef($0.0.object) },
             namespaces: plans.flatMap(\.0.sourceNamespaces),
             explanation: explanation.withoutOuterSpaces, evidence: evidence,
-            remediation: remediation(mc, holder: holder, problems: problems, neverReady: !mc.isReady),
+            // With a known message its fix comes first (SignatureAdvice); the generic steps keep only what it does not cover.
+            remediation: known.isEmpty
+                ? remediation(mc, holder: holder, problems: problems, neverReady: !mc.isReady)
+                : (problems.url || problems.token || problems.certificate || problems.registryRoute
+                    ? remediation(mc, holder: holder, problems: problems, neverReady: !mc.isReady && !known.contains("cluster-unauthorized")) : []),
             references: Self.description.references)
+        return SignatureAdvice.annotate(made, context: context)
     }
 
     /// Plans that name the cluster and carry `SourceClusterNotReady` / `DestinationClusterNotReady`.

@@ -88,7 +88,12 @@ public struct MigStorageNotReadyRule: Rule {
         let planText = plans.isEmpty ? "" : "; plan(s) \(plans.map(\.0.name).joined(separator: ", ")) blocked"
         let title = "MigStorage \(storage.name) is not Ready: \(first)\(target.isEmpty ? "" : " (\(target))")\(planText)"
         var explanation = "The replication repository \(storage.name) fails the controller's validation, so it is not Ready and no plan using it can run. "
-        if types.contains("BackupStorageProviderTestFailed") {
+        // A known provider message names the one thing to change (rotated keys: the Secret, and nothing else).
+        // Only an answer of the provider (s3-…) settles it; an unreachable endpoint leaves bucket and keys untested.
+        let known = SignatureAdvice.hits(in: evidence, subject: "MigStorage", rule: Self.id).filter { $0.signature.id.hasPrefix("s3-") }
+        if !known.isEmpty {
+            // The signature's cause and fix are added below; the generic guesses would contradict them.
+        } else if types.contains("BackupStorageProviderTestFailed") {
             explanation += "The controller could not reach or write the bucket with the configured endpoint and credentials. Check the endpoint (with its scheme), the bucket name and the credentials. "
         }
         if types.contains("VolumeSnapshotProviderTestFailed") {
@@ -96,13 +101,16 @@ public struct MigStorageNotReadyRule: Rule {
         }
         if schemeMissing { explanation += "The S3 endpoint has no scheme, which MTC needs (http:// for a plain Minio route). " }
 
-        return Finding(
+        let steps = remediation(storage, holder: holder, types: types)
+        let made = Finding(
             key: Self.key(cluster: holder, name: storage.name), severity: .critical, title: title,
             cluster: holder, subject: ResourceRef(storage.object), related: plans.map { ResourceRef($0.0.object) },
             namespaces: plans.flatMap(\.0.sourceNamespaces),
             explanation: explanation.withoutOuterSpaces, evidence: evidence,
-            remediation: remediation(storage, holder: holder, types: types),
+            // With a known message, only the final "test again" step of the generic ones stays.
+            remediation: known.isEmpty || schemeMissing ? steps : Array(steps.suffix(1)),
             references: Self.description.references)
+        return SignatureAdvice.annotate(made, context: context)
     }
 
     private func remediation(_ storage: MigStorage, holder: String, types: Set<String>) -> [RemediationStep] {

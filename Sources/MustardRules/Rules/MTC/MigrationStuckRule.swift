@@ -31,9 +31,10 @@ public struct MigrationStuckRule: Rule {
                 "migmigrations", "migplans", "migclusters", ResourceRequirement("configmaps", in: MTC.namespace), "pods", "events", "persistentvolumeclaims",
                 "backups", "restores", "podvolumebackups", "podvolumerestores", "migrationcontrollers", "namespaces",
             ],
-            logs: [LogRequirement(podPrefixes: ["migration-controller"], patterns: ["Stage Pod", "pulling image", "pull image"])]),
+            logs: [LogRequirement(podPrefixes: ["migration-controller"], patterns: ["Stage Pod", "pulling image", "pull image", "Found abnormal event"])]),
         triggeringExamples: [
-            "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-stuck-unschedulable",
+            "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-stuck-unschedulable", "Tests/Fixtures/mtc-1.7-stuck-log-only",
+            "Tests/Fixtures/mtc-1.7-velero-restarted-midrun",
             "Tests/Fixtures/mtc-1.4.1-stage-image-stuck", "Tests/Fixtures/mtc-1.3-stage-image-stuck",
             "Tests/Fixtures/mtc-1.7-config-missing", "Tests/Fixtures/mtc-1.7-stuck-stage-restore-image",
             "Tests/Fixtures/mtc-1.7-stuck-stage-backup-pvb", "Tests/Fixtures/mtc-1.7-dvm-rsync-pending",

@@ -14,6 +14,8 @@ public struct OperatorHealthRule: Rule {
         ("migration-operator", "renders MTC's configuration and deployments"),
         ("velero", "runs the backups and restores"),
         ("restic", "copies volume data on its node"),
+        // MTC 1.8 (Velero 1.10+) renamed the restic daemonset node-agent.
+        ("node-agent", "copies volume data on its node"),
         ("migration-ui", "serves the MTC console"),
         ("registry-", "serves images during indirect image migration"),
         ("migration-registry-", "serves images during indirect image migration"),
@@ -125,7 +127,7 @@ public struct OperatorHealthRule: Rule {
         var explanation = "This pod \(role). At gather time it is \(problems.joined(separator: ", ")), so "
         explanation += pod.name.hasPrefix("velero")
             ? "backups and restores on cluster \(cluster.name) hang or fail until it runs again."
-            : pod.name.hasPrefix("restic")
+            : pod.name.hasPrefix("restic") || pod.name.hasPrefix("node-agent")
                 ? "volumes of pods on its node cannot be copied by file system copy."
                 : pod.name.hasPrefix("migration-controller")
                     ? "no migration progresses."

@@ -38,7 +38,9 @@ public struct ResticProblemsRule: Rule {
                 LogRequirement(migplanFilePrefixes: VeleroTextReport.filePrefixes, patterns: VeleroTextReport.patterns),
                 LogRequirement(podPrefixes: ["velero-"], patterns: [timeoutPattern]),
             ]),
-        triggeringExamples: ["Tests/Fixtures/mtc-1.7-restic-timeout", "Tests/Fixtures/mtc-1.7-restic-verify-errors"],
+        triggeringExamples: [
+            "Tests/Fixtures/mtc-1.7-restic-timeout", "Tests/Fixtures/mtc-1.7-restic-verify-errors", "Tests/Fixtures/mtc-1.7-restic-host-path",
+        ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-restore-warnings-only",
             "Tests/Fixtures/mtc-1.7-stuck-stage-backup-pvb", "Tests/Fixtures/mtc-1.7-gvk-partial-restore",
@@ -157,6 +159,10 @@ public struct ResticProblemsRule: Rule {
                 "Migrate again so the volume data is copied in full: start a new \(m.runKind) migration of plan \(plan)", on: view.hostCluster))
         }
 
+        // Impact: a final migration that "succeeded" while volume copies failed left those PVCs empty on the destination.
+        let lost = m.succeeded && !m.stage && !m.migrateState && !m.rollback
+            && (!failedTransfers.isEmpty || m.conditionIndex("ResticErrors") != nil || !timeouts.isEmpty)
+        let pvcs = lost ? Self.claims(of: failedTransfers, view: view) : []
         let onlyVerify = problems == ["Restic verify errors"]
         var explanation = "Restic copies the plan's volume data inside Velero's Backup (source) and Restore (destination). "
         if !timeouts.isEmpty {
@@ -167,13 +173,36 @@ public struct ResticProblemsRule: Rule {
         } else if m.conditionIndex("ResticErrors") != nil || !failedTransfers.isEmpty {
             explanation += "Some pod volume copies did not complete, so data may be missing on the destination. "
         }
-        let title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? ""): \(uniqued(problems).joined(separator: ", "))\(timeouts.isEmpty ? "" : " (raise restic_timeout on \(timeoutCluster ?? "?"))")"
+        var title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? ""): \(uniqued(problems).joined(separator: ", "))\(timeouts.isEmpty ? "" : " (raise restic_timeout on \(timeoutCluster ?? "?"))")"
+        if lost {
+            let what = pvcs.isEmpty ? "the volume data" : "the data of PVC(s) \(pvcs.joined(separator: ", "))"
+            title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") ended \(m.conditions.active("SucceededWithWarnings") != nil ? "SucceededWithWarnings" : "Succeeded") but \(what) did not arrive on \(view.destinationName ?? "the destination"): \(uniqued(problems).joined(separator: ", "))"
+            explanation += "The migration reports success, but \(what) was not copied: on the destination cluster \(view.destinationName ?? "?") the volumes are empty or incomplete. Do not cut over to the destination, and do not scale the source application down or delete its data, until the volumes are copied again (fix the cause, then migrate again) and checked. "
+        }
         var related = velero.restores.filter { restoresToCheck.contains($0.name) }.map { ResourceRef($0.object) }
         related += failedTransfers.map { ResourceRef($0.object) }
         return Finding(
-            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .warning, title: title,
+            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: lost ? .error : .warning, title: title,
             cluster: view.hostCluster, subject: ResourceRef(m.object), related: related, namespaces: view.planNamespaces,
             explanation: explanation, evidence: evidence, remediation: steps, references: Self.description.references)
+    }
+
+    /// The PVCs (`ns/name`) behind failed pod volume copies: the claim the copied pod mounts as that volume (stage pod
+    /// in the dump), else the plan's only PVC in the pod's namespace; unknown claims are left out.
+    static func claims(of transfers: [PodVolumeTransfer], view: MigrationView) -> [String] {
+        var out: [String] = []
+        for t in transfers {
+            guard let ns = t.podNamespace else { continue }
+            let pod = view.stagePods.first { $0.pod.name == t.podName && $0.pod.namespace == ns }?.pod
+            let claim = pod?.object.body[path: "spec.volumes"].array
+                .first { $0["name"].string == t.volume }?[path: "persistentVolumeClaim.claimName"].string
+            let inNamespace = (view.plan?.volumes ?? []).filter { $0.pvcNamespace == ns }.compactMap(\.pvcName)
+            if let name = claim ?? (inNamespace.count == 1 ? inNamespace.first : nil) {
+                let id = "\(ns)/\(name)"
+                if !out.contains(id) { out.append(id) }
+            }
+        }
+        return out
     }
 
     /// Double the current timeout in hours, at least 4h.

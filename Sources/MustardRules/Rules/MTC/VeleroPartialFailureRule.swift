@@ -42,7 +42,7 @@ public struct VeleroPartialFailureRule: Rule {
             logs: [LogRequirement(migplanFilePrefixes: VeleroTextReport.filePrefixes, patterns: VeleroTextReport.patterns)]),
         triggeringExamples: [
             "Tests/Fixtures/mtc-1.7-gvk-partial-restore", "Tests/Fixtures/mtc-1.3-gvk-failed",
-            "Tests/Fixtures/mtc-1.7-restic-timeout",
+            "Tests/Fixtures/mtc-1.7-restic-timeout", "Tests/Fixtures/mtc-1.7-restore-webhook-denied",
         ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-restore-warnings-only",
@@ -121,6 +121,9 @@ public struct VeleroPartialFailureRule: Rule {
             }
         }
         let timedOut = view.migplanLines(in: context.snapshot).contains { $0.text.containsBytes(ResticProblemsRule.timeoutPattern) }
+        // A failed pod volume copy partially fails its Backup or Restore: the restic finding holds the cause.
+        let velero = view.velero(in: context.snapshot)
+        let resticFailed = (velero.podVolumeBackups + velero.podVolumeRestores).contains { $0.phase == "Failed" }
         let gvk = parts.contains { $0.text?.mentionsMissingResource == true } || planIncompatible != nil
 
         var evidence: [Evidence] = []
@@ -153,6 +156,10 @@ public struct VeleroPartialFailureRule: Rule {
                 object: plan.object, field: "status.conditions[\(i)]"))
         }
 
+        // Impact: a final migration that "succeeded" while its final Restore could not create objects left them out of
+        // the destination: not a warning to read later, a reason not to cut over.
+        let missingAfterFinal = !gvk && !hardFailure && m.succeeded && !m.stage && !resources.isEmpty
+            && parts.contains { $0.kind == "restore" && $0.role == "final" }
         let objectNames = parts.compactMap(\.name)
         let what = parts.map { "\($0.role.map { "\($0) " } ?? "")\($0.kind) \($0.name ?? "?")" }.joined(separator: ", ")
         var title: String
@@ -160,6 +167,9 @@ public struct VeleroPartialFailureRule: Rule {
             let named = !resources.isEmpty ? resources.joined(separator: ", ")
                 : !planGVKs.isEmpty ? planGVKs.map { "\($0.resource)/\($0.version) in \($0.namespace)" }.joined(separator: ", ") : "custom resources"
             title = "Migration \(m.name) of plan \(m.planName ?? "?"): \(named) not migrated: the destination does not serve their API version (GVK incompatibility; \(what) partially failed)"
+        } else if missingAfterFinal {
+            let shown = resources.prefix(5).joined(separator: ", ") + (resources.count > 5 ? " and \(resources.count - 5) more" : "")
+            title = "Migration \(m.name) of plan \(m.planName ?? "?") ended SucceededWithWarnings but \(resources.count) object(s) did not arrive on \(view.destinationName ?? "the destination"): \(shown) (\(what) partially failed)"
         } else {
             title = "Migration \(m.name) of plan \(m.planName ?? "?"): Velero \(what) partially failed; \(timedOut ? "Restic timed out copying volume data" : "some resources were not migrated")"
         }
@@ -225,12 +235,15 @@ public struct VeleroPartialFailureRule: Rule {
         if let plan = view.plan { related.append(ResourceRef(plan.object)) }
         _ = objectNames
         if timedOut { explanation += " Velero timed out waiting for Restic (see the Restic finding): the volume copy, not the resources, caused the partial failure." }
+        if missingAfterFinal {
+            explanation += " Not on the destination cluster \(view.destinationName ?? "?"): \(resources.joined(separator: ", ")). Do not cut over to the destination, and do not scale the source application down, until these objects exist there: fix the cause, then migrate again (Velero restores only what is missing)."
+        }
         return Finding(
             key: Self.key(cluster: view.hostCluster, migration: m.name),
-            severity: hardFailure ? .error : .warning, title: title, cluster: view.hostCluster,
+            severity: hardFailure || missingAfterFinal ? .error : .warning, title: title, cluster: view.hostCluster,
             subject: ResourceRef(m.object), related: Array(Set(related)).sorted { $0.display < $1.display },
             namespaces: view.planNamespaces, explanation: explanation, evidence: evidence,
-            causes: (timedOut ? [.ifReported(ResticProblemsRule.key(cluster: view.hostCluster, migration: m.name))] : [])
+            causes: (timedOut || resticFailed ? [.ifReported(ResticProblemsRule.key(cluster: view.hostCluster, migration: m.name))] : [])
                 // The plan's own GVKsIncompatible warning (mtc/migplan-warnings), when that rule reports it.
                 + (planIncompatible.map { [.ifReported(MigPlanWarningsRule.key(cluster: $0.0.object.cluster, plan: $0.0.name, condition: "GVKsIncompatible"))] } ?? []),
             remediation: steps,

@@ -1,0 +1,155 @@
+import Foundation
+import MustardKit
+import MustardModel
+import MustardSignatures
+import MustardTestSupport
+import Testing
+@testable import MustardRules
+
+/// The error-signature catalog (`Sources/MustardSignatures/signatures.yaml`, docs/signatures.md): every entry decodes,
+/// compiles and is named in a report of its own fixture; the fixes it prints are shell.
+@Suite("Signature catalog")
+struct SignatureCatalogTests {
+    static let catalog = SignatureCatalog.builtIn
+
+    @Test("The embedded catalog decodes: unique ids, a match, a source, a cause, a fix and a fixture for each entry")
+    func decodes() {
+        #expect(SignatureCatalog.builtInError == nil, "\(SignatureCatalog.builtInError ?? "")")
+        let ids = Self.catalog.signatures.map(\.id)
+        #expect(ids.count >= 25)
+        #expect(Set(ids).count == ids.count)
+        for s in Self.catalog.signatures {
+            #expect(!s.any.isEmpty || s.regex != nil, "\(s.id)")
+            #expect(!s.sources.isEmpty && !s.cause.isEmpty && !s.fix.isEmpty, "\(s.id)")
+            #expect(FileManager.default.fileExists(atPath: TestSupport.root.appendingPathComponent(s.fixture).path), "\(s.id): no fixture \(s.fixture)")
+        }
+    }
+
+    @Test("A catalog with a broken regex, an unknown origin or a missing field is refused")
+    func refuses() {
+        func decode(_ text: String) -> String? {
+            do {
+                _ = try SignatureCatalog(yaml: Array(text.utf8))
+                return nil
+            } catch { return "\(error)" }
+        }
+        let entry = """
+            version: 1
+            signatures:
+            - id: x
+              title: t
+              match: {regex: 'a(b'}
+              source: [{repo: r, file: f}]
+              cause: c
+              fix: [{title: t, cluster: "{{cluster}}", command: "true"}]
+              fixture: Tests/Fixtures/k8s-pods-signatures
+            """
+        #expect(decode(entry)?.contains("regex does not compile") == true)
+        #expect(decode(entry.replacing("{regex: 'a(b'}", with: "{any: [a]}")) == nil)
+        #expect(decode(entry.replacing("{regex: 'a(b'}", with: "{any: [a]}\n  where: [nowhere]"))?.contains("unknown origin") == true)
+        let noCause = decode(entry.replacing("{regex: 'a(b'}", with: "{any: [a]}").replacing("  cause: c\n", with: ""))
+        #expect(noCause?.contains("`cause` is missing") == true, "\(noCause ?? "decoded")")
+        #expect(decode(entry.replacing("{regex: 'a(b'}", with: "{any: [a]}\n  unless: [y]"))?.contains("unknown y") == true)
+    }
+
+    @Test("Matching: substrings, origins, subjects, named captures and `unless`")
+    func matching() throws {
+        let c = Self.catalog
+        let gatekeeper = #"error restoring pods/app/tools: admission webhook "validation.gatekeeper.sh" denied the request: [psp-privileged-container] Privileged container is not allowed"#
+        let m = c.matches(gatekeeper, origin: .log)
+        #expect(m.map(\.signature.id) == ["webhook-gatekeeper-denied"], "the generic webhook entry yields to the specific one")
+        #expect(m.first?.captures["constraint"] == "psp-privileged-container")
+        #expect(c.matches("exceeded quota: storage-quota, requested: requests.storage=50Gi", origin: .log).first?.captures["quota"] == "storage-quota")
+        // An event-only signature is not matched on a condition.
+        #expect(c.matches("Multi-Attach error for volume \"pvc-1\"", origin: .condition).isEmpty)
+        // The same network error is a storage endpoint on a MigStorage and an API server on a MigCluster.
+        let dns = "dial tcp: lookup minio.example.com on 172.30.0.10:53: no such host"
+        #expect(c.matches(dns, origin: .condition, subject: "MigStorage").map(\.signature.id) == ["storage-unreachable"])
+        #expect(c.matches(dns, origin: .condition, subject: "MigCluster").map(\.signature.id) == ["cluster-unreachable"])
+        #expect(c.matches("The migration has completed successfully.", origin: .condition).isEmpty)
+    }
+
+    static var fixtures: [(String, String)] { catalog.signatures.map { ($0.id, $0.fixture) } }
+
+    @Test("Each signature is named, with its cause, in a finding of its own fixture", arguments: fixtures)
+    func namedInFixture(id: String, fixture: String) throws {
+        let report = try TestSupport.analyze(TestSupport.root.appendingPathComponent(fixture).path)
+        let named = report.findings.filter { $0.explanation.contains(SignatureAdvice.marker(id)) }
+        #expect(!named.isEmpty, "no finding names \(id) in \(fixture)")
+        if let signature = Self.catalog.signature(id: id), let f = named.first {
+            #expect(f.explanation.contains(signature.sources[0].repo), "the explanation cites the upstream source")
+        }
+    }
+
+    @Test("Every fix a signature prints in its fixture is valid shell, shell-quoted, and names its cluster", arguments: fixtures)
+    func fixesAreShell(id: String, fixture: String) throws {
+        let report = try TestSupport.analyze(TestSupport.root.appendingPathComponent(fixture).path)
+        guard let signature = Self.catalog.signature(id: id) else { return }
+        let titles = Set(signature.fix.map { $0.title.prefix { $0 != "{" } })
+        let steps = report.findings.filter { $0.explanation.contains(SignatureAdvice.marker(id)) }
+            .flatMap(\.remediation).filter { step in titles.contains { step.title.hasPrefix($0) } }
+        // A rule may keep its own, more precise steps for a signature it names (SignatureAdvice.ownSteps).
+        #expect(!steps.isEmpty || SignatureAdvice.ownSteps.values.contains { $0.contains { id.hasPrefix($0) } }, "\(id) printed no step")
+        for step in steps {
+            #expect(step.cluster != nil, "\(id): \(step.title) names no cluster")
+            for text in [step.command] + (step.verify.map { [$0] } ?? []) {
+                let run = try TestSupport.run("/bin/bash", ["-n", "-c", text])
+                #expect(run.code == 0, "\(id): \(text): \(run.stderr)")
+            }
+        }
+    }
+
+    @Test("Rotated storage keys: the fix updates the credentials Secret and nothing else")
+    func rotatedKeys() throws {
+        let report = try TestSupport.analyze(TestSupport.fixture("mtc-1.7-storage-keys-rotated"))
+        let storage = try #require(report.findings.first { $0.id == "mtc/migstorage-not-ready#host/s3-repository" })
+        let commands = storage.remediation.map(\.command)
+        #expect(commands.count == 2)
+        #expect(commands[0].contains("oc -n openshift-config set data secret/s3-repository-creds"))
+        #expect(commands[1].contains(#""refresh":true"#))
+        #expect(!commands.joined().contains("awsS3Url") && !commands.joined().contains("awsBucketName"))
+        #expect(storage.explanation.contains("s3-invalid-access-key"))
+        #expect(!storage.explanation.contains("Check the endpoint"), "the generic guess does not contradict the cause")
+    }
+
+    @Test("A token the remote cluster refuses: a long-lived token Secret, no change of the MigCluster's URL")
+    func expiredToken() throws {
+        let report = try TestSupport.analyze(TestSupport.fixture("mtc-1.7-config-missing"))
+        let cluster = try #require(report.findings.first { $0.rule == MigClusterNotReadyRule.id })
+        let commands = cluster.remediation.map(\.command).joined(separator: "\n")
+        #expect(commands.contains("type: kubernetes.io/service-account-token"))
+        #expect(commands.contains("oc -n openshift-config set data secret/source-cluster-secret --from-file=saToken=sa-token"))
+        #expect(!commands.contains(#""url""#))
+        #expect(cluster.remediation.first?.cluster == "source-cluster", "the token Secret is made on the remote cluster")
+    }
+
+    @Test("A restore denied by admission webhooks: satisfy or exempt, then restore only what failed")
+    func webhookDenied() throws {
+        let report = try TestSupport.analyze(TestSupport.fixture("mtc-1.7-restore-webhook-denied"))
+        let partial = try #require(report.findings.first { $0.rule == VeleroPartialFailureRule.id })
+        for id in ["webhook-gatekeeper-denied", "webhook-kyverno-denied", "webhook-denied", "quota-exceeded", "limitrange-violation"] {
+            #expect(partial.explanation.contains(SignatureAdvice.marker(id)), "\(id)")
+        }
+        #expect(partial.remediation.contains { $0.command.contains("psp-privileged-container") })
+        #expect(partial.remediation.contains { $0.command.contains("describe resourcequota storage-quota") })
+    }
+
+    @Test("Messages that name no known cause leave the finding as the rule made it")
+    func noSignature() throws {
+        let report = try TestSupport.analyze(TestSupport.fixture("mtc-1.7-storage-creds-invalid"))
+        let storage = try #require(report.findings.first { $0.rule == MigStorageNotReadyRule.id })
+        #expect(!storage.explanation.contains("(signature `"))
+        // The seed case's image is judged by the stage image rule, not by the registry's "unauthorized".
+        let seed = try TestSupport.analyze(TestSupport.sample("stage-image-stuck.tar.gz"))
+        #expect(!seed.findings.contains { $0.explanation.contains("(signature `") })
+    }
+
+    @Test("A pod that recovered from OOMKilled is history; one crash-looping with OOMKilled now is named")
+    func oomHistory() throws {
+        let report = try TestSupport.analyze(TestSupport.fixture("k8s-pods-signatures"))
+        #expect(!report.findings.contains { $0.subject.name.hasPrefix("ingest-") || $0.related.contains { $0.name.hasPrefix("ingest-") } })
+        let batch = try #require(report.findings.first { $0.subject.name.hasPrefix("batch-") })
+        #expect(batch.explanation.contains(SignatureAdvice.marker("oom-killed")))
+        #expect(report.findings.filter { $0.rule == PodFailingRule.id }.count == 9)
+    }
+}
