@@ -43,11 +43,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "MustardRules", dependencies: ["MustardModel"]),
+        // Rules read from rule files (YAML, read with libyaml for its line numbers); the shipped ones embedded in the
+        // binary, which is installed alone (no resource bundle).
+        .target(
+            name: "MustardUserRules", dependencies: ["MustardRules", "MustardModel", "CYAML"],
+            resources: [.embedInCode("Shipped")]),
         .target(name: "MustardReport", dependencies: ["MustardRules", "MustardModel"]),
         .target(
             name: "MustardKit",
             dependencies: [
-                "MustardArchive", "MustardDump", "MustardModel", "MustardRules", "MustardReport",
+                "MustardArchive", "MustardDump", "MustardModel", "MustardRules", "MustardUserRules", "MustardReport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
@@ -71,7 +76,7 @@ let package = Package(
         .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardModel", "MustardTestSupport"]),
         .testTarget(
             name: "MustardRulesTests",
-            dependencies: ["MustardKit", "MustardRules", "MustardModel", "MustardDump", "MustardTestSupport"]),
+            dependencies: ["MustardKit", "MustardRules", "MustardUserRules", "MustardModel", "MustardDump", "MustardTestSupport"]),
         // Depends on the executable so that `swift test` builds the binary it runs.
         .testTarget(name: "MustardCLITests", dependencies: ["mustard", "MustardKit", "MustardReport", "MustardRules", "MustardModel", "MustardTestSupport"]),
     ]

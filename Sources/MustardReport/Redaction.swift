@@ -51,7 +51,9 @@ public final class Redactor: @unchecked Sendable {
         let loadIssues = report.loadIssues.map { LoadIssue(path: text($0.path), severity: $0.severity, message: text($0.message), damaged: $0.damaged) }
         return AnalysisReport(
             tool: report.tool, input: input, findings: findings, outcomes: outcomes, loadIssues: loadIssues,
-            timelines: timelines, hiddenFindings: report.hiddenFindings)
+            timelines: timelines, hiddenFindings: report.hiddenFindings,
+            suppressed: report.suppressed.map { $0.mapping(finding: { $0.mappingTexts(text, command: command) }, text: text) },
+            expiredSuppressions: report.expiredSuppressions.map { $0.mapping(text) })
     }
 
     // MARK: - Text
@@ -272,7 +274,7 @@ public final class Redactor: @unchecked Sendable {
     private func learnNames(_ report: AnalysisReport) {
         for c in report.input.clusters { learn(c, "cluster") }
         var texts: [String] = [report.input.path] + report.loadIssues.flatMap { [$0.path, $0.message] }
-        for f in report.findings {
+        for f in report.findings + report.suppressed.map(\.finding) {
             learn(f.subject)
             f.related.forEach(learn)
             f.namespaces.forEach(learnNamespace)

@@ -18,7 +18,7 @@ public struct SARIFRenderer: ReportRenderer {
     /// The rules described in the driver; results point into this list with `ruleIndex`.
     public var rules: [RuleDescription]
 
-    public init(rules: [RuleDescription] = RuleRegistry.all.map { type(of: $0).description }) {
+    public init(rules: [RuleDescription] = RuleRegistry.all.map(\.ruleDescription)) {
         self.rules = rules.sorted { $0.id < $1.id }
     }
 
