@@ -63,7 +63,7 @@ public enum RuleFiles {
     }
 
     /// Ids unique among the built-in rules and the files; the error names the later file.
-    static func checkIDs(_ rules: [UserRule]) throws(RuleFileError) {
+    public static func checkIDs(_ rules: [UserRule]) throws(RuleFileError) {
         let builtIn = Set(RuleRegistry.all.map(\.ruleDescription.id))
         var seen: [String: String] = [:]
         for rule in rules {

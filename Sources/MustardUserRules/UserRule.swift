@@ -68,7 +68,7 @@ public struct UserRule: Rule {
                 findings.append(found)
             }
         }
-        let what = "\(m.kind)" + (m.namespace.map { " in namespace \($0)" } ?? "")
+        let what = "\(m.kind)(s)" + (m.namespace.map { " in namespace \($0)" } ?? "")
         guard considered > 0 else { return .skipped("no \(what) in the dump") }
         if findings.isEmpty { return .passed("\(considered) \(what) checked: none matches") }
         return .findings(findings)
