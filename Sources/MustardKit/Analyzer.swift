@@ -205,12 +205,13 @@ public struct Analyzer {
 public enum ReportFormat: String, CaseIterable, Sendable {
     case text, markdown, json, sarif, html
 
-    public func renderer(color: Bool, verbose: Bool, timeline: Bool = false, width: Int = 100, brief: Bool = false) -> any ReportRenderer {
+    /// `rules`: every rule that may appear in the report (SARIF describes each); nil for the built-in ones.
+    public func renderer(color: Bool, verbose: Bool, timeline: Bool = false, width: Int = 100, brief: Bool = false, rules: [RuleDescription]? = nil) -> any ReportRenderer {
         switch self {
         case .text: return TextRenderer(color: color, verbose: verbose, timeline: timeline, width: width)
         case .markdown: return MarkdownRenderer(brief: brief)
         case .json: return JSONRenderer()
-        case .sarif: return SARIFRenderer()
+        case .sarif: return rules.map { SARIFRenderer(rules: $0) } ?? SARIFRenderer()
         case .html: return HTMLRenderer()
         }
     }

@@ -155,8 +155,12 @@ public struct UserRule: Rule {
         scope.scalars["cluster"] = cluster.name
         scope.scalars["now"] = now?.description ?? "unknown"
         scope.scalars["count"] = String(m.events.isEmpty ? lineCount : eventCount)
-        let statement = file.finding.evidence?.render(scope, quote: false) ?? "\(object.reference) on cluster \(cluster.name) matches \(file.id)"
-        evidence.insert(Evidence(statement, object: object), at: 0)
+        // The file's own statement first; without one, the facts the match checked speak for themselves.
+        if let statement = file.finding.evidence?.render(scope, quote: false) {
+            evidence.insert(Evidence(statement, object: object), at: 0)
+        } else if evidence.isEmpty {
+            evidence.append(Evidence("\(object.reference) on cluster \(cluster.name) matches \(file.id)", object: object))
+        }
         return makeFinding(
             scope: "\(cluster.name)/\(object.metadata.namespace.map { "\($0)/" } ?? "")\(object.metadata.name)", cluster: cluster.name,
             subject: ResourceRef(object), related: related, evidence: evidence, template: scope)

@@ -212,7 +212,8 @@ struct Analyze: ParsableCommand {
         let redactor = makeRedactor()
         let shown = redactor?.redact(report) ?? report
         let width = reportWidth(toTerminal: toTerminal)
-        write(format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief).render(shown), to: output)
+        let rules = ruleDescriptions(with: options.userRules)
+        write(format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief, rules: rules).render(shown), to: output)
         writeRedactionMap(redactor)
         let code = report.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
@@ -238,7 +239,7 @@ struct Analyze: ParsableCommand {
             if let conflict = OutputFiles.conflict(outputs: reports, inputs: dumps + paths) { throw ValidationError(conflict) }
             for (item, target) in zip(items, targets) {
                 guard let report = item.report else { continue }
-                write(format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief).render(report), to: target)
+                write(format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief, rules: ruleDescriptions(with: options.userRules)).render(report), to: target)
             }
         }
         switch format {
