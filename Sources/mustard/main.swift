@@ -354,7 +354,7 @@ struct Summarize: ParsableCommand {
         for file in files {
             // Reports are small; one that is not a mustard JSON report is said, not guessed at.
             guard let data = FileManager.default.contents(atPath: file), let row = Batch.Row(jsonReport: data, file: file) else {
-                FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(file)): not a mustard JSON report (schemaVersion 1); skipped\n".utf8))
+                FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(file)): not a mustard JSON report (schemaVersion 1 or 2); skipped\n".utf8))
                 continue
             }
             rows.append(row)
