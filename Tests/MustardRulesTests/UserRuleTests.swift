@@ -275,6 +275,16 @@ struct UserRuleTests {
         #expect(suppression["kind"] as? String == "external" && suppression["justification"] as? String == "Known, case 03412345")
         #expect(result["ruleIndex"] != nil)
         #expect(sarifText.contains("Expired: suppression of k8s/*"))
+        if try TestSupport.python(["-c", "import jsonschema"]).code == 0 {
+            let tmp = TestSupport.temporaryFolder()
+            defer { TestSupport.cleanUp(tmp) }
+            let file = tmp.appendingPathComponent("r.sarif")
+            try Data(sarifText.utf8).write(to: file)
+            let valid = try TestSupport.python([
+                TestSupport.root.appendingPathComponent("Scripts/validate-sarif.py").path, file.path, TestSupport.schema("sarif-schema-2.1.0.json"),
+            ])
+            #expect(valid.code == 0, "\(valid.stdout)\(valid.stderr)")
+        }
 
         // After its date the same entry no longer applies: the finding is back and counts.
         let later = try Self.analyze(Self.folder + "/crashloop/recent", rules: [rule], suppressions: entries, today: "2027-01-01")
