@@ -332,7 +332,7 @@ private final class Collector: DumpVisitor {
         let (gatheredAt, source) = clock.gatherTime(clusters: clusters, logLines: logLines)
         let snapshot = DumpSnapshot(
             clusters: clusters, logLines: logLines, gatheredAt: gatheredAt, gatherTimeSource: source, logFiles: logFiles,
-            loadIssues: issues.sorted())
+            loadIssues: issues.sorted(), hasMTCGatherLayout: !layouts.isDisjoint(with: [.mtcClusters, .mtcLegacy, .mtcMigplans]))
         return LoadedDump(
             snapshot: snapshot, format: format, layouts: layouts.sorted(), loadIssues: issues.sorted(),
             entries: entries, nestedArchives: nestedArchives)

@@ -78,6 +78,10 @@ public enum AnalysisError: Error, CustomStringConvertible {
     case empty(String)
     case unknownRule(String)
     case ruleFile(RuleFileError)
+    /// Readable, but nothing in it sits where a must-gather puts files.
+    case notMustGather(path: String, entries: Int)
+    /// `--namespace` names a namespace the dump holds nothing about; `known` are the ones it does.
+    case namespaceNotInDump(String, known: [String])
 
     public var description: String {
         switch self {
@@ -85,6 +89,15 @@ public enum AnalysisError: Error, CustomStringConvertible {
         case .unreadable(let why): return why
         case .empty(let path): return "\(path): holds no files that could be read"
         case .unknownRule(let pattern): return "no rule matches '\(pattern)' (see `mustard rules list`)"
+        case .notMustGather(let path, let entries):
+            return "\(path): not a must-gather: none of its \(entries) entries sits where a must-gather puts files "
+                + "(namespaces/, cluster-scoped-resources/, MTC's clusters/<name>/ or migplans/). Ask the customer for the "
+                + "output of `oc adm must-gather` (for MTC: `\(MustGatherCommand.mtcDefault)`) and `oc adm inspect ns/<namespace>`, "
+                + "uploaded as the folder or a tarball of it"
+        case .namespaceNotInDump(let namespace, let known):
+            let listed = known.prefix(12).joined(separator: ", ") + (known.count > 12 ? ", … (\(known.count) in all)" : "")
+            return "--namespace \(namespace): the dump holds nothing about that namespace"
+                + (known.isEmpty ? " (it holds no namespace at all)" : "; it holds: \(listed)")
         }
     }
 }
@@ -140,6 +153,14 @@ public struct Analyzer {
             }
             throw AnalysisError.empty(path)
         }
+        // An archive of something else must not read as a healthy cluster; a damaged one is still a report (exit 3).
+        if loaded.layouts.isEmpty, !loaded.loadIssues.contains(where: \.damaged) {
+            throw AnalysisError.notMustGather(path: path, entries: loaded.entries)
+        }
+        if let namespace = options.focus.namespace {
+            let known = Self.namespaces(loaded.snapshot)
+            guard known.contains(namespace) else { throw AnalysisError.namespaceNotInDump(namespace, known: known.sorted()) }
+        }
         logger.debug("dump loaded", metadata: ["entries": "\(loaded.entries)", "clusters": "\(loaded.snapshot.clusters.count)"])
         stageDone("load")
         let context = RuleContext(snapshot: loaded.snapshot, options: options.rules)
@@ -168,7 +189,33 @@ public struct Analyzer {
             tool: .init(name: "mustard", version: mustardVersion),
             input: input,
             findings: shown, outcomes: outcomes, loadIssues: loaded.loadIssues,
-            timelines: timelines, hiddenFindings: findings.count - focused.count, suppressed: suppressed, expiredSuppressions: expired)
+            timelines: timelines, hiddenFindings: findings.count - focused.count,
+            missingData: missingData(loaded.snapshot), suppressed: suppressed, expiredSuppressions: expired)
+    }
+
+    /// What the selected rules look for and the dump lacks: today, MTC's own resources.
+    private func missingData(_ snapshot: DumpSnapshot) -> [MissingData] {
+        let mtcRulesRun = engine.rules.contains { $0.ruleDescription.category == "mtc" }
+        guard mtcRulesRun, !snapshot.hasMTC else { return [] }
+        let version = MustGatherCommand.mtcVersionTag(snapshot)
+        return [MissingData(
+            headline: "No MTC data in the dump",
+            detail: "it holds no MigPlan, MigMigration, MigCluster or other MTC resource, so nothing about migrations could be checked: "
+                + "MTC's must-gather was not run, or not on the cluster where the MTC controller runs (the host, usually the destination)"
+                + (version.map { "; the dump shows MTC \($0)" } ?? ""),
+            ask: MustGatherCommand.mtc(snapshot))]
+    }
+
+    /// Every namespace the dump holds anything about: folders, Namespace objects, objects' own, MigPlans' sources
+    /// and destinations.
+    static func namespaces(_ snapshot: DumpSnapshot) -> Set<String> {
+        var known = Set<String>()
+        for cluster in snapshot.clusters {
+            known.formUnion(cluster.namespaces)
+            for objects in cluster.objectsByKind.values { for o in objects { if let ns = o.metadata.namespace { known.insert(ns) } } }
+            for plan in cluster.migPlans { for entry in plan.namespaces { known.formUnion(entry.split(separator: ":").map(String.init)) } }
+        }
+        return known
     }
 
     /// Freeing a large dump's objects takes a noticeable moment: let another thread do it while the report renders.

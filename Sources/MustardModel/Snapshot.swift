@@ -178,11 +178,14 @@ public struct DumpSnapshot: Sendable {
     public let logFiles: [LogFileSummary]
     /// What could not be read: rules about the dump itself report on it.
     public let loadIssues: [LoadIssue]
+    /// Some file sits in MTC's own gather layout (`clusters/<name>/`, `migplans/`), even if no MTC object was read.
+    public let hasMTCGatherLayout: Bool
 
     public init(
         clusters: [Cluster], logLines: [LogLine], gatheredAt: Timestamp?, gatherTimeSource: GatherTimeSource,
-        logFiles: [LogFileSummary] = [], loadIssues: [LoadIssue] = []
+        logFiles: [LogFileSummary] = [], loadIssues: [LoadIssue] = [], hasMTCGatherLayout: Bool = false
     ) {
+        self.hasMTCGatherLayout = hasMTCGatherLayout
         self.clusters = clusters.sorted { $0.name < $1.name }
         self.logLines = logLines
         self.gatheredAt = gatheredAt

@@ -56,6 +56,8 @@ public struct AnalysisReport: Sendable {
     public let timelines: [MigrationTimeline]
     /// Findings left out by `--min-severity` or `--namespace`.
     public let hiddenFindings: Int
+    /// Data the selected rules look for and the dump does not hold, said in the headline with what to ask for.
+    public let missingData: [MissingData]
     /// Findings a suppression file set aside: listed with the reason, not counted in the verdict or exit code.
     public let suppressed: [SuppressedFinding]
     /// Suppressions past their expiry date: they suppress nothing, and the report says so.
@@ -63,9 +65,10 @@ public struct AnalysisReport: Sendable {
 
     public init(
         tool: Tool, input: Input, findings: [Finding], outcomes: [RuleOutcome], loadIssues: [LoadIssue],
-        timelines: [MigrationTimeline] = [], hiddenFindings: Int = 0, suppressed: [SuppressedFinding] = [],
-        expiredSuppressions: [ExpiredSuppression] = []
+        timelines: [MigrationTimeline] = [], hiddenFindings: Int = 0, missingData: [MissingData] = [],
+        suppressed: [SuppressedFinding] = [], expiredSuppressions: [ExpiredSuppression] = []
     ) {
+        self.missingData = missingData
         self.suppressed = suppressed
         self.expiredSuppressions = expiredSuppressions
         self.tool = tool
@@ -132,6 +135,20 @@ public struct ExpiredSuppression: Sendable {
     }
 }
 
+/// A kind of data the dump lacks: "No MTC data in the dump", why that matters, and the command to ask the
+/// customer to run.
+public struct MissingData: Sendable, Equatable {
+    public let headline: String
+    public let detail: String
+    public let ask: String
+
+    public init(headline: String, detail: String, ask: String) {
+        self.headline = headline
+        self.detail = detail
+        self.ask = ask
+    }
+}
+
 /// Where a report's "now" came from; the raw values are the JSON report's (`docs/json-report.md`).
 public enum GatherTimeOrigin: String, Sendable {
     /// The gather's own `timestamp` file.
@@ -188,6 +205,8 @@ extension AnalysisReport {
         case problems(worst: Severity, counts: [SeverityCount])
         /// Some rules had data and found nothing; the rest were skipped.
         case noProblems(checked: Int, skipped: Int)
+        /// Nothing found, but the data the main rules look for is not in the dump: never "No problems found".
+        case missing(MissingData, checked: Int, skipped: Int)
         /// No rule had data: the reasons they gave.
         case nothingToDiagnose(reasons: [String])
 
@@ -197,6 +216,7 @@ extension AnalysisReport {
                 let total = counts.reduce(0) { $0 + $1.count }
                 return "\(worst.rawValue.uppercased()): \(total) finding\(total == 1 ? "" : "s")"
             case .noProblems: return "No problems found"
+            case .missing(let missing, _, _): return missing.headline
             case .nothingToDiagnose: return "Nothing to diagnose"
             }
         }
@@ -215,6 +235,9 @@ extension AnalysisReport {
             return .problems(worst: worst, counts: counts)
         }
         let skipped = outcomes.filter { $0.status == .skipped }
+        if let missing = missingData.first {
+            return .missing(missing, checked: outcomes.count - skipped.count, skipped: skipped.count)
+        }
         if skipped.count == outcomes.count {
             return .nothingToDiagnose(reasons: Set(skipped.compactMap(\.reason)).sorted())
         }

@@ -118,6 +118,7 @@ enum HTMLAssets {
           background: var(--code-bg); color: var(--code-text); border: 1px solid var(--border); line-height: 1.45; }
         .command.verify pre { border-style: dashed; }
         .verify-label { margin: 6px 0 4px; font-size: 0.8rem; color: var(--muted); }
+        .expect { margin: 4px 0 0; font-size: 0.85rem; color: var(--muted); }
         button.copy { position: absolute; top: 8px; right: 8px; font: 600 0.75rem var(--sans); padding: 4px 10px;
           border-radius: 6px; border: 1px solid var(--border); background: var(--card); color: var(--text); cursor: pointer; }
         button.copy:hover { border-color: var(--accent); color: var(--accent); }

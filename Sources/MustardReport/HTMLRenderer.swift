@@ -125,10 +125,18 @@ public struct HTMLRenderer: ReportRenderer {
             html.append("<div class=\"verdict-title\">\(e(v.headline))</div>")
             let rest = skipped == 0 ? "" : "; \(skipped) skipped for lack of data (listed below)"
             html.append("<p>\(checked) rule\(checked == 1 ? "" : "s") had data and found nothing\(rest).</p>")
+        case .missing(let missing, let checked, let skipped):
+            html.append("<section class=\"verdict nothing\" id=\"verdict\">")
+            html.append("<div class=\"verdict-title\">\(e(v.headline))</div>")
+            html.append("<p>\(e(missing.detail)). \(checked) rule\(checked == 1 ? "" : "s") that had data found nothing; \(skipped) skipped. That is not a clean bill of health.</p>")
         case .nothingToDiagnose(let reasons):
             html.append("<section class=\"verdict nothing\" id=\"verdict\">")
             html.append("<div class=\"verdict-title\">\(e(v.headline))</div>")
             html.append("<p>No rule had data to check: \(e(reasons.joined(separator: "; "))). That is not a clean bill of health.</p>")
+        }
+        for missing in report.missingData {
+            if case .problems = v { html.append("<p class=\"banner\" role=\"alert\"><strong>\(e(missing.headline))</strong>: \(e(missing.detail)).</p>") }
+            html.append("<p class=\"verify-label\">Ask the customer for:</p>" + command(missing.ask, verify: false))
         }
         if report.isDamaged {
             html.append(
@@ -200,6 +208,7 @@ public struct HTMLRenderer: ReportRenderer {
                 li += "</p>" + command(step.command, verify: false)
                 if let verify = step.verify {
                     li += "<p class=\"verify-label\">Check that it worked:</p>" + command(verify, verify: true)
+                    if let expect = step.expect { li += "<p class=\"expect\">Expect: <code>\(e(expect))</code></p>" }
                 }
                 html.append(li + "</li>")
             }

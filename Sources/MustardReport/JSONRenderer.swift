@@ -35,6 +35,7 @@ public struct JSONRenderer: ReportRenderer {
             "findings": .array(report.findings.map(finding)),
             "outcomes": .array(report.outcomes.map { ["rule": .string($0.rule), "status": .string($0.status.rawValue), "reason": JSON($0.reason)] }),
             "hiddenFindings": .int(report.hiddenFindings),
+            "missingData": .array(report.missingData.map { ["headline": .string($0.headline), "detail": .string($0.detail), "ask": .string($0.ask)] }),
             "suppressed": .array(report.suppressed.map {
                 ["finding": finding($0.finding), "reason": .string($0.reason), "suppression": .string($0.source), "expires": JSON($0.expires)]
             }),
@@ -61,7 +62,7 @@ public struct JSONRenderer: ReportRenderer {
             }),
             "causedBy": .array(f.causedBy.map(JSON.string)), "causes": .array(f.causes.map(JSON.string)),
             "remediation": .array(f.remediation.map {
-                ["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify)]
+                ["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify), "expect": JSON($0.expect)]
             }),
             "references": .array(f.references.map(JSON.string)),
         ]

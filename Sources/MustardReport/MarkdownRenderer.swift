@@ -35,8 +35,16 @@ public struct MarkdownRenderer: ReportRenderer {
             md.append("> **The dump is damaged**: this report covers only what could be read (see *Load issues*).")
             md.append("")
         }
+        for missing in report.missingData {
+            md.append("> **\(missing.headline)**: \(cell(missing.detail)). Ask the customer for:")
+            md.append(">")
+            md.append("> " + code(missing.ask))
+            md.append("")
+        }
         if report.findings.isEmpty {
-            md.append("No problems found. Rules without data are listed as skipped below.")
+            md.append(report.missingData.isEmpty
+                ? "No problems found. Rules without data are listed as skipped below."
+                : "Nothing found in what the dump holds; see above for what it lacks. Rules without data are listed as skipped below.")
         } else {
             if report.hiddenFindings > 0 { md.append("_\(report.hiddenFindings) finding(s) hidden by --min-severity or --namespace._"); md.append("") }
             for f in report.findings {
@@ -145,6 +153,10 @@ public struct MarkdownRenderer: ReportRenderer {
                     md.append("   \(fence)sh")
                     for line in verify.split(separator: "\n") { md.append("   \(line)") }
                     md.append("   \(fence)")
+                    if let expect = step.expect {
+                        md.append("")
+                        md.append("   Expect: \(code(expect))")
+                    }
                 }
             }
         }
@@ -174,8 +186,14 @@ public struct MarkdownRenderer: ReportRenderer {
             md.append("**\(report.verdict.headline)** from \(report.causeGroups.count) root cause\(report.causeGroups.count == 1 ? "" : "s").")
         case .noProblems(let checked, let skipped):
             md.append("**No problems found** by \(checked) rule(s) that had data; \(skipped) skipped for lack of data.")
+        case .missing(let missing, let checked, let skipped):
+            md.append("**\(missing.headline)**: \(cell(missing.detail)). \(checked) rule(s) that had data found nothing; \(skipped) skipped.")
         case .nothingToDiagnose(let reasons):
             md.append("**Nothing to diagnose**: no rule had data to check (\(cell(reasons.joined(separator: "; ")))).")
+        }
+        for missing in report.missingData {
+            if case .problems = report.verdict { md += ["", "**\(missing.headline)**: \(cell(missing.detail))."] }
+            md += ["", "Ask the customer for: \(code(missing.ask))"]
         }
         if report.isDamaged { md += ["", "> **The dump is damaged**: only what could be read was analysed."] }
         for (index, group) in report.causeGroups.enumerated() {

@@ -52,6 +52,8 @@ public final class Redactor: @unchecked Sendable {
         return AnalysisReport(
             tool: report.tool, input: input, findings: findings, outcomes: outcomes, loadIssues: loadIssues,
             timelines: timelines, hiddenFindings: report.hiddenFindings,
+            // Mustard's own words and a public gather image: nothing of the customer's to hide.
+            missingData: report.missingData,
             suppressed: report.suppressed.map { $0.mapping(finding: { $0.mappingTexts(text, command: command) }, text: text) },
             expiredSuppressions: report.expiredSuppressions.map { $0.mapping(text) })
     }
@@ -280,7 +282,7 @@ public final class Redactor: @unchecked Sendable {
             f.namespaces.forEach(learnNamespace)
             if let c = f.cluster { learn(c, "cluster") }
             texts += [f.title, f.explanation] + f.evidence.flatMap { [$0.statement, $0.path] }
-            texts += f.remediation.flatMap { [$0.title, $0.command, $0.verify ?? ""] }
+            texts += f.remediation.flatMap { [$0.title, $0.command, $0.verify ?? "", $0.expect ?? ""] }
         }
         for t in report.timelines {
             learn(t.migration, "migration")

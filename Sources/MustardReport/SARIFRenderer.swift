@@ -127,7 +127,7 @@ public struct SARIFRenderer: ReportRenderer {
                 "causedBy": .array(f.causedBy.map(JSON.string)),
                 "causes": .array(f.causes.map(JSON.string)),
                 "remediation": .array(f.remediation.map {
-                    .object(compact(["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify)]))
+                    .object(compact(["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify), "expect": JSON($0.expect)]))
                 }),
                 "references": .array(f.references.map(JSON.string)),
             ])),
@@ -164,7 +164,13 @@ public struct SARIFRenderer: ReportRenderer {
     func invocation(_ report: AnalysisReport) -> [String: JSON] {
         compact([
             "executionSuccessful": .bool(true),
-            "toolExecutionNotifications": report.loadIssues.isEmpty && report.expiredSuppressions.isEmpty ? nil : .array(report.expiredSuppressions.map { e in
+            "toolExecutionNotifications": report.loadIssues.isEmpty && report.missingData.isEmpty && report.expiredSuppressions.isEmpty ? nil : .array(report.missingData.map { missing in
+                .object([
+                    "level": .string("warning"),
+                    "message": ["text": .string("\(missing.headline): \(missing.detail). Ask the customer for: \(missing.ask)")],
+                    "properties": ["missingData": .bool(true), "ask": .string(missing.ask)],
+                ])
+            } + report.expiredSuppressions.map { e in
                 .object(["level": "warning", "message": ["text": .string("Expired: \(e.line)")], "properties": ["suppression": .string(e.source), "expires": .string(e.expires)]])
             } + report.loadIssues.map { issue in
                 .object([

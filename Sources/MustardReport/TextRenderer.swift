@@ -26,6 +26,13 @@ public struct TextRenderer: ReportRenderer {
         var out = header(report)
         out.append("")
         out.append(wrap(verdict(report), indent: "", hanging: "  "))
+        for missing in report.missingData {
+            if case .problems = report.verdict {
+                out.append(wrap(paint("\(missing.headline):", code: "33") + " \(missing.detail).", indent: "", hanging: "  "))
+            }
+            out.append("Ask the customer for:")
+            out.append("  " + paint(missing.ask, code: "36"))
+        }
         if report.isDamaged {
             out.append(paint("! The dump is damaged: this report covers only what could be read (see load issues).", code: "33"))
         }
@@ -151,6 +158,8 @@ public struct TextRenderer: ReportRenderer {
             return paint("Nothing to diagnose:", code: "33") + " no rule had data to check (\(reasons.joined(separator: "; ")))."
         case .noProblems(let checked, let skipped):
             return paint(color ? "✔ No problems found" : "No problems found", code: "32") + " by \(checked) rule(s) that had data; \(skipped) skipped for lack of data."
+        case .missing(let missing, let checked, let skipped):
+            return paint("\(missing.headline):", code: "33") + " \(missing.detail). \(checked) rule(s) that had data found nothing; \(skipped) skipped."
         case .problems(let worst, let counts):
             let total = counts.reduce(0) { $0 + $1.count }
             let roots = report.causeGroups.count
@@ -190,6 +199,7 @@ public struct TextRenderer: ReportRenderer {
             if checks, let verify = step.verify {
                 lines.append("        " + dim("check:"))
                 for line in verify.split(separator: "\n") { lines.append("        " + dim(String(line))) }
+                if let expect = step.expect { lines.append("        " + dim("expect: \(expect)")) }
             }
         }
         return lines

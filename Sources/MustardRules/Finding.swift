@@ -63,13 +63,17 @@ public struct RemediationStep: Sendable, Hashable {
     /// The cluster to run it on (the dump's name for it).
     public let cluster: String?
     public let command: String
+    /// Commands that show whether the fix worked; plain shell, never with the expected output appended.
     public let verify: String?
+    /// What `verify` prints once the fix worked, in words (its own field so `verify` stays valid shell).
+    public let expect: String?
 
-    public init(title: String, cluster: String?, command: String, verify: String?) {
+    public init(title: String, cluster: String?, command: String, verify: String?, expect: String? = nil) {
         self.title = title
         self.cluster = cluster
         self.command = command
         self.verify = verify
+        self.expect = verify == nil ? nil : expect
     }
 }
 
@@ -146,7 +150,8 @@ extension Finding {
             evidence: evidence.map { Evidence(text($0.statement), path: text($0.path), field: $0.field.map(kept), line: $0.line, at: $0.at) },
             causedBy: causedBy.map(text),
             remediation: remediation.map {
-                RemediationStep(title: text($0.title), cluster: $0.cluster.map(text), command: command($0.command), verify: $0.verify.map(command))
+                RemediationStep(title: text($0.title), cluster: $0.cluster.map(text), command: command($0.command), verify: $0.verify.map(command),
+                    expect: $0.expect.map(text))
             },
             references: references.map(text))
         f.causes = causes.map(text)

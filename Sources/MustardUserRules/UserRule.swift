@@ -214,7 +214,7 @@ public struct UserRule: Rule {
         let steps = t.remediation.map { s in
             RemediationStep(
                 title: s.title.render(scope, quote: false), cluster: cluster, command: s.command.render(scope, quote: true),
-                verify: s.verify.map { $0.render(scope, quote: true) })
+                verify: s.verify.map { $0.render(scope, quote: true) }, expect: s.expect.map { $0.render(scope, quote: false) })
         }
         return Finding(
             key: FindingKey(rule: file.id, scope: key), severity: file.severity, title: t.title.render(scope, quote: false), cluster: cluster,

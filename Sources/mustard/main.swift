@@ -202,6 +202,10 @@ struct Analyze: ParsableCommand {
         do {
             report = try Analyzer(options: options, logger: logger).analyze(dumps[0])
             progress?.stop()
+        } catch AnalysisError.namespaceNotInDump(let namespace, let known) {
+            progress?.stop()
+            let meant = Suggestions.subcommand(for: namespace, among: known).map { " Did you mean --namespace \($0)?" } ?? ""
+            fail("\(AnalysisError.namespaceNotInDump(namespace, known: known))." + meant)
         } catch {
             progress?.stop()
             fail("\(error)")

@@ -83,7 +83,7 @@ struct CLITests {
         let evidence = try #require((finding["evidence"] as? [[String: Any]])?.first)
         #expect(Set(evidence.keys) == ["statement", "path", "field", "line", "at"])
         let step = try #require((finding["remediation"] as? [[String: Any]])?.first)
-        #expect(Set(step.keys) == ["title", "cluster", "command", "verify"])
+        #expect(Set(step.keys) == ["title", "cluster", "command", "verify", "expect"])
     }
 
     @Test("Exit codes: 2 when nothing can be analysed")

@@ -47,10 +47,17 @@ struct RulesCommandTests {
 
     @Test("--namespace keeps what concerns that application, and its timelines")
     func namespace() throws {
-        let other = try analyze(TestSupport.sample("stage-image-stuck.tar.gz")) { $0.namespace = "another-app" }
-        #expect(other.findings.isEmpty && other.hiddenFindings == 2 && other.timelines.isEmpty)
         let mine = try analyze(TestSupport.sample("stage-image-stuck.tar.gz")) { $0.namespace = "mssql-persistent" }
         #expect(mine.findings.count == 2 && mine.timelines.count == 2)
+    }
+
+    @Test("--namespace naming a namespace the dump holds nothing about is an error with the one meant, never a quiet all clear")
+    func namespaceNotInDump() throws {
+        #expect(throws: AnalysisError.self) { try analyze(TestSupport.sample("stage-image-stuck.tar.gz")) { $0.namespace = "another-app" } }
+        let typo = try TestSupport.mustard(["analyze", TestSupport.sample("stage-image-stuck.tar.gz"), "--namespace", "mssql-persistant"])
+        #expect(typo.code == 2 && typo.stdout.isEmpty)
+        #expect(typo.stderr.contains("--namespace mssql-persistant: the dump holds nothing about that namespace; it holds: mssql-persistent, openshift-migration"))
+        #expect(typo.stderr.contains("Did you mean --namespace mssql-persistent?"))
     }
 
     @Test("The timeline: creation, conditions, steps, events, folded log lines and the gather, in order, each with its file")

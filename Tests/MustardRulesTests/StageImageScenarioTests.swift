@@ -46,7 +46,7 @@ struct SeedScenarioTests {
         #expect(steps[2].cluster == "source-cluster")
         #expect(steps[2].command == #"oc -n openshift-migration patch migrationcontroller migration-controller --type json -p '[{"op":"remove","path":"/spec/migration_stage_image_fqin"}]'"#)
         #expect(steps[2].verify?.contains("{.data.STAGE_IMAGE}") == true)
-        #expect(steps[2].verify?.contains("quay.io/konveyor/velero-restic-restore-helper:release-1.7.13") == true)
+        #expect(steps[2].expect == "quay.io/konveyor/velero-restic-restore-helper:release-1.7.13")
         #expect(steps[3].command.contains("name: mssql-persistent-plan") && steps[3].command.contains("stage: false")
             && steps[3].command.contains("quiescePods: true"))
         #expect(steps[3].command.hasPrefix("oc create -f - <<'EOF'\n") && steps[3].command.hasSuffix("\nEOF"))

@@ -33,10 +33,13 @@ enum MTCSetup {
             ?? items.first { itemName($0.item) == name }?.cluster
     }
 
-    /// Prints the Ready condition's status of an MTC object: `True` once fixed.
+    /// Prints the Ready condition's status of an MTC object: `readyExpectation` once fixed.
     static func readyCheck(_ resource: String, _ name: String) -> String {
-        "oc -n \(MTC.namespace) get \(resource) \(shellQuote(name)) -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}'  # expect True"
+        "oc -n \(MTC.namespace) get \(resource) \(shellQuote(name)) -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}'"
     }
+
+    /// What `readyCheck` prints once the object is ready.
+    static let readyExpectation = "True"
 
     /// Lists an MTC object's conditions, one a line.
     static func conditionsList(_ resource: String, _ name: String) -> String {

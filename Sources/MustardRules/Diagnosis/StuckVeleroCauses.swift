@@ -67,17 +67,18 @@ struct DestinationStageImage {
         var steps: [RemediationStep] = [
             MTCCommands.cancel(m).titled("Cancel migration \(m.name): it waits at \(m.phase) on stage pods that cannot start", on: view.hostCluster)
         ]
-        let check = MTCCommands.stageImageCheck + "   # expect anything but \(image)"
+        let check = MTCCommands.stageImageCheck
+        let expect = "anything but \(image)"
         if controller?.stageImageOverride != nil {
             steps.append(RemediationStep(
                 title: "Restore the stage image on the destination cluster \(destinationName): remove the MigrationController override \(MTC.stageImageOverrideField) so the operator renders its default STAGE_IMAGE",
-                cluster: destinationName, command: MTCCommands.removeStageImageOverride, verify: check))
+                cluster: destinationName, command: MTCCommands.removeStageImageOverride, verify: check, expect: expect))
         } else {
             steps.append(RemediationStep(
                 title: "Restore the stage image on the destination cluster \(destinationName): check the MigrationController override, then let the operator write \(MTC.clusterConfigMapName) again",
                 cluster: destinationName,
                 command: "oc \(MTCCommands.ns) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(MTC.stageImageOverrideField)}{\"\\n\"}'\n" + MTCCommands.rerenderClusterConfig,
-                verify: check))
+                verify: check, expect: expect))
         }
         if let plan = m.planName {
             steps.append(MTCCommands.retry(plan: plan, like: m).titled("Retry: start a new \(m.runKind) migration of plan \(plan) with the same options", on: view.hostCluster))

@@ -64,6 +64,6 @@ enum MTCCommands {
 extension RemediationStep {
     /// The same step with its title and cluster filled in.
     func titled(_ title: String, on cluster: String?) -> RemediationStep {
-        RemediationStep(title: title, cluster: cluster, command: command, verify: verify)
+        RemediationStep(title: title, cluster: cluster, command: command, verify: verify, expect: expect)
     }
 }

@@ -65,7 +65,7 @@ public struct MigClusterNotReadyRule: BuiltInRule {
                 evidence: [Evidence("The gather could not log in to cluster \(cluster.name): \(login.text)", path: login.source.path)],
                 remediation: [RemediationStep(
                     title: "Look at MigCluster \(cluster.name) on the host cluster", cluster: nil,
-                    command: MTCSetup.conditionsList("migcluster", cluster.name), verify: MTCSetup.readyCheck("migcluster", cluster.name))],
+                    command: MTCSetup.conditionsList("migcluster", cluster.name), verify: MTCSetup.readyCheck("migcluster", cluster.name), expect: MTCSetup.readyExpectation)],
                 references: Self.description.references))
         }
         if findings.isEmpty {
@@ -199,7 +199,7 @@ public struct MigClusterNotReadyRule: BuiltInRule {
                     API_URL=$(oc whoami --show-server)   # on cluster \(mc.name)
                     oc -n \(MTC.namespace) patch migcluster \(name) --type merge -p '{"spec":{"url":"'"$API_URL"'"}}'   # on the host cluster \(holder)
                     """,
-                verify: verify))
+                verify: verify, expect: MTCSetup.readyExpectation))
         }
         if problems.token || problems.secretMissing || (problems.url && neverReady) {
             let ref = mc.serviceAccountSecretRef ?? SecretReference.fallback(mc.name)
@@ -214,7 +214,7 @@ public struct MigClusterNotReadyRule: BuiltInRule {
                     # TOKEN=$(oc sa get-token migration-controller -n \(MTC.namespace))   # on cluster \(mc.name), OpenShift 4.10 and older, 3.x
                     \(write)   # on the host cluster \(holder)
                     """,
-                verify: verify))
+                verify: verify, expect: MTCSetup.readyExpectation))
         }
         if problems.certificate {
             steps.append(RemediationStep(
@@ -224,7 +224,7 @@ public struct MigClusterNotReadyRule: BuiltInRule {
                     CA_BUNDLE=$(oc config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')   # on cluster \(mc.name)
                     oc -n \(MTC.namespace) patch migcluster \(name) --type merge -p '{"spec":{"caBundle":"'"$CA_BUNDLE"'","insecure":false}}'   # on the host cluster \(holder)
                     """,
-                verify: verify))
+                verify: verify, expect: MTCSetup.readyExpectation))
         }
         if problems.registryRoute {
             steps.append(RemediationStep(
@@ -234,12 +234,12 @@ public struct MigClusterNotReadyRule: BuiltInRule {
                     oc -n openshift-image-registry get route -o jsonpath='{range .items[*]}{.spec.host}{"\\n"}{end}'   # on cluster \(mc.name)
                     oc -n \(MTC.namespace) patch migcluster \(name) --type merge -p '{"spec":{"exposedRegistryPath":"'"$REGISTRY_HOST"'"}}'   # on the host cluster \(holder), REGISTRY_HOST = the host printed above
                     """,
-                verify: verify))
+                verify: verify, expect: MTCSetup.readyExpectation))
         }
         if steps.isEmpty {
             steps.append(RemediationStep(
                 title: "Read the conditions of MigCluster \(mc.name) and fix what they name", cluster: holder,
-                command: MTCSetup.conditionsList("migcluster", mc.name), verify: verify))
+                command: MTCSetup.conditionsList("migcluster", mc.name), verify: verify, expect: MTCSetup.readyExpectation))
         }
         return steps
     }

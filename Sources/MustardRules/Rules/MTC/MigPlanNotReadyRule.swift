@@ -108,7 +108,7 @@ public struct MigPlanNotReadyRule: BuiltInRule {
                     title: "Fix \(resource == "migstorage" ? "MigStorage" : "MigCluster") \(target) first (its own finding has the fix), then make the plan validate again",
                     cluster: holder,
                     command: MTCSetup.readyCheck(resource, target) + "\noc -n \(MTC.namespace) patch migplan \(name) --type merge -p '{\"spec\":{\"refresh\":true}}'",
-                    verify: verify))
+                    verify: verify, expect: MTCSetup.readyExpectation))
             case "PvInvalidAction", "PvNoCopyMethodSelection", "PvInvalidCopyMethod":
                 let listed = Set(MTCSetup.items(in: c.message))
                 let volumes = plan.volumeChoices.filter { listed.isEmpty || listed.contains($0.name) }
@@ -129,7 +129,7 @@ public struct MigPlanNotReadyRule: BuiltInRule {
                     title: "Choose a supported action for the PVs the plan rejects (\(c.type)): \(choices.joined(separator: "; ")); change copy to move or skip if that is what you want",
                     cluster: holder,
                     command: "oc -n \(MTC.namespace) patch migplan \(name) --type json -p \(shellQuote("[" + ops.joined(separator: ",") + "]"))",
-                    verify: verify))
+                    verify: verify, expect: MTCSetup.readyExpectation))
             case "NamespaceNotFoundOnSourceCluster", "NamespaceNotFoundOnDestinationCluster":
                 let source = c.type == "NamespaceNotFoundOnSourceCluster"
                 let cluster = (source ? plan.sourceCluster : plan.destinationCluster)?.name
@@ -139,11 +139,11 @@ public struct MigPlanNotReadyRule: BuiltInRule {
                     cluster: cluster,
                     command: namespaces.map { "oc get namespace \(shellQuote($0))" }.joined(separator: "\n")
                         + "\noc -n \(MTC.namespace) get migplan \(name) -o jsonpath='{.spec.namespaces}{\"\\n\"}'   # on the host cluster \(holder)",
-                    verify: verify))
+                    verify: verify, expect: MTCSetup.readyExpectation))
             default:
                 steps.append(RemediationStep(
                     title: "Fix what condition \(c.type) of plan \(plan.name) names: \(c.message ?? "")", cluster: holder,
-                    command: MTCSetup.conditionsList("migplan", plan.name), verify: verify))
+                    command: MTCSetup.conditionsList("migplan", plan.name), verify: verify, expect: MTCSetup.readyExpectation))
             }
         }
         for m in blocked {

@@ -121,12 +121,12 @@ public struct MigStorageNotReadyRule: BuiltInRule {
                     BUCKET='<existing bucket name>'
                     oc -n \(MTC.namespace) patch migstorage \(name) --type merge -p '{"spec":{"backupStorageConfig":{"awsS3Url":"'"$S3_URL"'","awsBucketName":"'"$BUCKET"'"}}}'
                     """,
-                verify: verify))
+                verify: verify, expect: MTCSetup.readyExpectation))
         } else if endpointTrouble {
             steps.append(RemediationStep(
                 title: "Check the \(provider) settings of MigStorage \(storage.name) (bucket or container \(storage.bucket ?? "not set")) against the storage account",
                 cluster: holder, command: "oc -n \(MTC.namespace) get migstorage \(name) -o jsonpath='{.spec.backupStorageConfig}{\"\\n\"}'",
-                verify: verify))
+                verify: verify, expect: MTCSetup.readyExpectation))
         }
         let credentialTrouble = endpointTrouble || types.contains { $0.hasSuffix("CredsSecretRef") || $0 == "VolumeSnapshotProviderTestFailed" || $0 == "InvalidVolumeSnapshotSettings" }
         if credentialTrouble {
@@ -148,12 +148,12 @@ public struct MigStorageNotReadyRule: BuiltInRule {
                 }
             steps.append(RemediationStep(
                 title: "Put the real \(provider) credentials of the bucket in the MigStorage's Secret\(refs.isEmpty ? "" : " \(refs.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", "))") (keys \(provider == "aws" ? "aws-access-key-id, aws-secret-access-key" : provider == "gcp" ? "gcp-credentials" : "azure-credentials"); export the values in your shell first)",
-                cluster: holder, command: commands.joined(separator: "\n"), verify: verify))
+                cluster: holder, command: commands.joined(separator: "\n"), verify: verify, expect: MTCSetup.readyExpectation))
         }
         steps.append(RemediationStep(
             title: "Make the controller test MigStorage \(storage.name) again now", cluster: holder,
             command: "oc -n \(MTC.namespace) patch migstorage \(name) --type merge -p '{\"spec\":{\"refresh\":true}}'",
-            verify: verify))
+            verify: verify, expect: MTCSetup.readyExpectation))
         return steps
     }
 }

@@ -165,7 +165,8 @@ public struct OperatorHealthRule: BuiltInRule {
         steps.append(RemediationStep(
             title: "Once the cause is fixed, delete the pod so its controller starts a fresh one", cluster: cluster.name,
             command: "oc \(ns) delete pod \(shellQuote(pod.name))",
-            verify: selector.map { "oc \(ns) get pods -l \(shellQuote($0))   # expect Running, READY n/n" } ?? "oc \(ns) get pods"))
+            verify: selector.map { "oc \(ns) get pods -l \(shellQuote($0))" } ?? "oc \(ns) get pods",
+            expect: "the new pod Running, READY n/n"))
 
         return Finding(
             key: FindingKey(rule: Self.id, scope: "\(cluster.name)/\(pod.name)"), severity: .error, title: title, cluster: cluster.name,

@@ -227,33 +227,33 @@ public struct StagePodImageMisconfiguredRule: BuiltInRule {
         }
         // 2. Restore the image where it is configured.
         let check = MTCCommands.stageImageCheck
-        let expect = suggestion.image.map { " (expect \($0))" } ?? " (expect anything but \(badImage))"
+        let expect = suggestion.image ?? "anything but \(badImage)"
         if looksDefault {
             steps.append(RemediationStep(
-                title: "Make \(badImage) pullable on cluster \(cluster): check the pull secret, the registry mirror (ImageContentSourcePolicy) and network access, then confirm the image the controller will use\(expect)",
+                title: "Make \(badImage) pullable on cluster \(cluster): check the pull secret, the registry mirror (ImageContentSourcePolicy) and network access, then confirm the image the controller will use",
                 cluster: cluster, command: "oc -n openshift-config get secret pull-secret -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'\noc get imagecontentsourcepolicy",
-                verify: check))
+                verify: check, expect: expect))
         } else if let override {
             if let right = suggestion.image, suggestion.source == .earlierReading {
                 steps.append(RemediationStep(
                     title: "Restore the stage image on cluster \(cluster): set the MigrationController override \(MTC.stageImageOverrideField) (now \(override)) back to \(right), the image the controller used before; the operator re-renders STAGE_IMAGE",
-                    cluster: cluster, command: MTCCommands.setStageImageOverride(right), verify: check + expect))
+                    cluster: cluster, command: MTCCommands.setStageImageOverride(right), verify: check, expect: expect))
             } else {
                 let peer = suggestion.image.map { " (\($0) on cluster \(suggestion.peerCluster ?? "the peer cluster") at the same version)" } ?? ""
                 steps.append(RemediationStep(
                     title: "Restore the stage image on cluster \(cluster): remove the MigrationController override \(MTC.stageImageOverrideField) (now \(override)) so the operator renders its default STAGE_IMAGE\(peer); editing the ConfigMap alone is undone by the operator",
-                    cluster: cluster, command: MTCCommands.removeStageImageOverride, verify: check + expect))
+                    cluster: cluster, command: MTCCommands.removeStageImageOverride, verify: check, expect: expect))
             }
         } else if controllerKnown {
             steps.append(RemediationStep(
                 title: "Restore the stage image on cluster \(cluster): the MigrationController sets no override, so let the operator write migration-cluster-config again from its defaults",
-                cluster: cluster, command: MTCCommands.rerenderClusterConfig, verify: check + expect))
+                cluster: cluster, command: MTCCommands.rerenderClusterConfig, verify: check, expect: expect))
         } else {
             steps.append(RemediationStep(
                 title: "Restore the stage image on cluster \(cluster): remove the MigrationController override \(MTC.stageImageOverrideField) if it is set (the MigrationController is not in the dump), then check STAGE_IMAGE",
                 cluster: cluster,
                 command: "oc \(MTCCommands.ns) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(MTC.stageImageOverrideField)}{\"\\n\"}'\n" + MTCCommands.removeStageImageOverride,
-                verify: check + expect))
+                verify: check, expect: expect))
         }
         // 3. Retry each plan once, with the flags of its last run.
         var plans = Set<String>()

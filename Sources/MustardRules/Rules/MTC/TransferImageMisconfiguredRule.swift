@@ -281,20 +281,20 @@ public struct TransferImageMisconfiguredRule: BuiltInRule {
                 "Cancel migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") so its \(what) are removed", on: host))
         }
         let check = "oc -n \(MTC.namespace) get configmap \(MTC.clusterConfigMapName) -o jsonpath='{.data.\(key)}{\"\\n\"}'"
-        let expect = suggestion.map { "   # expect \($0)" } ?? "   # expect anything but \(image)"
+        let expect = suggestion ?? "anything but \(image)"
         if let override {
             if let right = suggestion {
                 let patch = "{\"spec\":{\"\(overrideField)\":\(jsonString(right))}}"
                 steps.append(RemediationStep(
                     title: "On cluster \(cluster), set the MigrationController override \(overrideField) (now \(override)) to \(right), or remove it to get the operator's default; the operator re-renders \(key)",
                     cluster: cluster, command: "oc -n \(MTC.namespace) patch migrationcontroller \(MTC.controllerName) --type merge -p \(shellQuote(patch))",
-                    verify: check + expect))
+                    verify: check, expect: expect))
             } else {
                 steps.append(RemediationStep(
                     title: "On cluster \(cluster), remove the MigrationController override \(overrideField) (now \(override)) so the operator renders its default \(key)",
                     cluster: cluster,
                     command: "oc -n \(MTC.namespace) patch migrationcontroller \(MTC.controllerName) --type json -p '[{\"op\":\"remove\",\"path\":\"/spec/\(overrideField)\"}]'",
-                    verify: check + expect))
+                    verify: check, expect: expect))
             }
         } else {
             steps.append(RemediationStep(
@@ -302,7 +302,7 @@ public struct TransferImageMisconfiguredRule: BuiltInRule {
                 cluster: cluster,
                 command: (controller == nil ? "oc -n \(MTC.namespace) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(overrideField)}{\"\\n\"}'\n" : "")
                     + MTCCommands.rerenderClusterConfig,
-                verify: check + expect))
+                verify: check, expect: expect))
         }
         var plans = Set<String>()
         for m in migrations {
