@@ -5,6 +5,7 @@ import MustardUserRules
 @_exported import struct MustardUserRules.RuleFileError
 @_exported import struct MustardUserRules.UserRule
 @_exported import struct MustardUserRules.Suppression
+@_exported import enum MustardUserRules.SuppressionFile
 
 /// Finds and reads rule files and suppression files: the shipped rules, `$XDG_CONFIG_HOME/mustard/rules.d/`, and each
 /// `--rules DIR`. Reading is all or nothing: a broken file is an error naming file, line and field, never skipped.

@@ -213,6 +213,11 @@ public struct MarkdownRenderer: ReportRenderer {
                 for (i, step) in effect.remediation.enumerated() { md.append(contentsOf: stepLines(step, number: i + 1)) }
             }
         }
+        // A case comment still says what was set aside, so no reader takes it for the whole story.
+        if !report.suppressed.isEmpty || !report.expiredSuppressions.isEmpty {
+            md += ["", "Suppressed: \(report.suppressed.map { "\(cell($0.finding.title)) (\(cell($0.reason)))" }.joined(separator: "; "))"
+                + (report.expiredSuppressions.isEmpty ? "" : "\(report.suppressed.isEmpty ? "" : "; ")\(report.expiredSuppressions.count) expired suppression(s) no longer apply")]
+        }
         return md.joined(separator: "\n") + "\n"
     }
 

@@ -292,6 +292,34 @@ public struct FieldPath: Sendable, CustomStringConvertible {
         return current
     }
 
+    /// Whether some value the path reaches satisfies `test`, without building the list of values: the hot check,
+    /// run on every object of a rule's kind. Visits at most `maxValues` values, like `values(in:)`.
+    public func contains(in value: Value, where test: (Value) -> Bool) -> Bool {
+        var budget = Self.maxValues
+        return visit(value, step: 0, budget: &budget, test)
+    }
+
+    private func visit(_ value: Value, step: Int, budget: inout Int, _ test: (Value) -> Bool) -> Bool {
+        if value.isNull { return false }
+        guard step < steps.count else {
+            budget -= 1
+            return test(value)
+        }
+        switch steps[step] {
+        case .key(let k):
+            return visit(value[k], step: step + 1, budget: &budget, test)
+        case .index(let n):
+            let items = value.array
+            return n < items.count ? visit(items[n], step: step + 1, budget: &budget, test) : false
+        case .every:
+            for item in value.array {
+                if budget <= 0 { return false }
+                if visit(item, step: step + 1, budget: &budget, test) { return true }
+            }
+            return false
+        }
+    }
+
     /// Whether the path goes through a Secret's data (which templates may never print).
     public var readsSecretData: Bool {
         guard case .key(let first)? = steps.first else { return false }

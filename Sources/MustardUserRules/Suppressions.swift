@@ -51,7 +51,8 @@ public enum SuppressionFile {
         }
     }
 
-    static func isDate(_ s: String) -> Bool {
+    /// `YYYY-MM-DD` with a plausible month and day.
+    public static func isDate(_ s: String) -> Bool {
         let parts = s.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let m = Int(parts[1]), let d = Int(parts[2]), Int(parts[0]) != nil else { return false }

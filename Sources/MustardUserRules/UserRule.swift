@@ -31,7 +31,8 @@ public struct UserRule: Rule {
         case .objects(let m):
             let ns = m.namespace?.literal
             var resources: Set<ResourceRequirement> = [ResourceRequirement(m.resource, in: ns)]
-            for r in m.related { resources.insert(ResourceRequirement(r.resource, in: r.joinNamespaceField == nil ? ns : nil)) }
+            // Related objects everywhere: they may be cluster-scoped or in the namespace a field names.
+            for r in m.related { resources.insert(ResourceRequirement(r.resource)) }
             if !m.events.isEmpty {
                 resources.insert(ResourceRequirement("events", in: ns))
             }
@@ -71,7 +72,9 @@ public struct UserRule: Rule {
         let what = "\(m.kind)(s)" + (m.namespace.map { " in namespace \($0)" } ?? "")
         guard considered > 0 else { return .skipped("no \(what) in the dump") }
         if findings.isEmpty { return .passed("\(considered) \(what) checked: none matches") }
-        return .findings(findings)
+        // The same object read twice (a gather layout holding it in two places) is one finding: ids are unique.
+        var seen = Set<String>()
+        return .findings(findings.filter { seen.insert($0.id).inserted })
     }
 
     /// The finding for `object` when every part of the match holds, nil otherwise.
@@ -244,23 +247,24 @@ extension FieldPredicate {
     /// and no value equals; `exists: false` when the path reaches nothing. A time comparison without a gather time,
     /// or on a value that is not a time, does not hold.
     func holds(in body: Value, now: Timestamp?) -> Bool {
-        let values = path.values(in: body)
-        let strings = values.compactMap(\.string)
+        /// Some value the path reaches is a string satisfying `test`.
+        func any(_ test: (String) -> Bool) -> Bool { path.contains(in: body) { $0.string.map(test) ?? false } }
+        let reached = path.contains(in: body) { _ in true }
         switch comparison {
-        case .equals(let v): return strings.contains(v)
-        case .notEquals(let v): return !values.isEmpty && !strings.contains(v)
-        case .isIn(let set): return strings.contains { set.contains($0) }
-        case .notIn(let set): return !values.isEmpty && !strings.contains { set.contains($0) }
-        case .regex(let r): return strings.contains { r.matches($0) }
-        case .exists(let wanted): return values.isEmpty != wanted
-        case .greaterThan(let n): return strings.contains { Double($0).map { $0 > n } ?? false }
-        case .lessThan(let n): return strings.contains { Double($0).map { $0 < n } ?? false }
+        case .equals(let v): return any { $0 == v }
+        case .notEquals(let v): return reached && !any { $0 == v }
+        case .isIn(let set): return any { set.contains($0) }
+        case .notIn(let set): return reached && !any { set.contains($0) }
+        case .regex(let r): return any { r.matches($0) }
+        case .exists(let wanted): return reached == wanted
+        case .greaterThan(let n): return any { Double($0).map { $0 > n } ?? false }
+        case .lessThan(let n): return any { Double($0).map { $0 < n } ?? false }
         case .olderThan(let d):
             guard let now else { return false }
-            return strings.contains { Timestamp(rfc3339: $0).map { now.seconds(since: $0) > d } ?? false }
+            return any { Timestamp(rfc3339: $0).map { now.seconds(since: $0) > d } ?? false }
         case .newerThan(let d):
             guard let now else { return false }
-            return strings.contains { Timestamp(rfc3339: $0).map { now.seconds(since: $0) <= d } ?? false }
+            return any { Timestamp(rfc3339: $0).map { now.seconds(since: $0) <= d } ?? false }
         }
     }
 }

@@ -142,6 +142,7 @@ struct Analyze: ParsableCommand {
         guard maxTotalBytes <= Int64.max >> 20, maxEntryBytes <= Int.max >> 20 else {
             throw ValidationError("--max-total-bytes and --max-entry-bytes are MiB: at most \(Int64.max >> 20)")
         }
+        if let today, !SuppressionFile.isDate(today) { throw ValidationError("--today wants a date YYYY-MM-DD") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if redactionMap != nil, !redact, !redactNames { throw ValidationError("--redaction-map needs --redact") }
         let outputs = [("--output", output), ("--redaction-map", redactionMap)].compactMap { o in o.1.map { (option: o.0, path: $0) } }
