@@ -31,7 +31,7 @@ public struct RuleFileError: Error, CustomStringConvertible, Sendable {
 }
 
 /// What a rule file says, checked: `docs/rule-files.md` documents each field, `docs/rule-file.schema.json` mirrors
-/// this decoder for editors and CI (a test keeps the two in step).
+/// this decoder for editors and CI (a test validates every rule file in the repository, and a broken one, against it).
 public struct RuleFile: Sendable {
     public let id: String
     public let name: String

@@ -3,7 +3,7 @@ import MustardKit
 import MustardModel
 import MustardRules
 import MustardTestSupport
-import MustardUserRules
+@testable import MustardUserRules
 import Testing
 
 @Suite("Rule files: loading, matching, templates, bounds and suppressions")
@@ -200,6 +200,36 @@ struct UserRuleTests {
         do { _ = try RuleFile.decode(Array(many.utf8), path: "many.yaml") } catch { #expect(error.problem.message.contains("more than 100000 values")) }
         let big = [UInt8](repeating: UInt8(ascii: "#"), count: (1 << 20) + 1)
         do { _ = try RuleFile.decode(big, path: "big.yaml") } catch { #expect(error.problem.message.contains("larger than")) }
+    }
+
+    @Test("Field comparisons are total: any value the path reaches; notEquals and notIn need a value; exists false when nothing is reached")
+    func comparisons() throws {
+        let body: Value = .mapping([
+            "status": .mapping([
+                "phase": .scalar("Running"),
+                "containerStatuses": .sequence([
+                    .mapping(["name": .scalar("a"), "restartCount": .scalar("0")]),
+                    .mapping(["name": .scalar("b"), "restartCount": .scalar("7")]),
+                ]),
+            ]),
+        ])
+        func holds(_ field: String, _ c: FieldPredicate.Comparison) throws -> Bool {
+            FieldPredicate(path: try FieldPath(field), comparison: c).holds(in: body, now: nil)
+        }
+        #expect(try holds("status.phase", .equals("Running")))
+        #expect(try holds("status.containerStatuses[*].restartCount", .greaterThan(5)))
+        #expect(try !holds("status.containerStatuses[0].restartCount", .greaterThan(5)))
+        #expect(try holds("status.containerStatuses[*].name", .isIn(["b", "c"])))
+        #expect(try !holds("status.missing", .notEquals("x")))
+        #expect(try holds("status.missing", .exists(false)))
+        #expect(try !holds("status.phase", .exists(false)))
+        #expect(try holds("status.phase", .notIn(["Failed", "Pending"])))
+        #expect(try holds("status.phase", .regex(BoundedRegex("^Run"))))
+        // A time comparison without a gather time does not hold (the rule is skipped before it gets here).
+        #expect(try !holds("status.phase", .olderThan(60)))
+        // The walk and the list agree.
+        let path = try FieldPath("status.containerStatuses[*].restartCount")
+        #expect(path.values(in: body).compactMap(\.string) == ["0", "7"])
     }
 
     @Test("Globs match in linear time")
