@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // System libraries, found with pkg-config; `make deps` installs the Debian packages.
@@ -55,10 +56,18 @@ let package = Package(
                 "MustardArchive", "MustardDump", "MustardModel", "MustardRules", "MustardUserRules", "MustardReport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The same capabilities as tools for AI assistants, over the Model Context Protocol (stdio).
+        .target(
+            name: "MustardMCP",
+            dependencies: [
+                "MustardKit", "MustardReport", "MustardRules",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "mustard",
             dependencies: [
-                "MustardKit",
+                "MustardKit", "MustardMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -418,7 +418,7 @@ def deployment_doc(rnd, ns, app, replicas, ready, containers, images, created):
             f"  observedGeneration: 3\n  readyReplicas: {ready}\n  replicas: {replicas}\n  updatedReplicas: {replicas}\n")
 
 
-def write_namespace(w, rnd, base, ns, nodes, log_scale):
+def write_namespace(w, rnd, base, ns, nodes, log_scale, failing=0.045):
     """One `oc adm inspect ns/<ns>` tree. Returns the number of pods."""
     created = GATHER_EPOCH - rnd.randrange(86400, 200 * 86400)
     scc_uid = rnd.randrange(1000600000, 1000990000, 10000)
@@ -445,7 +445,7 @@ def write_namespace(w, rnd, base, ns, nodes, log_scale):
             pod = f"{app}-{rs_hash}-{rnd.k8s(5)}"
             pod_created = GATHER_EPOCH - rnd.randrange(3600, 30 * 86400)
             roll = rnd.random()
-            bad_state = "CrashLoopBackOff" if roll < 0.03 else "ImagePullBackOff" if roll < 0.045 else None
+            bad_state = "CrashLoopBackOff" if roll < failing * 2 / 3 else "ImagePullBackOff" if roll < failing else None
             bad_idx = rnd.randrange(n_cont) if bad_state else -1
             containers = [{"name": c, "digest": digests[c], "cid": rnd.hex(64), "cid2": rnd.hex(64),
                            "cpu": rnd.choice([10, 50, 100, 200]), "mem": rnd.choice([64, 128, 256, 512]), "uid": scc_uid,
@@ -650,14 +650,25 @@ def compressors(out_gz, out_xz):
     return procs, gz[0]
 
 
-def generate(size_label, seed, outdir, force=False):
+# Shapes: "logs" (the default: logs are most of the bytes, ~3,000 entries a GB) and "small-files" (a large
+# cluster's gather: tiny logs, so ~250,000 tar entries, ~1,600 namespaces and ~600 failing pods a GB; `failing` is the share of pods in
+# CrashLoopBackOff or ImagePullBackOff).
+SHAPES = {"logs": {"log_scale": 1.0, "failing": 0.045}, "small-files": {"log_scale": 0.02, "failing": 0.025}}
+
+
+def generate(size_label, seed, outdir, force=False, shape="logs", failing=None):
     target = parse_size(size_label)
     version = generator_version()
-    stem = os.path.join(outdir, f"mg-{size_label}-seed{seed}")
+    params = dict(SHAPES[shape])
+    if failing is not None:
+        params["failing"] = failing
+    label = "" if shape == "logs" and failing is None else f"{shape}-{params['failing']:g}-"
+    stem = os.path.join(outdir, f"mg-{label}{size_label}-seed{seed}")
     stamp_path = stem + ".json"
     if not force and os.path.exists(stamp_path):
         stamp = json.load(open(stamp_path))
         if (stamp.get("generator") == version and stamp.get("seed") == seed and stamp.get("size") == size_label
+                and stamp.get("shape", "logs") == shape and stamp.get("failing", SHAPES[shape]["failing"]) == params["failing"]
                 and all(os.path.exists(stamp[k]) for k in ("tar.gz", "tar.xz"))):
             print(f"[generate] {size_label}: reusing {stem}.tar.{{gz,xz}} (stamp matches)", flush=True)
             return stamp
@@ -694,7 +705,7 @@ def generate(size_label, seed, outdir, force=False):
             while ns in used:
                 ns = f"{ns}-{rnd.randrange(10, 99)}"
         used.add(ns)
-        pods += write_namespace(w, rnd, ocp, ns, nodes, 1.0)
+        pods += write_namespace(w, rnd, ocp, ns, nodes, params["log_scale"], params["failing"])
         namespaces += 1
         if tee.count / target >= next_report:
             el = time.time() - started
@@ -711,7 +722,7 @@ def generate(size_label, seed, outdir, force=False):
     os.replace(stem + ".tar.gz.tmp", stem + ".tar.gz")
     os.replace(stem + ".tar.xz.tmp", stem + ".tar.xz")
     os.remove(mtc_tmp)
-    stamp = {"seed": seed, "size": size_label, "target_bytes": target, "tar_bytes": tee.count, "files": w.files,
+    stamp = {"seed": seed, "size": size_label, "shape": shape, "failing": params["failing"], "target_bytes": target, "tar_bytes": tee.count, "files": w.files,
              "content_bytes": w.content, "namespaces": namespaces, "pods": pods, "generator": version, "gzip_tool": gz_tool,
              "tar.gz": stem + ".tar.gz", "tar.xz": stem + ".tar.xz", "seconds": round(time.time() - started, 1)}
     json.dump(stamp, open(stamp_path, "w"), indent=2)
@@ -727,9 +738,11 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--out", default=os.path.join(REPO, ".build-bench"))
     ap.add_argument("--force", action="store_true", help="regenerate even if the stamp matches")
+    ap.add_argument("--shape", choices=sorted(SHAPES), default="logs")
+    ap.add_argument("--failing", type=float, help="share of pods failing (default 0.045)")
     args = ap.parse_args()
     for s in args.size:
-        generate(s, args.seed, args.out, args.force)
+        generate(s, args.seed, args.out, args.force, args.shape, args.failing)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,10 @@ private final class Collector: DumpVisitor {
     private let parser = ParallelDecoder<DecodedFile>()
 
     private var objects: [String: [KubeObject]] = [:]
+    /// Per cluster: healthy pods, counted rather than kept.
+    private var healthy: [String: HealthyPods] = [:]
+    /// Per cluster: where the first object (kept or counted) came from.
+    private var firstSources: [String: SourceRef] = [:]
     private var seen: Set<ObjectIdentity> = []
     private var namespaces: [String: Set<String>] = [:]
     private var loginErrors: [String: (text: String, source: SourceRef)] = [:]
@@ -232,6 +236,7 @@ private final class Collector: DumpVisitor {
     private func merge(_ file: DecodedFile) {
         for issue in file.issues { record(issue, kind: nil) }
         for time in podEvents.learn(quiet: file.unremarkablePods, plain: file.plainPods) { clock.sawDropped(time) }
+        for pod in file.healthyPods { count(pod) }
         for object in file.objects {
             if let event = object.podEvent {
                 if case .dropped(let time) = podEvents.offer(event, held: (object.body, object.cluster, object.source)) { clock.sawDropped(time) }
@@ -245,10 +250,12 @@ private final class Collector: DumpVisitor {
     struct DecodedFile: Sendable {
         var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: PodEventFilter.Event?)] = []
         var issues: [LoadIssue] = []
-        /// `cluster/namespace/name` of pods kept only as a skeleton (healthy, nothing of MTC's).
+        /// `cluster/namespace/name` of healthy pods never restarted: counted, and their events dropped.
         var unremarkablePods: [String] = []
         /// Pods MTC has nothing to do with (`Pod.ownedByMTC` false), healthy or not.
         var plainPods: [String] = []
+        /// Pods healthy at gather time, in file order: counted, not kept.
+        var healthyPods: [HealthyPod] = []
     }
 
     static func decodeObjects(_ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader) -> DecodedFile {
@@ -303,8 +310,22 @@ private final class Collector: DumpVisitor {
         let object = KubeObject(body: ObjectSlimmer.withoutSecretValues(body), cluster: cluster, source: source)
         // `oc adm inspect` writes each pod twice (in the list and alone); the first copy read is kept.
         guard seen.insert(ObjectIdentity(cluster, object)).inserted else { return }
+        if firstSources[cluster] == nil { firstSources[cluster] = source }
         objects[cluster, default: []].append(object)
         if object.kind == "Namespace" { namespaces[cluster, default: []].insert(object.metadata.name) }
+    }
+
+    /// A healthy pod: counted (named when it restarted before); its creation time still counts for the gather time.
+    private func count(_ pod: HealthyPod) {
+        guard seen.insert(ObjectIdentity(pod.cluster, apiVersion: pod.apiVersion, kind: "Pod", namespace: pod.namespace, name: pod.name)).inserted
+        else { return }
+        if firstSources[pod.cluster] == nil { firstSources[pod.cluster] = pod.source }
+        clock.sawDropped(pod.created)
+        if pod.recovered {
+            healthy[pod.cluster, default: HealthyPods()].recovered.append((pod.namespace, pod.name))
+        } else {
+            healthy[pod.cluster, default: HealthyPods()].quiet += 1
+        }
     }
 
     /// A log's lines that the rules look for, kept; its first and last times summarised.
@@ -325,9 +346,11 @@ private final class Collector: DumpVisitor {
         for file in parser.drain() { merge(file) }
         issues += foldedIssues()
         for held in podEvents.drain() { add(held.body, cluster: held.cluster, source: held.source) }
-        let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys)
+        let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys).union(healthy.keys)
         let clusters = clusterNames.sorted().map {
-            Cluster(name: $0, objects: objects[$0] ?? [], namespaces: namespaces[$0] ?? [], loginError: loginErrors[$0])
+            Cluster(
+                name: $0, objects: objects[$0] ?? [], namespaces: namespaces[$0] ?? [], loginError: loginErrors[$0],
+                healthyPods: healthy[$0] ?? HealthyPods(), firstSource: firstSources[$0])
         }
         let (gatheredAt, source) = clock.gatherTime(clusters: clusters, logLines: logLines)
         let snapshot = DumpSnapshot(
@@ -341,7 +364,7 @@ private final class Collector: DumpVisitor {
 }
 
 extension Collector.DecodedFile {
-    /// Adds an object, slimmed; a pod with nothing to say is kept as a skeleton and remembered as such.
+    /// Adds an object, slimmed; a healthy pod is only counted (`HealthyPods`) and remembered as such.
     mutating func append(_ body: Value, cluster: String, source: SourceRef) {
         let kind = body["kind"].string
         if kind == "Pod" {
@@ -349,9 +372,13 @@ extension Collector.DecodedFile {
             let name = metadata["name"].string ?? "", namespace = metadata["namespace"].string
             let key = PodEventFilter.podKey(cluster, namespace, name)
             if !Pod.ownedByMTC(name: name, namespace: namespace, label: { metadata["labels"][$0].string }) { plainPods.append(key) }
-            if ObjectSlimmer.isUnremarkable(body) {
-                unremarkablePods.append(key)
-                objects.append((ObjectSlimmer.skeleton(of: body), cluster, source, nil))
+            let keeping = ObjectSlimmer.keeping(body)
+            if keeping != .whole {
+                if keeping == .quiet { unremarkablePods.append(key) }
+                healthyPods.append(HealthyPod(
+                    cluster: cluster, apiVersion: body["apiVersion"].string ?? "", namespace: namespace ?? "", name: name,
+                    recovered: keeping == .recovered, created: metadata["creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:)),
+                    source: source))
                 return
             }
         }
@@ -365,6 +392,18 @@ extension Collector.DecodedFile {
     }
 }
 
+/// A pod healthy at gather time, as the decoding thread hands it over: what counting it needs.
+struct HealthyPod: Sendable {
+    let cluster: String
+    let apiVersion: String
+    let namespace: String
+    let name: String
+    /// Restarted before: its events stay, as history.
+    let recovered: Bool
+    let created: Timestamp?
+    let source: SourceRef
+}
+
 /// Which object this is (cluster, apiVersion, kind, namespace, name), held as 128 bits of hash rather than the
 /// text: a 4 GB dump has hundreds of thousands of objects, and the texts took tens of megabytes. Two different
 /// objects share an identity with odds of about n²/2¹²⁹ (10⁻²⁸ for a million objects).
@@ -373,9 +412,13 @@ struct ObjectIdentity: Hashable {
     let low: Int
 
     init(_ cluster: String, _ object: KubeObject) {
+        self.init(cluster, apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name)
+    }
+
+    init(_ cluster: String, apiVersion: String, kind: String, namespace: String, name: String) {
         var first = Hasher(), second = Hasher()
         second.combine(0x9E37_79B9_7F4A_7C15 as UInt64)
-        for part in [cluster, object.apiVersion, object.kind, object.metadata.namespace ?? "", object.metadata.name] {
+        for part in [cluster, apiVersion, kind, namespace, name] {
             first.combine(part)
             second.combine(part)
         }

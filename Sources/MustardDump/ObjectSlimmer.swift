@@ -74,45 +74,43 @@ enum ObjectSlimmer {
         return .mapping(object)
     }
 
-    /// A pod no rule has anything to say about: Running or Succeeded, every container ready and never restarted,
-    /// nothing of MTC's on it. Thousands of these make up most of a large dump.
-    static func isUnremarkable(_ pod: Value) -> Bool {
+    /// What the loader keeps of a pod.
+    enum PodKeeping: Equatable {
+        /// The whole pod (slimmed): it fails now, is MTC's, or is on its way.
+        case whole
+        /// Counted only, its events dropped: healthy, never restarted, nothing of MTC's. Thousands of these make
+        /// up most of a large dump.
+        case quiet
+        /// Named only, its events kept: healthy now but restarted before. Its warnings are history the pod rule
+        /// counts ("had Warning events earlier but are healthy now"); no rule reads such a pod's own fields.
+        case recovered
+    }
+
+    /// Running or Succeeded with every container ready and none waiting, nothing of MTC's on it: a count (or a
+    /// name) is enough (`HealthyPods`). Restarts decide whether its events still matter.
+    static func keeping(_ pod: Value) -> PodKeeping {
         let metadata = pod["metadata"]
-        if metadata["namespace"].string == MTC.namespace { return false }
+        if metadata["namespace"].string == MTC.namespace { return .whole }
         let labels = metadata["labels"].mapping ?? Fields()
         if labels.keys.contains(where: { $0.hasPrefix("migration") || $0.contains("migration.openshift.io") })
             || labels["app.kubernetes.io/part-of"]?.string == "openshift-migration" {
-            return false
+            return .whole
         }
-        if (metadata["annotations"].mapping?.keys ?? []).contains(where: { $0.hasPrefix("migration.openshift.io/") }) { return false }
-        if !metadata["deletionTimestamp"].isNull { return false }
+        if (metadata["annotations"].mapping?.keys ?? []).contains(where: { $0.hasPrefix("migration.openshift.io/") }) { return .whole }
+        if !metadata["deletionTimestamp"].isNull { return .whole }
         let status = pod["status"]
         switch status["phase"].string {
         case "Succeeded":
-            return true
+            return .quiet
         case "Running":
             let statuses = status["containerStatuses"].array + status["initContainerStatuses"].array
-            return !statuses.isEmpty && status["containerStatuses"].array.allSatisfy { $0["ready"].bool == true }
-                && statuses.allSatisfy { ($0["restartCount"].int ?? 0) == 0 && $0[path: "state.waiting"].isNull }
+            guard !statuses.isEmpty, status["containerStatuses"].array.allSatisfy({ $0["ready"].bool == true }),
+                statuses.allSatisfy({ $0[path: "state.waiting"].isNull })
+            else { return .whole }
+            return statuses.allSatisfy { ($0["restartCount"].int ?? 0) == 0 } ? .quiet : .recovered
         default:
-            return false
+            return .whole
         }
-    }
-
-    /// What identifies a pod and its state, without the rest.
-    static func skeleton(of pod: Value) -> Value {
-        let metadata = pod["metadata"]
-        var kept = Fields()
-        for key in ["name", "namespace", "uid", "labels", "creationTimestamp", "ownerReferences", "generateName"] where !metadata[key].isNull {
-            kept[key] = metadata[key]
-        }
-        var status: Fields = ["phase": pod[path: "status.phase"]]
-        if !pod[path: "status.startTime"].isNull { status["startTime"] = pod[path: "status.startTime"] }
-        return .mapping([
-            "apiVersion": pod["apiVersion"], "kind": pod["kind"], "metadata": .mapping(kept),
-            "spec": .mapping(pod[path: "spec.nodeName"].isNull ? [:] : ["nodeName": pod[path: "spec.nodeName"]]),
-            "status": .mapping(status),
-        ])
     }
 
     /// Secret values never enter the model, so no report can print them; the key names stay.

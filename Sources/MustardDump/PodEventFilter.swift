@@ -1,8 +1,8 @@
 import MustardModel
 
 /// Which Events about pods the loader keeps. Large clusters hold hundreds of thousands of them, nearly all about
-/// healthy pods or routine pod starts, and no rule reads those: events about a pod kept only as a skeleton
-/// (healthy, nothing of MTC's) are dropped, so are routine events (scheduled, pulled, started…) of pods MTC has
+/// healthy pods or routine pod starts, and no rule reads those: events about a healthy pod never restarted
+/// (counted only, nothing of MTC's) are dropped, so are routine events (scheduled, pulled, started…) of pods MTC has
 /// nothing to do with; warnings, image-pull failures and every event of MTC's pods are kept. The rules that read
 /// events (`pods`/`events` requirements) rely on exactly this: a failing or MTC pod keeps all its events.
 ///

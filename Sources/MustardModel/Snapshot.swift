@@ -86,8 +86,10 @@ public struct Cluster: Sendable {
     /// Every object by `kind`, in dump order within each kind: typed views of rarer kinds read their bucket.
     /// Held once: a large dump has hundreds of thousands of objects.
     public let objectsByKind: [String: [KubeObject]]
-    /// The first object read, in dump order.
-    public let firstObject: KubeObject?
+    /// Where the first object read came from, in dump order (a healthy pod counted, not kept, included).
+    public let firstSource: SourceRef?
+    /// Pods healthy at gather time, of which nothing but a count or a name is kept.
+    public let healthyPods: HealthyPods
     public let pods: [Pod]
     public let events: [Event]
     /// Indices into `events` by the object they are about (`kind/namespace/name`), so per-object look-ups stay cheap.
@@ -104,9 +106,13 @@ public struct Cluster: Sendable {
     /// `login_error.txt`: the gather could not log in to this cluster, so it holds nothing else.
     public let loginError: (text: String, source: SourceRef)?
 
-    public init(name: String, objects: [KubeObject], namespaces: Set<String>, loginError: (text: String, source: SourceRef)?) {
+    public init(
+        name: String, objects: [KubeObject], namespaces: Set<String>, loginError: (text: String, source: SourceRef)?,
+        healthyPods: HealthyPods = HealthyPods(), firstSource: SourceRef? = nil
+    ) {
         self.name = name
-        firstObject = objects.first
+        self.firstSource = firstSource ?? objects.first?.source
+        self.healthyPods = healthyPods
         // One pass to bucket by kind; each typed view then reads only its own kind.
         var byKind: [String: [KubeObject]] = [:]
         for object in objects { byKind[object.kind, default: []].append(object) }
@@ -156,6 +162,20 @@ public struct Cluster: Sendable {
     private static func eventKey(_ kind: String, _ namespace: String?, _ name: String) -> String {
         "\(kind)/\(namespace ?? "")/\(name)"
     }
+}
+
+/// Pods healthy at gather time (Running or Succeeded, every container ready, none waiting, nothing of MTC's on
+/// them): no rule reads their fields, and a large cluster's dump holds them by the hundred thousand, so the loader
+/// keeps a count, and the names of those that restarted before, whose Warning events are history a rule counts.
+public struct HealthyPods: Sendable {
+    /// Never restarted: counted only; no event about them is kept.
+    public var quiet = 0
+    /// Restarted before, healthy now: by namespace and name; their Warning events are kept.
+    public var recovered: [(namespace: String, name: String)] = []
+
+    public init() {}
+
+    public var count: Int { quiet + recovered.count }
 }
 
 /// How the analysis' "now" was found.

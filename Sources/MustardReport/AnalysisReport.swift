@@ -227,6 +227,9 @@ extension AnalysisReport {
         let count: Int
     }
 
+    /// The verdict in a few words ("CRITICAL: 2 findings", "No MTC data in the dump", "No problems found").
+    public var headline: String { verdict.headline }
+
     /// The verdict the text report prints too: the worst severity with counts; otherwise "No problems found"
     /// when some rule had data, "Nothing to diagnose" when every rule was skipped.
     var verdict: Verdict {

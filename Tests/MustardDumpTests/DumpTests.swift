@@ -137,7 +137,22 @@ struct LoaderTests {
         let events = try #require(dump.loadIssues.first { $0.path.hasSuffix("core/events.yaml") })
         #expect(events.damaged && events.message.contains("the server doesn't have a resource type"))
         #expect(dump.loadIssues.contains { $0.path.hasSuffix("core/configmaps.yaml") && $0.message.contains("duplicate key 'name'") })
-        #expect(dump.snapshot.clusters.flatMap(\.pods).count == 1)
+        #expect(dump.snapshot.clusters.reduce(0) { $0 + $1.pods.count + $1.healthyPods.count } == 1)
+    }
+
+    @Test("Healthy pods are counted, not kept: a restarted one by name with its Warning events, a never-restarted one by count")
+    func healthyPodsCounted() throws {
+        let recovered = try load(TestSupport.fixture("k8s-pods-recovered"))
+        let shop = try #require(recovered.snapshot.clusters.first)
+        #expect(shop.pods.isEmpty)
+        #expect(shop.healthyPods.quiet == 0)
+        #expect(shop.healthyPods.recovered.map { "\($0.namespace)/\($0.name)" } == ["shop/web-6d8f9b7c5-z9k3p"])
+        #expect(shop.events(for: "Pod", namespace: "shop", name: "web-6d8f9b7c5-z9k3p").contains { $0.type == "Warning" })
+        // A failing pod and MTC's pods stay whole: the rules read their statuses.
+        let stuck = try load(TestSupport.sample("stage-image-stuck"))
+        let stagePods = stuck.snapshot.clusters.flatMap(\.pods).filter(\.isStagePod)
+        #expect(!stagePods.isEmpty && stagePods.allSatisfy { !$0.containerStatuses.isEmpty })
+        #expect(stuck.snapshot.clusters.flatMap(\.pods).filter { $0.namespace == "openshift-migration" }.count > 0)
     }
 
     @Test("Without a timestamp file the newest time in the dump is 'now', and the report says so")
@@ -145,7 +160,9 @@ struct LoaderTests {
         let dump = try load(TestSupport.realdata("RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data"))
         #expect(dump.snapshot.gatherTimeSource == .newestInDump)
         #expect(dump.snapshot.gatheredAt != nil)
-        #expect(dump.snapshot.cluster(named: "default")?.pods.count == 7)
+        let cluster = try #require(dump.snapshot.cluster(named: "default"))
+        #expect(cluster.pods.count + cluster.healthyPods.count == 7)
+        #expect(cluster.healthyPods.quiet > 0)
     }
 
     /// An inspect tree of one namespace: a healthy pod, a crash-looping pod, a stage pod; each with a routine

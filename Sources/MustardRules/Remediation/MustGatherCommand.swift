@@ -43,7 +43,7 @@ public enum MustGatherCommand {
     }
 
     private static func paths(_ snapshot: DumpSnapshot) -> [String] {
-        snapshot.clusters.compactMap { $0.firstObject?.source.path } + snapshot.logFiles.prefix(1).map(\.path)
+        snapshot.clusters.compactMap { $0.firstSource?.path } + snapshot.logFiles.prefix(1).map(\.path)
             + snapshot.loadIssues.prefix(20).map(\.path)
     }
 

@@ -47,7 +47,7 @@ public struct GatherIncompleteRule: BuiltInRule {
         if case .timestampFile = snapshot.gatherTimeSource { noTimestamp = false }
         if noTimestamp {
             let estimate = snapshot.gatheredAt.map { "the newest time in the dump, \($0), stands in for the gather time" } ?? "no time at all is stated, so time-based rules are skipped"
-            evidence.append(Evidence("No `timestamp` file: \(estimate)", path: snapshot.clusters.first?.firstObject?.source.path ?? ""))
+            evidence.append(Evidence("No `timestamp` file: \(estimate)", path: snapshot.clusters.first?.firstSource?.path ?? ""))
         }
         guard !evidence.isEmpty else {
             return .passed("no damaged or unreadable file, every gathered cluster logged in, gather time from the timestamp file")

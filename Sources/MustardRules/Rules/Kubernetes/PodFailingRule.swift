@@ -36,7 +36,7 @@ public struct PodFailingRule: BuiltInRule {
     public init() {}
 
     public func evaluate(_ context: RuleContext) -> RuleVerdict {
-        let podCount = context.snapshot.clusters.reduce(0) { $0 + $1.pods.count }
+        let podCount = context.snapshot.clusters.reduce(0) { $0 + $1.pods.count + $1.healthyPods.count }
         guard podCount > 0 else { return .skipped("no pods in the dump") }
         var findings: [(finding: Finding, owner: OwnerReference?, signature: String)] = []
         var recovered = 0
@@ -48,6 +48,10 @@ public struct PodFailingRule: BuiltInRule {
                 } else if events.contains(where: { $0.type == "Warning" }) {
                     recovered += 1
                 }
+            }
+            for pod in cluster.healthyPods.recovered
+            where cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name).contains(where: { $0.type == "Warning" }) {
+                recovered += 1
             }
         }
         if findings.isEmpty {
