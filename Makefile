@@ -51,6 +51,8 @@ FUZZ_SECONDS ?= 60
 test: test-deps ## Run the tests (Swift Testing), then the fuzzer briefly
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@# Rule files' examples: the shipped ones (embedded in the binary) and the test fixtures' (docs/rule-files.md).
+	.build/debug/mustard rules test Sources/MustardUserRules/Shipped Tests/Fixtures/user-rules
 	Scripts/test-dist.sh
 	DIST_TARBALL=dist/$(DIST).tar.gz Scripts/test-container.sh
 	Scripts/validate-deploy.sh
@@ -98,6 +100,8 @@ bench: deps ## Benchmark mustard against bsdtar, gzip/xz and tar on generated an
 	  $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pigz || echo "pigz not installed: using gzip"; }
 	$(SWIFT) build $(RELEASE) --product mustard
 	python3 Scripts/bench/run.py --sizes "$(or $(SIZES),100M 1G 4G)" --seed $(or $(BENCH_SEED),42)
+	@# What 50 rule files add to the analysis of the 1 GB dump (docs/performance.md, "User rules").
+	@case " $(or $(SIZES),100M 1G 4G) " in *" 1G "*) python3 Scripts/bench/user-rules.py --dump .build-bench/mg-1G-seed$(or $(BENCH_SEED),42).tar.gz;; esac
 
 # The man page comes from the argument parser (its generate-manual plugin, over the debug build the tests use too);
 # the completions from the binary itself.

@@ -50,11 +50,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "MustardRules", dependencies: ["MustardModel", "MustardSignatures"]),
+        // Rules read from rule files (YAML, read with libyaml for its line numbers); the shipped ones embedded in the
+        // binary, which is installed alone (no resource bundle).
+        .target(
+            name: "MustardUserRules", dependencies: ["MustardRules", "MustardModel", "CYAML"],
+            resources: [.embedInCode("Shipped")]),
         .target(name: "MustardReport", dependencies: ["MustardRules", "MustardModel"]),
         .target(
             name: "MustardKit",
             dependencies: [
-                "MustardArchive", "MustardDump", "MustardModel", "MustardRules", "MustardReport",
+                "MustardArchive", "MustardDump", "MustardModel", "MustardRules", "MustardUserRules", "MustardReport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The same capabilities as tools for AI assistants, over the Model Context Protocol (stdio).
@@ -86,7 +91,7 @@ let package = Package(
         .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardYAML", "MustardModel", "MustardTestSupport"]),
         .testTarget(
             name: "MustardRulesTests",
-            dependencies: ["MustardKit", "MustardRules", "MustardSignatures", "MustardModel", "MustardDump", "MustardTestSupport"]),
+            dependencies: ["MustardKit", "MustardRules", "MustardSignatures", "MustardUserRules", "MustardModel", "MustardDump", "MustardTestSupport"]),
         // Depends on the executable so that `swift test` builds the binary it runs.
         .testTarget(name: "MustardCLITests", dependencies: ["mustard", "MustardKit", "MustardReport", "MustardRules", "MustardModel", "MustardTestSupport"]),
     ]

@@ -5,6 +5,7 @@ import MustardDump
 import MustardModel
 import MustardReport
 import MustardRules
+import MustardUserRules
 
 /// The version mustard reports about itself.
 public let mustardVersion = "0.1.0"
@@ -18,6 +19,14 @@ public struct AnalysisOptions: Sendable {
     /// Counters for a progress display, updated while the dump loads.
     public var progress: LoadProgress?
     public var focus: Focus = Focus()
+    /// Rules read from rule files, run with the built-in ones (`RuleFiles.load`).
+    public var userRules: [UserRule] = []
+    /// Suppressions from `--suppress` and the config folder; `.mustard/suppress.yaml` beside a dump is added per dump.
+    public var suppressions: [Suppression] = []
+    /// Also read `.mustard/suppress.yaml` beside each dump.
+    public var suppressionsBesideDump = false
+    /// Today, `YYYY-MM-DD`, for suppressions' expiry dates (the tests set it).
+    public var today: String = RuleFiles.today()
 
     public init() {}
 }
@@ -41,12 +50,12 @@ public struct Focus: Sendable {
 
     /// The rules to run; throws on a pattern that matches no rule, so a typo is not a silent "all clear".
     public func select(_ rules: [any Rule]) throws -> [any Rule] {
-        let ids = rules.map { type(of: $0).description.id }
+        let ids = rules.map(\.ruleDescription.id)
         for pattern in self.rules + excludedRules where !ids.contains(where: { Self.matches($0, pattern) }) {
             throw AnalysisError.unknownRule(pattern)
         }
         return rules.filter { rule in
-            let id = type(of: rule).description.id
+            let id = rule.ruleDescription.id
             return (self.rules.isEmpty || self.rules.contains { Self.matches(id, $0) }) && !excludedRules.contains { Self.matches(id, $0) }
         }
     }
@@ -68,6 +77,7 @@ public enum AnalysisError: Error, CustomStringConvertible {
     case unreadable(String)
     case empty(String)
     case unknownRule(String)
+    case ruleFile(RuleFileError)
     /// Readable, but nothing in it sits where a must-gather puts files.
     case notMustGather(path: String, entries: Int)
     /// `--namespace` names a namespace the dump holds nothing about; `known` are the ones it does.
@@ -75,6 +85,7 @@ public enum AnalysisError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .ruleFile(let error): return error.description
         case .unreadable(let why): return why
         case .empty(let path): return "\(path): holds no files that could be read"
         case .unknownRule(let pattern): return "no rule matches '\(pattern)' (see `mustard rules list`)"
@@ -100,7 +111,7 @@ public struct Analyzer {
     /// Throws `AnalysisError.unknownRule` when a `--rule`/`--exclude-rule` pattern matches no rule.
     public init(options: AnalysisOptions = AnalysisOptions(), rules: [any Rule] = RuleRegistry.all, logger: Logger = Logger(label: "mustard")) throws {
         self.options = options
-        self.engine = RuleEngine(rules: try options.focus.select(rules))
+        self.engine = RuleEngine(rules: try options.focus.select(rules + options.userRules))
         self.logger = logger
     }
 
@@ -154,9 +165,20 @@ public struct Analyzer {
         stageDone("load")
         let context = RuleContext(snapshot: loaded.snapshot, options: options.rules)
         stageDone("migration views")
-        let (findings, outcomes) = engine.run(context)
+        let (ran, ranOutcomes) = engine.run(context)
+        let (findings, outcomes) = Restatements.fold(findings: ran, outcomes: ranOutcomes, rules: engine.rules)
         stageDone("rules")
-        let shown = options.focus.apply(findings).map { $0.scrubbingSecrets() }
+        var suppressions = options.suppressions
+        if options.suppressionsBesideDump {
+            do { suppressions += try RuleFiles.suppressions(files: [], dump: path, configDirectory: nil) } catch { throw AnalysisError.ruleFile(error) }
+        }
+        let focused = options.focus.apply(findings).map { $0.scrubbingSecrets() }
+        let split = SuppressionFile.apply(suppressions, to: focused, today: options.today)
+        let shown = RuleEngine.linkAndOrder(split.shown)
+        let suppressed = split.suppressed.map { SuppressedFinding(finding: $0.finding, reason: $0.by.reason, source: $0.by.source, expires: $0.by.expires) }
+        let expired = split.expired.map {
+            ExpiredSuppression(rule: $0.rule.pattern, subject: $0.subject?.pattern, cluster: $0.cluster?.pattern, reason: $0.reason, expires: $0.expires ?? "", source: $0.source)
+        }
         let timelines = context.migrations
             .filter { view in options.focus.namespace.map { (view.plan?.sourceNamespaces ?? []).contains($0) } ?? true }
             .map { MigrationTimeline($0, snapshot: loaded.snapshot) }
@@ -167,13 +189,13 @@ public struct Analyzer {
             tool: .init(name: "mustard", version: mustardVersion),
             input: input,
             findings: shown, outcomes: outcomes, loadIssues: loaded.loadIssues,
-            timelines: timelines, hiddenFindings: findings.count - shown.count,
-            missingData: missingData(loaded.snapshot))
+            timelines: timelines, hiddenFindings: findings.count - focused.count,
+            missingData: missingData(loaded.snapshot), suppressed: suppressed, expiredSuppressions: expired)
     }
 
     /// What the selected rules look for and the dump lacks: today, MTC's own resources.
     private func missingData(_ snapshot: DumpSnapshot) -> [MissingData] {
-        let mtcRulesRun = engine.rules.contains { type(of: $0).description.category == "mtc" }
+        let mtcRulesRun = engine.rules.contains { $0.ruleDescription.category == "mtc" }
         guard mtcRulesRun, !snapshot.hasMTC else { return [] }
         let version = MustGatherCommand.mtcVersionTag(snapshot)
         return [MissingData(
@@ -230,12 +252,13 @@ public struct Analyzer {
 public enum ReportFormat: String, CaseIterable, Sendable {
     case text, markdown, json, sarif, html
 
-    public func renderer(color: Bool, verbose: Bool, timeline: Bool = false, width: Int = 100, brief: Bool = false) -> any ReportRenderer {
+    /// `rules`: every rule that may appear in the report (SARIF describes each); nil for the built-in ones.
+    public func renderer(color: Bool, verbose: Bool, timeline: Bool = false, width: Int = 100, brief: Bool = false, rules: [RuleDescription]? = nil) -> any ReportRenderer {
         switch self {
         case .text: return TextRenderer(color: color, verbose: verbose, timeline: timeline, width: width)
         case .markdown: return MarkdownRenderer(brief: brief)
         case .json: return JSONRenderer()
-        case .sarif: return SARIFRenderer()
+        case .sarif: return rules.map { SARIFRenderer(rules: $0) } ?? SARIFRenderer()
         case .html: return HTMLRenderer()
         }
     }
@@ -279,7 +302,10 @@ extension AnalysisReport {
 @_exported import enum MustardRules.Severity
 
 /// Every registered rule's description, for the catalog commands.
-public var ruleDescriptions: [RuleDescription] { RuleRegistry.all.map { type(of: $0).description } }
+public var ruleDescriptions: [RuleDescription] { RuleRegistry.all.map(\.ruleDescription) }
+
+/// The built-in rules' descriptions and those of rule files, for the catalog commands.
+public func ruleDescriptions(with userRules: [UserRule]) -> [RuleDescription] { ruleDescriptions + userRules.map(\.ruleDescription) }
 
 @_exported import struct MustardRules.RuleDescription
 @_exported import class MustardDump.LoadProgress

@@ -112,11 +112,11 @@ public enum Batch {
             topFinding = r.findings.first?.title
         }
 
-        /// A JSON report as `analyze -f json` writes it (docs/json-report.md, schemaVersion 1); nil when the
+        /// A JSON report as `analyze -f json` writes it (docs/json-report.md, schemaVersion 1 or 2); nil when the
         /// document is not one.
         public init?(jsonReport data: Data, file: String) {
             guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                json["schemaVersion"] as? Int == 1, let input = json["input"] as? [String: Any],
+                (1...2).contains(json["schemaVersion"] as? Int ?? 0), let input = json["input"] as? [String: Any],
                 let summary = json["summary"] as? [String: Int]
             else { return nil }
             path = input["path"] as? String ?? file

@@ -91,9 +91,9 @@ enum ToolCatalog {
             }
             if let id = try Arguments.string(arguments, "rule") {
                 guard let rule = RuleRegistry.rule(id: id) else {
-                    throw ToolError.invalid("no rule \(id); the rules are: \(RuleRegistry.all.map { type(of: $0).description.id }.joined(separator: ", "))")
+                    throw ToolError.invalid("no rule \(id); the rules are: \(RuleRegistry.all.map(\.ruleDescription.id).joined(separator: ", "))")
                 }
-                return ruleValue(type(of: rule).description, full: true)
+                return ruleValue(rule.ruleDescription, full: true)
             }
             throw ToolError.invalid("name a finding (\"finding\") or a rule (\"rule\")")
         })
@@ -137,7 +137,7 @@ enum ToolCatalog {
             name: "rules", description: "Every rule mustard runs: id, category, severity, name and what it checks.",
             inputSchema: .object(["type": "object", "properties": .object([:]), "additionalProperties": false]), annotations: readOnly),
         run: { _, _ in
-            .object(["rules": .array(RuleRegistry.all.map { ruleValue(type(of: $0).description, full: false) })])
+            .object(["rules": .array(RuleRegistry.all.map { ruleValue($0.ruleDescription, full: false) })])
         })
 
     static func ruleValue(_ d: RuleDescription, full: Bool) -> Value {

@@ -4,8 +4,8 @@ import MustardRules
 /// Everything a renderer needs: the input, the findings in root-cause-first order, every rule's outcome, and
 /// what could not be read. Built by MustardKit; renderers only format it.
 public struct AnalysisReport: Sendable {
-    /// Version of the JSON contract (`docs/json-report.md`).
-    public static let schemaVersion = 1
+    /// Version of the JSON contract (`docs/json-report.md`). 2: `suppressed` and `expiredSuppressions`.
+    public static let schemaVersion = 2
 
     public struct Tool: Sendable {
         public let name: String
@@ -58,12 +58,19 @@ public struct AnalysisReport: Sendable {
     public let hiddenFindings: Int
     /// Data the selected rules look for and the dump does not hold, said in the headline with what to ask for.
     public let missingData: [MissingData]
+    /// Findings a suppression file set aside: listed with the reason, not counted in the verdict or exit code.
+    public let suppressed: [SuppressedFinding]
+    /// Suppressions past their expiry date: they suppress nothing, and the report says so.
+    public let expiredSuppressions: [ExpiredSuppression]
 
     public init(
         tool: Tool, input: Input, findings: [Finding], outcomes: [RuleOutcome], loadIssues: [LoadIssue],
-        timelines: [MigrationTimeline] = [], hiddenFindings: Int = 0, missingData: [MissingData] = []
+        timelines: [MigrationTimeline] = [], hiddenFindings: Int = 0, missingData: [MissingData] = [],
+        suppressed: [SuppressedFinding] = [], expiredSuppressions: [ExpiredSuppression] = []
     ) {
         self.missingData = missingData
+        self.suppressed = suppressed
+        self.expiredSuppressions = expiredSuppressions
         self.tool = tool
         self.input = input
         self.findings = findings
@@ -86,6 +93,46 @@ public struct AnalysisReport: Sendable {
     public var rootCauses: [Finding] { findings.filter { $0.causedBy.isEmpty } }
 
     public func finding(id: String) -> Finding? { findings.first { $0.id == id } }
+}
+
+/// A finding set aside by a suppression file, with the entry's reason and where it is written.
+public struct SuppressedFinding: Sendable {
+    public let finding: Finding
+    public let reason: String
+    /// `file:line` of the suppression.
+    public let source: String
+    public let expires: String?
+
+    public init(finding: Finding, reason: String, source: String, expires: String?) {
+        self.finding = finding
+        self.reason = reason
+        self.source = source
+        self.expires = expires
+    }
+}
+
+/// A suppression past its expiry date.
+public struct ExpiredSuppression: Sendable {
+    public let rule: String
+    public let subject: String?
+    public let cluster: String?
+    public let reason: String
+    public let expires: String
+    public let source: String
+
+    public init(rule: String, subject: String?, cluster: String?, reason: String, expires: String, source: String) {
+        self.rule = rule
+        self.subject = subject
+        self.cluster = cluster
+        self.reason = reason
+        self.expires = expires
+        self.source = source
+    }
+
+    /// One line for the text and Markdown reports.
+    public var line: String {
+        "suppression of \(rule)\(subject.map { " for \($0)" } ?? "")\(cluster.map { " on cluster \($0)" } ?? "") expired on \(expires) (\(source)): it no longer applies"
+    }
 }
 
 /// A kind of data the dump lacks: "No MTC data in the dump", why that matters, and the command to ask the

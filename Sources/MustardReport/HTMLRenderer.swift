@@ -32,6 +32,7 @@ public struct HTMLRenderer: ReportRenderer {
                 body.append(self.timeline(timeline, number: index + 1, report: report))
             }
         }
+        if !report.suppressed.isEmpty || !report.expiredSuppressions.isEmpty { body.append(suppressions(report)) }
         body.append(rules(report, anchors: anchors))
         if !report.loadIssues.isEmpty { body.append(loadIssues(report)) }
         body.append(
@@ -350,6 +351,26 @@ public struct HTMLRenderer: ReportRenderer {
         }
         if !passed.isEmpty { html.append(folded(passed, "passed", id: "rules-passed")) }
         if !skipped.isEmpty { html.append(folded(skipped, "skipped", id: "rules-skipped")) }
+        html.append("</div>")
+        return html.joined(separator: "\n")
+    }
+
+    /// Suppressed findings folded away with their reasons; expired suppressions said openly (they no longer apply).
+    private func suppressions(_ report: AnalysisReport) -> String {
+        var html = ["<h2 id=\"suppressed\">Suppressed</h2>", "<div class=\"panel\">"]
+        for x in report.expiredSuppressions { html.append("<p class=\"banner\">Expired: \(e(x.line))</p>") }
+        if !report.suppressed.isEmpty {
+            let rows = report.suppressed.map { s in
+                "<tr><td>\(e(s.finding.severity.rawValue))</td><td>\(e(s.finding.title))</td><td><code>\(e(s.finding.rule))</code></td>"
+                    + "<td>\(e(s.reason))</td><td><code>\(e(s.source))</code>\(s.expires.map { " until \(e($0))" } ?? "")</td></tr>"
+            }
+            html.append("""
+                <details id="suppressed-findings"><summary>\(report.suppressed.count) suppressed finding(s): not counted in the verdict</summary>
+                <table><thead><tr><th>Severity</th><th>Finding</th><th>Rule</th><th>Reason</th><th>Suppression</th></tr></thead><tbody>
+                \(rows.joined(separator: "\n"))
+                </tbody></table></details>
+                """)
+        }
         html.append("</div>")
         return html.joined(separator: "\n")
     }

@@ -2,7 +2,7 @@ import Foundation
 import MustardModel
 import MustardRules
 
-/// The JSON contract, version 1 (`docs/json-report.md`). Keys sorted, absent values as `null`, so the same dump
+/// The JSON contract, version 2 (`docs/json-report.md`). Keys sorted, absent values as `null`, so the same dump
 /// always gives the same bytes and scripts can rely on every key being there.
 public struct JSONRenderer: ReportRenderer {
     /// One line per document (for batch output as JSON lines) instead of indented.
@@ -36,6 +36,13 @@ public struct JSONRenderer: ReportRenderer {
             "outcomes": .array(report.outcomes.map { ["rule": .string($0.rule), "status": .string($0.status.rawValue), "reason": JSON($0.reason)] }),
             "hiddenFindings": .int(report.hiddenFindings),
             "missingData": .array(report.missingData.map { ["headline": .string($0.headline), "detail": .string($0.detail), "ask": .string($0.ask)] }),
+            "suppressed": .array(report.suppressed.map {
+                ["finding": finding($0.finding), "reason": .string($0.reason), "suppression": .string($0.source), "expires": JSON($0.expires)]
+            }),
+            "expiredSuppressions": .array(report.expiredSuppressions.map {
+                ["rule": .string($0.rule), "subject": JSON($0.subject), "cluster": JSON($0.cluster), "reason": .string($0.reason),
+                 "expires": .string($0.expires), "suppression": .string($0.source)]
+            }),
             "timeline": .array(report.timelines.map(timeline)),
             "loadIssues": .array(report.loadIssues.map {
                 ["path": .string($0.path), "severity": .string($0.severity.rawValue), "message": .string($0.message), "damaged": .bool($0.damaged)]

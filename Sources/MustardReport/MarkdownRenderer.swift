@@ -88,6 +88,24 @@ public struct MarkdownRenderer: ReportRenderer {
             }
             md.append("")
         }
+        if !report.suppressed.isEmpty || !report.expiredSuppressions.isEmpty {
+            md.append("## Suppressed")
+            md.append("")
+            md.append("<details><summary>\(report.suppressed.count) suppressed finding(s), \(report.expiredSuppressions.count) expired suppression(s)</summary>")
+            md.append("")
+            if !report.suppressed.isEmpty {
+                md.append("| Severity | Finding | Rule | Reason | Suppression |")
+                md.append("|---|---|---|---|---|")
+                for s in report.suppressed {
+                    md.append("| \(s.finding.severity.rawValue) | \(cell(s.finding.title)) | `\(s.finding.rule)` | \(cell(s.reason)) | \(code(s.source))\(s.expires.map { " until \($0)" } ?? "") |")
+                }
+                md.append("")
+            }
+            for e in report.expiredSuppressions { md.append("- Expired: \(cell(e.line))") }
+            if !report.expiredSuppressions.isEmpty { md.append("") }
+            md.append("</details>")
+            md.append("")
+        }
         md.append("## Rules")
         md.append("")
         md.append("| Rule | Outcome | Reason |")
@@ -194,6 +212,11 @@ public struct MarkdownRenderer: ReportRenderer {
                 md += ["", "Then, for: \(cell(effect.title))"]
                 for (i, step) in effect.remediation.enumerated() { md.append(contentsOf: stepLines(step, number: i + 1)) }
             }
+        }
+        // A case comment still says what was set aside, so no reader takes it for the whole story.
+        if !report.suppressed.isEmpty || !report.expiredSuppressions.isEmpty {
+            md += ["", "Suppressed: \(report.suppressed.map { "\(cell($0.finding.title)) (\(cell($0.reason)))" }.joined(separator: "; "))"
+                + (report.expiredSuppressions.isEmpty ? "" : "\(report.suppressed.isEmpty ? "" : "; ")\(report.expiredSuppressions.count) expired suppression(s) no longer apply")]
         }
         return md.joined(separator: "\n") + "\n"
     }

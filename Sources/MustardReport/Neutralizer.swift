@@ -87,6 +87,21 @@ extension AnalysisReport {
             outcomes: outcomes.map { RuleOutcome(rule: t($0.rule), status: $0.status, reason: $0.reason.map(t)) },
             loadIssues: loadIssues.map { LoadIssue(path: t($0.path), severity: $0.severity, message: t($0.message), damaged: $0.damaged) },
             timelines: timelines, hiddenFindings: hiddenFindings,
-            missingData: missingData.map { MissingData(headline: t($0.headline), detail: t($0.detail), ask: Neutralizer.command($0.ask)) })
+            missingData: missingData.map { MissingData(headline: t($0.headline), detail: t($0.detail), ask: Neutralizer.command($0.ask)) },
+            suppressed: suppressed.map { $0.mapping(finding: { $0.mappingTexts(t, command: Neutralizer.command, kept: t) }, text: t) },
+            expiredSuppressions: expiredSuppressions.map { $0.mapping(t) })
+    }
+}
+
+extension SuppressedFinding {
+    /// The entry with `finding` applied to its finding and `text` to its reason and source.
+    public func mapping(finding map: (Finding) -> Finding, text: (String) -> String) -> SuppressedFinding {
+        SuppressedFinding(finding: map(finding), reason: text(reason), source: text(source), expires: expires)
+    }
+}
+
+extension ExpiredSuppression {
+    public func mapping(_ text: (String) -> String) -> ExpiredSuppression {
+        ExpiredSuppression(rule: text(rule), subject: subject.map(text), cluster: cluster.map(text), reason: text(reason), expires: expires, source: text(source))
     }
 }

@@ -53,7 +53,9 @@ public final class Redactor: @unchecked Sendable {
             tool: report.tool, input: input, findings: findings, outcomes: outcomes, loadIssues: loadIssues,
             timelines: timelines, hiddenFindings: report.hiddenFindings,
             // Mustard's own words and a public gather image: nothing of the customer's to hide.
-            missingData: report.missingData)
+            missingData: report.missingData,
+            suppressed: report.suppressed.map { $0.mapping(finding: { $0.mappingTexts(text, command: command) }, text: text) },
+            expiredSuppressions: report.expiredSuppressions.map { $0.mapping(text) })
     }
 
     // MARK: - Text
@@ -274,7 +276,7 @@ public final class Redactor: @unchecked Sendable {
     private func learnNames(_ report: AnalysisReport) {
         for c in report.input.clusters { learn(c, "cluster") }
         var texts: [String] = [report.input.path] + report.loadIssues.flatMap { [$0.path, $0.message] }
-        for f in report.findings {
+        for f in report.findings + report.suppressed.map(\.finding) {
             learn(f.subject)
             f.related.forEach(learn)
             f.namespaces.forEach(learnNamespace)

@@ -18,7 +18,7 @@ public struct SARIFRenderer: ReportRenderer {
     /// The rules described in the driver; results point into this list with `ruleIndex`.
     public var rules: [RuleDescription]
 
-    public init(rules: [RuleDescription] = RuleRegistry.all.map { type(of: $0).description }) {
+    public init(rules: [RuleDescription] = RuleRegistry.all.map(\.ruleDescription)) {
         self.rules = rules.sorted { $0.id < $1.id }
     }
 
@@ -45,7 +45,7 @@ public struct SARIFRenderer: ReportRenderer {
                 Self.dumpBase: ["description": ["text": .string("The folder the must-gather \(i.path) (\(i.format)) was extracted into, each nested archive extracted in its own folder (tar -xf in place); each location's properties name the archives its file is inside.")]]
             ],
             "columnKind": "unicodeCodePoints",
-            "results": .array(report.findings.map { result($0, ruleIndex: index[$0.rule]) }),
+            "results": .array(report.findings.map { result($0, ruleIndex: index[$0.rule]) } + report.suppressed.map { suppressed($0, ruleIndex: index[$0.finding.rule]) }),
             "invocations": [.object(invocation(report))],
             "properties": .object(compact([
                 "input": .object(compact([
@@ -59,7 +59,7 @@ public struct SARIFRenderer: ReportRenderer {
                 "outcomes": .array(report.outcomes.map { .object(compact(["rule": .string($0.rule), "status": .string($0.status.rawValue), "reason": JSON($0.reason)])) }),
             ])),
         ]
-        if report.findings.isEmpty { run["results"] = .array([]) }
+        if report.findings.isEmpty, report.suppressed.isEmpty { run["results"] = .array([]) }
         return [
             "$schema": .string(Self.schemaURI),
             "version": "2.1.0",
@@ -134,6 +134,17 @@ public struct SARIFRenderer: ReportRenderer {
         ]))
     }
 
+    /// A suppressed finding: a result with SARIF's `suppressions` (external: a suppression file), the reason as its
+    /// justification, so viewers show it apart.
+    func suppressed(_ s: SuppressedFinding, ruleIndex: Int?) -> JSON {
+        guard case .object(var object) = result(s.finding, ruleIndex: ruleIndex) else { return result(s.finding, ruleIndex: ruleIndex) }
+        object["suppressions"] = [.object(compact([
+            "kind": "external", "status": "accepted", "justification": .string(s.reason),
+            "properties": .object(compact(["suppression": .string(s.source), "expires": JSON(s.expires)])),
+        ]))]
+        return .object(object)
+    }
+
     /// A file in the dump, with the line and the field in the object when known.
     func evidenceLocation(_ e: Evidence, id: Int?) -> [String: JSON] {
         let extracted = Self.extracted(e.path)
@@ -153,12 +164,14 @@ public struct SARIFRenderer: ReportRenderer {
     func invocation(_ report: AnalysisReport) -> [String: JSON] {
         compact([
             "executionSuccessful": .bool(true),
-            "toolExecutionNotifications": report.loadIssues.isEmpty && report.missingData.isEmpty ? nil : .array(report.missingData.map { missing in
+            "toolExecutionNotifications": report.loadIssues.isEmpty && report.missingData.isEmpty && report.expiredSuppressions.isEmpty ? nil : .array(report.missingData.map { missing in
                 .object([
                     "level": .string("warning"),
                     "message": ["text": .string("\(missing.headline): \(missing.detail). Ask the customer for: \(missing.ask)")],
                     "properties": ["missingData": .bool(true), "ask": .string(missing.ask)],
                 ])
+            } + report.expiredSuppressions.map { e in
+                .object(["level": "warning", "message": ["text": .string("Expired: \(e.line)")], "properties": ["suppression": .string(e.source), "expires": .string(e.expires)]])
             } + report.loadIssues.map { issue in
                 .object([
                     "level": .string(issue.severity == .error ? "error" : issue.severity == .warning ? "warning" : "note"),

@@ -42,6 +42,7 @@ public struct TextRenderer: ReportRenderer {
             out.append("\(report.hiddenFindings) finding(s) hidden by --min-severity or --namespace.")
         }
         if timeline { out.append(contentsOf: timelines(report)) }
+        out.append(contentsOf: suppressions(report))
         out.append("")
         out.append(contentsOf: outcomes(report))
         out.append(contentsOf: loadIssues(report))
@@ -207,6 +208,19 @@ public struct TextRenderer: ReportRenderer {
     /// Where a piece of evidence is in the dump; full path with --verbose.
     private func location(_ e: Evidence) -> String {
         "\(verbose ? e.path : Self.shortPath(e.path))\(e.field.map { " [\($0)]" } ?? "")\(e.line.map { ":\($0)" } ?? "")"
+    }
+
+    /// One line per suppressed finding and per expired suppression: set aside, never silently gone.
+    private func suppressions(_ report: AnalysisReport) -> [String] {
+        guard !report.suppressed.isEmpty || !report.expiredSuppressions.isEmpty else { return [] }
+        var lines = [""]
+        for s in report.suppressed {
+            lines.append(wrap(
+                "Suppressed: [\(s.finding.severity.rawValue.uppercased())] \(s.finding.title) (\(s.finding.rule)) — \(s.reason) (\(s.source)\(s.expires.map { ", until \($0)" } ?? ""))",
+                indent: "", hanging: "  "))
+        }
+        for e in report.expiredSuppressions { lines.append(wrap("Expired: \(e.line)", indent: "", hanging: "  ")) }
+        return lines
     }
 
     private func outcomes(_ report: AnalysisReport) -> [String] {

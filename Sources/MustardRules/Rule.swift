@@ -43,10 +43,20 @@ public enum RuleVerdict: Sendable {
     case skipped(String)
 }
 
-/// A rule: a pure function of the dump snapshot and its gather time.
+/// A rule: a pure function of the dump snapshot and its gather time. Built-in rules describe themselves
+/// statically (`BuiltInRule`); rules read from rule files carry their description as a value.
 public protocol Rule: Sendable {
-    static var description: RuleDescription { get }
+    var ruleDescription: RuleDescription { get }
     func evaluate(_ context: RuleContext) -> RuleVerdict
+}
+
+/// A rule compiled into mustard: its description is a static value tests and the registry name by type.
+public protocol BuiltInRule: Rule {
+    static var description: RuleDescription { get }
+}
+
+extension BuiltInRule {
+    public var ruleDescription: RuleDescription { Self.description }
 }
 
 /// Settings that change what rules consider a problem.

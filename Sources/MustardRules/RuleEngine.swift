@@ -22,14 +22,14 @@ public struct RuleEngine: Sendable {
 
     /// Everything the rules need read from a dump.
     public var requirements: DataRequirements {
-        rules.reduce(into: DataRequirements()) { $0.formUnion(type(of: $1).description.requirements) }
+        rules.reduce(into: DataRequirements()) { $0.formUnion($1.ruleDescription.requirements) }
     }
 
     public func run(_ context: RuleContext) -> (findings: [Finding], outcomes: [RuleOutcome]) {
         var findings: [Finding] = []
         var outcomes: [RuleOutcome] = []
         for rule in rules {
-            let id = type(of: rule).description.id
+            let id = rule.ruleDescription.id
             switch rule.evaluate(context) {
             case .findings(let found) where !found.isEmpty:
                 findings.append(contentsOf: found)

@@ -20,5 +20,5 @@ public enum RuleRegistry {
         LogWindowRule(),
     ]
 
-    public static func rule(id: String) -> (any Rule)? { all.first { type(of: $0).description.id == id } }
+    public static func rule(id: String) -> (any Rule)? { all.first { $0.ruleDescription.id == id } }
 }

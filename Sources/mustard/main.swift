@@ -67,6 +67,22 @@ struct Analyze: ParsableCommand {
     @Option(help: "Leave out findings below this severity (their root causes stay).")
     var minSeverity: Severity = .info
 
+    @Option(name: .customLong("rules"), help: """
+        A folder of rule files (*.yaml) to run besides the built-in and shipped rules and \
+        $XDG_CONFIG_HOME/mustard/rules.d/ (repeatable; docs/rule-files.md).
+        """)
+    var ruleFolders: [String] = []
+
+    @Option(name: .customLong("suppress"), help: """
+        A suppression file (repeatable); .mustard/suppress.yaml beside the dump and $XDG_CONFIG_HOME/mustard/suppress.yaml \
+        are read too. Suppressed findings are listed apart and count in neither the verdict nor the exit code.
+        """)
+    var suppressFiles: [String] = []
+
+    /// Today's date for suppressions' expiry (tests pin it).
+    @Option(help: .hidden)
+    var today: String?
+
     @Option(help: "Only findings and timelines about this application namespace (and their root causes).")
     var namespace: String?
 
@@ -126,6 +142,7 @@ struct Analyze: ParsableCommand {
         guard maxTotalBytes <= Int64.max >> 20, maxEntryBytes <= Int.max >> 20 else {
             throw ValidationError("--max-total-bytes and --max-entry-bytes are MiB: at most \(Int64.max >> 20)")
         }
+        if let today, !SuppressionFile.isDate(today) { throw ValidationError("--today wants a date YYYY-MM-DD") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         if redactionMap != nil, !redact, !redactNames { throw ValidationError("--redaction-map needs --redact") }
         let outputs = [("--output", output), ("--redaction-map", redactionMap)].compactMap { o in o.1.map { (option: o.0, path: $0) } }
@@ -157,6 +174,15 @@ struct Analyze: ParsableCommand {
         options.focus.excludedRules = excludedRules
         options.focus.minSeverity = minSeverity
         options.focus.namespace = namespace
+        do {
+            let config = RuleFiles.configDirectory()
+            options.userRules = try RuleFiles.load(folders: ruleFolders, configDirectory: config)
+            options.suppressions = try RuleFiles.suppressions(files: suppressFiles, dump: nil, configDirectory: config)
+        } catch {
+            fail(error.description)
+        }
+        options.suppressionsBesideDump = true
+        if let today { options.today = today }
 
         var dumps = Batch.expand(paths)
         if let shard {
@@ -191,7 +217,8 @@ struct Analyze: ParsableCommand {
         let redactor = makeRedactor()
         let shown = redactor?.redact(report) ?? report
         let width = reportWidth(toTerminal: toTerminal)
-        write(format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief).render(shown), to: output)
+        let rules = ruleDescriptions(with: options.userRules)
+        write(format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief, rules: rules).render(shown), to: output)
         writeRedactionMap(redactor)
         let code = report.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
@@ -217,7 +244,7 @@ struct Analyze: ParsableCommand {
             if let conflict = OutputFiles.conflict(outputs: reports, inputs: dumps + paths) { throw ValidationError(conflict) }
             for (item, target) in zip(items, targets) {
                 guard let report = item.report else { continue }
-                write(format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief).render(report), to: target)
+                write(format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief, rules: ruleDescriptions(with: options.userRules)).render(report), to: target)
             }
         }
         switch format {
@@ -332,7 +359,7 @@ struct Summarize: ParsableCommand {
         for file in files {
             // Reports are small; one that is not a mustard JSON report is said, not guessed at.
             guard let data = FileManager.default.contents(atPath: file), let row = Batch.Row(jsonReport: data, file: file) else {
-                FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(file)): not a mustard JSON report (schemaVersion 1); skipped\n".utf8))
+                FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(file)): not a mustard JSON report (schemaVersion 1 or 2); skipped\n".utf8))
                 continue
             }
             rows.append(row)
@@ -360,21 +387,39 @@ struct Summarize: ParsableCommand {
 
 struct Rules: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "What mustard checks: list the rules, explain one, or write docs/rules.md.",
-        subcommands: [List.self, Explain.self, Docs.self],
+        abstract: "What mustard checks: list the rules, explain one, write docs/rules.md, test rule files or start one.",
+        subcommands: [List.self, Explain.self, Docs.self, Test.self, New.self],
         defaultSubcommand: List.self)
+
+    /// `--rules DIR`, as for analyze: the catalog commands show rule files too.
+    struct RuleFolders: ParsableArguments {
+        @Option(name: .customLong("rules"), help: "A folder of rule files to include (repeatable).")
+        var folders: [String] = []
+
+        /// Built-in rules, shipped rule files, the config folder's and these.
+        var descriptions: [RuleDescription] {
+            do {
+                return ruleDescriptions(with: try RuleFiles.load(folders: folders, configDirectory: RuleFiles.configDirectory()))
+            } catch {
+                fail(error.description)
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per rule: id, severity, category, summary.")
-        func run() { write(RuleDocs.list(ruleDescriptions), to: nil) }
+        @OptionGroup var rules: RuleFolders
+        func run() { write(RuleDocs.list(rules.descriptions), to: nil) }
     }
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Everything a rule says about itself.")
         @Argument(help: "The rule id, e.g. mtc/migration-stuck.")
         var id: String
+        @OptionGroup var rules: RuleFolders
 
         func run() {
+            let ruleDescriptions = rules.descriptions
             guard let description = ruleDescriptions.first(where: { $0.id == id }) else {
                 let ids = ruleDescriptions.map(\.id)
                 let hint = Suggestions.closest(to: id, among: ids).map { "; did you mean `mustard rules explain \($0)`?" }
@@ -389,7 +434,52 @@ struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The rule catalog as Markdown (docs/rules.md).")
         @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")
         var output: String?
-        func run() { write(RuleDocs.markdown(ruleDescriptions), to: output) }
+        @OptionGroup var rules: RuleFolders
+        func run() { write(RuleDocs.markdown(rules.descriptions), to: output) }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run rule files' examples: each must fire on its `fires` dumps and pass (not skip) on its `quiet` ones.",
+            discussion: "Exit codes: 0 every example behaved; 1 an example did not; 2 a rule file is broken (file, line and field named).")
+        @Argument(help: "Rule files, or folders of them (*.yaml; subfolders hold the example dumps).")
+        var paths: [String]
+
+        func run() throws {
+            var files: [String] = []
+            var rules: [UserRule] = []
+            do {
+                for path in paths { files += try RuleFiles.paths(path) }
+                for file in files { rules.append(try RuleFiles.load(file: file)) }
+                try RuleFiles.checkIDs(rules)
+            } catch {
+                fail(error.description)
+            }
+            guard !rules.isEmpty else { fail("no rule files (*.yaml) in \(paths.joined(separator: " "))") }
+            let results = RuleExamples.run(rules)
+            write(results.map(\.line).joined(separator: "\n") + "\n", to: nil)
+            let failed = results.filter { !$0.ok }.count
+            write("\(rules.count) rule file(s), \(results.count) example(s): \(failed == 0 ? "all behaved" : "\(failed) failed")\n", to: nil)
+            if failed > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a skeleton rule file ID-NAME.yaml and its example dumps (fires/, quiet/) to start from.")
+        @Argument(help: "The new rule's id, namespace/name, e.g. site/velero-oomkilled.")
+        var id: String
+        @Option(name: .customLong("dir"), help: "The folder to write into (default: the current one).")
+        var folder: String = "."
+
+        func run() throws {
+            do {
+                let written = try RuleSkeleton.write(id: id, into: folder)
+                write(written.map { "wrote \($0)" }.joined(separator: "\n") + "\nnext: edit the rule and its examples, then `mustard rules test \(folder)`\n", to: nil)
+            } catch {
+                fail("\(error)")
+            }
+        }
     }
 }
 

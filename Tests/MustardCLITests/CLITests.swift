@@ -63,7 +63,7 @@ struct CLITests {
         let run = try TestSupport.mustard(["analyze", TestSupport.sample("healthy-migration.tar.gz"), "-f", "json"])
         #expect(run.code == 0)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        #expect(json["schemaVersion"] as? Int == 1)
+        #expect(json["schemaVersion"] as? Int == 2)
         // v1's keys stay; keys added since are allowed.
         #expect(Set(json.keys).isSuperset(of: ["schemaVersion", "tool", "input", "summary", "findings", "outcomes", "loadIssues"]))
         #expect(Set(json.keys).isSuperset(of: ["timeline", "hiddenFindings"]))

@@ -10,7 +10,7 @@ import Testing
 /// Every rule describes itself with examples that must and must not trigger it; this suite runs them.
 @Suite("Rule catalog")
 struct RuleCatalogTests {
-    static let descriptions = RuleRegistry.all.map { type(of: $0).description }
+    static let descriptions = RuleRegistry.all.map(\.ruleDescription)
 
     @Test("Ids are unique and every rule has triggering and non-triggering examples that exist")
     func catalog() {
@@ -32,7 +32,7 @@ struct RuleCatalogTests {
         let folder = TestSupport.root.appendingPathComponent("Sources/MustardRules/Rules")
         let files = (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []).filter { $0.hasSuffix(".swift") }
         let expected = RuleRegistry.all.map { rule -> String in
-            let category = type(of: rule).description.category
+            let category = rule.ruleDescription.category
             let folderName = ["mtc": "MTC", "k8s": "Kubernetes", "kubernetes": "Kubernetes", "dump": "Dump"][category] ?? category
             return "\(folderName)/\(String(describing: type(of: rule))).swift"
         }
@@ -130,7 +130,7 @@ struct FindingLinkTests {
         let loaded = try DumpLoader(requirements: requirements).load(dump)
         let context = RuleContext(snapshot: loaded.snapshot, options: RuleOptions())
         let findings = engine.rawFindings(context)
-        let unresolved = RuleEngine.unresolvedConfirmedLinks(findings, rulesRun: Set(RuleRegistry.all.map { type(of: $0).description.id }))
+        let unresolved = RuleEngine.unresolvedConfirmedLinks(findings, rulesRun: Set(RuleRegistry.all.map(\.ruleDescription.id)))
         #expect(unresolved.isEmpty, "\(unresolved)")
     }
 

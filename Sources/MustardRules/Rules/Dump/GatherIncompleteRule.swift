@@ -2,7 +2,7 @@ import MustardModel
 
 /// The dump itself is incomplete: damaged archives, files holding `oc` errors instead of objects, clusters the
 /// gather could not log in to, no gather time. Every other rule sees only what is left, so this is said first.
-public struct GatherIncompleteRule: Rule {
+public struct GatherIncompleteRule: BuiltInRule {
     public static let id = "dump/gather-incomplete"
 
     public static let description = RuleDescription(

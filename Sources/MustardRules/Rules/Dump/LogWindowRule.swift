@@ -2,7 +2,7 @@ import MustardModel
 
 /// The controller log does not reach back to the start of a migration it should explain: the gather's log window
 /// (72 hours by default) or a controller restart cut it.
-public struct LogWindowRule: Rule {
+public struct LogWindowRule: BuiltInRule {
     public static let id = "dump/log-window"
 
     public static let description = RuleDescription(

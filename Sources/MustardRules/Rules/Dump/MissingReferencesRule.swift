@@ -2,7 +2,7 @@ import MustardModel
 
 /// MTC objects point at others the dump does not hold: a migration's plan, a plan's clusters or storage, a cluster
 /// whose folder is absent. The rules cannot check what is not there, and say so here.
-public struct MissingReferencesRule: Rule {
+public struct MissingReferencesRule: BuiltInRule {
     public static let id = "dump/missing-references"
 
     public static let description = RuleDescription(

@@ -5,7 +5,7 @@ import MustardModel
 /// Only the state at gather time counts. A pod that is Running and Ready now has recovered: its old Warning
 /// events are history and are not reported. Stage pods and MTC's own pods are left to the MTC rules, which know
 /// what they mean for a migration.
-public struct PodFailingRule: Rule {
+public struct PodFailingRule: BuiltInRule {
     public static let id = "k8s/pod-failing"
 
     public static let description = RuleDescription(

@@ -7,7 +7,7 @@ import MustardModel
 /// MigMigration gets Warn `DirectVolumeMigrationFailed`. Pending rsync pods usually come from a project node selector
 /// (`openshift.io/node-selector`) carried over to the target namespace that no destination node matches
 /// (`docs/mtc.md` §2.9, §4 R8). Rsync pods that cannot pull their image are left to `mtc/transfer-image-misconfigured`.
-public struct DirectVolumeMigrationFailedRule: Rule {
+public struct DirectVolumeMigrationFailedRule: BuiltInRule {
     public static let id = "mtc/direct-volume-migration-failed"
 
     /// Condition types (mig-controller `pkg/controller/directvolumemigration/validation.go`): `RsyncTransferPodsPending`

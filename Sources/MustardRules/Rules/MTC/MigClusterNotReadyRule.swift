@@ -7,7 +7,7 @@ import MustardModel
 /// key, a test connection, then the token's privileges; the first failure is a Critical condition and `Ready` is
 /// removed (`pkg/controller/migcluster/validation.go`). Every plan using the cluster then shows
 /// `SourceClusterNotReady` or `DestinationClusterNotReady`, and no migration of those plans runs (`docs/mtc.md` §2.8, R2).
-public struct MigClusterNotReadyRule: Rule {
+public struct MigClusterNotReadyRule: BuiltInRule {
     public static let id = "mtc/migcluster-not-ready"
 
     public static let description = RuleDescription(

@@ -5,7 +5,7 @@ import MustardModel
 /// The plan controller validates the cluster and storage references and their readiness, the namespaces on both
 /// clusters, the PV selections and conflicts with other plans; any Critical or Error condition removes `Ready`
 /// (`pkg/controller/migplan/validation.go`, `docs/mtc.md` §2.7, R10).
-public struct MigPlanNotReadyRule: Rule {
+public struct MigPlanNotReadyRule: BuiltInRule {
     public static let id = "mtc/migplan-not-ready"
 
     public static let description = RuleDescription(

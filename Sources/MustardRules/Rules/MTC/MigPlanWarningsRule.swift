@@ -6,7 +6,7 @@ import MustardModel
 ///
 /// These are Warn conditions: the plan stays Ready and migrations run, but the outcome is not what the user
 /// expects (`docs/mtc.md` §1.3, §2.7, R4, R8).
-public struct MigPlanWarningsRule: Rule {
+public struct MigPlanWarningsRule: BuiltInRule {
     public static let id = "mtc/migplan-warnings"
 
     /// The warnings worth acting on, with the severity each gets.

@@ -5,7 +5,7 @@ import MustardModel
 /// mig-controller checks the provider, the credentials Secret and its keys, the settings, then tests the bucket
 /// (`BackupStorageProviderTestFailed`) and the snapshot provider (`VolumeSnapshotProviderTestFailed`), all Critical
 /// (`pkg/controller/migstorage/validation.go`). Plans using the storage get `StorageNotReady` (`docs/mtc.md` §2.8, R3).
-public struct MigStorageNotReadyRule: Rule {
+public struct MigStorageNotReadyRule: BuiltInRule {
     public static let id = "mtc/migstorage-not-ready"
 
     public static let description = RuleDescription(

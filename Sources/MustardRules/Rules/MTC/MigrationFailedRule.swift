@@ -8,7 +8,7 @@ import MustardModel
 /// ends at `phase: Completed` (`docs/mtc.md` §2.2). The rule maps the failed phase to where the cause lives (PVC
 /// binding, Velero backup or restore, hook jobs, controller log). An older failure followed by a successful run of
 /// the same plan is history, not a current failure.
-public struct MigrationFailedRule: Rule {
+public struct MigrationFailedRule: BuiltInRule {
     public static let id = "mtc/migration-failed"
 
     public static let description = RuleDescription(

@@ -8,7 +8,7 @@ import MustardModel
 /// `05-troubleshooting.md`; `docs/mtc.md` §2.3, §2.4, §4 R12). Quiesced applications are expected while a migration runs,
 /// and after a successful final migration the source stays quiesced on purpose (the destination runs the
 /// application now), so neither is reported.
-public struct MigrationLeftoversRule: Rule {
+public struct MigrationLeftoversRule: BuiltInRule {
     public static let id = "mtc/migration-leftovers"
 
     public static let description = RuleDescription(

@@ -5,7 +5,7 @@ import MustardModel
 /// mig-controller re-polls most wait phases every few seconds without a timeout (`docs/mtc.md` §2.5), so a migration
 /// can wait forever without a `Failed` condition. The rule names the phase, the step, how long, what the phase
 /// waits for, the likely cause from the evidence, and the migrations of the plan queued behind it.
-public struct MigrationStuckRule: Rule {
+public struct MigrationStuckRule: BuiltInRule {
     public static let id = "mtc/migration-stuck"
 
     public static let description = RuleDescription(

@@ -5,7 +5,7 @@ import MustardModel
 ///
 /// Judged at gather time: a pod that is Running and Ready with no recent restart is healthy whatever its old
 /// events say (`docs/mtc.md` §2.6, §2.8 `OperatorVersionMismatch`).
-public struct OperatorHealthRule: Rule {
+public struct OperatorHealthRule: BuiltInRule {
     public static let id = "mtc/operator-health"
 
     /// MTC components, by pod name prefix, and what each does for a migration.

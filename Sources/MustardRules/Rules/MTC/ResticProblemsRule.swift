@@ -8,7 +8,7 @@ import MustardModel
 /// "timed out waiting for all PodVolumeBackups to complete" (or PodVolumeRestores), which means the copy outlasted
 /// `restic_timeout` (OCP docs, "Pod volume backup timeout error in Velero pod log"; `docs/mtc.md` §4 R6, R7). A pod volume
 /// copy still running while its migration waits is the business of `mtc/migration-stuck`.
-public struct ResticProblemsRule: Rule {
+public struct ResticProblemsRule: BuiltInRule {
     public static let id = "mtc/restic-problems"
 
     static let timeoutPattern = "timed out waiting for all PodVolume"

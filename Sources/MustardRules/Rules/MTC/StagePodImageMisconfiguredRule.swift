@@ -6,7 +6,7 @@ import MustardModel
 /// which the operator renders from the MigrationController (`spec.migration_stage_image_fqin` overrides it).
 /// An image that cannot be pulled keeps the pods Pending, and the migration waits at `StagePodsCreated`
 /// forever: it never fails (`docs/mtc.md` §2.5, §2.6, §4 R1; mig-controller issue #657).
-public struct StagePodImageMisconfiguredRule: Rule {
+public struct StagePodImageMisconfiguredRule: BuiltInRule {
     public static let id = "mtc/stage-pod-image-misconfigured"
 
     public static let description = RuleDescription(

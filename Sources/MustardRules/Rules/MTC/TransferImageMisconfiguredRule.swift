@@ -8,7 +8,7 @@ import MustardModel
 /// operator renders from the MigrationController (`rsync_transfer_image_fqin`, `migration_registry_image_fqin`).
 /// A wrong value keeps the pods in ImagePullBackOff: the DVM reports `RsyncClientPodsPending`, the migration
 /// reports `RegistriesUnhealthy` or fails at `WaitForRegistriesReady`.
-public struct TransferImageMisconfiguredRule: Rule {
+public struct TransferImageMisconfiguredRule: BuiltInRule {
     public static let id = "mtc/transfer-image-misconfigured"
 
     public static let description = RuleDescription(

@@ -7,7 +7,7 @@ import MustardModel
 /// `VeleroFinalRestorePartiallyFailed`) and the migration ends `SucceededWithWarnings`; 1.3 failed the migration
 /// (`Failed` reason `FinalRestoreCreated`, an error naming the Restore). The errors themselves are only in Velero's
 /// describe output and log, which MTC's gather copies under `migplans/` (`docs/mtc.md` §1.3, §2.2, §4 R4).
-public struct VeleroPartialFailureRule: Rule {
+public struct VeleroPartialFailureRule: BuiltInRule {
     public static let id = "mtc/velero-partial-failure"
 
     static let conditionTypes: [(type: String, kind: String, role: String)] = [

@@ -1,0 +1,116 @@
+import MustardModel
+import MustardRules
+
+/// A finding's text with `{{ … }}` holes filled from the matched objects: `{{ object.metadata.name }}`,
+/// `{{ plan.spec.destMigClusterRef.name }}` (a related object by its alias), `{{ event.message }}`, `{{ log.text }}`,
+/// `{{ cluster }}`, `{{ count }}` (matched events or lines), `{{ now }}` (the gather time).
+///
+/// No expressions, filters or loops: a hole names a value, nothing else, so a rule file stays data. In a command
+/// every hole is shell-quoted (`shellQuote`), so a name from the dump is one word and cannot run anything.
+public struct Template: Sendable {
+    enum Part: Sendable {
+        case text(String)
+        case hole(root: String, path: FieldPath?)
+    }
+
+    let parts: [Part]
+    public let source: String
+
+    /// Longest text one hole puts in.
+    static let maxValueLength = 1024
+
+    /// Parses `source`; `roots` are the names a hole may start with.
+    init(_ source: String, roots: Set<String>, secretRoots: Set<String>) throws(RuleFileError.Problem) {
+        self.source = source
+        var parts: [Part] = []
+        var rest = Substring(source)
+        while let open = rest.range(of: "{{") {
+            if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
+            guard let close = rest[open.upperBound...].range(of: "}}") else {
+                throw .init(line: nil, field: nil, message: "'{{' without '}}'")
+            }
+            let inner = rest[open.upperBound..<close.lowerBound].trimmingSpaces
+            let root = String(inner.prefix { $0 != "." && $0 != "[" })
+            guard roots.contains(root) else {
+                throw .init(line: nil, field: nil, message: "unknown name '\(root)' in {{ \(inner) }}; known: \(roots.sorted().joined(separator: ", "))")
+            }
+            let pathText = inner.dropFirst(root.count).drop { $0 == "." }
+            let path = pathText.isEmpty ? nil : try FieldPath(String(pathText))
+            if secretRoots.contains(root), path?.readsSecretData ?? false {
+                throw .init(line: nil, field: nil, message: "{{ \(inner) }} would print a Secret's data: templates cannot")
+            }
+            parts.append(.hole(root: root, path: path))
+            rest = rest[close.upperBound...]
+        }
+        if !rest.isEmpty { parts.append(.text(String(rest))) }
+        self.parts = parts
+    }
+
+    /// The text with its holes filled; `quote` for commands.
+    func render(_ scope: TemplateScope, quote: Bool) -> String {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let t): out += t
+            case .hole(let root, let path):
+                let values = scope.values(root: root, path: path).map { String($0.prefix(Self.maxValueLength)) }
+                if quote {
+                    out += values.isEmpty ? "''" : values.map(shellQuote).joined(separator: " ")
+                } else {
+                    out += values.isEmpty ? "(none)" : values.joined(separator: ", ")
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// What holes are filled from: the objects of one match.
+struct TemplateScope {
+    var objects: [String: KubeObject] = [:]
+    var scalars: [String: String] = [:]
+    var event: Event?
+    var log: LogLine?
+
+    func values(root: String, path: FieldPath?) -> [String] {
+        if let s = scalars[root] { return path == nil ? [s] : [] }
+        if root == "event", let event {
+            guard let path else { return [event.message] }
+            return Self.strings(path.values(in: event.object.body))
+        }
+        if root == "log", let log {
+            guard let path, case .key(let key)? = path.steps.first else { return [log.text] }
+            switch key {
+            case "text": return [log.text]
+            case "pod": return [log.pod]
+            case "namespace": return [log.namespace]
+            case "container": return log.container.map { [$0] } ?? []
+            case "time": return log.time.map { [$0.description] } ?? []
+            default: return log.fields[key].map { [$0] } ?? []
+            }
+        }
+        guard let object = objects[root] else { return [] }
+        guard let path else { return [object.reference] }
+        // Secret values are dropped as the dump is read; this keeps a template from ever reaching for them.
+        if object.kind == "Secret", path.readsSecretData { return [] }
+        return Self.strings(path.values(in: object.body))
+    }
+
+    /// Scalars as they are; lists and mappings as a count, never dumped whole.
+    static func strings(_ values: [Value]) -> [String] {
+        values.map { v in
+            switch v {
+            case .scalar(let s): return s
+            case .sequence(let items): return "[\(items.count) items]"
+            case .mapping(let m): return "{\(m.count) fields}"
+            case .null: return ""
+            }
+        }
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

@@ -1,0 +1,360 @@
+import Foundation
+import MustardKit
+import MustardModel
+import MustardRules
+import MustardTestSupport
+@testable import MustardUserRules
+import Testing
+
+@Suite("Rule files: loading, matching, templates, bounds and suppressions")
+struct UserRuleTests {
+    static let folder = TestSupport.fixture("user-rules")
+
+    static func fixtureRules() throws -> [UserRule] {
+        try RuleFiles.load(folders: [folder], configDirectory: nil, shipped: false)
+    }
+
+    static func analyze(_ dump: String, rules: [UserRule], suppressions: [Suppression] = [], today: String = "2026-11-30") throws -> AnalysisReport {
+        var options = AnalysisOptions()
+        options.userRules = rules
+        options.focus.rules = rules.map(\.file.id)
+        options.suppressions = suppressions
+        options.today = today
+        return try Analyzer(options: options).analyze(dump)
+    }
+
+    @Test("Every fixture rule fires on its fires examples and passes (not skips) on its quiet ones")
+    func fixtureExamples() throws {
+        let results = RuleExamples.run(try Self.fixtureRules())
+        #expect(results.count == 6)
+        for r in results { #expect(r.ok, "\(r.line)") }
+    }
+
+    @Test("A pod joined to its events within a time window: the finding's texts, quoted command, cluster and evidence")
+    func podAndEventsInAWindow() throws {
+        let rule = try #require(try Self.fixtureRules().first { $0.file.id == "site/pod-crashloop-recent" })
+        let recent = try Self.analyze(Self.folder + "/crashloop/recent", rules: [rule])
+        let f = try #require(recent.findings.first)
+        #expect(f.id == "site/pod-crashloop-recent#inspect.local.9001/shop/cart-7c9d5b8f4-m2x7q")
+        #expect(f.title == "Pod shop/cart-7c9d5b8f4-m2x7q is crash-looping on cluster inspect.local.9001")
+        #expect(f.explanation.contains("restarted 23 times; 1 BackOff event(s) in the last 30 minutes"))
+        #expect(f.evidence.contains { $0.field == "items[0].status.containerStatuses[*].state.waiting.reason" && $0.statement.contains("CrashLoopBackOff") })
+        #expect(f.evidence.contains { $0.statement.hasPrefix("Event BackOff (×212)") && $0.path.hasSuffix("core/events.yaml") })
+        let step = try #require(f.remediation.first)
+        #expect(step.cluster == "inspect.local.9001")
+        #expect(step.command == "oc -n shop logs cart-7c9d5b8f4-m2x7q -c cart --previous")
+        // The same pod, its last BackOff 4 hours before the gather: checked and passed, not skipped.
+        let old = try Self.analyze(Self.folder + "/crashloop/old", rules: [rule])
+        #expect(old.findings.isEmpty)
+        #expect(old.outcomes.first?.status == .passed)
+    }
+
+    @Test("A migration joined to its plan: the plan is a related object and fills its alias")
+    func migrationAndPlan() throws {
+        let rule = try #require(try Self.fixtureRules().first { $0.file.id == "site/migration-stuck-ready-plan" })
+        let report = try Self.analyze(TestSupport.sample("stage-image-stuck.tar.gz"), rules: [rule])
+        let f = try #require(report.findings.first)
+        #expect(f.related == [ResourceRef(kind: "MigPlan", namespace: "openshift-migration", name: "mssql-persistent-plan")])
+        #expect(f.title.contains("of Ready plan mssql-persistent-plan is still at StagePodsCreated on cluster host"))
+        #expect(f.explanation.contains("migrates mssql-persistent"))
+    }
+
+    @Test("Holes in commands are shell-quoted: a hostile name stays one word and the command parses")
+    func quoting() throws {
+        let yaml = """
+            id: site/q
+            name: q
+            severity: info
+            summary: s
+            rationale: r
+            examples: {fires: [a], quiet: [b]}
+            match: {kind: ConfigMap}
+            finding:
+              title: "t {{ object.metadata.name }}"
+              explanation: e
+              remediation:
+                - title: t
+                  command: "oc -n {{ object.metadata.namespace }} get cm {{ object.metadata.name }}"
+            """
+        let file = try RuleFile.decode(Array(yaml.utf8), path: "q.yaml")
+        let rule = UserRule(file: file, triggeringExamples: [], nonTriggeringExamples: [])
+        let body: Value = .mapping([
+            "apiVersion": .scalar("v1"), "kind": .scalar("ConfigMap"),
+            "metadata": .mapping(["name": .scalar("x'; rm -rf / #"), "namespace": .scalar("$(id)")]),
+        ])
+        let cluster = Cluster(name: "host", objects: [KubeObject(body: body, cluster: "host", source: SourceRef(path: "cm.yaml"))], namespaces: [], loginError: nil)
+        let snapshot = DumpSnapshot(clusters: [cluster], logLines: [], gatheredAt: nil, gatherTimeSource: .unknown)
+        guard case .findings(let found) = rule.evaluate(RuleContext(snapshot: snapshot, options: RuleOptions())) else {
+            Issue.record("no finding")
+            return
+        }
+        #expect(found.first?.remediation.first?.command == #"oc -n '$(id)' get cm 'x'\''; rm -rf / #'"#)
+    }
+
+    // MARK: - Broken files
+
+    static let valid = """
+        id: site/ok
+        name: ok
+        severity: warning
+        summary: s
+        rationale: r
+        examples:
+          fires: [a]
+          quiet: [b]
+        match:
+          kind: Pod
+          where:
+            - field: status.phase
+              equals: Failed
+        finding:
+          title: "Pod {{ object.metadata.name }}"
+          explanation: e
+        """
+
+    @Test(
+        "A broken rule file is an error naming the file, the line and the field",
+        arguments: [
+            ("severity: warning", "severity: fatal", 3, "severity", "must be one of critical"),
+            ("name: ok", "name: ok\nseverty: error", 3, "severty", "unknown field"),
+            ("      equals: Failed", "      equals: Failed\n      in: [Failed]", 12, "match.where[0]", "exactly one comparison"),
+            ("      equals: Failed", "      olderThan: 2 hours", 13, "match.where[0].olderThan", "must be a duration"),
+            ("      equals: Failed", "      regex: '(a)\\1'", 13, "match.where[0].regex", "cannot compile"),
+            ("title: \"Pod {{ object.metadata.name }}\"", "title: \"Pod {{ objcet.metadata.name }}\"", 15, "finding.title", "unknown name 'objcet'"),
+            ("id: site/ok", "id: mtc/ok", 1, "id", "belongs to mustard's built-in rules"),
+            ("  quiet: [b]", "  quiet: []", 7, "examples", "needs at least one dump"),
+            ("  kind: Pod", "  kind: Secret\n  labels: {a: b}", 16, "finding.title", "a Secret's data"),
+            ("match:", "match: [", 11, nil, "not valid YAML"),
+            ("summary: s", "summary: &a s\nrationale2: *a", 4, nil, "anchors and aliases"),
+        ] as [(String, String, Int, String?, String)])
+    func brokenFile(_ replace: String, _ with: String, _ line: Int, _ field: String?, _ message: String) throws {
+        var text = Self.valid.replacingOccurrences(of: replace, with: with)
+        if with.contains("Secret") { text = text.replacingOccurrences(of: "{{ object.metadata.name }}", with: "{{ object.data.password }}") }
+        #expect(text != Self.valid)
+        do {
+            _ = try RuleFile.decode(Array(text.utf8), path: "rules.d/broken.yaml")
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.problem.line == line, "\(error)")
+            #expect(error.problem.field == field, "\(error)")
+            #expect(error.problem.message.contains(message), "\(error)")
+            #expect(error.description.hasPrefix("rules.d/broken.yaml:\(line): " + (field.map { "\($0): " } ?? "")))
+        }
+    }
+
+    @Test("Ids collide with neither the built-in rules, the shipped files nor each other")
+    func collisions() throws {
+        let tmp = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(tmp) }
+        try Data(Self.valid.utf8).write(to: tmp.appendingPathComponent("a.yaml"))
+        try Data(Self.valid.utf8).write(to: tmp.appendingPathComponent("b.yaml"))
+        #expect(throws: RuleFileError.self) { try RuleFiles.load(folders: [tmp.path], configDirectory: nil, shipped: false) }
+        do { _ = try RuleFiles.load(folders: [tmp.path], configDirectory: nil, shipped: false) } catch {
+            #expect(error.description == "\(tmp.path)/b.yaml:1: id: 'site/ok' is already the id of \(tmp.path)/a.yaml")
+        }
+        try FileManager.default.removeItem(at: tmp.appendingPathComponent("b.yaml"))
+        let shipped = Self.valid.replacingOccurrences(of: "site/ok", with: "mustard/migstorage-not-ready")
+        try Data(shipped.utf8).write(to: tmp.appendingPathComponent("a.yaml"))
+        #expect(throws: RuleFileError.self) { try RuleFiles.load(folders: [tmp.path], configDirectory: nil) }
+    }
+
+    // MARK: - Hostile rules
+
+    @Test("A pathological regex over a long value ends in linear time, the text cut at 8 KiB")
+    func pathologicalRegex() throws {
+        let regex = try BoundedRegex("^(a|a)*(a*)*b$")
+        let clock = ContinuousClock()
+        let took = clock.measure { #expect(!regex.matches(String(repeating: "a", count: 100_000))) }
+        #expect(took < .seconds(5))
+        // The cut is real: a match beyond 8,192 characters is not seen.
+        #expect(try BoundedRegex("b").matches(String(repeating: "a", count: 8191) + "b"))
+        #expect(!(try BoundedRegex("b").matches(String(repeating: "a", count: 8192) + "b")))
+    }
+
+    @Test("Patterns too long or too complex are refused when the file is read")
+    func regexBounds() throws {
+        #expect(throws: RuleFileError.Problem.self) { try BoundedRegex(String(repeating: "a", count: 1025)) }
+        #expect(throws: RuleFileError.Problem.self) { try BoundedRegex("((a|b|c|d){1000}){1000}") }
+        #expect(throws: RuleFileError.Problem.self) { try BoundedRegex("(a)\\1") }
+    }
+
+    @Test("A huge match is bounded: a path over a million items reaches at most 10,000 values")
+    func hugeMatch() throws {
+        let items = Value.sequence(Array(repeating: .mapping(["x": .sequence(Array(repeating: .scalar("v"), count: 1000))]), count: 1000))
+        let path = try FieldPath("items[*].x[*]")
+        #expect(path.values(in: .mapping(["items": items])).count <= FieldPath.maxValues + 1000)
+        let deep = try FieldPath(Array(repeating: "a", count: 32).joined(separator: "."))
+        #expect(deep.steps.count == 32)
+        #expect(throws: RuleFileError.Problem.self) { try FieldPath(Array(repeating: "a", count: 33).joined(separator: ".")) }
+    }
+
+    @Test("Deep nesting, huge files and too many values are refused with a line")
+    func hostileYAML() throws {
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(throws: RuleFileError.self) { try RuleFile.decode(Array(("id: " + deep).utf8), path: "deep.yaml") }
+        do { _ = try RuleFile.decode(Array(("a: " + deep).utf8), path: "deep.yaml") } catch {
+            #expect(error.problem.message.contains("nested deeper than 32"))
+            #expect(error.problem.line == 1)
+        }
+        let many = "a: [" + Array(repeating: "1", count: 100_001).joined(separator: ",") + "]"
+        do { _ = try RuleFile.decode(Array(many.utf8), path: "many.yaml") } catch { #expect(error.problem.message.contains("more than 100000 values")) }
+        let big = [UInt8](repeating: UInt8(ascii: "#"), count: (1 << 20) + 1)
+        do { _ = try RuleFile.decode(big, path: "big.yaml") } catch { #expect(error.problem.message.contains("larger than")) }
+    }
+
+    @Test("Field comparisons are total: any value the path reaches; notEquals and notIn need a value; exists false when nothing is reached")
+    func comparisons() throws {
+        let body: Value = .mapping([
+            "status": .mapping([
+                "phase": .scalar("Running"),
+                "containerStatuses": .sequence([
+                    .mapping(["name": .scalar("a"), "restartCount": .scalar("0")]),
+                    .mapping(["name": .scalar("b"), "restartCount": .scalar("7")]),
+                ]),
+            ]),
+        ])
+        func holds(_ field: String, _ c: FieldPredicate.Comparison) throws -> Bool {
+            FieldPredicate(path: try FieldPath(field), comparison: c).holds(in: body, now: nil)
+        }
+        #expect(try holds("status.phase", .equals("Running")))
+        #expect(try holds("status.containerStatuses[*].restartCount", .greaterThan(5)))
+        #expect(try !holds("status.containerStatuses[0].restartCount", .greaterThan(5)))
+        #expect(try holds("status.containerStatuses[*].name", .isIn(["b", "c"])))
+        #expect(try !holds("status.missing", .notEquals("x")))
+        #expect(try holds("status.missing", .exists(false)))
+        #expect(try !holds("status.phase", .exists(false)))
+        #expect(try holds("status.phase", .notIn(["Failed", "Pending"])))
+        #expect(try holds("status.phase", .regex(BoundedRegex("^Run"))))
+        // A time comparison without a gather time does not hold (the rule is skipped before it gets here).
+        #expect(try !holds("status.phase", .olderThan(60)))
+        // The walk and the list agree.
+        let path = try FieldPath("status.containerStatuses[*].restartCount")
+        #expect(path.values(in: body).compactMap(\.string) == ["0", "7"])
+    }
+
+    @Test("Globs match in linear time")
+    func globs() {
+        #expect(Glob("velero-*").matches("velero-abc"))
+        #expect(Glob("*-?x").matches("a-bx"))
+        #expect(!Glob("velero-*").matches("restic-1"))
+        let clock = ContinuousClock()
+        let took = clock.measure { #expect(!Glob(String(repeating: "*a", count: 500) + "b").matches(String(repeating: "a", count: 20_000))) }
+        #expect(took < .seconds(5))
+    }
+
+    // MARK: - Shipped rules
+
+    @Test("The shipped rule files load from the binary and leave the built-in rules' findings as they were")
+    func shippedRestate() throws {
+        let shipped = try RuleFiles.load(folders: [], configDirectory: nil)
+        #expect(shipped.map(\.file.id).sorted() == ["mustard/migcluster-not-ready", "mustard/migplan-critical-condition", "mustard/migstorage-not-ready"])
+        for name in ["mtc-1.7-breakfix-misconfigured", "mtc-1.7-storage-creds-invalid", "mtc-1.7-plan-warnings"] {
+            let without = try TestSupport.analyze(TestSupport.fixture(name))
+            var options = AnalysisOptions()
+            options.userRules = shipped
+            let with = try Analyzer(options: options).analyze(TestSupport.fixture(name))
+            #expect(with.findings.map(\.id) == without.findings.map(\.id), "\(name)")
+            #expect(with.outcomes.filter { $0.rule.hasPrefix("mustard/") }.allSatisfy { $0.status != .findings }, "\(name)")
+        }
+    }
+
+    // MARK: - Suppressions
+
+    static let suppressions = """
+        suppressions:
+          - rule: site/pod-crashloop-recent
+            subject: "Pod shop/cart-*"
+            reason: Known, case 03412345
+            expires: 2026-12-31
+          - rule: k8s/*
+            reason: Old entry
+            expires: 2026-11-01
+        """
+
+    @Test("A suppression sets a finding aside with its reason (verdict and exit code without it); an expired one suppresses nothing and is reported, in every format")
+    func suppression() throws {
+        let rule = try #require(try Self.fixtureRules().first { $0.file.id == "site/pod-crashloop-recent" })
+        let entries = try SuppressionFile.decode(Array(Self.suppressions.utf8), path: "suppress.yaml")
+        #expect(entries.map(\.source) == ["suppress.yaml:2", "suppress.yaml:6"])
+        let report = try Self.analyze(Self.folder + "/crashloop/recent", rules: [rule], suppressions: entries)
+        #expect(report.findings.isEmpty)
+        #expect(report.suppressed.map(\.finding.rule) == ["site/pod-crashloop-recent"])
+        #expect(report.suppressed.first?.reason == "Known, case 03412345")
+        #expect(report.expiredSuppressions.map(\.source) == ["suppress.yaml:6"])
+        #expect(report.exitCode(failOn: .error) == 0)
+
+        let text = ReportFormat.text.renderer(color: false, verbose: false).render(report)
+        #expect(text.contains("Suppressed: [ERROR] Pod shop/cart-7c9d5b8f4-m2x7q is crash-looping") && text.contains("Known, case 03412345 (suppress.yaml:2, until 2026-12-31)"))
+        #expect(text.contains("Expired: suppression of k8s/* expired on 2026-11-01 (suppress.yaml:6)"))
+        let md = ReportFormat.markdown.renderer(color: false, verbose: false).render(report)
+        #expect(md.contains("## Suppressed") && md.contains("<details><summary>1 suppressed finding(s), 1 expired suppression(s)</summary>") && md.contains("Known, case 03412345"))
+        let html = ReportFormat.html.renderer(color: false, verbose: false).render(report)
+        #expect(html.contains("<details id=\"suppressed-findings\">") && html.contains("Known, case 03412345") && html.contains("Expired: suppression of k8s/*"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(ReportFormat.json.renderer(color: false, verbose: false).render(report).utf8)) as? [String: Any])
+        #expect(json["schemaVersion"] as? Int == 2)
+        let suppressed = try #require(json["suppressed"] as? [[String: Any]])
+        #expect(suppressed.count == 1 && suppressed.first?["reason"] as? String == "Known, case 03412345" && suppressed.first?["suppression"] as? String == "suppress.yaml:2")
+        #expect(((suppressed.first?["finding"] as? [String: Any])?["rule"] as? String) == "site/pod-crashloop-recent")
+        #expect((json["expiredSuppressions"] as? [[String: Any]])?.first?["expires"] as? String == "2026-11-01")
+        #expect((json["findings"] as? [Any])?.isEmpty == true)
+        let sarifText = ReportFormat.sarif.renderer(color: false, verbose: false, rules: ruleDescriptions(with: [rule])).render(report)
+        let sarif = try #require(try JSONSerialization.jsonObject(with: Data(sarifText.utf8)) as? [String: Any])
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let result = try #require((run["results"] as? [[String: Any]])?.first)
+        let suppression = try #require((result["suppressions"] as? [[String: Any]])?.first)
+        #expect(suppression["kind"] as? String == "external" && suppression["justification"] as? String == "Known, case 03412345")
+        #expect(result["ruleIndex"] != nil)
+        #expect(sarifText.contains("Expired: suppression of k8s/*"))
+        if try TestSupport.python(["-c", "import jsonschema"]).code == 0 {
+            let tmp = TestSupport.temporaryFolder()
+            defer { TestSupport.cleanUp(tmp) }
+            let file = tmp.appendingPathComponent("r.sarif")
+            try Data(sarifText.utf8).write(to: file)
+            let valid = try TestSupport.python([
+                TestSupport.root.appendingPathComponent("Scripts/validate-sarif.py").path, file.path, TestSupport.schema("sarif-schema-2.1.0.json"),
+            ])
+            #expect(valid.code == 0, "\(valid.stdout)\(valid.stderr)")
+        }
+
+        // After its date the same entry no longer applies: the finding is back and counts.
+        let later = try Self.analyze(Self.folder + "/crashloop/recent", rules: [rule], suppressions: entries, today: "2027-01-01")
+        #expect(later.findings.count == 1 && later.suppressed.isEmpty && later.expiredSuppressions.count == 2)
+        #expect(later.exitCode(failOn: .error) == 1)
+    }
+
+    @Test("A suppression file needs a reason and a real date", arguments: [
+        ("suppressions:\n  - rule: a/b\n", 2, "suppressions[0].reason", "missing"),
+        ("suppressions:\n  - rule: a/b\n    reason: fine\n    expires: 31/12/2026\n", 4, "suppressions[0].expires", "YYYY-MM-DD"),
+        ("suppressions:\n  - rule: a/b\n    reason: fine\n    until: 2026-12-31\n", 4, "suppressions[0].until", "unknown field"),
+    ] as [(String, Int, String, String)])
+    func brokenSuppression(_ text: String, _ line: Int, _ field: String, _ message: String) {
+        do {
+            _ = try SuppressionFile.decode(Array(text.utf8), path: "s.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problem.line == line && error.problem.field == field && error.problem.message.contains(message), "\(error)")
+        }
+    }
+
+    @Test("The JSON Schema accepts every rule file in the repository and refuses a broken one (python3 jsonschema, when installed)")
+    func schema() throws {
+        guard try TestSupport.python(["-c", "import jsonschema, yaml"]).code == 0 else { return }
+        let script = TestSupport.root.appendingPathComponent("Scripts/validate-rule-files.py").path
+        let schema = TestSupport.root.appendingPathComponent("docs/rule-file.schema.json").path
+        let shipped = TestSupport.root.appendingPathComponent(ShippedRules.folder).path
+        let files = try FileManager.default.contentsOfDirectory(atPath: shipped).map { shipped + "/" + $0 }
+            + (try FileManager.default.contentsOfDirectory(atPath: Self.folder)).filter { $0.hasSuffix(".yaml") }.map { Self.folder + "/" + $0 }
+        let good = try TestSupport.python([script, schema] + files)
+        #expect(good.code == 0, "\(good.stdout)\(good.stderr)")
+        let tmp = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(tmp) }
+        let broken = tmp.appendingPathComponent("broken.yaml")
+        try Data(Self.valid.replacingOccurrences(of: "severity: warning", with: "severity: fatal").utf8).write(to: broken)
+        let bad = try TestSupport.python([script, schema, broken.path])
+        #expect(bad.code == 1 && bad.stdout.contains("severity"))
+        let suppress = tmp.appendingPathComponent("suppress.yaml")
+        try Data(Self.suppressions.utf8).write(to: suppress)
+        let s = try TestSupport.python([script, TestSupport.root.appendingPathComponent("docs/suppress-file.schema.json").path, suppress.path])
+        #expect(s.code == 0, "\(s.stdout)")
+    }
+}
