@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The local index of `get`/`logs`/`events`: SQLite through GRDB (libsqlite3-dev from Debian).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries, found with pkg-config; `make deps` installs the Debian packages.
@@ -42,6 +44,14 @@ let package = Package(
                 "MustardArchive", "MustardModel", "CYAML",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // get/describe/logs/events/ls over a dump, answered from a local index (SQLite) after the first pass.
+        .target(
+            name: "MustardExplore",
+            dependencies: [
+                "MustardArchive", "MustardDump", "MustardModel", "MustardReport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "MustardRules", dependencies: ["MustardModel"]),
         .target(name: "MustardReport", dependencies: ["MustardRules", "MustardModel"]),
         .target(
@@ -53,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "mustard",
             dependencies: [
-                "MustardKit",
+                "MustardKit", "MustardExplore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -68,6 +78,7 @@ let package = Package(
 
         .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive", "MustardTestSupport"]),
         .testTarget(name: "MustardModelTests", dependencies: ["MustardModel", "MustardTestSupport"]),
+        .testTarget(name: "MustardExploreTests", dependencies: ["MustardExplore", "MustardTestSupport"]),
         .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardModel", "MustardTestSupport"]),
         .testTarget(
             name: "MustardRulesTests",
