@@ -55,6 +55,7 @@ test: test-deps ## Run the tests (Swift Testing), then the fuzzer briefly
 	DIST_TARBALL=dist/$(DIST).tar.gz Scripts/test-container.sh
 	Scripts/validate-deploy.sh
 	MUSTARD=.build/debug/mustard Scripts/test-shard.sh
+	MUSTARD=.build/debug/mustard Scripts/test-omg-peer.sh
 	Scripts/fuzz/run.sh 15
 
 fuzz: deps ## Fuzz with libFuzzer and ASan: the ingestion path, the YAML reader, the log scanner (FUZZ_SECONDS=60 each)
