@@ -277,9 +277,10 @@ public final class DumpExplorer: @unchecked Sendable {
         let now = summary.gatheredAt
         let since = query.sinceSeconds.flatMap { s in now.map { $0.adding(seconds: -s) } }
         let until = query.untilSeconds.flatMap { s in now.map { $0.adding(seconds: -s) } }
+        let year = now.flatMap { Int($0.description.prefix(4)) }
         selection.problems = try LogReader(limits: limits, logger: logger).read(dump: path, entry: selection.path) { text in
             if let grep = query.grep, !text.contains(grep) { return }
-            let time = (since != nil || until != nil) ? LogScanner.lineTime(text) : nil
+            let time = (since != nil || until != nil) ? LogLineTime.of(text, year: year) : nil
             if let since, let time, time < since { return }
             if let until, let time, time > until { return }
             try line(LogLineOut(text: SecretScrubber.scrub(text), time: time))
