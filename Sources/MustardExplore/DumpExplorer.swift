@@ -42,11 +42,13 @@ public final class DumpExplorer: @unchecked Sendable {
                 }
                 let queue = try cache.build(key: key) { db in try builder.build(path, into: db) }
                 return try DumpExplorer(path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger)
-            } catch let error as CocoaError {
-                // The cache folder or file could not be written: answer from memory this time.
+            } catch let error as ArchiveOpenError {
+                throw error  // The dump itself cannot be read: no cache would help.
+            } catch {
+                // The cache folder or file could not be written (read-only home, disk full): answer from memory.
                 let queue = try Self.buildInMemory(path, builder)
                 return try DumpExplorer(
-                    path: path, db: queue, fromCache: false, cacheProblem: "index cache not used (\(error.localizedDescription))",
+                    path: path, db: queue, fromCache: false, cacheProblem: "index cache in \(cache.directory.path) not used: \(error)",
                     limits: options.limits, logger: logger)
             }
         }
