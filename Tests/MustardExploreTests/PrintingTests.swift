@@ -111,6 +111,16 @@ struct PrintingTests {
         #expect(ValueText.json(hostile).contains("\\u001b") && ValueText.json(hostile).contains("\\u202e"))
     }
 
+    @Test("Log line times in the forms cluster logs use; none for a line without one")
+    func logTimes() {
+        let expected = Timestamp(rfc3339: "2026-11-20T13:21:16Z")
+        #expect(LogLineTime.of("2026-11-20T13:21:16.000000000Z some text", year: nil) == expected)
+        #expect(LogLineTime.of("time=\"2026-11-20T13:21:16Z\" level=info msg=\"x\"", year: nil) == expected)
+        #expect(LogLineTime.of("{\"level\":\"info\",\"ts\":1795180876}", year: nil) == expected)
+        #expect(LogLineTime.of("I1120 13:21:16.000000       1 controller.go:42] synced", year: 2026) == expected)
+        #expect(LogLineTime.of("plain text", year: 2026) == nil)
+    }
+
     @Test("Label selectors: equality, inequality, sets, existence")
     func selectors() throws {
         let labels = ["app": "web", "tier": "front", "env": "prod"]
