@@ -97,7 +97,7 @@ public final class DumpExplorer: @unchecked Sendable {
                                  shortNames: short.split(separator: ",").map(String.init), namespaced: row["namespaced"]))
         }
         let plurals = Dictionary(seen.map { ("\($0.kind)\u{0}\($0.group)", $0.plural) }, uniquingKeysWith: { a, _ in a })
-        let kinds = try Row.fetchAll(db, sql: "SELECT cluster, kind, grp, COUNT(*) AS n FROM object GROUP BY cluster, kind, grp ORDER BY cluster, kind, grp").map { row in
+        let kinds = try Row.fetchAll(db, sql: "SELECT cluster, kind, grp, n FROM kindCount ORDER BY cluster, kind, grp").map { row in
             DumpSummary.KindCount(
                 cluster: row["cluster"], kind: row["kind"], group: row["grp"],
                 plural: plurals["\(row["kind"] as String)\u{0}\(row["grp"] as String)"] ?? KindCatalog.guessedPlural(of: row["kind"]), count: row["n"])
@@ -167,11 +167,12 @@ public final class DumpExplorer: @unchecked Sendable {
             let cursor = try Row.fetchCursor(
                 db, sql: "SELECT cluster, kind, grp, namespace, name, labels, sortTime, row, wide FROM object WHERE \(condition) ORDER BY \(order)",
                 arguments: arguments)
+            // Columns by position: GRDB's look-up by name lower-cases the name at every access.
             while let row = try cursor.next() {
-                if let selector = query.selector, !selector.matches(Self.labels(row["labels"])) { continue }
-                var cells = CellCoding.decode(row["row"] ?? "")
-                if wide { cells += CellCoding.decode(row["wide"] ?? "") }
-                rows.append(TableRow(key: Self.key(row), cells: cells.map(Self.scrubbed), time: (row["sortTime"] as Double?).map(Timestamp.init(secondsSince1970:))))
+                if let selector = query.selector, !selector.matches(Self.labels(row[5])) { continue }
+                var cells = CellCoding.decode(row[7] ?? "")
+                if wide { cells += CellCoding.decode(row[8] ?? "") }
+                rows.append(TableRow(key: Self.positionalKey(row), cells: cells, time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:))))
             }
             if let name = query.name, rows.isEmpty {
                 throw ExploreError.notFound(
@@ -260,9 +261,10 @@ public final class DumpExplorer: @unchecked Sendable {
                 db, sql: "SELECT cluster, kind, grp, namespace, name, sortTime, row, wide FROM object WHERE kind = 'Event' AND \(condition) ORDER BY sortTime IS NULL, sortTime, cluster, namespace, name, id",
                 arguments: arguments
             ).map { row in
-                var cells = CellCoding.decode(row["row"] ?? "")
-                if wide { cells += CellCoding.decode(row["wide"] ?? "") }
-                return TableRow(key: Self.key(row), cells: cells.map(Self.scrubbed), time: (row["sortTime"] as Double?).map(Timestamp.init(secondsSince1970:)))
+                // SELECT cluster, kind, grp, namespace, name, sortTime, row, wide — by position, as in `get`.
+                var cells = CellCoding.decode(row[6] ?? "")
+                if wide { cells += CellCoding.decode(row[7] ?? "") }
+                return TableRow(key: Self.positionalKey(row), cells: cells, time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:)))
             }
         }
     }
@@ -374,6 +376,11 @@ public final class DumpExplorer: @unchecked Sendable {
         [namespace.map { "namespace \($0)" }, cluster.map { "cluster \($0)" }].compactMap { $0 }.joined(separator: ", ")
     }
 
+    /// The key from the first five columns: cluster, kind, grp, namespace, name.
+    private static func positionalKey(_ row: Row) -> ObjectKey {
+        ObjectKey(cluster: row[0], kind: row[1], group: row[2], namespace: row[3], name: row[4])
+    }
+
     private static func key(_ row: Row) -> ObjectKey {
         ObjectKey(cluster: row["cluster"], kind: row["kind"], group: row["grp"], namespace: row["namespace"], name: row["name"])
     }
@@ -394,10 +401,6 @@ public final class DumpExplorer: @unchecked Sendable {
             key: key(row), apiVersion: row["apiVersion"], body: Redaction.scrubbed(body), source: SourceRef(path: row["source"], listIndex: row["listIndex"]))
     }
 
-    private static func scrubbed(_ cell: Cell) -> Cell {
-        if case .text(let text) = cell { return .text(SecretScrubber.scrub(text)) }
-        return cell
-    }
 }
 
 /// One object with what `describe` shows besides it.

@@ -35,6 +35,8 @@ enum EventPrinter {
 
     static func message(_ event: Value) -> String {
         let text = event["message"].string ?? event["note"].string ?? ""
+        // Most messages need no trimming: checked first, Foundation's trim is slow on tens of thousands of events.
+        guard let first = text.first, let last = text.last, first.isWhitespace || last.isWhitespace else { return text }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -165,7 +165,10 @@ private final class IndexingVisitor: DumpVisitor {
             let kind: String = row["kind"], group: String = row["grp"], bytes: Data = row["body"]
             guard let body = ValueCodec.decode([UInt8](bytes)) else { continue }
             let layout = Printers.layout(kind: kind, crdColumns: crdColumns(kind, group))
-            try update.execute(arguments: [CellCoding.encode(layout.cells(body)), CellCoding.encode(layout.wideCells(body)), row["id"] as Int64])
+            try update.execute(arguments: [
+                CellCoding.encode(Redaction.scrubbed(layout.cells(body))), CellCoding.encode(Redaction.scrubbed(layout.wideCells(body))),
+                row["id"] as Int64,
+            ])
         }
         // One layout per kind found, with the names it answers to.
         let kinds = try Row.fetchAll(db, sql: "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object GROUP BY kind, grp")

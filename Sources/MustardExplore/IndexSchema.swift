@@ -5,7 +5,7 @@ import GRDB
 /// what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
 enum IndexSchema {
     /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
-    static let version = "1"
+    static let version = "3"
 
     static func create(_ db: Database) throws {
         try db.execute(sql: """
@@ -28,13 +28,15 @@ enum IndexSchema {
             """)
     }
 
-    /// Indexes made once the rows are in (faster than keeping them up to date row by row).
+    /// Indexes made once the rows are in (faster than keeping them up to date row by row), and the counts `ls` shows
+    /// (counted once here: counting at each query read the whole table).
     static func finish(_ db: Database) throws {
         try db.execute(sql: """
             CREATE INDEX object_kind ON object(kind, namespace, name);
             CREATE INDEX object_name ON object(name);
             CREATE INDEX object_involved ON object(involvedName);
             CREATE INDEX log_pod ON log(pod);
+            CREATE TABLE kindCount AS SELECT cluster, kind, grp, COUNT(*) AS n FROM object GROUP BY cluster, kind, grp;
             """)
     }
 }

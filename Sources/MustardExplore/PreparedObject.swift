@@ -26,7 +26,7 @@ struct PreparedObject: Sendable {
     let definedKind: (info: KindInfo, columns: [PrinterColumn])?
 
     init(_ raw: Value, cluster: String, source: SourceRef) {
-        let body = Redaction.withoutSecretValues(raw)
+        let body = Self.withoutManagedFields(Redaction.withoutSecretValues(raw))
         let metadata = body["metadata"]
         self.cluster = cluster
         kind = body["kind"].string ?? ""
@@ -36,8 +36,10 @@ struct PreparedObject: Sendable {
         namespace = metadata["namespace"].string
         name = metadata["name"].string ?? ""
         created = metadata["creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))
-        labels = metadata["labels"].stringMap.map { "\($0.key)=\($0.value)".replacingOccurrences(of: "\n", with: " ") }.sorted()
-            .joined(separator: "\n")
+        labels = metadata["labels"].stringMap.map { pair in
+            let line = "\(pair.key)=\(pair.value)"
+            return line.utf8.contains(0x0A) ? line.replacingOccurrences(of: "\n", with: " ") : line
+        }.sorted().joined(separator: "\n")
         self.source = source
         if kind == "Event" {
             let object = EventPrinter.involved(body)
@@ -51,8 +53,8 @@ struct PreparedObject: Sendable {
         }
         if Printers.hasFixedLayout(kind, group: group) {
             let layout = Printers.layout(kind: kind, crdColumns: nil)
-            row = CellCoding.encode(layout.cells(body))
-            wide = CellCoding.encode(layout.wideCells(body))
+            row = CellCoding.encode(Redaction.scrubbed(layout.cells(body)))
+            wide = CellCoding.encode(Redaction.scrubbed(layout.wideCells(body)))
         } else {
             row = nil
             wide = nil
@@ -72,6 +74,17 @@ struct PreparedObject: Sendable {
     }
 }
 
+extension PreparedObject {
+    /// `metadata.managedFields` left out, as `oc get -o yaml` leaves it out unless asked (`--show-managed-fields`):
+    /// server-side apply's bookkeeping, often the largest part of an object.
+    static func withoutManagedFields(_ body: Value) -> Value {
+        guard case .mapping(var object) = body, case .mapping(var metadata)? = object["metadata"], metadata["managedFields"] != nil else { return body }
+        metadata["managedFields"] = nil
+        object["metadata"] = .mapping(metadata)
+        return .mapping(object)
+    }
+}
+
 /// What the index keeps of a Secret: its keys, never its values.
 enum Redaction {
     static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
@@ -87,6 +100,14 @@ enum Redaction {
             object["metadata"] = .mapping(metadata)
         }
         return .mapping(object)
+    }
+
+    /// Cells' texts passed through `SecretScrubber` once, as the index is made, not at each query.
+    static func scrubbed(_ cells: [Cell]) -> [Cell] {
+        cells.map { cell in
+            if case .text(let text) = cell { return .text(SecretScrubber.scrub(text)) }
+            return cell
+        }
     }
 
     /// Every text of an object passed through `SecretScrubber` (tokens and passwords in env values, args, messages).

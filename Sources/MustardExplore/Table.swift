@@ -97,7 +97,8 @@ enum CellCoding {
     static func encode(_ cells: [Cell]) -> String {
         cells.map { cell in
             switch cell {
-            case .text(let text): return "t" + text.replacingOccurrences(of: "\u{1F}", with: " ")
+            // Checked first by bytes: Foundation's replace on every cell was a sixth of indexing a dump.
+            case .text(let text): return "t" + (text.utf8.contains(0x1F) ? text.replacingOccurrences(of: "\u{1F}", with: " ") : text)
             case .age(let time): return "a" + (time.map { String($0.secondsSince1970) } ?? "")
             }
         }.joined(separator: String(separator))
@@ -105,9 +106,11 @@ enum CellCoding {
 
     static func decode(_ text: String) -> [Cell] {
         guard !text.isEmpty else { return [] }
-        return text.split(separator: separator, omittingEmptySubsequences: false).map { part in
-            if part.first == "a" { return .age(Double(part.dropFirst()).map(Timestamp.init(secondsSince1970:))) }
-            return .text(String(part.dropFirst()))
+        // By bytes: splitting on Characters was a quarter of printing 74,000 events.
+        return text.utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map { part in
+            let body = Substring(part.dropFirst())
+            if part.first == UInt8(ascii: "a") { return .age(Double(body).map(Timestamp.init(secondsSince1970:))) }
+            return .text(String(body))
         }
     }
 }

@@ -19,16 +19,24 @@ public enum TableText {
         return aligned([header] + lines)
     }
 
-    /// Columns padded to their widest cell; the last column is not padded.
+    /// A cell's width: its bytes when ASCII (nearly always, and cheap), else its Unicode scalars.
+    static func width(_ cell: String) -> Int {
+        cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.unicodeScalars.count
+    }
+
+    /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
+    /// thousands of rows); the last column is not padded.
     public static func aligned(_ rows: [[String]]) -> String {
         let count = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let cellWidths = rows.map { $0.map(width) }
+        for row in cellWidths { for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) } }
         var out = ""
-        for row in rows {
+        for (r, row) in rows.enumerated() {
             var line = ""
             for (i, cell) in row.enumerated() {
-                line += i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 3)
+                line += cell
+                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cellWidths[r][i] + 3) }
             }
             while line.last == " " { line.removeLast() }
             out += line + "\n"

@@ -34,9 +34,11 @@ enum ValueCodec {
         case .mapping(let fields):
             out.append(3)
             writeCount(fields.count, into: &out)
-            for (key, item) in fields {
-                writeString(key, into: &out)
-                write(item, into: &out)
+            // By index: the mapping's iterator boxes each pair, a visible cost over a whole dump.
+            let keys = fields.keys, values = fields.values
+            for i in keys.indices {
+                writeString(keys[i], into: &out)
+                write(values[i], into: &out)
             }
         }
     }
