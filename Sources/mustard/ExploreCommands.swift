@@ -209,6 +209,9 @@ struct Logs: ParsableCommand {
                 if buffer.utf8.count > 1 << 16 { out.write(Data(buffer.utf8)); buffer = "" }
             }
             out.write(Data(buffer.utf8))
+            if container != nil, selection.container == nil {
+                warn("this gather keeps all of the pod's containers in one log (MTC's layout): shown whole, -c selects nothing in it")
+            }
             if let defaulted = selection.defaulted {
                 warn("Defaulted container \"\(defaulted.chosen)\" out of: \(defaulted.all.joined(separator: ", "))")
             }
