@@ -45,9 +45,12 @@ public enum ObjectDocuments {
         if looksLikeError {
             return LoadIssue(
                 path: path, severity: .error,
-                message: "holds the text of a failed `oc` command instead of objects: \"\(quoted)\"; what it should hold is missing from the analysis",
+                message:
+                    "holds the text of a failed `oc` command instead of objects: \"\(quoted)\"; what it should hold is missing from the analysis",
                 damaged: true)
         }
-        return LoadIssue(path: path, severity: .warning, message: "holds YAML that is not a Kubernetes object (no `kind`), starting \"\(quoted)\"; skipped")
+        return LoadIssue(
+            path: path, severity: .warning,
+            message: "holds YAML that is not a Kubernetes object (no `kind`), starting \"\(quoted)\"; skipped")
     }
 }

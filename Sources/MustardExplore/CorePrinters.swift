@@ -33,24 +33,34 @@ enum Printers {
     }
 
     static let fixed: [String: KindLayout] = [
-        "Pod": KindLayout(columns: PodPrinter.columns, wideColumns: PodPrinter.wideColumns, cells: PodPrinter.cells, wideCells: PodPrinter.wideCells),
+        "Pod": KindLayout(
+            columns: PodPrinter.columns, wideColumns: PodPrinter.wideColumns, cells: PodPrinter.cells, wideCells: PodPrinter.wideCells),
         "Event": KindLayout(
-            columns: EventPrinter.columns, wideColumns: EventPrinter.wideColumns, cells: EventPrinter.cells, wideCells: EventPrinter.wideCells),
+            columns: EventPrinter.columns, wideColumns: EventPrinter.wideColumns, cells: EventPrinter.cells,
+            wideCells: EventPrinter.wideCells),
         "Namespace": KindLayout(
-            columns: ["NAME", "STATUS", "AGE"], wideColumns: [], cells: { [name($0), text($0, "status.phase", or: ""), age($0)] }, wideCells: { _ in [] }),
+            columns: ["NAME", "STATUS", "AGE"], wideColumns: [], cells: { [name($0), text($0, "status.phase", or: ""), age($0)] },
+            wideCells: { _ in [] }),
         "Node": KindLayout(
-            columns: ["NAME", "STATUS", "ROLES", "AGE", "VERSION"], wideColumns: ["INTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+            columns: ["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            wideColumns: ["INTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
             cells: { o in [name(o), .text(nodeStatus(o)), .text(nodeRoles(o)), age(o), text(o, "status.nodeInfo.kubeletVersion", or: "")] },
             wideCells: { o in
-                let internalIP = o[path: "status.addresses"].array.first { $0["type"].string == "InternalIP" }?["address"].string ?? "<none>"
-                return [.text(internalIP), text(o, "status.nodeInfo.osImage"), text(o, "status.nodeInfo.kernelVersion"),
-                        text(o, "status.nodeInfo.containerRuntimeVersion")]
+                let internalIP =
+                    o[path: "status.addresses"].array.first { $0["type"].string == "InternalIP" }?["address"].string ?? "<none>"
+                return [
+                    .text(internalIP), text(o, "status.nodeInfo.osImage"), text(o, "status.nodeInfo.kernelVersion"),
+                    text(o, "status.nodeInfo.containerRuntimeVersion"),
+                ]
             }),
         "Deployment": KindLayout(
             columns: ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"], wideColumns: ["CONTAINERS", "IMAGES", "SELECTOR"],
             cells: { o in
-                [name(o), .text("\(o[path: "status.readyReplicas"].int ?? 0)/\(o[path: "spec.replicas"].int ?? 1)"),
-                 .text(String(o[path: "status.updatedReplicas"].int ?? 0)), .text(String(o[path: "status.availableReplicas"].int ?? 0)), age(o)]
+                [
+                    name(o), .text("\(o[path: "status.readyReplicas"].int ?? 0)/\(o[path: "spec.replicas"].int ?? 1)"),
+                    .text(String(o[path: "status.updatedReplicas"].int ?? 0)), .text(String(o[path: "status.availableReplicas"].int ?? 0)),
+                    age(o),
+                ]
             },
             wideCells: containersImagesSelector),
         "StatefulSet": KindLayout(
@@ -62,16 +72,21 @@ enum Printers {
             wideColumns: ["CONTAINERS", "IMAGES", "SELECTOR"],
             cells: { o in
                 let s = o["status"]
-                let selector = o[path: "spec.template.spec.nodeSelector"].stringMap.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-                return [name(o)] + ["desiredNumberScheduled", "currentNumberScheduled", "numberReady", "updatedNumberScheduled", "numberAvailable"]
+                let selector = o[path: "spec.template.spec.nodeSelector"].stringMap.sorted { $0.key < $1.key }.map {
+                    "\($0.key)=\($0.value)"
+                }
+                return [name(o)]
+                    + ["desiredNumberScheduled", "currentNumberScheduled", "numberReady", "updatedNumberScheduled", "numberAvailable"]
                     .map { .text(String(s[$0].int ?? 0)) } + [.text(selector.isEmpty ? "<none>" : selector.joined(separator: ",")), age(o)]
             },
             wideCells: containersImagesSelector),
         "ReplicaSet": KindLayout(
             columns: ["NAME", "DESIRED", "CURRENT", "READY", "AGE"], wideColumns: ["CONTAINERS", "IMAGES", "SELECTOR"],
             cells: { o in
-                [name(o), .text(String(o[path: "spec.replicas"].int ?? 0)), .text(String(o[path: "status.replicas"].int ?? 0)),
-                 .text(String(o[path: "status.readyReplicas"].int ?? 0)), age(o)]
+                [
+                    name(o), .text(String(o[path: "spec.replicas"].int ?? 0)), .text(String(o[path: "status.replicas"].int ?? 0)),
+                    .text(String(o[path: "status.readyReplicas"].int ?? 0)), age(o),
+                ]
             },
             wideCells: containersImagesSelector),
         "Service": KindLayout(
@@ -82,11 +97,14 @@ enum Printers {
                     let node = p["nodePort"].string.map { ":\($0)" } ?? ""
                     return "\(port)\(node)/\(p["protocol"].string ?? "TCP")"
                 }
-                let external = o[path: "status.loadBalancer.ingress"].array.compactMap { $0["ip"].string ?? $0["hostname"].string }
+                let external =
+                    o[path: "status.loadBalancer.ingress"].array.compactMap { $0["ip"].string ?? $0["hostname"].string }
                     + o[path: "spec.externalIPs"].array.compactMap(\.string)
-                return [name(o), text(o, "spec.type", or: "ClusterIP"), text(o, "spec.clusterIP"),
-                        .text(external.isEmpty ? "<none>" : external.joined(separator: ",")),
-                        .text(ports.isEmpty ? "<none>" : ports.joined(separator: ",")), age(o)]
+                return [
+                    name(o), text(o, "spec.type", or: "ClusterIP"), text(o, "spec.clusterIP"),
+                    .text(external.isEmpty ? "<none>" : external.joined(separator: ",")),
+                    .text(ports.isEmpty ? "<none>" : ports.joined(separator: ",")), age(o),
+                ]
             },
             wideCells: { o in
                 let selector = o[path: "spec.selector"].stringMap.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -95,8 +113,11 @@ enum Printers {
         "PersistentVolumeClaim": KindLayout(
             columns: ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"], wideColumns: ["VOLUMEMODE"],
             cells: { o in
-                [name(o), text(o, "status.phase", or: ""), text(o, "spec.volumeName", or: ""), text(o, "status.capacity.storage", or: ""),
-                 .text(accessModes(o[path: "status.accessModes"])), text(o, "spec.storageClassName", or: ""), age(o)]
+                [
+                    name(o), text(o, "status.phase", or: ""), text(o, "spec.volumeName", or: ""),
+                    text(o, "status.capacity.storage", or: ""),
+                    .text(accessModes(o[path: "status.accessModes"])), text(o, "spec.storageClassName", or: ""), age(o),
+                ]
             },
             wideCells: { [text($0, "spec.volumeMode", or: "Filesystem")] }),
         "PersistentVolume": KindLayout(
@@ -105,9 +126,11 @@ enum Printers {
             cells: { o in
                 let claim = o[path: "spec.claimRef"]
                 let claimText = claim.isNull ? "" : "\(claim["namespace"].string ?? "")/\(claim["name"].string ?? "")"
-                return [name(o), text(o, "spec.capacity.storage", or: ""), .text(accessModes(o[path: "spec.accessModes"])),
-                        text(o, "spec.persistentVolumeReclaimPolicy", or: ""), text(o, "status.phase", or: ""), .text(claimText),
-                        text(o, "spec.storageClassName", or: ""), text(o, "status.reason", or: ""), age(o)]
+                return [
+                    name(o), text(o, "spec.capacity.storage", or: ""), .text(accessModes(o[path: "spec.accessModes"])),
+                    text(o, "spec.persistentVolumeReclaimPolicy", or: ""), text(o, "status.phase", or: ""), .text(claimText),
+                    text(o, "spec.storageClassName", or: ""), text(o, "status.reason", or: ""), age(o),
+                ]
             },
             wideCells: { [text($0, "spec.volumeMode", or: "Filesystem")] }),
         "ConfigMap": KindLayout(
@@ -131,9 +154,11 @@ enum Printers {
                     condition($0)["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:))
                 }.max()
                 let version = o[path: "status.versions"].array.first { $0["name"].string == "operator" }?["version"].string ?? ""
-                return [name(o), .text(version), .text(condition("Available")["status"].string ?? ""),
-                        .text(condition("Progressing")["status"].string ?? ""), .text(condition("Degraded")["status"].string ?? ""),
-                        .age(since), .text(condition("Degraded")["message"].string ?? condition("Available")["message"].string ?? "")]
+                return [
+                    name(o), .text(version), .text(condition("Available")["status"].string ?? ""),
+                    .text(condition("Progressing")["status"].string ?? ""), .text(condition("Degraded")["status"].string ?? ""),
+                    .age(since), .text(condition("Degraded")["message"].string ?? condition("Available")["message"].string ?? ""),
+                ]
             },
             wideCells: { _ in [] }),
     ]
@@ -141,9 +166,11 @@ enum Printers {
     static func containersImagesSelector(_ o: Value) -> [Cell] {
         let containers = o[path: "spec.template.spec.containers"].array
         let selector = o[path: "spec.selector.matchLabels"].stringMap.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        return [.text(containers.compactMap { $0["name"].string }.joined(separator: ",")),
-                .text(containers.compactMap { $0["image"].string }.joined(separator: ",")),
-                .text(selector.isEmpty ? "<none>" : selector.joined(separator: ","))]
+        return [
+            .text(containers.compactMap { $0["name"].string }.joined(separator: ",")),
+            .text(containers.compactMap { $0["image"].string }.joined(separator: ",")),
+            .text(selector.isEmpty ? "<none>" : selector.joined(separator: ",")),
+        ]
     }
 
     static func accessModes(_ modes: Value) -> String {
@@ -161,7 +188,8 @@ enum Printers {
 
     static func nodeRoles(_ o: Value) -> String {
         let prefix = "node-role.kubernetes.io/"
-        let roles = o[path: "metadata.labels"].stringMap.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }.sorted()
+        let roles = o[path: "metadata.labels"].stringMap.keys.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+            .sorted()
         return roles.isEmpty ? "<none>" : roles.joined(separator: ",")
     }
 }

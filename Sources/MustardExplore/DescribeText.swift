@@ -30,8 +30,12 @@ public enum DescribeText {
             out += "Conditions:\n"
             var table = [["  TYPE", "STATUS", "REASON", "LAST TRANSITION", "MESSAGE"]]
             for c in conditions {
-                table.append(["  " + (c["type"].string ?? ""), c["status"].string ?? "", c["reason"].string ?? "", c["lastTransitionTime"].string ?? "",
-                              c["message"].string ?? ""].map(Neutralizer.text))
+                table.append(
+                    [
+                        "  " + (c["type"].string ?? ""), c["status"].string ?? "", c["reason"].string ?? "",
+                        c["lastTransitionTime"].string ?? "",
+                        c["message"].string ?? "",
+                    ].map(Neutralizer.text))
             }
             out += TableText.aligned(table)
         }
@@ -56,8 +60,10 @@ public enum DescribeText {
     private static func lines(_ map: Value, skipping: Set<String> = []) -> String {
         let pairs = (map.mapping.map(Array.init) ?? []).filter { !skipping.contains($0.key) }
         if pairs.isEmpty { return "<none>" }
-        return pairs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.string ?? ValueText.json($0.value).trimmingCharacters(in: .whitespacesAndNewlines))" }
-            .joined(separator: "\n")
+        return pairs.sorted { $0.key < $1.key }.map {
+            "\($0.key)=\($0.value.string ?? ValueText.json($0.value).trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+        .joined(separator: "\n")
     }
 
     /// `Label:   value` rows, values aligned, continuation lines indented to the values.
@@ -73,7 +79,8 @@ public enum DescribeText {
     }
 
     private static func indented(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + Neutralizer.text(String($0)) }.joined(separator: "\n") + "\n"
+        text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { "  " + Neutralizer.text(String($0)) }.joined(
+            separator: "\n") + "\n"
     }
 }
 

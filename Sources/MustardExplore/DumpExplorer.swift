@@ -10,7 +10,9 @@ public struct ExploreOptions: Sendable {
     public var cache: IndexCache?
     public var limits: ArchiveLimits
 
-    public init(cache: IndexCache? = IndexCache.defaultDirectory().map { IndexCache(directory: $0) }, limits: ArchiveLimits = ArchiveLimits()) {
+    public init(
+        cache: IndexCache? = IndexCache.defaultDirectory().map { IndexCache(directory: $0) }, limits: ArchiveLimits = ArchiveLimits()
+    ) {
         self.cache = cache
         self.limits = limits
     }
@@ -30,7 +32,9 @@ public final class DumpExplorer: @unchecked Sendable {
     private let limits: ArchiveLimits
     private let logger: Logger
 
-    public static func open(_ path: String, options: ExploreOptions = ExploreOptions(), logger: Logger = Logger(label: "mustard.explore")) throws -> DumpExplorer {
+    public static func open(_ path: String, options: ExploreOptions = ExploreOptions(), logger: Logger = Logger(label: "mustard.explore"))
+        throws -> DumpExplorer
+    {
         let builder = IndexBuilder(limits: options.limits, logger: logger)
         guard FileManager.default.fileExists(atPath: path) else { throw ArchiveOpenError.notFound(path) }
         if let cache = options.cache {
@@ -38,7 +42,8 @@ public final class DumpExplorer: @unchecked Sendable {
                 try FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
                 let key = try DumpIdentity.of(path).key + "-v" + IndexSchema.version + "-" + Self.limitsKey(options.limits)
                 if let queue = cache.openExisting(key: key) {
-                    return try DumpExplorer(path: path, db: queue, fromCache: true, cacheProblem: nil, limits: options.limits, logger: logger)
+                    return try DumpExplorer(
+                        path: path, db: queue, fromCache: true, cacheProblem: nil, limits: options.limits, logger: logger)
                 }
                 let queue = try cache.build(key: key) { db in try builder.build(path, into: db) }
                 return try DumpExplorer(path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger)
@@ -52,7 +57,9 @@ public final class DumpExplorer: @unchecked Sendable {
                     limits: options.limits, logger: logger)
             }
         }
-        return try DumpExplorer(path: path, db: try Self.buildInMemory(path, builder), fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger)
+        return try DumpExplorer(
+            path: path, db: try Self.buildInMemory(path, builder), fromCache: false, cacheProblem: nil, limits: options.limits,
+            logger: logger)
     }
 
     private static func buildInMemory(_ path: String, _ builder: IndexBuilder) throws -> DatabaseQueue {
@@ -91,24 +98,35 @@ public final class DumpExplorer: @unchecked Sendable {
             DumpSummary.ClusterInfo(name: row["name"], loginError: row["loginError"], namespaces: namespaces[row["name"] as String] ?? [])
         }
         var seen: [KindInfo] = []
-        for row in try Row.fetchAll(db, sql: "SELECT kind, grp, plural, shortNames, namespaced FROM crdColumns UNION ALL SELECT kind, grp, plural, shortNames, namespaced FROM kindLayout") {
+        for row in try Row.fetchAll(
+            db,
+            sql:
+                "SELECT kind, grp, plural, shortNames, namespaced FROM crdColumns UNION ALL SELECT kind, grp, plural, shortNames, namespaced FROM kindLayout"
+        ) {
             let short: String = row["shortNames"]
-            seen.append(KindInfo(kind: row["kind"], group: row["grp"], plural: row["plural"],
-                                 shortNames: short.split(separator: ",").map(String.init), namespaced: row["namespaced"]))
+            seen.append(
+                KindInfo(
+                    kind: row["kind"], group: row["grp"], plural: row["plural"],
+                    shortNames: short.split(separator: ",").map(String.init), namespaced: row["namespaced"]))
         }
         let plurals = Dictionary(seen.map { ("\($0.kind)\u{0}\($0.group)", $0.plural) }, uniquingKeysWith: { a, _ in a })
         let kinds = try Row.fetchAll(db, sql: "SELECT cluster, kind, grp, n FROM kindCount ORDER BY cluster, kind, grp").map { row in
             DumpSummary.KindCount(
                 cluster: row["cluster"], kind: row["kind"], group: row["grp"],
-                plural: plurals["\(row["kind"] as String)\u{0}\(row["grp"] as String)"] ?? KindCatalog.guessedPlural(of: row["kind"]), count: row["n"])
+                plural: plurals["\(row["kind"] as String)\u{0}\(row["grp"] as String)"] ?? KindCatalog.guessedPlural(of: row["kind"]),
+                count: row["n"])
         }
         let issues = try Row.fetchAll(db, sql: "SELECT path, severity, message, damaged FROM issue").map { row in
-            LoadIssue(path: row["path"], severity: LoadIssue.Severity(rawValue: row["severity"]) ?? .error, message: row["message"], damaged: row["damaged"])
+            LoadIssue(
+                path: row["path"], severity: LoadIssue.Severity(rawValue: row["severity"]) ?? .error, message: row["message"],
+                damaged: row["damaged"])
         }
         let summary = DumpSummary(
-            path: path, format: meta["format"] ?? "", entries: Int(meta["entries"] ?? "") ?? 0, nestedArchives: Int(meta["nestedArchives"] ?? "") ?? 0,
+            path: path, format: meta["format"] ?? "", entries: Int(meta["entries"] ?? "") ?? 0,
+            nestedArchives: Int(meta["nestedArchives"] ?? "") ?? 0,
             layouts: try String.fetchAll(db, sql: "SELECT name FROM layout ORDER BY name"), clusters: clusters, kinds: kinds,
-            gatheredAt: meta["gatheredAt"].flatMap(Double.init).map(Timestamp.init(secondsSince1970:)), gatherTimeSource: meta["gatherTimeSource"],
+            gatheredAt: meta["gatheredAt"].flatMap(Double.init).map(Timestamp.init(secondsSince1970:)),
+            gatherTimeSource: meta["gatherTimeSource"],
             logs: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log") ?? 0, loadIssues: issues)
         return (summary, KindCatalog(seen: seen))
     }
@@ -165,14 +183,17 @@ public final class DumpExplorer: @unchecked Sendable {
             if wide { columns += layout.map { ($0["wide"] as String).split(separator: "\u{1F}").map(String.init) } ?? fallback.wideColumns }
             var rows: [TableRow] = []
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT cluster, kind, grp, namespace, name, labels, sortTime, row, wide FROM object WHERE \(condition) ORDER BY \(order)",
+                db,
+                sql:
+                    "SELECT cluster, kind, grp, namespace, name, labels, sortTime, row, wide FROM object WHERE \(condition) ORDER BY \(order)",
                 arguments: arguments)
             // Columns by position: GRDB's look-up by name lower-cases the name at every access.
             while let row = try cursor.next() {
                 if let selector = query.selector, !selector.matches(Self.labels(row[5])) { continue }
                 var cells = CellCoding.decode(row[7] ?? "")
                 if wide { cells += CellCoding.decode(row[8] ?? "") }
-                rows.append(TableRow(key: Self.positionalKey(row), cells: cells, time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:))))
+                rows.append(
+                    TableRow(key: Self.positionalKey(row), cells: cells, time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:))))
             }
             if let name = query.name, rows.isEmpty {
                 throw ExploreError.notFound(
@@ -192,7 +213,9 @@ public final class DumpExplorer: @unchecked Sendable {
         return try db.read { db in
             var out: [ExploredObject] = []
             let cursor = try Row.fetchCursor(
-                db, sql: "SELECT cluster, kind, grp, apiVersion, namespace, name, labels, source, listIndex, body FROM object WHERE \(condition) ORDER BY cluster, namespace, name, id",
+                db,
+                sql:
+                    "SELECT cluster, kind, grp, apiVersion, namespace, name, labels, source, listIndex, body FROM object WHERE \(condition) ORDER BY cluster, namespace, name, id",
                 arguments: arguments)
             while let row = try cursor.next() {
                 if let selector = query.selector, !selector.matches(Self.labels(row["labels"])) { continue }
@@ -221,7 +244,8 @@ public final class DumpExplorer: @unchecked Sendable {
             where: "involvedKind = ? AND involvedName = ? AND cluster = ? AND (involvedNamespace IS ? OR namespace IS ?)",
             arguments: [object.key.kind, object.key.name, object.key.cluster, object.key.namespace, object.key.namespace])
         let table = try get(GetQuery(kind: kind, name: name, namespace: object.key.namespace, cluster: object.key.cluster), wide: true)
-        return ObjectDescription(object: object, columns: table.columns, cells: table.rows.first?.cells ?? [], events: events, now: summary.gatheredAt)
+        return ObjectDescription(
+            object: object, columns: table.columns, cells: table.rows.first?.cells ?? [], events: events, now: summary.gatheredAt)
     }
 
     // MARK: - events
@@ -237,12 +261,16 @@ public final class DumpExplorer: @unchecked Sendable {
         if let (kindWord, name) = query.involved {
             let info = try resolveKind(kindWord)
             let exists = try db.read { db in
-                try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM object WHERE (kind = ? AND name = ?) OR (involvedKind = ? AND involvedName = ?))",
-                                  arguments: [info.kind, name, info.kind, name]) ?? false
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS(SELECT 1 FROM object WHERE (kind = ? AND name = ?) OR (involvedKind = ? AND involvedName = ?))",
+                    arguments: [info.kind, name, info.kind, name]) ?? false
             }
             if !exists {
-                let near = try db.read { db in try self.nearNames(db, kind: info.kind, to: name, namespace: query.namespace, cluster: query.cluster) }
-                throw ExploreError.notFound(kind: info.plural, name: name, scope: Self.describeScope(query.namespace, query.cluster), suggestions: near)
+                let near = try db.read { db in
+                    try self.nearNames(db, kind: info.kind, to: name, namespace: query.namespace, cluster: query.cluster)
+                }
+                throw ExploreError.notFound(
+                    kind: info.plural, name: name, scope: Self.describeScope(query.namespace, query.cluster), suggestions: near)
             }
             conditions.append("involvedKind = ? AND involvedName = ?")
             arguments += [info.kind, name]
@@ -258,13 +286,16 @@ public final class DumpExplorer: @unchecked Sendable {
     private func eventRows(where condition: String, arguments: StatementArguments, wide: Bool = false) throws -> [TableRow] {
         try db.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT cluster, kind, grp, namespace, name, sortTime, row, wide FROM object WHERE kind = 'Event' AND \(condition) ORDER BY sortTime IS NULL, sortTime, cluster, namespace, name, id",
+                db,
+                sql:
+                    "SELECT cluster, kind, grp, namespace, name, sortTime, row, wide FROM object WHERE kind = 'Event' AND \(condition) ORDER BY sortTime IS NULL, sortTime, cluster, namespace, name, id",
                 arguments: arguments
             ).map { row in
                 // SELECT cluster, kind, grp, namespace, name, sortTime, row, wide — by position, as in `get`.
                 var cells = CellCoding.decode(row[6] ?? "")
                 if wide { cells += CellCoding.decode(row[7] ?? "") }
-                return TableRow(key: Self.positionalKey(row), cells: cells, time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:)))
+                return TableRow(
+                    key: Self.positionalKey(row), cells: cells, time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:)))
             }
         }
     }
@@ -293,7 +324,9 @@ public final class DumpExplorer: @unchecked Sendable {
     }
 
     /// Every log the dump holds for a pod: (container or nil, previous).
-    public func logFiles(pod: String, namespace: String? = nil, cluster: String? = nil) throws -> [(cluster: String, namespace: String, container: String?, previous: Bool)] {
+    public func logFiles(pod: String, namespace: String? = nil, cluster: String? = nil) throws -> [(
+        cluster: String, namespace: String, container: String?, previous: Bool
+    )] {
         try db.read { db in
             var sql = "SELECT cluster, namespace, container, previous FROM log WHERE pod = ?"
             var arguments: StatementArguments = [pod]
@@ -314,7 +347,8 @@ public final class DumpExplorer: @unchecked Sendable {
             let rows = try Row.fetchAll(db, sql: sql + " ORDER BY cluster, namespace, container", arguments: arguments)
             guard !rows.isEmpty else {
                 let (podCondition, podArguments) = scope(kind: "Pod", name: query.pod, namespace: query.namespace, cluster: query.cluster)
-                if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM object WHERE \(podCondition))", arguments: podArguments) == true {
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM object WHERE \(podCondition))", arguments: podArguments) == true
+                {
                     throw ExploreError.noLog(pod: query.pod, reason: "the dump holds the pod but none of its logs")
                 }
                 let pods = try String.fetchAll(db, sql: "SELECT DISTINCT pod FROM log UNION SELECT name FROM object WHERE kind = 'Pod'")
@@ -329,12 +363,17 @@ public final class DumpExplorer: @unchecked Sendable {
             var chosen: Row?
             var defaulted: (String, [String])?
             if let container = query.container {
-                chosen = sameAge.first { ($0["container"] as String?) == container }
+                chosen =
+                    sameAge.first { ($0["container"] as String?) == container }
                     // MTC's gather writes one file for all of a pod's containers: any container name leads to it.
                     ?? sameAge.first { ($0["container"] as String?) == nil }
                 if chosen == nil {
                     let all = Array(Set(rows.compactMap { $0["container"] as String? })).sorted()
-                    throw ExploreError.noLog(pod: query.pod, reason: "no \(query.previous ? "previous " : "")log of container \"\(container)\" (containers with logs: \(all.joined(separator: ", ")))")
+                    throw ExploreError.noLog(
+                        pod: query.pod,
+                        reason:
+                            "no \(query.previous ? "previous " : "")log of container \"\(container)\" (containers with logs: \(all.joined(separator: ", ")))"
+                    )
                 }
             } else if containers.count > 1 {
                 let name = try self.defaultContainer(db, rows[0], among: containers)
@@ -344,10 +383,15 @@ public final class DumpExplorer: @unchecked Sendable {
                 chosen = sameAge.first
             }
             guard let chosen else {
-                throw ExploreError.noLog(pod: query.pod, reason: query.previous ? "the dump holds no previous log of it (no earlier container instance was gathered)" : "the dump holds only its previous log (use --previous)")
+                throw ExploreError.noLog(
+                    pod: query.pod,
+                    reason: query.previous
+                        ? "the dump holds no previous log of it (no earlier container instance was gathered)"
+                        : "the dump holds only its previous log (use --previous)")
             }
             return LogSelection(
-                cluster: chosen["cluster"], namespace: chosen["namespace"], pod: chosen["pod"], container: chosen["container"], path: chosen["path"],
+                cluster: chosen["cluster"], namespace: chosen["namespace"], pod: chosen["pod"], container: chosen["container"],
+                path: chosen["path"],
                 defaulted: defaulted)
         }
     }
@@ -356,11 +400,16 @@ public final class DumpExplorer: @unchecked Sendable {
     private func defaultContainer(_ db: Database, _ log: Row, among containers: [String]) throws -> String {
         if let data = try Data.fetchOne(
             db, sql: "SELECT body FROM object WHERE kind = 'Pod' AND cluster = ? AND namespace = ? AND name = ? LIMIT 1",
-            arguments: [log["cluster"], log["namespace"], log["pod"]]), let pod = ValueCodec.decode([UInt8](data)) {
-            if let annotated = pod[path: "metadata.annotations"]["kubectl.kubernetes.io/default-container"].string, containers.contains(annotated) {
+            arguments: [log["cluster"], log["namespace"], log["pod"]]), let pod = ValueCodec.decode([UInt8](data))
+        {
+            if let annotated = pod[path: "metadata.annotations"]["kubectl.kubernetes.io/default-container"].string,
+                containers.contains(annotated)
+            {
                 return annotated
             }
-            if let first = pod[path: "spec.containers"].array.compactMap({ $0["name"].string }).first(where: containers.contains) { return first }
+            if let first = pod[path: "spec.containers"].array.compactMap({ $0["name"].string }).first(where: containers.contains) {
+                return first
+            }
         }
         return containers[0]
     }
@@ -369,7 +418,8 @@ public final class DumpExplorer: @unchecked Sendable {
 
     private func nearNames(_ db: Database, kind: String, to name: String, namespace: String?, cluster: String?) throws -> [String] {
         let (condition, arguments) = scope(kind: kind, name: nil, namespace: namespace, cluster: cluster)
-        return EditDistance.nearest(name, among: try String.fetchAll(db, sql: "SELECT DISTINCT name FROM object WHERE \(condition)", arguments: arguments))
+        return EditDistance.nearest(
+            name, among: try String.fetchAll(db, sql: "SELECT DISTINCT name FROM object WHERE \(condition)", arguments: arguments))
     }
 
     private static func describeScope(_ namespace: String?, _ cluster: String?) -> String {
@@ -398,7 +448,8 @@ public final class DumpExplorer: @unchecked Sendable {
         let data: Data = row["body"]
         guard let body = ValueCodec.decode([UInt8](data)) else { throw DatabaseError(message: "index row not readable") }
         return ExploredObject(
-            key: key(row), apiVersion: row["apiVersion"], body: Redaction.scrubbed(body), source: SourceRef(path: row["source"], listIndex: row["listIndex"]))
+            key: key(row), apiVersion: row["apiVersion"], body: Redaction.scrubbed(body),
+            source: SourceRef(path: row["source"], listIndex: row["listIndex"]))
     }
 
 }

@@ -28,12 +28,16 @@ public struct DumpIdentity: Sendable, Hashable {
     }
 
     private static func hashStat(_ info: stat, into hash: inout FNV1a) {
-        hash.add("\(info.st_dev)/\(info.st_ino)/\(info.st_size)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)/\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)")
+        hash.add(
+            "\(info.st_dev)/\(info.st_ino)/\(info.st_size)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)/\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+        )
     }
 
     /// The first and last MiB of the file.
     private static func hashEnds(_ path: String, size: Int64, into hash: inout FNV1a) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
         defer { try? handle.close() }
         let mib: Int64 = 1 << 20
         hash.add(bytes: try handle.read(upToCount: Int(mib)) ?? Data())
@@ -50,7 +54,9 @@ public struct DumpIdentity: Sendable, Hashable {
         for case let relative as String in files {
             var info = stat()
             guard lstat(url.path + "/" + relative, &info) == 0 else { continue }
-            lines.append("\(relative)\u{0}\(info.st_ino)/\(info.st_size)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)/\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)")
+            lines.append(
+                "\(relative)\u{0}\(info.st_ino)/\(info.st_size)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)/\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+            )
         }
         for line in lines.sorted() { hash.add(line) }
     }

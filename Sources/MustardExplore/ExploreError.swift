@@ -29,7 +29,8 @@ public enum ExploreError: Error, Equatable, CustomStringConvertible {
         case .noLog(let pod, let reason):
             return "no log of pod \"\(pod)\": \(reason)"
         case .badSelector(let text):
-            return "cannot read label selector \"\(text)\": use key=value, key!=value, key, !key, key in (a,b) or key notin (a,b), comma-separated"
+            return
+                "cannot read label selector \"\(text)\": use key=value, key!=value, key, !key, key in (a,b) or key notin (a,b), comma-separated"
         case .badDuration(let text):
             return "cannot read duration \"\(text)\": use a number with s, m, h or d (e.g. 90s, 15m, 2h, 1d)"
         }

@@ -52,12 +52,14 @@ private final class IndexingVisitor: DumpVisitor {
         self.yaml = yaml
         self.maxFileBytes = maxFileBytes
         self.logger = logger
-        insertObject = try db.makeStatement(sql: """
-            INSERT INTO object(cluster, kind, grp, apiVersion, namespace, name, created, sortTime, labels, involvedKind,
-                involvedNamespace, involvedName, eventType, source, listIndex, row, wide, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertLog = try db.makeStatement(sql: "INSERT INTO log(cluster, namespace, pod, container, previous, path, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        insertObject = try db.makeStatement(
+            sql: """
+                INSERT INTO object(cluster, kind, grp, apiVersion, namespace, name, created, sortTime, labels, involvedKind,
+                    involvedNamespace, involvedName, eventType, source, listIndex, row, wide, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        insertLog = try db.makeStatement(
+            sql: "INSERT INTO log(cluster, namespace, pod, container, previous, path, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
     }
 
     func interest(in entry: ArchiveEntry) -> EntryInterest {
@@ -108,14 +110,19 @@ private final class IndexingVisitor: DumpVisitor {
             let yaml = self.yaml, cluster = location.cluster
             decoder.submit {
                 let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
-                return PreparedFile(objects: decoded.objects.map { PreparedObject($0.0, cluster: cluster, source: $0.1) }, issues: decoded.issues)
+                return PreparedFile(
+                    objects: decoded.objects.map { PreparedObject($0.0, cluster: cluster, source: $0.1) }, issues: decoded.issues)
             }
             for file in decoder.takeReady() { try merge(file) }
         case .loginError:
-            let text = SecretScrubber.scrub(String(decoding: try content.readAll().prefix(4096), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines))
+            let text = SecretScrubber.scrub(
+                String(decoding: try content.readAll().prefix(4096), as: UTF8.self)
+                    .trimmingCharacters(in: .whitespacesAndNewlines))
             clusters[location.cluster] = .some(text.isEmpty ? "no reason given" : text)
-            add(LoadIssue(path: path, severity: .warning, message: "the gather could not log in to cluster \(location.cluster): nothing was gathered from it"))
+            add(
+                LoadIssue(
+                    path: path, severity: .warning,
+                    message: "the gather could not log in to cluster \(location.cluster): nothing was gathered from it"))
         default:
             return
         }
@@ -153,8 +160,10 @@ private final class IndexingVisitor: DumpVisitor {
         for (info, columns) in crds.values {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO crdColumns(kind, grp, plural, shortNames, namespaced, columns) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [info.kind, info.group, info.plural, info.shortNames.joined(separator: ","), info.namespaced,
-                            try JSONEncoder().encode(columns)])
+                arguments: [
+                    info.kind, info.group, info.plural, info.shortNames.joined(separator: ","), info.namespaced,
+                    try JSONEncoder().encode(columns),
+                ])
         }
         func crdColumns(_ kind: String, _ group: String) -> [PrinterColumn]? { crds["\(kind)\u{0}\(group)"]?.1 }
 
@@ -178,16 +187,25 @@ private final class IndexingVisitor: DumpVisitor {
             let known = catalog.kinds.first { $0.kind == kind && $0.group == group } ?? catalog.kinds.first { $0.kind == kind }
             let layout = Printers.layout(kind: kind, crdColumns: crdColumns(kind, group))
             try db.execute(
-                sql: "INSERT OR REPLACE INTO kindLayout(kind, grp, plural, shortNames, namespaced, columns, wide) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [kind, group, known?.plural ?? KindCatalog.guessedPlural(of: kind), (known?.shortNames ?? []).joined(separator: ","),
-                            namespaced, layout.columns.joined(separator: "\u{1F}"), layout.wideColumns.joined(separator: "\u{1F}")])
+                sql:
+                    "INSERT OR REPLACE INTO kindLayout(kind, grp, plural, shortNames, namespaced, columns, wide) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    kind, group, known?.plural ?? KindCatalog.guessedPlural(of: kind), (known?.shortNames ?? []).joined(separator: ","),
+                    namespaced, layout.columns.joined(separator: "\u{1F}"), layout.wideColumns.joined(separator: "\u{1F}"),
+                ])
         }
 
-        for key in namespaces { try db.execute(sql: "INSERT OR IGNORE INTO namespace(cluster, name) VALUES (?, ?)", arguments: [key[0], key[1]]) }
-        for (name, loginError) in clusters { try db.execute(sql: "INSERT INTO cluster(name, loginError) VALUES (?, ?)", arguments: [name, loginError]) }
+        for key in namespaces {
+            try db.execute(sql: "INSERT OR IGNORE INTO namespace(cluster, name) VALUES (?, ?)", arguments: [key[0], key[1]])
+        }
+        for (name, loginError) in clusters {
+            try db.execute(sql: "INSERT INTO cluster(name, loginError) VALUES (?, ?)", arguments: [name, loginError])
+        }
         for layout in layouts { try db.execute(sql: "INSERT INTO layout(name) VALUES (?)", arguments: [layout.rawValue]) }
         if droppedIssues > 0 {
-            issues.append(LoadIssue(path: issues.last?.path ?? "", severity: .warning, message: "…and \(droppedIssues) more issue(s)", damaged: false))
+            issues.append(
+                LoadIssue(path: issues.last?.path ?? "", severity: .warning, message: "…and \(droppedIssues) more issue(s)", damaged: false)
+            )
         }
         for issue in issues.sorted() {
             try db.execute(
@@ -202,8 +220,10 @@ private final class IndexingVisitor: DumpVisitor {
         if let file = timestampFile {
             meta["gatheredAt"] = String(file.time.secondsSince1970)
             meta["gatherTimeSource"] = "timestamp file " + file.path
-        } else if let newest = try Double.fetchOne(db, sql: "SELECT MAX(MAX(COALESCE(sortTime, 0)), MAX(COALESCE(created, 0))) FROM object"),
-                  newest > 0 {
+        } else if let newest = try Double.fetchOne(
+            db, sql: "SELECT MAX(MAX(COALESCE(sortTime, 0)), MAX(COALESCE(created, 0))) FROM object"),
+            newest > 0
+        {
             meta["gatheredAt"] = String(newest)
             meta["gatherTimeSource"] = "newest time in the dump (no timestamp file)"
         }

@@ -58,7 +58,8 @@ public struct KindCatalog: Sendable {
         KindInfo(kind: "Route", group: "route.openshift.io", plural: "routes"),
         KindInfo(kind: "ImageStream", group: "image.openshift.io", plural: "imagestreams", shortNames: ["is"]),
         KindInfo(kind: "ClusterOperator", group: "config.openshift.io", plural: "clusteroperators", shortNames: ["co"], namespaced: false),
-        KindInfo(kind: "ClusterServiceVersion", group: "operators.coreos.com", plural: "clusterserviceversions", shortNames: ["csv", "csvs"]),
+        KindInfo(
+            kind: "ClusterServiceVersion", group: "operators.coreos.com", plural: "clusterserviceversions", shortNames: ["csv", "csvs"]),
         KindInfo(kind: "Subscription", group: "operators.coreos.com", plural: "subscriptions", shortNames: ["sub", "subs"]),
         // MTC (migration.openshift.io), short names as its CRDs declare them.
         KindInfo(kind: "MigMigration", group: "migration.openshift.io", plural: "migmigrations", shortNames: ["mig", "migration"]),
@@ -142,7 +143,8 @@ public enum EditDistance {
     /// Up to three of `candidates` nearest to `word` (a prefix counts as near), nearest first.
     public static func nearest(_ word: String, among candidates: [String]) -> [String] {
         let lowered = word.lowercased()
-        return candidates
+        return
+            candidates
             .map { ($0, $0.lowercased().hasPrefix(lowered) && lowered.count >= 3 ? 0 : between(lowered, $0.lowercased())) }
             .filter { $0.1 <= max(2, lowered.count / 3) }
             .sorted { ($0.1, $0.0) < ($1.1, $1.0) }

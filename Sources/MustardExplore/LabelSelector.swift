@@ -23,8 +23,10 @@ public struct LabelSelector: Sendable, Equatable {
                 let values = Set(list.dropFirst().dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
                 requirements.append(term[r].contains("notin") ? .notIn(key, values) : .isIn(key, values))
             } else if let r = term.range(of: "!=") {
-                requirements.append(.notEquals(term[..<r.lowerBound].trimmingCharacters(in: .whitespaces),
-                                               term[r.upperBound...].trimmingCharacters(in: .whitespaces)))
+                requirements.append(
+                    .notEquals(
+                        term[..<r.lowerBound].trimmingCharacters(in: .whitespaces),
+                        term[r.upperBound...].trimmingCharacters(in: .whitespaces)))
             } else if let r = term.range(of: "==") ?? term.range(of: "=") {
                 let key = term[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
                 guard !key.isEmpty else { throw ExploreError.badSelector(text) }

@@ -18,7 +18,8 @@ enum LogLineTime {
     private static func klog(_ line: String, year: Int?) -> Timestamp? {
         let b = Array(line.utf8.prefix(21))
         guard let year, b.count >= 14, "IWEF".utf8.contains(b[0]), b[5] == UInt8(ascii: " "), b[8] == UInt8(ascii: ":"),
-              b[11] == UInt8(ascii: ":"), b[1...4].allSatisfy({ (48...57).contains($0) }) else { return nil }
+            b[11] == UInt8(ascii: ":"), b[1...4].allSatisfy({ (48...57).contains($0) })
+        else { return nil }
         let month = String(decoding: b[1...2], as: UTF8.self), day = String(decoding: b[3...4], as: UTF8.self)
         let clock = String(decoding: b[6...13], as: UTF8.self)
         return Timestamp(rfc3339: "\(year)-\(month)-\(day)T\(clock)Z")

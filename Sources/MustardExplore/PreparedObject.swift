@@ -78,7 +78,9 @@ extension PreparedObject {
     /// `metadata.managedFields` left out, as `oc get -o yaml` leaves it out unless asked (`--show-managed-fields`):
     /// server-side apply's bookkeeping, often the largest part of an object.
     static func withoutManagedFields(_ body: Value) -> Value {
-        guard case .mapping(var object) = body, case .mapping(var metadata)? = object["metadata"], metadata["managedFields"] != nil else { return body }
+        guard case .mapping(var object) = body, case .mapping(var metadata)? = object["metadata"], metadata["managedFields"] != nil else {
+            return body
+        }
         metadata["managedFields"] = nil
         object["metadata"] = .mapping(metadata)
         return .mapping(object)
@@ -94,7 +96,8 @@ enum Redaction {
         guard body["kind"].string == "Secret" else { return body }
         guard case .mapping(var object) = ObjectSlimmer.withoutSecretValues(body) else { return body }
         if case .mapping(var metadata)? = object["metadata"], case .mapping(var annotations)? = metadata["annotations"],
-           annotations[lastApplied] != nil {
+            annotations[lastApplied] != nil
+        {
             annotations[lastApplied] = .scalar(SecretScrubber.placeholder)
             metadata["annotations"] = .mapping(annotations)
             object["metadata"] = .mapping(metadata)

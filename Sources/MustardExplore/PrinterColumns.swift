@@ -49,8 +49,10 @@ public struct PrinterColumn: Sendable, Hashable, Codable {
         let ready = PrinterColumn(name: "READY", jsonPath: ".status.conditions[?(@.type=='Ready')].status")
         return [
             "MigMigration": [
-                ready, PrinterColumn(name: "PLAN", jsonPath: ".spec.migPlanRef.name"), PrinterColumn(name: "STAGE", jsonPath: ".spec.stage"),
-                PrinterColumn(name: "ROLLBACK", jsonPath: ".spec.rollback"), PrinterColumn(name: "ITINERARY", jsonPath: ".status.itinerary"),
+                ready, PrinterColumn(name: "PLAN", jsonPath: ".spec.migPlanRef.name"),
+                PrinterColumn(name: "STAGE", jsonPath: ".spec.stage"),
+                PrinterColumn(name: "ROLLBACK", jsonPath: ".spec.rollback"),
+                PrinterColumn(name: "ITINERARY", jsonPath: ".status.itinerary"),
                 PrinterColumn(name: "PHASE", jsonPath: ".status.phase"),
             ],
             "MigPlan": [
@@ -70,7 +72,9 @@ public struct PrinterColumn: Sendable, Hashable, Codable {
             ],
             "Backup": [PrinterColumn(name: "PHASE", jsonPath: ".status.phase")],
             "Restore": [PrinterColumn(name: "PHASE", jsonPath: ".status.phase")],
-            "PodVolumeBackup": [PrinterColumn(name: "PHASE", jsonPath: ".status.phase"), PrinterColumn(name: "NODE", jsonPath: ".spec.node")],
+            "PodVolumeBackup": [
+                PrinterColumn(name: "PHASE", jsonPath: ".status.phase"), PrinterColumn(name: "NODE", jsonPath: ".spec.node"),
+            ],
             "PodVolumeRestore": [PrinterColumn(name: "PHASE", jsonPath: ".status.phase")],
         ]
     }()

@@ -15,11 +15,14 @@ public enum SummaryText {
             out += "\n"
             let shown = verbose || cluster.namespaces.count <= 12 ? cluster.namespaces : Array(cluster.namespaces.prefix(12))
             let more = cluster.namespaces.count - shown.count
-            out += "  Namespaces (\(cluster.namespaces.count)): \(shown.map(Neutralizer.text).joined(separator: ", "))\(more > 0 ? ", …and \(more) more (-v)" : "")\n"
+            out +=
+                "  Namespaces (\(cluster.namespaces.count)): \(shown.map(Neutralizer.text).joined(separator: ", "))\(more > 0 ? ", …and \(more) more (-v)" : "")\n"
             let kinds = s.kinds.filter { $0.cluster == cluster.name }
             if !kinds.isEmpty {
                 var rows = [["  KIND", "GROUP", "NAME", "COUNT"]]
-                for k in kinds { rows.append(["  " + k.kind, k.group.isEmpty ? "core" : k.group, k.plural, String(k.count)].map(Neutralizer.text)) }
+                for k in kinds {
+                    rows.append(["  " + k.kind, k.group.isEmpty ? "core" : k.group, k.plural, String(k.count)].map(Neutralizer.text))
+                }
                 out += TableText.aligned(rows)
             }
         }

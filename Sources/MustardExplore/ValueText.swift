@@ -93,7 +93,8 @@ public enum ValueText {
             default:
                 // Control, bidi and line-separator characters: escaped, so the output cannot drive a terminal.
                 if Neutralizer.isUnsafe(scalar.value) {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+                    out +=
+                        "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
@@ -118,7 +119,9 @@ public enum ValueText {
         return out
     }
 
-    private static func writeMapping(_ fields: Fields, parent: String?, indent: Int, firstLinePrefixed: Bool = false, into out: inout String) {
+    private static func writeMapping(
+        _ fields: Fields, parent: String?, indent: Int, firstLinePrefixed: Bool = false, into out: inout String
+    ) {
         let pad = String(repeating: " ", count: indent)
         var first = true
         for (key, item) in fields {
@@ -177,7 +180,9 @@ public enum ValueText {
         return jsonString(text)  // JSON's double-quoted string is YAML's too, as `oc` quotes.
     }
 
-    static let yamlReserved: Set<String> = ["true", "false", "yes", "no", "on", "off", "null", "~", "y", "n", ".inf", "-.inf", "+.inf", ".nan"]
+    static let yamlReserved: Set<String> = [
+        "true", "false", "yes", "no", "on", "off", "null", "~", "y", "n", ".inf", "-.inf", "+.inf", ".nan",
+    ]
 
     static func needsQuotes(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }

@@ -31,7 +31,9 @@ struct ExploreScope: ParsableArguments {
     /// `$MUSTARD_DUMP`.
     static func dump(from words: [String]) throws -> (dump: String, rest: [String]) {
         if let first = words.first, FileManager.default.fileExists(atPath: first) { return (first, Array(words.dropFirst())) }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["MUSTARD_DUMP"], !fromEnvironment.isEmpty { return (fromEnvironment, words) }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["MUSTARD_DUMP"], !fromEnvironment.isEmpty {
+            return (fromEnvironment, words)
+        }
         if let first = words.first, first.contains("/") || first.contains(".tar") || first.hasSuffix(".zip") {
             throw ExitWithMessage(ArchiveOpenError.notFound(first).description)
         }
@@ -48,7 +50,9 @@ struct ExploreScope: ParsableArguments {
         if let problem = explorer.cacheProblem { warn(problem) }
         let damaged = explorer.summary.loadIssues.filter(\.damaged)
         if let first = damaged.first {
-            warn("the dump is damaged: \(damaged.count) part(s) could not be read, the answer covers only the rest (first: \(first.path): \(first.message); `mustard ls` lists them all)")
+            warn(
+                "the dump is damaged: \(damaged.count) part(s) could not be read, the answer covers only the rest (first: \(first.path): \(first.message); `mustard ls` lists them all)"
+            )
         }
         return explorer
     }
@@ -110,7 +114,9 @@ struct Get: ParsableCommand {
     func run() throws {
         try explore {
             let (dump, rest) = try ExploreScope.dump(from: words)
-            guard let first = rest.first, rest.count <= 2 else { throw ValidationError("give a KIND, KIND/NAME or KIND NAME after the dump") }
+            guard let first = rest.first, rest.count <= 2 else {
+                throw ValidationError("give a KIND, KIND/NAME or KIND NAME after the dump")
+            }
             var kind = first, name = rest.count == 2 ? rest[1] : nil
             if let slash = first.firstIndex(of: "/") {
                 guard name == nil else { throw ValidationError("give KIND/NAME or KIND NAME, not both") }
@@ -124,14 +130,19 @@ struct Get: ParsableCommand {
             case .yaml, .json, .name:
                 let objects = try explorer.objects(query)
                 if objects.isEmpty { warn("No resources found"); return explorer }
-                let text = output == .yaml ? ObjectText.yaml(objects) : output == .json ? ObjectText.json(objects)
-                    : objects.map { ObjectText.name($0) + "\n" }.joined()
+                let text =
+                    output == .yaml
+                    ? ObjectText.yaml(objects)
+                    : output == .json
+                        ? ObjectText.json(objects)
+                        : objects.map { ObjectText.name($0) + "\n" }.joined()
                 FileHandle.standardOutput.write(Data(text.utf8))
             case .wide, nil:
                 let table = try explorer.get(query, wide: output == .wide)
                 if table.rows.isEmpty { warn("No resources found\(scope.namespace.map { " in \($0) namespace" } ?? "")."); return explorer }
                 let columns = scope.columns(explorer)
-                FileHandle.standardOutput.write(Data(TableText.render(table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster).utf8))
+                FileHandle.standardOutput.write(
+                    Data(TableText.render(table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster).utf8))
             }
             return explorer
         }
@@ -178,7 +189,8 @@ struct Logs: ParsableCommand {
 
     @OptionGroup var scope: ExploreScope
 
-    @Option(name: [.customShort("c"), .customLong("container")], help: "The container (default: the pod's default container, else its first).")
+    @Option(
+        name: [.customShort("c"), .customLong("container")], help: "The container (default: the pod's default container, else its first).")
     var container: String?
 
     @Flag(name: [.customShort("p"), .customLong("previous")], help: "The previous instance's log.")
@@ -256,7 +268,8 @@ struct Events: ParsableCommand {
             let table = try explorer.events(query, wide: wide)
             if table.rows.isEmpty { warn("No events found."); return explorer }
             let columns = scope.columns(explorer)
-            FileHandle.standardOutput.write(Data(TableText.render(table, showNamespace: columns.namespace, showCluster: columns.cluster).utf8))
+            FileHandle.standardOutput.write(
+                Data(TableText.render(table, showNamespace: columns.namespace, showCluster: columns.cluster).utf8))
             return explorer
         }
     }

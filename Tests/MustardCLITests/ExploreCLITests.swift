@@ -16,8 +16,15 @@ struct ExploreCLITests {
         let run = try TestSupport.mustard(["get", Self.sample, "pods"])
         #expect(run.code == 0, "\(run.stderr)")
         let lines = Self.lines(run.stdout)
-        #expect(lines.first?.split(separator: " ", omittingEmptySubsequences: true) == ["CLUSTER", "NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE"])
-        #expect(lines.contains { $0.hasPrefix("inspect.local.2471") && $0.contains("stage-mssql-deployment-1-l9sp2-9tkfm") && $0.contains("ImagePullBackOff") && $0.hasSuffix("4h19m") })
+        #expect(
+            lines.first?.split(separator: " ", omittingEmptySubsequences: true) == [
+                "CLUSTER", "NAMESPACE", "NAME", "READY", "STATUS", "RESTARTS", "AGE",
+            ])
+        #expect(
+            lines.contains {
+                $0.hasPrefix("inspect.local.2471") && $0.contains("stage-mssql-deployment-1-l9sp2-9tkfm") && $0.contains("ImagePullBackOff")
+                    && $0.hasSuffix("4h19m")
+            })
         #expect(lines.count == 16)
         let one = try TestSupport.mustard(["get", Self.sample, "pods", "-n", "openshift-migration", "--cluster", "host", "-o", "name"])
         #expect(Self.lines(one.stdout).count == 8 && one.stdout.hasPrefix("pod/migration-controller-"))
@@ -41,13 +48,16 @@ struct ExploreCLITests {
         defer { TestSupport.cleanUp(folder) }
         let environment = ["PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": folder.path]
         var everything = ""
-        for arguments in [["get", Self.sample, "secrets", "-o", "yaml"], ["get", Self.sample, "secrets", "-o", "json"],
-                          ["describe", Self.sample, "secret", "cloud-credentials", "--cluster", "host"]] {
+        for arguments in [
+            ["get", Self.sample, "secrets", "-o", "yaml"], ["get", Self.sample, "secrets", "-o", "json"],
+            ["describe", Self.sample, "secret", "cloud-credentials", "--cluster", "host"],
+        ] {
             let run = try TestSupport.run(TestSupport.mustardBinary, arguments, environment: environment)
             #expect(run.code == 0 && run.stdout.contains("<redacted>"))
             everything += run.stdout + run.stderr
         }
-        let index = try #require(FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }.first { $0.hasSuffix(".sqlite") })
+        let index = try #require(
+            FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }.first { $0.hasSuffix(".sqlite") })
         everything += String(decoding: try Data(contentsOf: folder.appendingPathComponent(index)), as: UTF8.self)
         #expect(!everything.contains(CLITests.canaryBase64) && !everything.contains(CLITests.canary))
     }
@@ -56,12 +66,16 @@ struct ExploreCLITests {
     func podStory() throws {
         let describe = try TestSupport.mustard(["describe", Self.sample, "pod/stage-mssql-deployment-1-l9sp2-9tkfm"])
         #expect(describe.code == 0 && describe.stdout.contains("Back-off pulling image \"quay.io/konveyor/invalid_image:latest\""))
-        let events = try TestSupport.mustard(["events", Self.sample, "--for", "pod/stage-mssql-deployment-1-l9sp2-9tkfm", "--types", "Warning"])
+        let events = try TestSupport.mustard([
+            "events", Self.sample, "--for", "pod/stage-mssql-deployment-1-l9sp2-9tkfm", "--types", "Warning",
+        ])
         #expect(events.code == 0)
         let rows = Self.lines(events.stdout).dropFirst()
         #expect(rows.count == 3 && rows.allSatisfy { $0.contains("Warning") && $0.contains("Failed") })
         let logs = try TestSupport.mustard(["logs", Self.sample, "velero-bnpcjngjqd-mtdsq", "--grep", "Validating backup storage location"])
-        #expect(logs.code == 0 && !logs.stdout.isEmpty && Self.lines(logs.stdout).allSatisfy { $0.contains("Validating backup storage location") })
+        #expect(
+            logs.code == 0 && !logs.stdout.isEmpty
+                && Self.lines(logs.stdout).allSatisfy { $0.contains("Validating backup storage location") })
     }
 
     @Test("ls tells the clusters, layouts, gather time and kinds")
@@ -106,7 +120,8 @@ struct ExploreCLITests {
     func damaged() throws {
         let folder = TestSupport.temporaryFolder()
         defer { TestSupport.cleanUp(folder) }
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: TestSupport.realdata("openshift__must-gather-clean/test/files/must-gather-aws.tar.xz")))
+        let bytes = try Data(
+            contentsOf: URL(fileURLWithPath: TestSupport.realdata("openshift__must-gather-clean/test/files/must-gather-aws.tar.xz")))
         let cut = folder.appendingPathComponent("cut.tar.xz")
         try bytes.prefix(bytes.count * 2 / 3).write(to: cut)
         let run = try TestSupport.mustard(["get", cut.path, "pods", "-A"])

@@ -21,7 +21,10 @@ struct ExplorerTests {
         #expect(s.layouts == ["mtc-gather", "mtc-migplans", "oc-adm-inspect"])
         #expect(s.gatheredAt?.description == "2026-11-20T13:33:47Z")
         #expect(s.nestedArchives == 1 && !s.isDamaged)
-        #expect(s.kinds.contains(DumpSummary.KindCount(cluster: "host", kind: "MigMigration", group: "migration.openshift.io", plural: "migmigrations", count: 2)))
+        #expect(
+            s.kinds.contains(
+                DumpSummary.KindCount(
+                    cluster: "host", kind: "MigMigration", group: "migration.openshift.io", plural: "migmigrations", count: 2)))
     }
 
     @Test("get pods across clusters: oc's columns, AGE relative to the gather time, sorted by cluster, namespace, name")
@@ -33,7 +36,10 @@ struct ExplorerTests {
         #expect(table.rows.map(\.key) == table.rows.map(\.key).sorted())
         let stage = try #require(table.rows.first { $0.key.name == "stage-mssql-deployment-1-l9sp2-9tkfm" })
         #expect(stage.key.cluster == "inspect.local.2471" && stage.key.namespace == "mssql-persistent")
-        #expect(stage.cells.map { $0.shown(now: table.now) } == ["stage-mssql-deployment-1-l9sp2-9tkfm", "0/1", "ImagePullBackOff", "0", "4h19m"])
+        #expect(
+            stage.cells.map { $0.shown(now: table.now) } == [
+                "stage-mssql-deployment-1-l9sp2-9tkfm", "0/1", "ImagePullBackOff", "0", "4h19m",
+            ])
         let host = try explorer.get(GetQuery(kind: "pods", namespace: "openshift-migration", cluster: "host"))
         #expect(host.rows.count == 8 && host.rows.allSatisfy { $0.key.cluster == "host" })
     }
@@ -45,14 +51,17 @@ struct ExplorerTests {
         #expect(table.columns == ["NAME", "READY", "PLAN", "STAGE", "ROLLBACK", "ITINERARY", "PHASE", "AGE"])
         let stuck = try #require(table.rows.first { $0.key.name == "3b9f2c6e-7a14-4d8b-b5e2-91c0f4a7d6e8" })
         #expect(stuck.cells[2] == .text("mssql-persistent-plan") && stuck.cells[6] == .text("StagePodsCreated"))
-        let stagePods = try explorer.get(GetQuery(kind: "pods", selector: try LabelSelector(parsing: "migration.openshift.io/is-stage-pod=true")))
+        let stagePods = try explorer.get(
+            GetQuery(kind: "pods", selector: try LabelSelector(parsing: "migration.openshift.io/is-stage-pod=true")))
         #expect(stagePods.rows.map(\.key.name) == ["stage-mssql-deployment-1-l9sp2-9tkfm"])
     }
 
     @Test("Unknown kinds, names and clusters are errors naming what was meant")
     func errors() throws {
         let explorer = try Self.open()
-        #expect(throws: ExploreError.unknownKind("migmigraton", suggestions: ["migmigrations"])) { try explorer.get(GetQuery(kind: "migmigraton")) }
+        #expect(throws: ExploreError.unknownKind("migmigraton", suggestions: ["migmigrations"])) {
+            try explorer.get(GetQuery(kind: "migmigraton"))
+        }
         #expect(throws: ExploreError.unknownCluster("hots", known: ["host", "inspect.local.2471", "source-cluster"])) {
             try explorer.get(GetQuery(kind: "pods", cluster: "hots"))
         }

@@ -71,7 +71,8 @@ struct IndexCacheTests {
         let cacheFolder = folder.appendingPathComponent("cache")
         _ = try DumpExplorer.open(a, options: ExploreOptions(cache: IndexCache(directory: cacheFolder)))
         let old = try #require(Self.indexes(in: cacheFolder).first)
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -86_400)], ofItemAtPath: cacheFolder.appendingPathComponent(old).path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -86_400)], ofItemAtPath: cacheFolder.appendingPathComponent(old).path)
         _ = try DumpExplorer.open(b, options: ExploreOptions(cache: IndexCache(directory: cacheFolder, maxBytes: 1)))
         let left = Self.indexes(in: cacheFolder)
         #expect(left.count == 1 && left != [old])

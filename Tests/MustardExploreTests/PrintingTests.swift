@@ -19,7 +19,8 @@ struct PrintingTests {
 
     @Test("A real pod in ImagePullBackOff: READY 0/1, STATUS from the waiting container, restarts summed")
     func imagePullBackOff() throws {
-        let pod = try #require(try Self.objects(TestSupport.realdata("argoproj__argo-cd/util/health/testdata/pod-imagepullbackoff.yaml")).first)
+        let pod = try #require(
+            try Self.objects(TestSupport.realdata("argoproj__argo-cd/util/health/testdata/pod-imagepullbackoff.yaml")).first)
         let state = PodPrinter.status(pod)
         #expect(state.reason == "ImagePullBackOff")
         #expect(state.ready == 0 && state.total == 1)
@@ -28,22 +29,26 @@ struct PrintingTests {
     @Test("kubectl's status rules: Completed over Succeeded, init containers, terminating, restarts summed")
     func statusRules() throws {
         func pod(_ yaml: String) throws -> Value { try #require(try YAMLReader().documents(Array(yaml.utf8)).documents.first) }
-        let completed = try pod("""
+        let completed = try pod(
+            """
             spec: {containers: [{name: a}]}
             status: {phase: Succeeded, containerStatuses: [{name: a, restartCount: 0, state: {terminated: {exitCode: 0, reason: Completed}}}]}
             """)
         #expect(PodPrinter.status(completed).reason == "Completed")
-        let initWaiting = try pod("""
+        let initWaiting = try pod(
+            """
             spec: {containers: [{name: a}], initContainers: [{name: i}, {name: j}]}
             status: {phase: Pending, initContainerStatuses: [{name: i, restartCount: 4, state: {waiting: {reason: CrashLoopBackOff}}}]}
             """)
         #expect(PodPrinter.status(initWaiting) == PodPrinter.State(ready: 0, total: 1, restarts: 4, reason: "Init:CrashLoopBackOff"))
-        let initRunning = try pod("""
+        let initRunning = try pod(
+            """
             spec: {containers: [{name: a}], initContainers: [{name: i}, {name: j}]}
             status: {phase: Pending, initContainerStatuses: [{name: i, state: {terminated: {exitCode: 0}}}, {name: j, state: {running: {}}}]}
             """)
         #expect(PodPrinter.status(initRunning).reason == "Init:1/2")
-        let twoContainers = try pod("""
+        let twoContainers = try pod(
+            """
             metadata: {deletionTimestamp: "2026-01-01T00:00:00Z"}
             spec: {containers: [{name: a}, {name: b}]}
             status: {phase: Running, containerStatuses: [{name: a, ready: true, restartCount: 2, state: {running: {}}}, {name: b, ready: true, restartCount: 3, state: {running: {}}}]}
@@ -63,19 +68,30 @@ struct PrintingTests {
 
     @Test("MTC's printer columns from its CRD, read by the JSONPath subset CRDs use")
     func crdColumns() throws {
-        let crd = try #require(try Self.objects(TestSupport.realdata("migtools__mig-controller/config/crds/migration.openshift.io_migmigrations.yaml")).first)
+        let crd = try #require(
+            try Self.objects(TestSupport.realdata("migtools__mig-controller/config/crds/migration.openshift.io_migmigrations.yaml")).first)
         let columns = PrinterColumn.of(crd: crd)
         #expect(columns.map(\.name) == ["Ready", "Plan", "Stage", "Rollback", "Itinerary", "Phase"])
-        let migration = try #require(try YAMLReader().documents(Array("""
-            spec: {migPlanRef: {name: plan-a}, stage: false}
-            status: {phase: Completed, itinerary: Final, conditions: [{type: Running, status: "False"}, {type: Ready, status: "True"}]}
-            """.utf8)).documents.first)
-        #expect(columns.map { $0.cell(migration) } == [.text("True"), .text("plan-a"), .text("false"), .text(""), .text("Final"), .text("Completed")])
+        let migration = try #require(
+            try YAMLReader().documents(
+                Array(
+                    """
+                    spec: {migPlanRef: {name: plan-a}, stage: false}
+                    status: {phase: Completed, itinerary: Final, conditions: [{type: Running, status: "False"}, {type: Ready, status: "True"}]}
+                    """.utf8)
+            ).documents.first)
+        #expect(
+            columns.map { $0.cell(migration) } == [
+                .text("True"), .text("plan-a"), .text("false"), .text(""), .text("Final"), .text("Completed"),
+            ])
     }
 
     @Test("The index's binary form gives back every object of a real file exactly, key order included")
     func codecRoundTrip() throws {
-        let objects = try Self.objects(TestSupport.realdata("RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data/namespaces/kube-system/core/pods.yaml"))
+        let objects = try Self.objects(
+            TestSupport.realdata(
+                "RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data/namespaces/kube-system/core/pods.yaml"
+            ))
         #expect(objects.count >= 7)
         for object in objects {
             let back = try #require(ValueCodec.decode(ValueCodec.encode(object)))
@@ -94,10 +110,14 @@ struct PrintingTests {
             let json = try #require(try JSONSerialization.jsonObject(with: Data(ValueText.json(object).utf8)) as? [String: Any])
             #expect((json["metadata"] as? [String: Any])?["name"] as? String == object[path: "metadata.name"].string)
         }
-        let typed = try #require(try YAMLReader().documents(Array("""
-            metadata: {labels: {version: "3"}, resourceVersion: "41876329"}
-            spec: {replicas: 3, paused: false, args: [infinity, "007"]}
-            """.utf8)).documents.first)
+        let typed = try #require(
+            try YAMLReader().documents(
+                Array(
+                    """
+                    metadata: {labels: {version: "3"}, resourceVersion: "41876329"}
+                    spec: {replicas: 3, paused: false, args: [infinity, "007"]}
+                    """.utf8)
+            ).documents.first)
         #expect(ValueText.json(typed).contains("\"version\": \"3\""))
         #expect(ValueText.json(typed).contains("\"replicas\": 3"))
         #expect(ValueText.json(typed).contains("\"resourceVersion\": \"41876329\""))
@@ -151,16 +171,20 @@ struct PrintingTests {
 
     @Test("A Secret keeps its keys, never its values, nor the copy kubectl apply leaves in an annotation")
     func secrets() throws {
-        let secret = try #require(try YAMLReader().documents(Array("""
-            apiVersion: v1
-            kind: Secret
-            metadata:
-              name: s
-              annotations:
-                kubectl.kubernetes.io/last-applied-configuration: '{"data":{"password":"aHVudGVyMg=="}}'
-            data: {password: aHVudGVyMg==}
-            stringData: {token: hunter2}
-            """.utf8)).documents.first)
+        let secret = try #require(
+            try YAMLReader().documents(
+                Array(
+                    """
+                    apiVersion: v1
+                    kind: Secret
+                    metadata:
+                      name: s
+                      annotations:
+                        kubectl.kubernetes.io/last-applied-configuration: '{"data":{"password":"aHVudGVyMg=="}}'
+                    data: {password: aHVudGVyMg==}
+                    stringData: {token: hunter2}
+                    """.utf8)
+            ).documents.first)
         let prepared = PreparedObject(secret, cluster: "c", source: SourceRef(path: "p"))
         let stored = try #require(ValueCodec.decode(prepared.body))
         let text = ValueText.yaml(stored) + ValueText.json(stored)
