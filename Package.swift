@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // The local index of `get`/`logs`/`events`: SQLite through GRDB (libsqlite3-dev from Debian).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries, found with pkg-config; `make deps` installs the Debian packages.
@@ -55,6 +57,14 @@ let package = Package(
         .target(
             name: "MustardUserRules", dependencies: ["MustardRules", "MustardModel", "CYAML"],
             resources: [.embedInCode("Shipped")]),
+        // get/describe/logs/events/ls over a dump, answered from a local index (SQLite) after the first pass.
+        .target(
+            name: "MustardExplore",
+            dependencies: [
+                "MustardArchive", "MustardDump", "MustardModel", "MustardReport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "MustardReport", dependencies: ["MustardRules", "MustardModel"]),
         .target(
             name: "MustardKit",
@@ -73,7 +83,7 @@ let package = Package(
         .executableTarget(
             name: "mustard",
             dependencies: [
-                "MustardKit", "MustardMCP",
+                "MustardKit", "MustardMCP", "MustardExplore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -88,6 +98,7 @@ let package = Package(
 
         .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive", "MustardTestSupport"]),
         .testTarget(name: "MustardModelTests", dependencies: ["MustardModel", "MustardTestSupport"]),
+        .testTarget(name: "MustardExploreTests", dependencies: ["MustardExplore", "MustardTestSupport"]),
         .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardYAML", "MustardModel", "MustardTestSupport"]),
         .testTarget(
             name: "MustardRulesTests",

@@ -15,7 +15,7 @@ public enum Layout: String, Sendable, CaseIterable, Comparable {
 }
 
 /// What one file of the dump is, decided from its path alone.
-enum FileRole: Equatable {
+public enum FileRole: Equatable, Sendable {
     /// YAML holding objects; `resource` is the plural the path promises (`pods`), nil when the path does not say.
     case objects(resource: String?)
     /// `pods/<pod>/<pod>.yaml`: a second copy of a pod that `core/pods.yaml` already lists.
@@ -31,18 +31,18 @@ enum FileRole: Equatable {
 }
 
 /// Where a file sits: which layout, which cluster, which role.
-struct Location: Equatable {
-    let layout: Layout
-    let cluster: String
+public struct Location: Equatable, Sendable {
+    public let layout: Layout
+    public let cluster: String
     /// A namespace the path is about (`namespaces/<ns>/...`), to know what was inspected.
-    let namespace: String?
-    let role: FileRole
+    public let namespace: String?
+    public let role: FileRole
 
     /// The cluster MTC's `migplans/` tree belongs to: the gather builds it from the host's MigPlans (§3.2).
-    static let migplansCluster = "host"
+    public static let migplansCluster = "host"
 
     /// Finds the layout anchor in a path below any wrapper folders and nested archives.
-    static func locate(_ path: EntryPath) -> Location? {
+    public static func locate(_ path: EntryPath) -> Location? {
         let c = path.allComponents
         guard !c.isEmpty else { return nil }
         // MTC 1.4.3+: the last `clusters/<name>/` wins, so wrappers named `clusters` do not confuse it.

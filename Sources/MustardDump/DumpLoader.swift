@@ -269,50 +269,10 @@ private final class Collector: DumpVisitor {
 
     static func decodeObjects(_ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader, everyObject: Set<String> = []) -> DecodedFile {
         var file = DecodedFile(everyObject: everyObject)
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            file.issues.append(LoadIssue(path: path, severity: .info, message: "empty file"))
-            return file
-        }
-        let decoded: (documents: [Value], warnings: [String])
-        do { decoded = try yaml.documents(bytes) } catch {
-            file.issues.append(LoadIssue(path: path, severity: .error, message: "not readable as YAML, skipped: \(error)", damaged: true))
-            return file
-        }
-        for warning in decoded.warnings { file.issues.append(LoadIssue(path: path, severity: .warning, message: warning)) }
-        for document in decoded.documents {
-            switch document {
-            case .null:
-                continue
-            case .mapping where document["kind"].string != nil || !document["items"].array.isEmpty:
-                if document["kind"].string?.hasSuffix("List") == true || document["kind"].isNull {
-                    for (index, item) in document["items"].array.enumerated() {
-                        file.append(item, cluster: cluster, source: SourceRef(path: path, listIndex: index))
-                    }
-                } else {
-                    file.append(document, cluster: cluster, source: SourceRef(path: path))
-                }
-            default:
-                file.issues.append(Self.notAnObject(bytes, path: path))
-            }
-        }
+        let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
+        file.issues = decoded.issues
+        for (body, source) in decoded.objects { file.append(body, cluster: cluster, source: source) }
         return file
-    }
-
-    /// A document that is no Kubernetes object: usually `oc` error text redirected into the file, which can
-    /// even parse as YAML (`error: the server doesn't have a resource type "events"` is a one-key mapping).
-    static func notAnObject(_ bytes: [UInt8], path: String) -> LoadIssue {
-        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        let firstLine = text.split(whereSeparator: \.isNewline).first { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
-        let quoted = SecretScrubber.scrub(String(firstLine.trimmingCharacters(in: .whitespaces).prefix(160)))
-        let lower = quoted.lowercased()
-        let looksLikeError = ["error", "unable", "the server", "no resources found", "warning:"].contains { lower.hasPrefix($0) }
-        if looksLikeError {
-            return LoadIssue(
-                path: path, severity: .error,
-                message: "holds the text of a failed `oc` command instead of objects: \"\(quoted)\"; what it should hold is missing from the analysis",
-                damaged: true)
-        }
-        return LoadIssue(path: path, severity: .warning, message: "holds YAML that is not a Kubernetes object (no `kind`), starting \"\(quoted)\"; skipped")
     }
 
     private func add(_ body: Value, cluster: String, source: SourceRef) {

@@ -5,7 +5,7 @@ import MustardModel
 /// Reads one log line by line and keeps the lines the rules asked for (`LogRequirement.patterns`), scrubbed of
 /// secrets, with the time and zap fields each states; the rest is never held. Linear in the log's size: a plain
 /// byte search per line, and a ring of at most `maxLines` kept lines.
-struct LogScanner {
+public struct LogScanner {
     /// Per log file cap: a controller that logs the same wait every 3 s for days must not fill memory.
     static let maxLines = 5_000
 
@@ -74,7 +74,7 @@ struct LogScanner {
     }
 
     /// The time a log line states: zap's `"ts":<epoch>`, or a leading RFC 3339 time (klog-less `oc logs --timestamps`).
-    static func lineTime(_ text: String) -> Timestamp? {
+    public static func lineTime(_ text: String) -> Timestamp? {
         if let r = text.firstRange(of: "\"ts\":") {
             let number = text[r.upperBound...].prefix { $0.isNumber || $0 == "." }
             if let seconds = Double(number), let time = Timestamp(epochSeconds: seconds) { return time }

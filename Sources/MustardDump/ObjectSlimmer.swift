@@ -4,7 +4,7 @@ import MustardModel
 /// hundred megabytes: `managedFields` and `last-applied-configuration` everywhere; for pods, the big annotations
 /// (network status, …), every part of the spec but what identifies containers, images, volumes and placement, and
 /// the addresses and runtime ids in the status. Conditions, container states, labels and the rest stay whole.
-enum ObjectSlimmer {
+public enum ObjectSlimmer {
     /// What `Pod` reads of the spec: containers' names and images, placement, volumes' claims.
     static let keptPodSpec: Set<String> = ["containers", "initContainers", "nodeName", "volumes"]
     static let keptContainerFields: Set<String> = ["name", "image"]
@@ -124,7 +124,7 @@ enum ObjectSlimmer {
     }
 
     /// Secret values never enter the model, so no report can print them; the key names stay.
-    static func withoutSecretValues(_ body: Value) -> Value {
+    public static func withoutSecretValues(_ body: Value) -> Value {
         guard body["kind"].string == "Secret", case .mapping(var m) = body else { return body }
         for field in ["data", "stringData"] {
             if let values = m[field]?.mapping { m[field] = .mapping(values.mapValues { _ in .scalar("<redacted>") }) }

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Bounded: at most `width` pieces of work are queued or running, so a fast archive cannot pile up file
 /// contents in memory ahead of the decoders.
-final class ParallelDecoder<Result: Sendable>: @unchecked Sendable {
+public final class ParallelDecoder<Result: Sendable>: @unchecked Sendable {
     private let queue = DispatchQueue(label: "mustard.decode", attributes: .concurrent)
     private let group = DispatchGroup()
     private let slots: DispatchSemaphore
@@ -15,12 +15,12 @@ final class ParallelDecoder<Result: Sendable>: @unchecked Sendable {
     /// Results before this sequence number have been handed back.
     private var delivered = 0
 
-    init(width: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) {
+    public init(width: Int = max(2, ProcessInfo.processInfo.activeProcessorCount)) {
         slots = DispatchSemaphore(value: width)
     }
 
     /// Queues `work`; blocks while `width` pieces are already in flight.
-    func submit(_ work: @escaping @Sendable () -> Result) {
+    public func submit(_ work: @escaping @Sendable () -> Result) {
         let sequence = next
         next += 1
         slots.wait()
@@ -36,7 +36,7 @@ final class ParallelDecoder<Result: Sendable>: @unchecked Sendable {
     }
 
     /// Results not handed back yet whose predecessors are all done, in submission order; does not wait.
-    func takeReady() -> [Result] {
+    public func takeReady() -> [Result] {
         lock.lock()
         defer { lock.unlock() }
         var ready: [Result] = []
@@ -48,7 +48,7 @@ final class ParallelDecoder<Result: Sendable>: @unchecked Sendable {
     }
 
     /// Waits for all the work and returns the results not handed back yet, in submission order.
-    func drain() -> [Result] {
+    public func drain() -> [Result] {
         group.wait()
         return takeReady()
     }

@@ -1,3 +1,5 @@
+import MustardExplore
+
 /// "Did you mean …?" for a mistyped subcommand or rule id.
 enum Suggestions {
     /// The subcommand a word most likely meant: within two edits of its name, or a prefix of it (`rule`, `analyse`).
@@ -21,19 +23,6 @@ enum Suggestions {
         return scored.filter { $0.1 <= max(2, lowered.count / 3) }.min { $0.1 < $1.1 }?.0
     }
 
-    /// Levenshtein distance over characters; the words are short (command names and rule ids).
-    static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
-        guard !x.isEmpty else { return y.count }
-        guard !y.isEmpty else { return x.count }
-        var previous = Array(0...y.count)
-        for i in 1...x.count {
-            var current = [i] + Array(repeating: 0, count: y.count)
-            for j in 1...y.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[y.count]
-    }
+    /// Levenshtein distance over characters (the library's, which names kinds, names and clusters the same way).
+    static func distance(_ a: String, _ b: String) -> Int { EditDistance.between(a, b) }
 }

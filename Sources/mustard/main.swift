@@ -9,7 +9,7 @@ struct Mustard: ParsableCommand {
         commandName: "mustard",
         abstract: "Diagnose OpenShift must-gathers: root cause first, evidence with its file, fixes as oc commands.",
         version: mustardVersion,
-        subcommands: [Analyze.self, Summarize.self, Rules.self, MCP.self],
+        subcommands: [Analyze.self, Summarize.self, Rules.self, Get.self, Describe.self, Logs.self, Events.self, Ls.self, MCP.self],
         defaultSubcommand: Analyze.self)
 }
 

@@ -1,0 +1,68 @@
+import MustardModel
+
+/// `oc get events`: LAST SEEN TYPE REASON OBJECT MESSAGE; wide adds SUBOBJECT SOURCE FIRST SEEN COUNT NAME.
+/// Handles core/v1 events and events.k8s.io/v1 ones (`regarding`, `note`, `eventTime`, `series`).
+enum EventPrinter {
+    static let columns = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    static let wideColumns = ["SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME"]
+
+    /// The object an event is about.
+    static func involved(_ event: Value) -> Value {
+        let involved = event["involvedObject"]
+        return involved.isNull ? event["regarding"] : involved
+    }
+
+    /// When the event last happened: `lastTimestamp`, else the series' last, else `eventTime`, `firstTimestamp`,
+    /// then the object's creation.
+    static func lastSeen(_ event: Value) -> Timestamp? {
+        for path in ["lastTimestamp", "series.lastObservedTime", "eventTime", "firstTimestamp", "metadata.creationTimestamp"] {
+            if let time = event[path: path].string.flatMap(Timestamp.init(rfc3339:)) { return time }
+        }
+        return nil
+    }
+
+    static func firstSeen(_ event: Value) -> Timestamp? {
+        for path in ["firstTimestamp", "eventTime", "metadata.creationTimestamp"] {
+            if let time = event[path: path].string.flatMap(Timestamp.init(rfc3339:)) { return time }
+        }
+        return nil
+    }
+
+    static func objectName(_ event: Value) -> String {
+        let object = involved(event)
+        return (object["kind"].string ?? "").lowercased() + "/" + (object["name"].string ?? "")
+    }
+
+    static func message(_ event: Value) -> String {
+        let text = event["message"].string ?? event["note"].string ?? ""
+        // Most messages need no trimming: checked first, Foundation's trim is slow on tens of thousands of events.
+        guard let first = text.first, let last = text.last, first.isWhitespace || last.isWhitespace else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func cells(_ event: Value) -> [Cell] {
+        [
+            .age(lastSeen(event)),
+            .text(event["type"].string ?? ""),
+            .text(event["reason"].string ?? ""),
+            .text(objectName(event)),
+            .text(message(event)),
+        ]
+    }
+
+    static func wideCells(_ event: Value) -> [Cell] {
+        let source = event["source"]
+        let sourceText = [source["component"].string ?? event["reportingComponent"].string, source["host"].string]
+            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        let count = event["count"].int ?? event[path: "series.count"].int ?? 1
+        return [
+            .text(involved(event)["fieldPath"].string ?? ""),
+            .text(sourceText),
+            .age(firstSeen(event)),
+            .text(String(count)),
+            .text(event[path: "metadata.name"].string ?? ""),
+        ]
+    }
+}
+
+import Foundation

@@ -1,0 +1,44 @@
+import GRDB
+
+/// The tables of a dump's index. One row per object (the table row `get` prints already made, the object itself in
+/// `ValueCodec`'s form), one per container log (where it lies in the dump, not its text), the load issues, and
+/// what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
+enum IndexSchema {
+    /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
+    static let version = "3"
+
+    static func create(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE object(
+                    id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, kind TEXT NOT NULL, grp TEXT NOT NULL, apiVersion TEXT NOT NULL,
+                    namespace TEXT, name TEXT NOT NULL, created REAL, sortTime REAL, labels TEXT NOT NULL,
+                    involvedKind TEXT, involvedNamespace TEXT, involvedName TEXT, eventType TEXT,
+                    source TEXT NOT NULL, listIndex INTEGER, row TEXT, wide TEXT, body BLOB NOT NULL);
+                CREATE TABLE kindLayout(kind TEXT NOT NULL, grp TEXT NOT NULL, plural TEXT NOT NULL, shortNames TEXT NOT NULL,
+                    namespaced INTEGER NOT NULL, columns TEXT NOT NULL, wide TEXT NOT NULL, PRIMARY KEY(kind, grp));
+                CREATE TABLE crdColumns(kind TEXT NOT NULL, grp TEXT NOT NULL, plural TEXT NOT NULL, shortNames TEXT NOT NULL,
+                    namespaced INTEGER NOT NULL, columns BLOB NOT NULL, PRIMARY KEY(kind, grp));
+                CREATE TABLE log(id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, namespace TEXT NOT NULL, pod TEXT NOT NULL,
+                    container TEXT, previous INTEGER NOT NULL, path TEXT NOT NULL, bytes INTEGER);
+                CREATE TABLE issue(path TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, damaged INTEGER NOT NULL);
+                CREATE TABLE namespace(cluster TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(cluster, name));
+                CREATE TABLE cluster(name TEXT PRIMARY KEY, loginError TEXT);
+                CREATE TABLE layout(name TEXT PRIMARY KEY);
+                """)
+    }
+
+    /// Indexes made once the rows are in (faster than keeping them up to date row by row), and the counts `ls` shows
+    /// (counted once here: counting at each query read the whole table).
+    static func finish(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX object_kind ON object(kind, namespace, name);
+                CREATE INDEX object_name ON object(name);
+                CREATE INDEX object_involved ON object(involvedName);
+                CREATE INDEX log_pod ON log(pod);
+                CREATE TABLE kindCount AS SELECT cluster, kind, grp, COUNT(*) AS n FROM object GROUP BY cluster, kind, grp;
+                """)
+    }
+}

@@ -1,0 +1,71 @@
+import MustardModel
+import MustardReport
+
+/// Tables as `oc get` prints them: upper-case headers, columns padded to their widest cell, three spaces apart.
+/// Every text from the dump passes the `Neutralizer`, so a name cannot drive the terminal.
+public enum TableText {
+    public static func render(_ table: Table, showNamespace: Bool, showCluster: Bool) -> String {
+        var header = table.columns
+        if showNamespace { header.insert("NAMESPACE", at: 0) }
+        if showCluster { header.insert("CLUSTER", at: 0) }
+        let lines = table.rows.map { row -> [String] in
+            var cells = row.cells.map { Neutralizer.text($0.shown(now: table.now)) }
+            // A row from an index of another layout may be short: pad rather than misalign.
+            cells += Array(repeating: "", count: max(0, table.columns.count - cells.count))
+            if showNamespace { cells.insert(Neutralizer.text(row.key.namespace ?? ""), at: 0) }
+            if showCluster { cells.insert(Neutralizer.text(row.key.cluster), at: 0) }
+            return cells
+        }
+        return aligned([header] + lines)
+    }
+
+    /// A cell's width: its bytes when ASCII (nearly always, and cheap), else its Unicode scalars.
+    static func width(_ cell: String) -> Int {
+        cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.unicodeScalars.count
+    }
+
+    /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
+    /// thousands of rows); the last column is not padded.
+    public static func aligned(_ rows: [[String]]) -> String {
+        let count = rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 0, count: count)
+        let cellWidths = rows.map { $0.map(width) }
+        for row in cellWidths { for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) } }
+        var out = ""
+        for (r, row) in rows.enumerated() {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += cell
+                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cellWidths[r][i] + 3) }
+            }
+            while line.last == " " { line.removeLast() }
+            out += line + "\n"
+        }
+        return out
+    }
+}
+
+/// Objects as `oc get -o name|yaml|json` prints them; several objects form a `List`, as `oc` does.
+public enum ObjectText {
+    /// `pod/web-1`, `migmigration.migration.openshift.io/abc`.
+    public static func name(_ object: ExploredObject) -> String {
+        let kind = object.key.kind.lowercased()
+        return Neutralizer.text((object.key.group.isEmpty ? kind : "\(kind).\(object.key.group)") + "/" + object.key.name)
+    }
+
+    public static func yaml(_ objects: [ExploredObject]) -> String {
+        ValueText.yaml(document(objects))
+    }
+
+    public static func json(_ objects: [ExploredObject]) -> String {
+        ValueText.json(document(objects))
+    }
+
+    static func document(_ objects: [ExploredObject]) -> Value {
+        if objects.count == 1, let only = objects.first { return only.body }
+        return .mapping([
+            "apiVersion": .scalar("v1"), "items": .sequence(objects.map(\.body)), "kind": .scalar("List"),
+            "metadata": .mapping(["resourceVersion": .scalar("")]),
+        ])
+    }
+}

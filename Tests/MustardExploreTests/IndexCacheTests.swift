@@ -1,0 +1,92 @@
+import Foundation
+import MustardTestSupport
+import Testing
+
+@testable import MustardExplore
+
+/// The index kept between runs: reused for the same file, never for a changed one, never half written.
+@Suite("The index cache")
+struct IndexCacheTests {
+    static func copyOfSample(in folder: URL) throws -> String {
+        let path = folder.appendingPathComponent("case.tar.gz").path
+        try FileManager.default.copyItem(atPath: TestSupport.sample("stage-image-stuck.tar.gz"), toPath: path)
+        return path
+    }
+
+    static func indexes(in cache: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []).filter { $0.hasSuffix(".sqlite") }.sorted()
+    }
+
+    @Test("The second query answers from the index; the same answer either way")
+    func reuse() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = try Self.copyOfSample(in: folder)
+        let options = ExploreOptions(cache: IndexCache(directory: folder.appendingPathComponent("cache")))
+        let first = try DumpExplorer.open(dump, options: options)
+        let second = try DumpExplorer.open(dump, options: options)
+        #expect(!first.fromCache && second.fromCache)
+        #expect(try first.get(GetQuery(kind: "pods")).rows == second.get(GetQuery(kind: "pods")).rows)
+        #expect(Self.indexes(in: folder.appendingPathComponent("cache")).count == 1)
+    }
+
+    @Test("A file changed in place, or replaced under the same name, is read again")
+    func changedFile() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = try Self.copyOfSample(in: folder)
+        let options = ExploreOptions(cache: IndexCache(directory: folder.appendingPathComponent("cache")))
+        _ = try DumpExplorer.open(dump, options: options)
+        // Same size, one byte different near the end (the gzip trailer): the identity must change.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: dump))
+        bytes[bytes.count - 5] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: dump))
+        let reread = try DumpExplorer.open(dump, options: options)
+        #expect(!reread.fromCache)
+        #expect(reread.summary.isDamaged, "the damaged gzip trailer is found and said, not hidden by an old index")
+    }
+
+    @Test("An index that was never completed, or is garbage, is not trusted: it is rebuilt")
+    func untrusted() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = try Self.copyOfSample(in: folder)
+        let cacheFolder = folder.appendingPathComponent("cache")
+        let options = ExploreOptions(cache: IndexCache(directory: cacheFolder))
+        _ = try DumpExplorer.open(dump, options: options)
+        let index = cacheFolder.appendingPathComponent(try #require(Self.indexes(in: cacheFolder).first))
+        try Data("SQLite format 3\0 but cut short".utf8).write(to: index)
+        let rebuilt = try DumpExplorer.open(dump, options: options)
+        #expect(!rebuilt.fromCache && rebuilt.summary.clusters.count == 3)
+        #expect(try DumpExplorer.open(dump, options: options).fromCache)
+    }
+
+    @Test("Past the size cap the least recently used index goes, never the one just made")
+    func eviction() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let a = try Self.copyOfSample(in: folder)
+        let b = folder.appendingPathComponent("other.tar.gz").path
+        try FileManager.default.copyItem(atPath: TestSupport.sample("healthy-migration.tar.gz"), toPath: b)
+        let cacheFolder = folder.appendingPathComponent("cache")
+        _ = try DumpExplorer.open(a, options: ExploreOptions(cache: IndexCache(directory: cacheFolder)))
+        let old = try #require(Self.indexes(in: cacheFolder).first)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -86_400)], ofItemAtPath: cacheFolder.appendingPathComponent(old).path)
+        _ = try DumpExplorer.open(b, options: ExploreOptions(cache: IndexCache(directory: cacheFolder, maxBytes: 1)))
+        let left = Self.indexes(in: cacheFolder)
+        #expect(left.count == 1 && left != [old])
+    }
+
+    @Test("Without a cache nothing is written; the cache folder follows XDG")
+    func noCache() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = try Self.copyOfSample(in: folder)
+        _ = try DumpExplorer.open(dump, options: ExploreOptions(cache: nil))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["case.tar.gz"])
+        #expect(IndexCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "/x/cache", "HOME": "/h"])?.path == "/x/cache/mustard")
+        #expect(IndexCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "relative", "HOME": "/h"])?.path == "/h/.cache/mustard")
+        #expect(IndexCache.defaultDirectory(environment: [:]) == nil)
+    }
+}
