@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "MustardMCP",
             dependencies: [
-                "MustardKit", "MustardReport", "MustardRules",
+                "MustardKit", "MustardReport", "MustardRules", "MustardExplore",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

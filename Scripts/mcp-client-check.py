@@ -7,6 +7,7 @@ Usage: mcp-client-check.py MUSTARD DUMP...
 """
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
@@ -31,6 +32,11 @@ def attr(obj, *names):
     raise AttributeError(names[0])
 
 
+def cli(mustard, *args):
+    run = subprocess.run([mustard, *args], capture_output=True, text=True)
+    return run.returncode, run.stdout
+
+
 def cli_json(mustard, dump):
     run = subprocess.run([mustard, "analyze", dump, "-f", "json"], capture_output=True, text=True)
     return json.loads(run.stdout)
@@ -44,13 +50,16 @@ async def call(session, name, arguments):
 
 
 async def main(mustard, dumps):
-    params = StdioServerParameters(command=mustard, args=["mcp", *dumps], env={"PATH": "/usr/bin:/bin"})
+    env = {"PATH": "/usr/bin:/bin"}
+    if os.environ.get("XDG_CACHE_HOME"):
+        env["XDG_CACHE_HOME"] = os.environ["XDG_CACHE_HOME"]
+    params = StdioServerParameters(command=mustard, args=["mcp", *dumps], env=env)
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
             init = await session.initialize()
             check(attr(init, "server_info", "serverInfo").name == "mustard", "initialize: the server is mustard")
             tools = {t.name: t for t in (await session.list_tools()).tools}
-            expected = {"dumps", "analyze", "explain", "timeline", "rules"}
+            expected = {"dumps", "analyze", "explain", "timeline", "rules", "ls", "get", "describe", "logs", "events"}
             check(expected <= set(tools), f"tools/list has {sorted(expected)} (got {sorted(tools)})")
             for name, tool in tools.items():
                 schema = attr(tool, "input_schema", "inputSchema")
@@ -92,6 +101,32 @@ async def main(mustard, dumps):
                               f"timeline {t['migration']}: paged, 2 at a time")
                         error, second = await call(session, "timeline", {"dump": dump, "migration": t["migration"], "offset": 2, "limit": 2})
                         check(not error and second["entries"] == t["entries"][2:4], f"timeline {t['migration']}: the next page")
+
+            # The explore verbs answer as the CLI does, from the same index.
+            for dump in dumps:
+                _, names = cli(mustard, "get", dump, "pods", "-A", "-o", "name")
+                error, got = await call(session, "get", {"dump": dump, "kind": "pods", "limit": 500})
+                check(not error and sorted("pod/" + r["NAME"] for r in got["rows"]) == sorted(names.split()),
+                      f"get pods {dump}: the CLI's pods ({len(names.split())})")
+                if not error and got["rows"]:
+                    row = got["rows"][0]
+                    _, text = cli(mustard, "describe", dump, "pod", row["NAME"], "-n", row["namespace"], "--cluster", row["cluster"])
+                    error, told = await call(session, "describe", {"dump": dump, "kind": "pod", "name": row["NAME"], "namespace": row["namespace"], "cluster": row["cluster"]})
+                    check(not error and told["description"] == text, f"describe pod {row['NAME']}: the CLI's text")
+                    error, as_json = await call(session, "get", {"dump": dump, "kind": "pod", "name": row["NAME"], "namespace": row["namespace"], "cluster": row["cluster"], "output": "json"})
+                    check(not error and as_json["objects"][0]["metadata"]["name"] == row["NAME"], f"get pod {row['NAME']} as json: the object")
+                _, events = cli(mustard, "events", dump, "-A")
+                error, got = await call(session, "events", {"dump": dump, "limit": 500})
+                check(not error and got["total"] == max(0, len(events.splitlines()) - 1), f"events {dump}: as many as the CLI ({got['total'] if not error else '?'})")
+                _, listing = cli(mustard, "ls", dump, "-v")
+                error, got = await call(session, "ls", {"dump": dump})
+                check(not error and got["summary"] == listing, f"ls {dump}: the CLI's summary")
+            error, logs = await call(session, "logs", {"dump": dumps[0], "pod": "migration-controller-z6mg2phcrr-vwcj9", "limit": 3})
+            _, text = cli(mustard, "logs", dumps[0], "migration-controller-z6mg2phcrr-vwcj9")
+            check(not error and [l["text"] for l in logs["lines"]] == text.splitlines()[:3] and logs["total"] == len(text.splitlines()),
+                  f"logs: the CLI's lines, paged ({logs['total'] if not error else logs})")
+            error, text = await call(session, "get", {"dump": dumps[0], "kind": "nosuchkind"})
+            check(error and "nosuchkind" in text, "get: an unknown kind is a tool error naming it")
 
             error, rules = await call(session, "rules", {})
             check(not error and len(rules["rules"]) >= 10 and all("summary" in r for r in rules["rules"]), "rules: every rule with its summary")

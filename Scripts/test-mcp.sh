@@ -10,6 +10,10 @@ if ! "$venv/bin/python" -c 'import mcp' 2>/dev/null; then
     "$venv/bin/pip" install --quiet 'mcp>=1.0'
 fi
 cd "$root"
+# The explore tools keep their index in a scratch cache, as the CLI the answers are compared with.
+XDG_CACHE_HOME=$(mktemp -d)
+export XDG_CACHE_HOME
+trap 'rm -rf "$XDG_CACHE_HOME"' EXIT
 "$venv/bin/python" Scripts/mcp-client-check.py "$mustard" \
     Samples/stage-image-stuck.tar.gz Samples/healthy-migration.tar.gz \
     Tests/RealData/openshift__must-gather-clean/test/files/must-gather-aws.tar.xz \

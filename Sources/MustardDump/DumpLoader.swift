@@ -358,7 +358,7 @@ extension Collector.DecodedFile {
             }
         }
         let involved = body["involvedObject"]
-        let podEvent = kind == "Event" && involved["kind"].string == "Pod"
+        let podEvent = kind == "Event" && involved["kind"].string == "Pod" && !everyObject.contains("events")
             ? PodEventFilter.Event(
                 pod: PodEventFilter.podKey(cluster, involved["namespace"].string, involved["name"].string),
                 routine: Event.isRoutine(type: body["type"].string, reason: body["reason"].string), lastSeen: Event.lastSeen(body))

@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import MustardExplore
 import MustardKit
 import MustardReport
 
@@ -10,6 +11,8 @@ public actor DumpSession {
     private let options: AnalysisOptions
     private let redactor: Redactor?
     private var reports: [String: Analysed] = [:]
+    private var explorers: [String: DumpExplorer] = [:]
+    private let exploreOptions: ExploreOptions
 
     /// A dump's report and its JSON document (`docs/json-report.md`) as MCP values.
     struct Analysed: Sendable {
@@ -17,10 +20,25 @@ public actor DumpSession {
         let document: [String: Value]
     }
 
-    public init(dumps: [String], options: AnalysisOptions, redactor: Redactor?) {
+    /// `exploreOptions`: where the explore verbs keep their index (the CLI's cache by default).
+    public init(dumps: [String], options: AnalysisOptions, redactor: Redactor?, exploreOptions: ExploreOptions = ExploreOptions()) {
         self.dumps = dumps
         self.options = options
         self.redactor = redactor
+        self.exploreOptions = exploreOptions
+    }
+
+    /// The dump's explorer (its index built on first use, or read from the cache), kept for the session.
+    func explorer(_ argument: String?) throws -> DumpExplorer {
+        let dump = try resolve(argument)
+        if let open = explorers[dump] { return open }
+        do {
+            let opened = try DumpExplorer.open(dump, options: exploreOptions)
+            explorers[dump] = opened
+            return opened
+        } catch {
+            throw ToolError.invalid("\(dump): \(error)")
+        }
     }
 
     /// The dump a tool call names: by path, file name or index; the only one when it names none.

@@ -26,7 +26,7 @@ enum ToolCatalog {
 
     static let readOnly = Tool.Annotations(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false)
 
-    static var all: [MustardTool] { [dumps, analyze, explain, timeline, rules] }
+    static var all: [MustardTool] { [dumps, analyze, explain, timeline, rules] + ExploreTools.all }
 
     static let dumps = MustardTool(
         spec: Tool(

@@ -38,7 +38,11 @@ public struct UserRule: Rule {
             }
             let logs = m.logs.map { LogRequirement(podPrefixes: [m.name?.prefix ?? ""], patterns: [$0.contains]) }
             if !m.logs.isEmpty { resources.insert(ResourceRequirement("pods", in: ns)) }
-            return DataRequirements(resources: resources, logs: logs)
+            var requirements = DataRequirements(resources: resources, logs: logs)
+            // A rule file may match any object of its kinds, healthy pods and idle deployments included: the loader
+            // keeps them whole for it (and every event when it reads events).
+            requirements.everyObject = Set([m.resource] + m.related.map(\.resource) + (m.events.isEmpty ? [] : ["events"]))
+            return requirements
         case .logs(let l):
             return DataRequirements(logs: [LogRequirement(podPrefixes: [l.pod.prefix], patterns: [l.line.contains])])
         }

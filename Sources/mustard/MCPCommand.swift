@@ -11,7 +11,7 @@ struct MCP: ParsableCommand {
         commandName: "mcp",
         abstract: "Serve dumps to an AI assistant over the Model Context Protocol (JSON-RPC on standard input and output).",
         discussion: """
-            Tools: dumps, analyze, explain, timeline, rules. Each dump is analysed once, on first use, from the archive \
+            Tools: dumps, analyze, explain, timeline, rules, ls, get, describe, logs, events. Each dump is analysed once, on first use, from the archive \
             as it is (never extracted); results are the JSON report's shapes, lists in pages, secrets scrubbed as in \
             every report. Example client configuration: {"command": "mustard", "args": ["mcp", "/cases/1234/must-gather.tar.gz"]}
             """)
