@@ -3,7 +3,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: libarchive and libyaml (linked through pkg-config) and the compressors the tests pack with;
 # the tests also need the headless browser the HTML report is checked in (not needed to build or run mustard).
-DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev liblzma-dev libsqlite3-dev pkg-config gzip xz-utils zstd bzip2 zip tar
+DEB_PACKAGES := libarchive-dev libyaml-dev zlib1g-dev liblzma-dev libsqlite3-dev libcurl4-openssl-dev pkg-config gzip xz-utils zstd bzip2 zip tar
 TEST_PACKAGES := chromium python3-yaml zsh fish man-db python3-venv podman runc debootstrap
 SAMPLE := Samples/stage-image-stuck.tar.gz
 
