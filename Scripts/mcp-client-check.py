@@ -81,6 +81,7 @@ async def main(mustard, dumps):
                 check(got == want, f"analyze {dump}: the CLI's findings, in its order ({len(want)})")
                 check(report["summary"] == expected_report["summary"], f"analyze {dump}: the CLI's summary")
                 check(report["missingData"] == expected_report["missingData"], f"analyze {dump}: the CLI's missing data")
+                check(report["outcomes"] == expected_report["outcomes"], f"analyze {dump}: every rule's outcome as the CLI's ({len(expected_report['outcomes'])})")
                 roots = {r["id"] for r in report["rootCauses"]}
                 check(roots == {f["id"] for f in expected_report["findings"] if not f["causedBy"]}, f"analyze {dump}: root causes are the findings nothing causes")
                 error, by_index = await call(session, "analyze", {"dump": str(index), "limit": 500})
@@ -129,7 +130,11 @@ async def main(mustard, dumps):
             check(error and "nosuchkind" in text, "get: an unknown kind is a tool error naming it")
 
             error, rules = await call(session, "rules", {})
-            check(not error and len(rules["rules"]) >= 10 and all("summary" in r for r in rules["rules"]), "rules: every rule with its summary")
+            _, listed_rules = cli(mustard, "rules", "list")
+            check(not error and len(rules["rules"]) >= 10 and all("summary" in r for r in rules["rules"])
+                  and all(r["id"] in listed_rules for r in rules["rules"]), "rules: every rule the CLI lists, shipped rule files included, with its summary")
+            error, shipped = await call(session, "explain", {"rule": "mustard/migstorage-not-ready"})
+            check(not error and shipped["id"] == "mustard/migstorage-not-ready", "explain: a shipped rule file's rule")
 
             # Wrong calls are tool errors that say what was wrong, and the server keeps serving.
             error, text = await call(session, "explain", {"dump": dumps[0], "finding": "no/such#finding"})

@@ -3,11 +3,14 @@ import MCP
 import MustardExplore
 import MustardKit
 import MustardReport
+import MustardRules
 
 /// The dumps one MCP session serves. Each is analysed once, on its first use, and the report kept: every tool
 /// answers from it, through the same secret scrubbing and (with `--redact`) the same redaction as `analyze`.
 public actor DumpSession {
     public let dumps: [String]
+    /// Every rule the analysis runs: the built-in ones and the rule files loaded for the session.
+    nonisolated let rules: [RuleDescription]
     private let options: AnalysisOptions
     private let redactor: Redactor?
     private var reports: [String: Analysed] = [:]
@@ -26,6 +29,7 @@ public actor DumpSession {
         self.options = options
         self.redactor = redactor
         self.exploreOptions = exploreOptions
+        rules = ruleDescriptions(with: options.userRules)
     }
 
     /// The dump's explorer (its index built on first use, or read from the cache), kept for the session.

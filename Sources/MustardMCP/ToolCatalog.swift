@@ -62,6 +62,7 @@ enum ToolCatalog {
                 "schemaVersion": d["schemaVersion"] ?? .null, "input": d["input"] ?? .null, "headline": .string(analysed.report.headline),
                 "damaged": .bool(analysed.report.isDamaged), "summary": d["summary"] ?? .null, "missingData": d["missingData"] ?? .array([]),
                 "hiddenFindings": d["hiddenFindings"] ?? .int(0), "rootCauses": .array(roots),
+                "outcomes": d["outcomes"] ?? .array([]), "suppressed": d["suppressed"] ?? .array([]),
                 "loadIssues": .object(["total": .int(issues.count), "first": .array(Array(issues.prefix(20)))]),
             ]
             let page = try Paging.page(findings, arguments: arguments, key: "findings")
@@ -90,10 +91,10 @@ enum ToolCatalog {
                 throw ToolError.invalid("no finding \(id) in this dump; its findings are: \(ids.isEmpty ? "none" : ids.joined(separator: ", "))")
             }
             if let id = try Arguments.string(arguments, "rule") {
-                guard let rule = RuleRegistry.rule(id: id) else {
-                    throw ToolError.invalid("no rule \(id); the rules are: \(RuleRegistry.all.map(\.ruleDescription.id).joined(separator: ", "))")
+                guard let rule = session.rules.first(where: { $0.id == id }) else {
+                    throw ToolError.invalid("no rule \(id); the rules are: \(session.rules.map(\.id).joined(separator: ", "))")
                 }
-                return ruleValue(rule.ruleDescription, full: true)
+                return ruleValue(rule, full: true)
             }
             throw ToolError.invalid("name a finding (\"finding\") or a rule (\"rule\")")
         })
@@ -136,8 +137,8 @@ enum ToolCatalog {
         spec: Tool(
             name: "rules", description: "Every rule mustard runs: id, category, severity, name and what it checks.",
             inputSchema: .object(["type": "object", "properties": .object([:]), "additionalProperties": false]), annotations: readOnly),
-        run: { _, _ in
-            .object(["rules": .array(RuleRegistry.all.map { ruleValue($0.ruleDescription, full: false) })])
+        run: { _, session in
+            .object(["rules": .array(session.rules.map { ruleValue($0, full: false) })])
         })
 
     static func ruleValue(_ d: RuleDescription, full: Bool) -> Value {

@@ -19,6 +19,9 @@ struct MCP: ParsableCommand {
     @Argument(help: "The must-gather folders or archives to serve.")
     var paths: [String]
 
+    @Option(name: .customLong("rules"), help: "A folder of rule files to run besides the shipped ones and the config folder's rules.d (repeatable).")
+    var ruleFolders: [String] = []
+
     @Option(help: "Minutes a migration phase may stay unchanged before gather time before it counts as stuck.")
     var stuckAfter: Double = 30
 
@@ -44,6 +47,15 @@ struct MCP: ParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         var options = AnalysisOptions()
         options.rules.stuckAfterSeconds = stuckAfter * 60
+        // The same rules and suppressions as `analyze`, so a tool's answer is the CLI's.
+        do {
+            let config = RuleFiles.configDirectory()
+            options.userRules = try RuleFiles.load(folders: ruleFolders, configDirectory: config)
+            options.suppressions = try RuleFiles.suppressions(files: [], dump: nil, configDirectory: config)
+        } catch {
+            fail(error.description)
+        }
+        options.suppressionsBesideDump = true
         let session = DumpSession(
             dumps: paths, options: options, redactor: redact || redactNames ? Redactor(names: redactNames) : nil)
         // The argument parser's commands are synchronous: the server runs on the concurrency pool until stdin closes.
