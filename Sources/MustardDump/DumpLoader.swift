@@ -237,7 +237,7 @@ private final class Collector: DumpVisitor {
     private func merge(_ file: DecodedFile) {
         for issue in file.issues { record(issue, kind: nil) }
         for time in podEvents.learn(quiet: file.unremarkablePods, plain: file.plainPods) { clock.sawDropped(time) }
-        for pod in file.healthyPods { count(pod) }
+        for pod in file.healthyPods { countHealthy(pod) }
         for object in file.idle {
             if firstSources[object.cluster] == nil { firstSources[object.cluster] = object.source }
             for time in object.times { clock.sawDropped(time) }
@@ -285,7 +285,7 @@ private final class Collector: DumpVisitor {
     }
 
     /// A healthy pod: counted (named when it restarted before); its creation time still counts for the gather time.
-    private func count(_ pod: HealthyPod) {
+    private func countHealthy(_ pod: HealthyPod) {
         guard seen.insert(ObjectIdentity(pod.cluster, apiVersion: pod.apiVersion, kind: "Pod", namespace: pod.namespace, name: pod.name)).inserted
         else { return }
         if firstSources[pod.cluster] == nil { firstSources[pod.cluster] = pod.source }

@@ -5,11 +5,8 @@ import MustardModel
 public enum MustGatherCommand {
     /// What to ask for again when the dump is damaged or incomplete.
     public static func forDump(_ snapshot: DumpSnapshot) -> String {
-        if isUpstream(snapshot) { return upstreamMTC }
-        if snapshot.hasMTC || snapshot.hasMTCGatherLayout || paths(snapshot).contains(where: isMTCImageFolder) {
-            return mtc(snapshot)
-        }
-        return "oc adm must-gather"
+        let isMTC = snapshot.hasMTC || snapshot.hasMTCGatherLayout || paths(snapshot).contains(where: isMTCImageFolder)
+        return isMTC || isUpstream(snapshot) ? mtc(snapshot) : "oc adm must-gather"
     }
 
     /// MTC's own gather, at the MTC version the dump shows (`v1.8` when it shows none).
