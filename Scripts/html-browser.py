@@ -66,8 +66,16 @@ def load_net_log(path):
     try:
         return json.loads(text)
     except ValueError:
-        # A log cut short (Chromium killed) lacks its closing brackets.
-        return json.loads(text.rstrip().rstrip(",") + "]}")
+        pass
+    # A log cut short (Chromium killed, or still flushing when it exited) lacks its closing brackets and may end
+    # in half an event. Events are one per line: drop lines from the end until the rest closes into JSON.
+    lines = text.rstrip().split("\n")
+    while lines:
+        try:
+            return json.loads("\n".join(lines).rstrip().rstrip(",") + "]}")
+        except ValueError:
+            lines.pop()
+    raise RuntimeError(f"the net log {path} holds no readable JSON")
 
 
 def requests_in(net_log):
