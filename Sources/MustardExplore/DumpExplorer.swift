@@ -9,6 +9,9 @@ import MustardModel
 public struct ExploreOptions: Sendable {
     public var cache: IndexCache?
     public var limits: ArchiveLimits
+    /// A new index leaves the event lists for when they are asked for (`DumpExplorer.indexEverything`); false when
+    /// the first question needs them anyway (`ls`, `events`, `describe`), so one pass reads everything.
+    public var deferEvents = true
 
     public init(
         cache: IndexCache? = IndexCache.defaultDirectory().map { IndexCache(directory: $0) }, limits: ArchiveLimits = ArchiveLimits()
@@ -26,11 +29,15 @@ public final class DumpExplorer: @unchecked Sendable {
     public let fromCache: Bool
     /// Why the cache could not be used, when it could not (the index was then built in memory).
     public let cacheProblem: String?
-    public let summary: DumpSummary
-    public let catalog: KindCatalog
+    /// What the index holds so far: until events are indexed (`indexEverything`), its kinds leave them out.
+    public private(set) var summary: DumpSummary
+    public private(set) var catalog: KindCatalog
     private let db: DatabaseQueue
     private let limits: ArchiveLimits
     private let logger: Logger
+    /// Adds the events the first pass left (`IndexBuilder.addEvents`) to the index; nil once they are in.
+    private var addEvents: (() throws -> Void)?
+    private let lock = NSLock()
 
     public static func open(_ path: String, options: ExploreOptions = ExploreOptions(), logger: Logger = Logger(label: "mustard.explore"))
         throws -> DumpExplorer
@@ -41,30 +48,35 @@ public final class DumpExplorer: @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
                 let key = try DumpIdentity.of(path).key + "-v" + IndexSchema.version + "-" + Self.limitsKey(options.limits)
+                let addEvents = { try cache.extend(key: key) { db in try builder.addEvents(path, into: db) } }
                 if let queue = cache.openExisting(key: key) {
                     return try DumpExplorer(
-                        path: path, db: queue, fromCache: true, cacheProblem: nil, limits: options.limits, logger: logger)
+                        path: path, db: queue, fromCache: true, cacheProblem: nil, limits: options.limits, logger: logger,
+                        addEvents: addEvents)
                 }
-                let queue = try cache.build(key: key) { db in try builder.build(path, into: db) }
-                return try DumpExplorer(path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger)
+                let queue = try cache.build(key: key) { db in try builder.build(path, into: db, deferEvents: options.deferEvents) }
+                return try DumpExplorer(
+                    path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger,
+                    addEvents: addEvents)
             } catch let error as ArchiveOpenError {
                 throw error  // The dump itself cannot be read: no cache would help.
             } catch {
                 // The cache folder or file could not be written (read-only home, disk full): answer from memory.
-                let queue = try Self.buildInMemory(path, builder)
+                let queue = try Self.buildInMemory(path, builder, deferEvents: options.deferEvents)
                 return try DumpExplorer(
                     path: path, db: queue, fromCache: false, cacheProblem: "index cache in \(cache.directory.path) not used: \(error)",
-                    limits: options.limits, logger: logger)
+                    limits: options.limits, logger: logger, addEvents: { try queue.write { db in try builder.addEvents(path, into: db) } })
             }
         }
+        let queue = try Self.buildInMemory(path, builder, deferEvents: options.deferEvents)
         return try DumpExplorer(
-            path: path, db: try Self.buildInMemory(path, builder), fromCache: false, cacheProblem: nil, limits: options.limits,
-            logger: logger)
+            path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger,
+            addEvents: { try queue.write { db in try builder.addEvents(path, into: db) } })
     }
 
-    private static func buildInMemory(_ path: String, _ builder: IndexBuilder) throws -> DatabaseQueue {
+    private static func buildInMemory(_ path: String, _ builder: IndexBuilder, deferEvents: Bool) throws -> DatabaseQueue {
         let queue = try DatabaseQueue()
-        try queue.write { db in try builder.build(path, into: db) }
+        try queue.write { db in try builder.build(path, into: db, deferEvents: deferEvents) }
         return queue
     }
 
@@ -75,13 +87,29 @@ public final class DumpExplorer: @unchecked Sendable {
         return String(hash.hex.prefix(8))
     }
 
-    private init(path: String, db: DatabaseQueue, fromCache: Bool, cacheProblem: String?, limits: ArchiveLimits, logger: Logger) throws {
+    private init(
+        path: String, db: DatabaseQueue, fromCache: Bool, cacheProblem: String?, limits: ArchiveLimits, logger: Logger,
+        addEvents: @escaping () throws -> Void
+    ) throws {
         self.path = path
         self.db = db
         self.fromCache = fromCache
         self.cacheProblem = cacheProblem
         self.limits = limits
         self.logger = logger
+        let deferred = try db.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'eventsDeferred'") }
+        self.addEvents = deferred == nil ? nil : addEvents
+        (summary, catalog) = try db.read { db in try Self.readSummary(db, path: path) }
+    }
+
+    /// Indexes what the first pass left (the event lists), once: `ls`, `events`, `describe` and `get events` need it.
+    public func indexEverything() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let addEvents else { return }
+        logger.debug("indexing the dump's events")
+        try addEvents()
+        self.addEvents = nil
         (summary, catalog) = try db.read { db in try Self.readSummary(db, path: path) }
     }
 
@@ -171,6 +199,7 @@ public final class DumpExplorer: @unchecked Sendable {
     /// The table `oc get` would print (all namespaces unless one is given), rows sorted by cluster, namespace, name.
     public func get(_ query: GetQuery, wide: Bool = false) throws -> Table {
         let info = try resolveKind(query.kind)
+        if info.kind == "Event" { try indexEverything() }
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
         let (condition, arguments) = scope(kind: info.kind, name: query.name, namespace: query.namespace, cluster: query.cluster)
@@ -207,6 +236,7 @@ public final class DumpExplorer: @unchecked Sendable {
     /// The objects `get` lists, whole (for `-o yaml|json|name`).
     public func objects(_ query: GetQuery) throws -> [ExploredObject] {
         let info = try resolveKind(query.kind)
+        if info.kind == "Event" { try indexEverything() }
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
         let (condition, arguments) = scope(kind: info.kind, name: query.name, namespace: query.namespace, cluster: query.cluster)
@@ -234,6 +264,7 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// One object with the events about it, oldest first. Several objects of that name: an error naming where.
     public func describe(kind: String, name: String, namespace: String? = nil, cluster: String? = nil) throws -> ObjectDescription {
+        try indexEverything()  // the events about it
         let found = try objects(GetQuery(kind: kind, name: name, namespace: namespace, cluster: cluster))
         guard found.count == 1, let object = found.first else {
             throw ExploreError.ambiguous(
@@ -252,6 +283,7 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// Events, oldest first (by last seen), as `oc get events` shows them.
     public func events(_ query: EventQuery, wide: Bool = false) throws -> Table {
+        try indexEverything()
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
         var conditions = ["kind = 'Event'"]

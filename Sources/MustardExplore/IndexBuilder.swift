@@ -5,26 +5,55 @@ import MustardArchive
 import MustardDump
 import MustardModel
 
-/// Streams a dump once into an index: every object of every layout (decoded on the other cores while the archive
+/// Streams a dump into an index: every object of every layout (decoded on the other cores while the archive
 /// streams), where each container log lies, the gather time and what could not be read.
+///
+/// Events are most of a dump's objects (three in four on a large cluster) and only `events`, `describe`, `ls` and
+/// `get events` read them, so the first pass can leave the event lists (`…/core/events.yaml`) for a second pass
+/// made when one of those asks (`addEvents`): a first `get pods` then costs about what `mustard analyze` costs.
 struct IndexBuilder {
     var limits: ArchiveLimits
     var yaml = YAMLReader()
     let logger: Logger
 
-    /// Fills `db` (empty, schema created) from the dump at `path`. Throws only when nothing at all can be read.
-    func build(_ path: String, into db: Database) throws {
+    /// Fills `db` (empty) from the dump at `path`. Throws only when nothing at all can be read. With `deferEvents`,
+    /// the event lists are left for `addEvents` — unless the dump has no timestamp file, since the gather time then
+    /// comes from the newest time of any object, events included.
+    func build(_ path: String, into db: Database, deferEvents: Bool) throws {
         try IndexSchema.create(db)
-        let visitor = try IndexingVisitor(db: db, yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
+        let visitor = try IndexingVisitor(
+            db: db, pass: deferEvents ? .deferringEvents : .everything, yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
         let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: visitor)
-        try visitor.finish(summary: summary)
+        var deferred = visitor.deferredEventFiles > 0
+        if deferred, !visitor.hasTimestampFile {
+            try addEvents(path, into: db)
+            deferred = false
+        }
+        try visitor.finish(summary: summary, eventsDeferred: deferred)
         try IndexSchema.finish(db)
     }
+
+    /// The second pass: reads only the event lists the first one left, adds their events, and marks the index whole.
+    func addEvents(_ path: String, into db: Database) throws {
+        let visitor = try IndexingVisitor(db: db, pass: .eventsOnly, yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
+        _ = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: visitor)
+        try visitor.finishEvents()
+    }
+}
+
+/// Which files a walk indexes.
+private enum IndexPass {
+    case everything
+    /// All but the event lists (`FileRole.objects(resource: "events")`).
+    case deferringEvents
+    /// Only the event lists.
+    case eventsOnly
 }
 
 /// The walker's visitor: decodes on other cores, writes rows on the walker's thread.
 private final class IndexingVisitor: DumpVisitor {
     private let db: Database
+    private let pass: IndexPass
     private let yaml: YAMLReader
     private let maxFileBytes: Int
     private let logger: Logger
@@ -40,6 +69,9 @@ private final class IndexingVisitor: DumpVisitor {
     private var issues: [LoadIssue] = []
     private var droppedIssues = 0
     private var timestampFile: (time: Timestamp, path: String)?
+    /// Event lists left for the events pass.
+    private(set) var deferredEventFiles = 0
+    var hasTimestampFile: Bool { timestampFile != nil }
     private static let maxIssues = 500
 
     struct PreparedFile: Sendable {
@@ -47,8 +79,9 @@ private final class IndexingVisitor: DumpVisitor {
         var issues: [LoadIssue] = []
     }
 
-    init(db: Database, yaml: YAMLReader, maxFileBytes: Int, logger: Logger) throws {
+    init(db: Database, pass: IndexPass, yaml: YAMLReader, maxFileBytes: Int, logger: Logger) throws {
         self.db = db
+        self.pass = pass
         self.yaml = yaml
         self.maxFileBytes = maxFileBytes
         self.logger = logger
@@ -60,10 +93,22 @@ private final class IndexingVisitor: DumpVisitor {
                 """)
         insertLog = try db.makeStatement(
             sql: "INSERT INTO log(cluster, namespace, pod, container, previous, path, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        if pass == .eventsOnly {
+            // Events the first pass found in other files (a list of no named kind) are in already.
+            for row in try Row.fetchAll(db, sql: "SELECT cluster, apiVersion, kind, namespace, name FROM object WHERE kind = 'Event'") {
+                seen.insert(
+                    [row[0] as String, row[1] as String, row[2] as String, row[3] as String? ?? "", row[4] as String].joined(separator: "\u{0}"))
+            }
+        }
     }
 
     func interest(in entry: ArchiveEntry) -> EntryInterest {
         guard entry.type == .regular else { return .none }
+        if pass == .eventsOnly {
+            // Everything else was recorded by the first pass.
+            guard let location = Location.locate(entry.path), location.role == .objects(resource: "events") else { return .none }
+            return .content
+        }
         if entry.path.components.last == "timestamp" { return .content }
         guard let location = Location.locate(entry.path) else { return .none }
         layouts.insert(location.layout)
@@ -72,6 +117,10 @@ private final class IndexingVisitor: DumpVisitor {
         switch location.role {
         case .objects(let resource):
             if resource == "pods", let ns = location.namespace { podLists.insert("\(location.cluster)/\(ns)") }
+            if resource == "events", pass == .deferringEvents {
+                deferredEventFiles += 1
+                return .none
+            }
             return .content
         case .podCopy(let ns):
             // `oc adm inspect` writes each pod twice; the copy is read only when the namespace's list was not.
@@ -154,8 +203,65 @@ private final class IndexingVisitor: DumpVisitor {
         }
     }
 
-    /// Drains the decoders, makes the rows that waited for the CRDs, and writes what `ls` tells.
-    func finish(summary: WalkSummary) throws {
+    /// After the events pass: its events in, their layout and counts, its load issues, and the index marked whole.
+    func finishEvents() throws {
+        for file in decoder.drain() { try merge(file) }
+        try writeKindLayouts(
+            try Row.fetchAll(
+                db, sql: "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object WHERE kind = 'Event' GROUP BY kind, grp"),
+            crds: [:])
+        // The first pass's stand-in for the kind, when the lists held none of core's events.
+        try db.execute(
+            sql: "DELETE FROM kindLayout WHERE kind = 'Event' AND grp = '' AND NOT EXISTS(SELECT 1 FROM object WHERE kind = 'Event' AND grp = '')")
+        if try db.tableExists("kindCount") {
+            try db.execute(
+                sql: """
+                    DELETE FROM kindCount WHERE kind = 'Event';
+                    INSERT INTO kindCount SELECT cluster, kind, grp, COUNT(*) AS n FROM object WHERE kind = 'Event' GROUP BY cluster, kind, grp;
+                    """)
+        }
+        // What the archive holds wrong was met by the first pass too: only what is new is added.
+        try writeIssues(dedupe: true)
+        try db.execute(sql: "DELETE FROM meta WHERE key = 'eventsDeferred'")
+    }
+
+    /// One layout per kind found, with the names it answers to.
+    private func writeKindLayouts(_ kinds: [Row], crds: [String: (KindInfo, [PrinterColumn])]) throws {
+        func crdColumns(_ kind: String, _ group: String) -> [PrinterColumn]? { crds["\(kind)\u{0}\(group)"]?.1 }
+        let catalog = KindCatalog(seen: crds.values.map(\.0))
+        for row in kinds {
+            let kind: String = row["kind"], group: String = row["grp"], namespaced: Bool = row["namespaced"]
+            let known = catalog.kinds.first { $0.kind == kind && $0.group == group } ?? catalog.kinds.first { $0.kind == kind }
+            let layout = Printers.layout(kind: kind, crdColumns: crdColumns(kind, group))
+            try db.execute(
+                sql:
+                    "INSERT OR REPLACE INTO kindLayout(kind, grp, plural, shortNames, namespaced, columns, wide) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    kind, group, known?.plural ?? KindCatalog.guessedPlural(of: kind), (known?.shortNames ?? []).joined(separator: ","),
+                    namespaced, layout.columns.joined(separator: "\u{1F}"), layout.wideColumns.joined(separator: "\u{1F}"),
+                ])
+        }
+    }
+
+    /// The load issues, in order, with how many were left out past the cap. `dedupe`: leave out those already there.
+    private func writeIssues(dedupe: Bool) throws {
+        if droppedIssues > 0 {
+            issues.append(
+                LoadIssue(path: issues.last?.path ?? "", severity: .warning, message: "…and \(droppedIssues) more issue(s)", damaged: false)
+            )
+        }
+        let insert =
+            dedupe
+            ? "INSERT INTO issue(path, severity, message, damaged) SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS(SELECT 1 FROM issue WHERE path = ?1 AND message = ?3)"
+            : "INSERT INTO issue(path, severity, message, damaged) VALUES (?1, ?2, ?3, ?4)"
+        for issue in issues.sorted() {
+            try db.execute(sql: insert, arguments: [issue.path, issue.severity.rawValue, issue.message, issue.damaged])
+        }
+    }
+
+    /// Drains the decoders, makes the rows that waited for the CRDs, and writes what `ls` tells. `eventsDeferred`:
+    /// the event lists wait for the events pass; the index says so, and `Event` is a kind already.
+    func finish(summary: WalkSummary, eventsDeferred: Bool) throws {
         for file in decoder.drain() { try merge(file) }
         for (info, columns) in crds.values {
             try db.execute(
@@ -179,21 +285,9 @@ private final class IndexingVisitor: DumpVisitor {
                 row["id"] as Int64,
             ])
         }
-        // One layout per kind found, with the names it answers to.
-        let kinds = try Row.fetchAll(db, sql: "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object GROUP BY kind, grp")
-        let catalog = KindCatalog(seen: crds.values.map(\.0))
-        for row in kinds {
-            let kind: String = row["kind"], group: String = row["grp"], namespaced: Bool = row["namespaced"]
-            let known = catalog.kinds.first { $0.kind == kind && $0.group == group } ?? catalog.kinds.first { $0.kind == kind }
-            let layout = Printers.layout(kind: kind, crdColumns: crdColumns(kind, group))
-            try db.execute(
-                sql:
-                    "INSERT OR REPLACE INTO kindLayout(kind, grp, plural, shortNames, namespaced, columns, wide) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    kind, group, known?.plural ?? KindCatalog.guessedPlural(of: kind), (known?.shortNames ?? []).joined(separator: ","),
-                    namespaced, layout.columns.joined(separator: "\u{1F}"), layout.wideColumns.joined(separator: "\u{1F}"),
-                ])
-        }
+        let found = "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object GROUP BY kind, grp"
+        try writeKindLayouts(
+            try Row.fetchAll(db, sql: eventsDeferred ? found + " UNION SELECT 'Event', '', 1" : found), crds: crds)
 
         for key in namespaces {
             try db.execute(sql: "INSERT OR IGNORE INTO namespace(cluster, name) VALUES (?, ?)", arguments: [key[0], key[1]])
@@ -202,21 +296,13 @@ private final class IndexingVisitor: DumpVisitor {
             try db.execute(sql: "INSERT INTO cluster(name, loginError) VALUES (?, ?)", arguments: [name, loginError])
         }
         for layout in layouts { try db.execute(sql: "INSERT INTO layout(name) VALUES (?)", arguments: [layout.rawValue]) }
-        if droppedIssues > 0 {
-            issues.append(
-                LoadIssue(path: issues.last?.path ?? "", severity: .warning, message: "…and \(droppedIssues) more issue(s)", damaged: false)
-            )
-        }
-        for issue in issues.sorted() {
-            try db.execute(
-                sql: "INSERT INTO issue(path, severity, message, damaged) VALUES (?, ?, ?, ?)",
-                arguments: [issue.path, issue.severity.rawValue, issue.message, issue.damaged])
-        }
+        try writeIssues(dedupe: false)
 
         var meta: [String: String] = [
             "schema": IndexSchema.version, "format": summary.format, "entries": String(summary.entries),
             "nestedArchives": String(summary.nestedArchives), "complete": "1",
         ]
+        if eventsDeferred { meta["eventsDeferred"] = String(deferredEventFiles) }
         if let file = timestampFile {
             meta["gatheredAt"] = String(file.time.secondsSince1970)
             meta["gatherTimeSource"] = "timestamp file " + file.path

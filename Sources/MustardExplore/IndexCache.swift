@@ -78,6 +78,29 @@ public struct IndexCache: Sendable {
         return queue
     }
 
+    /// Adds to a complete index in place (the events pass), under a lock so that two runs do not both add them:
+    /// `fill` runs in one transaction, only while the index still says `eventsDeferred`, so a run killed half-way
+    /// leaves the index as it was (SQLite's journal rolls it back).
+    func extend(key: String, _ fill: (Database) throws -> Void) throws {
+        let url = file(for: key)
+        let lockPath = url.path + ".lock"
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission) }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw CocoaError(.fileLocking) }
+        defer { _ = flock(fd, LOCK_UN) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(path: url.path, configuration: configuration)
+        try queue.writeWithoutTransaction { db in
+            try db.inTransaction(.exclusive) {
+                if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'eventsDeferred'") != nil { try fill(db) }
+                return .commit
+            }
+        }
+        try queue.close()
+    }
+
     /// Removes the least recently used indexes until the cache fits `maxBytes` (the one just made stays), and
     /// temporary files an interrupted run left more than an hour ago.
     func trim(keeping key: String) {
@@ -88,6 +111,11 @@ public struct IndexCache: Sendable {
             let url = directory.appendingPathComponent(name)
             guard let attributes = try? fm.attributesOfItem(atPath: url.path) else { continue }
             let used = attributes[.modificationDate] as? Date ?? .distantPast
+            if name.hasPrefix("index-"), name.hasSuffix(".sqlite.lock") {
+                // A lock of an index that is gone.
+                if !fm.fileExists(atPath: url.path.replacing(".sqlite.lock", with: ".sqlite")) { try? fm.removeItem(at: url) }
+                continue
+            }
             if name.hasPrefix(".index-"), name.hasSuffix(".tmp") {
                 if used < Date().addingTimeInterval(-3600) { try? fm.removeItem(at: url) }
                 continue

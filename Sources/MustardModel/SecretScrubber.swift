@@ -29,15 +29,36 @@ public enum SecretScrubber {
     static func mightHoldSecret(_ text: String) -> Bool {
         var text = text
         let answer: Bool? = text.withUTF8 { bytes in
-            // ASCII (nearly every log line): lower-case the bytes and search them. Otherwise the full Unicode way.
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            let lower = String(decoding: bytes.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-            return clues.contains { lower.containsBytes($0) }
+            // ASCII (nearly every log line and table cell): one pass, no copy, each byte lower-cased and tried only
+            // against the clues that begin with it. Otherwise the full Unicode way.
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                guard byte < 0x80 else { return nil }
+                for clue in cluesByFirstByte[Int(lowered(byte))] where startsWith(bytes, at: i, clue) { return true }
+                i += 1
+            }
+            return false
         }
         if let answer { return answer }
         let lower = text.lowercased()
         return clues.contains { lower.contains($0) }
     }
+
+    private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+
+    private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, _ clue: [UInt8]) -> Bool {
+        guard bytes.count - start >= clue.count else { return false }
+        for (offset, expected) in clue.enumerated() where lowered(bytes[start + offset]) != expected { return false }
+        return true
+    }
+
+    /// `clues` as bytes, by their first byte (ASCII only).
+    static let cluesByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 128)
+        for clue in clues.map({ Array($0.utf8) }) { table[Int(clue[0])].append(clue) }
+        return table
+    }()
 
     /// Words one of the forms needs, lower-cased.
     static let clues = [

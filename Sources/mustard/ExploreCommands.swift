@@ -41,12 +41,15 @@ struct ExploreScope: ParsableArguments {
     }
 
     /// Opens the dump's index (building it on first use) and says on standard error what could not be read.
-    func open(_ dump: String) throws -> DumpExplorer {
+    /// `events`: the answer needs the dump's events (a new index then reads them in the same pass).
+    func open(_ dump: String, events: Bool = false) throws -> DumpExplorer {
         var logger = Logger(label: "mustard") { NeutralizingLogHandler(StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         var options = ExploreOptions()
         if noCache { options.cache = nil }
+        options.deferEvents = !events
         let explorer = try DumpExplorer.open(dump, options: options, logger: logger)
+        if events { try explorer.indexEverything() }
         if let problem = explorer.cacheProblem { warn(problem) }
         let damaged = explorer.summary.loadIssues.filter(\.damaged)
         if let first = damaged.first {
@@ -124,7 +127,7 @@ struct Get: ParsableCommand {
                 name = String(first[first.index(after: slash)...])
             }
             let parsedSelector = try selector.map(LabelSelector.init(parsing:))
-            let explorer = try scope.open(dump)
+            let explorer = try scope.open(dump, events: KindCatalog().resolve(kind)?.kind == "Event")
             let query = GetQuery(kind: kind, name: name, namespace: scope.namespace, cluster: scope.cluster, selector: parsedSelector)
             switch output {
             case .yaml, .json, .name:
@@ -171,7 +174,7 @@ struct Describe: ParsableCommand {
             } else {
                 throw ValidationError("give KIND NAME or KIND/NAME after the dump")
             }
-            let explorer = try scope.open(dump)
+            let explorer = try scope.open(dump, events: true)
             let description = try explorer.describe(kind: kind, name: name, namespace: scope.namespace, cluster: scope.cluster)
             FileHandle.standardOutput.write(Data(DescribeText.render(description, showCluster: explorer.isMultiCluster).utf8))
             return explorer
@@ -261,7 +264,7 @@ struct Events: ParsableCommand {
                 guard let slash = involved.firstIndex(of: "/") else { throw ValidationError("--for takes KIND/NAME, e.g. pod/web-1") }
                 target = (String(involved[..<slash]), String(involved[involved.index(after: slash)...]))
             }
-            let explorer = try scope.open(dump)
+            let explorer = try scope.open(dump, events: true)
             let query = EventQuery(
                 namespace: scope.namespace, cluster: scope.cluster, involved: target,
                 types: types.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [])
@@ -294,7 +297,7 @@ struct Ls: ParsableCommand {
             guard rest.isEmpty else { throw ValidationError("unexpected \(rest.joined(separator: " "))") }
             var scope = try ExploreScope.parse([])
             scope.noCache = noCache
-            let explorer = try scope.open(dump)
+            let explorer = try scope.open(dump, events: true)
             FileHandle.standardOutput.write(Data(SummaryText.render(explorer.summary, verbose: verbose).utf8))
             return explorer
         }
