@@ -103,6 +103,10 @@ bench: deps ## Benchmark mustard against bsdtar, gzip/xz and tar on generated an
 	python3 Scripts/bench/run.py --sizes "$(or $(SIZES),100M 1G 4G)" --shapes "$(or $(SHAPES),logs small-files)" --seed $(or $(BENCH_SEED),42)
 	@# What 50 rule files add to the analysis of the 1 GB dump (docs/performance.md, "User rules").
 	@case " $(or $(SIZES),100M 1G 4G) " in *" 1G "*) python3 Scripts/bench/user-rules.py --dump .build-bench/mg-1G-seed$(or $(BENCH_SEED),42).tar.gz;; esac
+	@# First and repeated explore queries beside analyze and omg (docs/performance.md, "Explore verbs"): the 1 GB dumps
+	@# when they were made, else the smallest, and the real dumps.
+	@s=$(or $(BENCH_SEED),42); size=$$(case " $(or $(SIZES),100M 1G 4G) " in *" 1G "*) echo 1G;; *) echo $(firstword $(or $(SIZES),100M));; esac); \
+	python3 Scripts/bench/explore.py --dump .build-bench/mg-$$size-seed$$s.tar.gz --dump .build-bench/mg-small-files-0.025-$$size-seed$$s.tar.gz
 
 # The man page comes from the argument parser (its generate-manual plugin, over the debug build the tests use too);
 # the completions from the binary itself.

@@ -9,9 +9,9 @@ import MustardModel
 public struct ExploreOptions: Sendable {
     public var cache: IndexCache?
     public var limits: ArchiveLimits
-    /// A new index leaves the event lists for when they are asked for (`DumpExplorer.indexEverything`); false when
-    /// the first question needs them anyway (`ls`, `events`, `describe`), so one pass reads everything.
-    public var deferEvents = true
+    /// The resources (plurals) a new index reads at once; the others wait for a question that needs them
+    /// (`DumpExplorer.index`). Nil: everything in one walk (`ls`). The default, none, suits a session of questions.
+    public var firstReading: Set<String>? = []
 
     public init(
         cache: IndexCache? = IndexCache.defaultDirectory().map { IndexCache(directory: $0) }, limits: ArchiveLimits = ArchiveLimits()
@@ -29,14 +29,17 @@ public final class DumpExplorer: @unchecked Sendable {
     public let fromCache: Bool
     /// Why the cache could not be used, when it could not (the index was then built in memory).
     public let cacheProblem: String?
-    /// What the index holds so far: until events are indexed (`indexEverything`), its kinds leave them out.
+    /// What the index holds so far: until everything is indexed (`indexEverything`), its kinds leave out those of
+    /// the resources not read yet.
     public private(set) var summary: DumpSummary
     public private(set) var catalog: KindCatalog
     private let db: DatabaseQueue
     private let limits: ArchiveLimits
     private let logger: Logger
-    /// Adds the events the first pass left (`IndexBuilder.addEvents`) to the index; nil once they are in.
-    private var addEvents: (() throws -> Void)?
+    /// Adds files the first walk left to the index (`IndexBuilder.addDeferred`; nil: all of them).
+    private let addDeferred: (Set<String>?) throws -> Void
+    /// The resources whose files are not indexed yet.
+    private var deferred: Set<String>
     private let lock = NSLock()
 
     public static func open(_ path: String, options: ExploreOptions = ExploreOptions(), logger: Logger = Logger(label: "mustard.explore"))
@@ -48,35 +51,38 @@ public final class DumpExplorer: @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
                 let key = try DumpIdentity.of(path).key + "-v" + IndexSchema.version + "-" + Self.limitsKey(options.limits)
-                let addEvents = { try cache.extend(key: key) { db in try builder.addEvents(path, into: db) } }
+                let addDeferred = { (resources: Set<String>?) in
+                    try cache.extend(key: key) { db in try builder.addDeferred(path, into: db, resources: resources) }
+                }
                 if let queue = cache.openExisting(key: key) {
                     return try DumpExplorer(
                         path: path, db: queue, fromCache: true, cacheProblem: nil, limits: options.limits, logger: logger,
-                        addEvents: addEvents)
+                        addDeferred: addDeferred)
                 }
-                let queue = try cache.build(key: key) { db in try builder.build(path, into: db, deferEvents: options.deferEvents) }
+                let queue = try cache.build(key: key) { db in try builder.build(path, into: db, resources: options.firstReading) }
                 return try DumpExplorer(
                     path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger,
-                    addEvents: addEvents)
+                    addDeferred: addDeferred)
             } catch let error as ArchiveOpenError {
                 throw error  // The dump itself cannot be read: no cache would help.
             } catch {
                 // The cache folder or file could not be written (read-only home, disk full): answer from memory.
-                let queue = try Self.buildInMemory(path, builder, deferEvents: options.deferEvents)
+                let queue = try Self.buildInMemory(path, builder, reading: options.firstReading)
                 return try DumpExplorer(
                     path: path, db: queue, fromCache: false, cacheProblem: "index cache in \(cache.directory.path) not used: \(error)",
-                    limits: options.limits, logger: logger, addEvents: { try queue.write { db in try builder.addEvents(path, into: db) } })
+                    limits: options.limits, logger: logger,
+                    addDeferred: { resources in try queue.write { db in try builder.addDeferred(path, into: db, resources: resources) } })
             }
         }
-        let queue = try Self.buildInMemory(path, builder, deferEvents: options.deferEvents)
+        let queue = try Self.buildInMemory(path, builder, reading: options.firstReading)
         return try DumpExplorer(
             path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger,
-            addEvents: { try queue.write { db in try builder.addEvents(path, into: db) } })
+            addDeferred: { resources in try queue.write { db in try builder.addDeferred(path, into: db, resources: resources) } })
     }
 
-    private static func buildInMemory(_ path: String, _ builder: IndexBuilder, deferEvents: Bool) throws -> DatabaseQueue {
+    private static func buildInMemory(_ path: String, _ builder: IndexBuilder, reading: Set<String>?) throws -> DatabaseQueue {
         let queue = try DatabaseQueue()
-        try queue.write { db in try builder.build(path, into: db, deferEvents: deferEvents) }
+        try queue.write { db in try builder.build(path, into: db, resources: reading) }
         return queue
     }
 
@@ -89,7 +95,7 @@ public final class DumpExplorer: @unchecked Sendable {
 
     private init(
         path: String, db: DatabaseQueue, fromCache: Bool, cacheProblem: String?, limits: ArchiveLimits, logger: Logger,
-        addEvents: @escaping () throws -> Void
+        addDeferred: @escaping (Set<String>?) throws -> Void
     ) throws {
         self.path = path
         self.db = db
@@ -97,19 +103,29 @@ public final class DumpExplorer: @unchecked Sendable {
         self.cacheProblem = cacheProblem
         self.limits = limits
         self.logger = logger
-        let deferred = try db.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'eventsDeferred'") }
-        self.addEvents = deferred == nil ? nil : addEvents
+        self.addDeferred = addDeferred
+        deferred = Set(try db.read { db in try String.fetchAll(db, sql: "SELECT resource FROM deferred") })
         (summary, catalog) = try db.read { db in try Self.readSummary(db, path: path) }
     }
 
-    /// Indexes what the first pass left (the event lists), once: `ls`, `events`, `describe` and `get events` need it.
+    /// Indexes the files of these resources (plurals) that the first walk left, in one more walk; nothing when none
+    /// are left. `get`, `describe`, `events` and `logs` call it for what they read.
+    public func index(_ resources: Set<String>) throws {
+        try index(resources as Set<String>?)
+    }
+
+    /// Indexes every file the first walk left: `ls` tells every kind.
     public func indexEverything() throws {
+        try index(nil)
+    }
+
+    private func index(_ resources: Set<String>?) throws {
         lock.lock()
         defer { lock.unlock() }
-        guard let addEvents else { return }
-        logger.debug("indexing the dump's events")
-        try addEvents()
-        self.addEvents = nil
+        let needed = resources.map { deferred.intersection($0) } ?? deferred
+        guard !needed.isEmpty else { return }
+        try addDeferred(resources == nil ? nil : needed)
+        deferred = Set(try db.read { db in try String.fetchAll(db, sql: "SELECT resource FROM deferred") })
         (summary, catalog) = try db.read { db in try Self.readSummary(db, path: path) }
     }
 
@@ -167,6 +183,11 @@ public final class DumpExplorer: @unchecked Sendable {
     /// The kind a word names; an error with the nearest names otherwise.
     public func resolveKind(_ word: String) throws -> KindInfo {
         if let info = catalog.resolve(word) { return info }
+        // A kind known only from files not read yet (a custom resource's plural): read them all, then answer.
+        if !deferred.isEmpty {
+            try indexEverything()
+            if let info = catalog.resolve(word) { return info }
+        }
         throw ExploreError.unknownKind(word, suggestions: catalog.suggestions(for: word))
     }
 
@@ -199,7 +220,7 @@ public final class DumpExplorer: @unchecked Sendable {
     /// The table `oc get` would print (all namespaces unless one is given), rows sorted by cluster, namespace, name.
     public func get(_ query: GetQuery, wide: Bool = false) throws -> Table {
         let info = try resolveKind(query.kind)
-        if info.kind == "Event" { try indexEverything() }
+        try index([info.plural])
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
         let (condition, arguments) = scope(kind: info.kind, name: query.name, namespace: query.namespace, cluster: query.cluster)
@@ -236,7 +257,7 @@ public final class DumpExplorer: @unchecked Sendable {
     /// The objects `get` lists, whole (for `-o yaml|json|name`).
     public func objects(_ query: GetQuery) throws -> [ExploredObject] {
         let info = try resolveKind(query.kind)
-        if info.kind == "Event" { try indexEverything() }
+        try index([info.plural])
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
         let (condition, arguments) = scope(kind: info.kind, name: query.name, namespace: query.namespace, cluster: query.cluster)
@@ -264,7 +285,7 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// One object with the events about it, oldest first. Several objects of that name: an error naming where.
     public func describe(kind: String, name: String, namespace: String? = nil, cluster: String? = nil) throws -> ObjectDescription {
-        try indexEverything()  // the events about it
+        try index([try resolveKind(kind).plural, "events"])  // it and the events about it
         let found = try objects(GetQuery(kind: kind, name: name, namespace: namespace, cluster: cluster))
         guard found.count == 1, let object = found.first else {
             throw ExploreError.ambiguous(
@@ -283,7 +304,7 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// Events, oldest first (by last seen), as `oc get events` shows them.
     public func events(_ query: EventQuery, wide: Bool = false) throws -> Table {
-        try indexEverything()
+        try index(["events"])
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
         var conditions = ["kind = 'Event'"]
@@ -292,6 +313,7 @@ public final class DumpExplorer: @unchecked Sendable {
         if let cluster = query.cluster { conditions.append("cluster = ?"); arguments += [cluster] }
         if let (kindWord, name) = query.involved {
             let info = try resolveKind(kindWord)
+            try index([info.plural])
             let exists = try db.read { db in
                 try Bool.fetchOne(
                     db, sql: "SELECT EXISTS(SELECT 1 FROM object WHERE (kind = ? AND name = ?) OR (involvedKind = ? AND involvedName = ?))",
@@ -340,6 +362,7 @@ public final class DumpExplorer: @unchecked Sendable {
     public func logs(_ query: LogQuery, line: (LogLineOut) throws -> Void) throws -> LogSelection {
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
+        try index(["pods"])  // the pod's default container, and whether a pod without logs exists
         var selection = try selectLog(query)
         let now = summary.gatheredAt
         let since = query.sinceSeconds.flatMap { s in now.map { $0.adding(seconds: -s) } }

@@ -8,50 +8,62 @@ import MustardModel
 /// Streams a dump into an index: every object of every layout (decoded on the other cores while the archive
 /// streams), where each container log lies, the gather time and what could not be read.
 ///
-/// Events are most of a dump's objects (three in four on a large cluster) and only `events`, `describe`, `ls` and
-/// `get events` read them, so the first pass can leave the event lists (`…/core/events.yaml`) for a second pass
-/// made when one of those asks (`addEvents`): a first `get pods` then costs about what `mustard analyze` costs.
+/// Decoding and storing every object costs about twice `mustard analyze`, which reads only what its rules need, and a
+/// question reads one or two kinds: the first walk reads the object files of the resources asked for (plus those its
+/// path does not name, Namespaces and CRDs, which kinds and columns depend on) and notes the others in `deferred`; a
+/// later question walks again for the resources it needs (`addDeferred`). The path names the resource of nearly every
+/// file (`…/core/pods.yaml`, `crs/<plural>.<group>/…`); a file whose name lies about what it holds is found only once
+/// everything is indexed.
 struct IndexBuilder {
     var limits: ArchiveLimits
     var yaml = YAMLReader()
     let logger: Logger
 
-    /// Fills `db` (empty) from the dump at `path`. Throws only when nothing at all can be read. With `deferEvents`,
-    /// the event lists are left for `addEvents` — unless the dump has no timestamp file, since the gather time then
-    /// comes from the newest time of any object, events included.
-    func build(_ path: String, into db: Database, deferEvents: Bool) throws {
+    /// Resources whose files the first walk always reads: the kinds and printer columns of the rest depend on them.
+    static let alwaysRead: Set<String> = ["namespaces", "customresourcedefinitions"]
+
+    /// Fills `db` (empty) from the dump at `path`. Throws only when nothing at all can be read. `resources`: the
+    /// plurals to read now (nil: all). Without a timestamp file everything is read: the gather time is then the
+    /// newest time of any object.
+    func build(_ path: String, into db: Database, resources: Set<String>?) throws {
         try IndexSchema.create(db)
         let visitor = try IndexingVisitor(
-            db: db, pass: deferEvents ? .deferringEvents : .everything, yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
+            db: db, pass: .first(reading: resources.map { $0.union(Self.alwaysRead) }), yaml: yaml,
+            maxFileBytes: limits.maxEntryBytes, logger: logger)
         let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: visitor)
-        var deferred = visitor.deferredEventFiles > 0
-        if deferred, !visitor.hasTimestampFile {
-            try addEvents(path, into: db)
-            deferred = false
-        }
-        try visitor.finish(summary: summary, eventsDeferred: deferred)
+        try visitor.writeDeferred()
+        try visitor.finish(summary: summary)
         try IndexSchema.finish(db)
+        if !visitor.deferred.isEmpty, !visitor.hasTimestampFile {
+            try addDeferred(path, into: db, resources: nil)
+            try IndexingVisitor.writeNewestTime(db)
+        }
     }
 
-    /// The second pass: reads only the event lists the first one left, adds their events, and marks the index whole.
-    func addEvents(_ path: String, into db: Database) throws {
-        let visitor = try IndexingVisitor(db: db, pass: .eventsOnly, yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
+    /// A later walk: reads the files the first one left of `resources` (nil: all it left) into the index. Does not
+    /// walk when none are left (another run added them).
+    func addDeferred(_ path: String, into db: Database, resources: Set<String>?) throws {
+        let left = Set(try String.fetchAll(db, sql: "SELECT resource FROM deferred"))
+        let reading = resources.map { left.intersection($0) } ?? left
+        guard !reading.isEmpty else { return }
+        logger.debug("indexing \(reading.sorted().joined(separator: ", "))")
+        let visitor = try IndexingVisitor(db: db, pass: .later(reading: reading), yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
         _ = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: visitor)
-        try visitor.finishEvents()
+        try visitor.finishLater(reading)
     }
 }
 
-/// Which files a walk indexes.
-private enum IndexPass {
-    case everything
-    /// All but the event lists (`FileRole.objects(resource: "events")`).
-    case deferringEvents
-    /// Only the event lists.
-    case eventsOnly
+/// Which object files a walk reads.
+enum IndexPass: Equatable {
+    /// The first walk: notes everything the paths tell (clusters, namespaces, logs, the timestamp) and reads the files
+    /// of these resources and those whose path names none (nil: every file).
+    case first(reading: Set<String>?)
+    /// A later walk: only the files of these resources, which the first one left.
+    case later(reading: Set<String>)
 }
 
 /// The walker's visitor: decodes on other cores, writes rows on the walker's thread.
-private final class IndexingVisitor: DumpVisitor {
+final class IndexingVisitor: DumpVisitor {
     private let db: Database
     private let pass: IndexPass
     private let yaml: YAMLReader
@@ -69,8 +81,8 @@ private final class IndexingVisitor: DumpVisitor {
     private var issues: [LoadIssue] = []
     private var droppedIssues = 0
     private var timestampFile: (time: Timestamp, path: String)?
-    /// Event lists left for the events pass.
-    private(set) var deferredEventFiles = 0
+    /// Files the first walk left, by resource.
+    private(set) var deferred: [String: Int] = [:]
     var hasTimestampFile: Bool { timestampFile != nil }
     private static let maxIssues = 500
 
@@ -93,21 +105,44 @@ private final class IndexingVisitor: DumpVisitor {
                 """)
         insertLog = try db.makeStatement(
             sql: "INSERT INTO log(cluster, namespace, pod, container, previous, path, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
-        if pass == .eventsOnly {
-            // Events the first pass found in other files (a list of no named kind) are in already.
-            for row in try Row.fetchAll(db, sql: "SELECT cluster, apiVersion, kind, namespace, name FROM object WHERE kind = 'Event'") {
+        if case .later = pass {
+            // Objects already in (from files whose path names no resource, or named wrongly) are not added twice.
+            for row in try Row.fetchAll(db, sql: "SELECT cluster, apiVersion, kind, namespace, name FROM object") {
                 seen.insert(
                     [row[0] as String, row[1] as String, row[2] as String, row[3] as String? ?? "", row[4] as String].joined(separator: "\u{0}"))
             }
+            for row in try Row.fetchAll(db, sql: "SELECT kind, grp, plural, shortNames, namespaced, columns FROM crdColumns") {
+                let short: String = row["shortNames"], columns: Data = row["columns"]
+                let info = KindInfo(
+                    kind: row["kind"], group: row["grp"], plural: row["plural"], shortNames: short.split(separator: ",").map(String.init),
+                    namespaced: row["namespaced"])
+                crds["\(info.kind)\u{0}\(info.group)"] = (info, (try? JSONDecoder().decode([PrinterColumn].self, from: columns)) ?? [])
+            }
+        }
+    }
+
+    /// Whether this walk reads the object files of `resource` (nil: the path names none).
+    private func reads(_ resource: String?) -> Bool {
+        switch pass {
+        case .first(let reading): return resource == nil || reading?.contains(resource ?? "") ?? true
+        case .later(let reading): return resource.map(reading.contains) ?? false
         }
     }
 
     func interest(in entry: ArchiveEntry) -> EntryInterest {
         guard entry.type == .regular else { return .none }
-        if pass == .eventsOnly {
-            // Everything else was recorded by the first pass.
-            guard let location = Location.locate(entry.path), location.role == .objects(resource: "events") else { return .none }
-            return .content
+        if case .later = pass {
+            // The rest was noted by the first walk.
+            guard let location = Location.locate(entry.path) else { return .none }
+            switch location.role {
+            case .objects(let resource):
+                if resource == "pods", let ns = location.namespace { podLists.insert("\(location.cluster)/\(ns)") }
+                return reads(resource) ? .content : .none
+            case .podCopy(let ns):
+                return reads("pods") && !podLists.contains("\(location.cluster)/\(ns)") ? .content : .none
+            default:
+                return .none
+            }
         }
         if entry.path.components.last == "timestamp" { return .content }
         guard let location = Location.locate(entry.path) else { return .none }
@@ -117,14 +152,19 @@ private final class IndexingVisitor: DumpVisitor {
         switch location.role {
         case .objects(let resource):
             if resource == "pods", let ns = location.namespace { podLists.insert("\(location.cluster)/\(ns)") }
-            if resource == "events", pass == .deferringEvents {
-                deferredEventFiles += 1
+            guard reads(resource) else {
+                if let resource { deferred[resource, default: 0] += 1 }
                 return .none
             }
             return .content
         case .podCopy(let ns):
             // `oc adm inspect` writes each pod twice; the copy is read only when the namespace's list was not.
-            return podLists.contains("\(location.cluster)/\(ns)") ? .none : .content
+            guard !podLists.contains("\(location.cluster)/\(ns)") else { return .none }
+            guard reads("pods") else {
+                deferred["pods", default: 0] += 1
+                return .none
+            }
+            return .content
         case .log(let ns, let pod, let container, let previous):
             // Logs are not read now: the index notes where they lie, and `logs` reads the one asked for.
             record(log: [location.cluster, ns, pod, container, previous, entry.path.description, entry.declaredSize])
@@ -203,30 +243,57 @@ private final class IndexingVisitor: DumpVisitor {
         }
     }
 
-    /// After the events pass: its events in, their layout and counts, its load issues, and the index marked whole.
-    func finishEvents() throws {
-        for file in decoder.drain() { try merge(file) }
-        try writeKindLayouts(
-            try Row.fetchAll(
-                db, sql: "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object WHERE kind = 'Event' GROUP BY kind, grp"),
-            crds: [:])
-        // The first pass's stand-in for the kind, when the lists held none of core's events.
-        try db.execute(
-            sql: "DELETE FROM kindLayout WHERE kind = 'Event' AND grp = '' AND NOT EXISTS(SELECT 1 FROM object WHERE kind = 'Event' AND grp = '')")
-        if try db.tableExists("kindCount") {
-            try db.execute(
-                sql: """
-                    DELETE FROM kindCount WHERE kind = 'Event';
-                    INSERT INTO kindCount SELECT cluster, kind, grp, COUNT(*) AS n FROM object WHERE kind = 'Event' GROUP BY cluster, kind, grp;
-                    """)
+    /// The files left, by resource, for later walks.
+    func writeDeferred() throws {
+        for (resource, files) in deferred {
+            try db.execute(sql: "INSERT INTO deferred(resource, files) VALUES (?, ?)", arguments: [resource, files])
         }
-        // What the archive holds wrong was met by the first pass too: only what is new is added.
+    }
+
+    /// After a later walk: its objects in, the rows that waited for their CRD's columns, kinds and counts again,
+    /// its load issues and namespaces, and its resources no longer left.
+    func finishLater(_ reading: Set<String>) throws {
+        for file in decoder.drain() { try merge(file) }
+        try fillCustomRows()
+        try writeKindLayouts(
+            try Row.fetchAll(db, sql: "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object GROUP BY kind, grp"))
+        try db.execute(
+            sql: """
+                DELETE FROM kindCount;
+                INSERT INTO kindCount SELECT cluster, kind, grp, COUNT(*) AS n FROM object GROUP BY cluster, kind, grp;
+                """)
+        for key in namespaces {
+            try db.execute(sql: "INSERT OR IGNORE INTO namespace(cluster, name) VALUES (?, ?)", arguments: [key[0], key[1]])
+        }
+        // What the archive holds wrong was met by the first walk too: only what is new is added.
         try writeIssues(dedupe: true)
-        try db.execute(sql: "DELETE FROM meta WHERE key = 'eventsDeferred'")
+        for resource in reading { try db.execute(sql: "DELETE FROM deferred WHERE resource = ?", arguments: [resource]) }
+    }
+
+    /// The CRDs' printer columns kept, and the rows of custom resources (they wait for them) made.
+    private func fillCustomRows() throws {
+        for (info, columns) in crds.values {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO crdColumns(kind, grp, plural, shortNames, namespaced, columns) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    info.kind, info.group, info.plural, info.shortNames.joined(separator: ","), info.namespaced,
+                    try JSONEncoder().encode(columns),
+                ])
+        }
+        let update = try db.makeStatement(sql: "UPDATE object SET row = ?, wide = ? WHERE id = ?")
+        for row in try Row.fetchAll(db, sql: "SELECT id, kind, grp, body FROM object WHERE row IS NULL") {
+            let kind: String = row["kind"], group: String = row["grp"], bytes: Data = row["body"]
+            guard let body = ValueCodec.decode([UInt8](bytes)) else { continue }
+            let layout = Printers.layout(kind: kind, crdColumns: crds["\(kind)\u{0}\(group)"]?.1)
+            try update.execute(arguments: [
+                CellCoding.encode(Redaction.scrubbed(layout.cells(body))), CellCoding.encode(Redaction.scrubbed(layout.wideCells(body))),
+                row["id"] as Int64,
+            ])
+        }
     }
 
     /// One layout per kind found, with the names it answers to.
-    private func writeKindLayouts(_ kinds: [Row], crds: [String: (KindInfo, [PrinterColumn])]) throws {
+    private func writeKindLayouts(_ kinds: [Row]) throws {
         func crdColumns(_ kind: String, _ group: String) -> [PrinterColumn]? { crds["\(kind)\u{0}\(group)"]?.1 }
         let catalog = KindCatalog(seen: crds.values.map(\.0))
         for row in kinds {
@@ -261,33 +328,11 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// Drains the decoders, makes the rows that waited for the CRDs, and writes what `ls` tells. `eventsDeferred`:
     /// the event lists wait for the events pass; the index says so, and `Event` is a kind already.
-    func finish(summary: WalkSummary, eventsDeferred: Bool) throws {
+    func finish(summary: WalkSummary) throws {
         for file in decoder.drain() { try merge(file) }
-        for (info, columns) in crds.values {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO crdColumns(kind, grp, plural, shortNames, namespaced, columns) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    info.kind, info.group, info.plural, info.shortNames.joined(separator: ","), info.namespaced,
-                    try JSONEncoder().encode(columns),
-                ])
-        }
-        func crdColumns(_ kind: String, _ group: String) -> [PrinterColumn]? { crds["\(kind)\u{0}\(group)"]?.1 }
-
-        // Custom resources: their columns come from the dump's CRD, when it holds one.
-        let update = try db.makeStatement(sql: "UPDATE object SET row = ?, wide = ? WHERE id = ?")
-        let waiting = try Row.fetchAll(db, sql: "SELECT id, kind, grp, body FROM object WHERE row IS NULL")
-        for row in waiting {
-            let kind: String = row["kind"], group: String = row["grp"], bytes: Data = row["body"]
-            guard let body = ValueCodec.decode([UInt8](bytes)) else { continue }
-            let layout = Printers.layout(kind: kind, crdColumns: crdColumns(kind, group))
-            try update.execute(arguments: [
-                CellCoding.encode(Redaction.scrubbed(layout.cells(body))), CellCoding.encode(Redaction.scrubbed(layout.wideCells(body))),
-                row["id"] as Int64,
-            ])
-        }
-        let found = "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object GROUP BY kind, grp"
+        try fillCustomRows()
         try writeKindLayouts(
-            try Row.fetchAll(db, sql: eventsDeferred ? found + " UNION SELECT 'Event', '', 1" : found), crds: crds)
+            try Row.fetchAll(db, sql: "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object GROUP BY kind, grp"))
 
         for key in namespaces {
             try db.execute(sql: "INSERT OR IGNORE INTO namespace(cluster, name) VALUES (?, ?)", arguments: [key[0], key[1]])
@@ -302,17 +347,21 @@ private final class IndexingVisitor: DumpVisitor {
             "schema": IndexSchema.version, "format": summary.format, "entries": String(summary.entries),
             "nestedArchives": String(summary.nestedArchives), "complete": "1",
         ]
-        if eventsDeferred { meta["eventsDeferred"] = String(deferredEventFiles) }
         if let file = timestampFile {
             meta["gatheredAt"] = String(file.time.secondsSince1970)
             meta["gatherTimeSource"] = "timestamp file " + file.path
-        } else if let newest = try Double.fetchOne(
-            db, sql: "SELECT MAX(MAX(COALESCE(sortTime, 0)), MAX(COALESCE(created, 0))) FROM object"),
-            newest > 0
-        {
-            meta["gatheredAt"] = String(newest)
-            meta["gatherTimeSource"] = "newest time in the dump (no timestamp file)"
         }
         for (key, value) in meta { try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: [key, value]) }
+        if timestampFile == nil { try Self.writeNewestTime(db) }
+    }
+
+    /// Without a timestamp file, the gather time is the newest time of any object (written again once all are in).
+    static func writeNewestTime(_ db: Database) throws {
+        guard let newest = try Double.fetchOne(db, sql: "SELECT MAX(MAX(COALESCE(sortTime, 0)), MAX(COALESCE(created, 0))) FROM object"),
+            newest > 0
+        else { return }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gatheredAt', ?), ('gatherTimeSource', ?)",
+            arguments: [String(newest), "newest time in the dump (no timestamp file)"])
     }
 }

@@ -78,9 +78,9 @@ public struct IndexCache: Sendable {
         return queue
     }
 
-    /// Adds to a complete index in place (the events pass), under a lock so that two runs do not both add them:
-    /// `fill` runs in one transaction, only while the index still says `eventsDeferred`, so a run killed half-way
-    /// leaves the index as it was (SQLite's journal rolls it back).
+    /// Adds to a complete index in place (a later walk over files the first left), under a lock so that two runs
+    /// do not add the same files: `fill` runs in one transaction and sees what the other added (it reads only what
+    /// is still left), and a run killed half-way leaves the index as it was (SQLite's journal rolls it back).
     func extend(key: String, _ fill: (Database) throws -> Void) throws {
         let url = file(for: key)
         let lockPath = url.path + ".lock"
@@ -94,7 +94,7 @@ public struct IndexCache: Sendable {
         let queue = try DatabaseQueue(path: url.path, configuration: configuration)
         try queue.writeWithoutTransaction { db in
             try db.inTransaction(.exclusive) {
-                if try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'eventsDeferred'") != nil { try fill(db) }
+                try fill(db)
                 return .commit
             }
         }

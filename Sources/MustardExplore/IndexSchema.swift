@@ -26,6 +26,7 @@ enum IndexSchema {
                 CREATE TABLE namespace(cluster TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(cluster, name));
                 CREATE TABLE cluster(name TEXT PRIMARY KEY, loginError TEXT);
                 CREATE TABLE layout(name TEXT PRIMARY KEY);
+                CREATE TABLE deferred(resource TEXT PRIMARY KEY, files INTEGER NOT NULL);
                 """)
     }
 

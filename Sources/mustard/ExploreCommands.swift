@@ -41,15 +41,16 @@ struct ExploreScope: ParsableArguments {
     }
 
     /// Opens the dump's index (building it on first use) and says on standard error what could not be read.
-    /// `events`: the answer needs the dump's events (a new index then reads them in the same pass).
-    func open(_ dump: String, events: Bool = false) throws -> DumpExplorer {
+    /// `reading`: the resources (plurals) the answer needs, which a new index reads in its first walk; nil: all.
+    func open(_ dump: String, reading: Set<String>?) throws -> DumpExplorer {
         var logger = Logger(label: "mustard") { NeutralizingLogHandler(StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         var options = ExploreOptions()
         if noCache { options.cache = nil }
-        options.deferEvents = !events
+        options.firstReading = reading
         let explorer = try DumpExplorer.open(dump, options: options, logger: logger)
-        if events { try explorer.indexEverything() }
+        // From the cache: what the first walk of another question left is read now.
+        if let reading { try explorer.index(reading) } else { try explorer.indexEverything() }
         if let problem = explorer.cacheProblem { warn(problem) }
         let damaged = explorer.summary.loadIssues.filter(\.damaged)
         if let first = damaged.first {
@@ -127,7 +128,8 @@ struct Get: ParsableCommand {
                 name = String(first[first.index(after: slash)...])
             }
             let parsedSelector = try selector.map(LabelSelector.init(parsing:))
-            let explorer = try scope.open(dump, events: KindCatalog().resolve(kind)?.kind == "Event")
+            // A kind only the dump's CRDs name: everything is read (the CRDs say which files hold it).
+            let explorer = try scope.open(dump, reading: KindCatalog().resolve(kind).map { [$0.plural] })
             let query = GetQuery(kind: kind, name: name, namespace: scope.namespace, cluster: scope.cluster, selector: parsedSelector)
             switch output {
             case .yaml, .json, .name:
@@ -174,7 +176,7 @@ struct Describe: ParsableCommand {
             } else {
                 throw ValidationError("give KIND NAME or KIND/NAME after the dump")
             }
-            let explorer = try scope.open(dump, events: true)
+            let explorer = try scope.open(dump, reading: KindCatalog().resolve(kind).map { [$0.plural, "events"] })
             let description = try explorer.describe(kind: kind, name: name, namespace: scope.namespace, cluster: scope.cluster)
             FileHandle.standardOutput.write(Data(DescribeText.render(description, showCluster: explorer.isMultiCluster).utf8))
             return explorer
@@ -216,7 +218,7 @@ struct Logs: ParsableCommand {
             let query = LogQuery(
                 pod: pod, container: container, namespace: scope.namespace, cluster: scope.cluster, previous: previous,
                 sinceSeconds: try since.map(LogQuery.seconds), untilSeconds: try until.map(LogQuery.seconds), grep: grep)
-            let explorer = try scope.open(dump)
+            let explorer = try scope.open(dump, reading: ["pods"])
             let out = FileHandle.standardOutput
             var buffer = ""
             let selection = try explorer.logs(query) { line in
@@ -264,7 +266,9 @@ struct Events: ParsableCommand {
                 guard let slash = involved.firstIndex(of: "/") else { throw ValidationError("--for takes KIND/NAME, e.g. pod/web-1") }
                 target = (String(involved[..<slash]), String(involved[involved.index(after: slash)...]))
             }
-            let explorer = try scope.open(dump, events: true)
+            var reading: Set<String>? = ["events"]
+            if let (kind, _) = target { reading = KindCatalog().resolve(kind).map { ["events", $0.plural] } }
+            let explorer = try scope.open(dump, reading: reading)
             let query = EventQuery(
                 namespace: scope.namespace, cluster: scope.cluster, involved: target,
                 types: types.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [])
@@ -297,7 +301,7 @@ struct Ls: ParsableCommand {
             guard rest.isEmpty else { throw ValidationError("unexpected \(rest.joined(separator: " "))") }
             var scope = try ExploreScope.parse([])
             scope.noCache = noCache
-            let explorer = try scope.open(dump, events: true)
+            let explorer = try scope.open(dump, reading: nil)
             FileHandle.standardOutput.write(Data(SummaryText.render(explorer.summary, verbose: verbose).utf8))
             return explorer
         }
