@@ -28,6 +28,8 @@ public enum FileRole: Equatable, Sendable {
     /// `login_error.txt`: the gather could not log in to the cluster.
     case loginError
     case ignored
+
+    var isLog: Bool { if case .log = self { true } else { false } }
 }
 
 /// Where a file sits: which layout, which cluster, which role.

@@ -66,6 +66,16 @@ struct MTCOutcomesTests {
         #expect(outcome.status == .skipped && outcome.reason?.contains("oc adm inspect") == true)
     }
 
+    @Test("MTC 1.8 keeps the stage pod's logs but not the namespace: helper logs are no inspect, leftovers stay unknown")
+    func leftoversHelperLogsOnly() throws {
+        let r = try report("mtc-1.8-failed-stage-pod-logs-only")
+        let failed = try only(MigrationFailedRule.id, in: r)
+        #expect(failed.title.contains("failed in phase StagePodsCreated: PVC: mssql-persistent/mssql-pvc, not bound."))
+        let outcome = try #require(r.outcomes.first { $0.rule == MigrationLeftoversRule.id })
+        #expect(outcome.status == .skipped && outcome.reason?.contains("oc adm inspect") == true, "\(outcome)")
+        #expect(!r.isDamaged, "oc logs' refusal for a pod never scheduled is not damage")
+    }
+
     // MARK: - mtc/velero-partial-failure
 
     @Test("Breakfix exercise 3 on 1.7: completed with warnings, named as a GVK incompatibility with the resource and fix")
