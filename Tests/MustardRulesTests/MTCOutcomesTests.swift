@@ -134,8 +134,9 @@ struct MTCOutcomesTests {
         #expect(!stuck.explanation.contains("quota-exceeded"))
     }
 
-    @Test("The controller log's only abnormal event is another migration's: the wait is reported, no cause taken from it",
-          arguments: ["mtc-1.6-stuck-log-other-migration", "mtc-1.8-stuck-log-other-migration"])
+    /// 1.4.0-1.4.2 controllers log no stage pod events at all: the same wait, no cause in the dump.
+    @Test("No abnormal event of this migration in the controller log: the wait is reported, no cause taken from the log",
+          arguments: ["mtc-1.6-stuck-log-other-migration", "mtc-1.8-stuck-log-other-migration", "mtc-1.4.1-stuck-no-log-cause"])
     func controllerLogOtherMigration(fixture: String) throws {
         let r = try report(fixture)
         let stuck = try only(MigrationStuckRule.id, in: r)

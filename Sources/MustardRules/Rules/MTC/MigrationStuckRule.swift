@@ -41,7 +41,7 @@ public struct MigrationStuckRule: BuiltInRule {
             "Tests/Fixtures/mtc-1.4.1-velero-restarted-midrun", "Tests/Fixtures/mtc-1.6-velero-restarted-midrun",
             "Tests/Fixtures/mtc-1.8-velero-restarted-midrun", "Tests/Fixtures/mtc-1.6-stuck-log-only",
             "Tests/Fixtures/mtc-1.8-stuck-log-only", "Tests/Fixtures/mtc-1.6-stuck-log-other-migration",
-            "Tests/Fixtures/mtc-1.8-stuck-log-other-migration",
+            "Tests/Fixtures/mtc-1.8-stuck-log-other-migration", "Tests/Fixtures/mtc-1.4.1-stuck-no-log-cause",
         ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-canceled-image-still-wrong",
