@@ -113,14 +113,31 @@ def lst(tr, kind, items, typed=True):
 
 # ---------------------------------------------------------------- version data
 
+# final_total and the step numbers: FinalItinerary in mig-controller `pkg/controller/migmigration/task.go` of each
+# release branch (sbc = StageBackupCreated, dvm = WaitForDirectVolumeMigrationToComplete).
 VER = {
-    "1.7": dict(tag="release-1.7.13", opver="1.7.13", final_total=49, spc=24, cancel_total=11),
-    "1.4.1": dict(tag="release-1.4.1", opver="1.4.1", final_total=47, spc=23, cancel_total=10),
+    "1.8": dict(tag="release-1.8.4", opver="1.8.4", final_total=50, spc=25, sbc=31, dvm=39, cancel_total=11),
+    "1.7": dict(tag="release-1.7.13", opver="1.7.13", final_total=49, spc=24, sbc=30, dvm=38, cancel_total=11),
+    "1.6": dict(tag="release-1.6.5", opver="1.6.5", final_total=48, spc=24, sbc=30, dvm=38, cancel_total=11),
+    "1.4.1": dict(tag="release-1.4.1", opver="1.4.1", final_total=47, spc=23, sbc=29, dvm=36, cancel_total=10),
     "1.3": dict(tag="release-1.3.2", opver="1.3.2", final_total=32, spc=11, cancel_total=10),
 }
 
 
+def legacy_root(ver):
+    """1.3 to 1.4.2 write each cluster at `must-gather/<cluster>/` (migtools/must-gather release-1.4.0
+    `collection-scripts/gather`: `oc adm inspect --dest-dir must-gather/${cluster}`); 1.4.3+ under `clusters/`."""
+    return ver == "1.3" or ver.startswith("1.4.") and int(ver.split(".")[2]) <= 2
+
+
+def cluster_dir(mg, cluster, ver):
+    return os.path.join(mg, cluster) if legacy_root(ver) else os.path.join(mg, "clusters", cluster)
+
+
 def good_stage(ver):
+    # 1.8 builds stage pods from the rsync-transfer image (mig-operator defaults/main.yml, RSYNC_TRANSFER_REPO).
+    if ver == "1.8":
+        return "quay.io/konveyor/rsync-transfer:" + VER[ver]["tag"]
     return "quay.io/konveyor/velero-restic-restore-helper:" + VER[ver]["tag"]
 
 
@@ -130,7 +147,7 @@ def cluster_config_data(ver, stage_image, subdomain):
     if ver != "1.3":
         d.update({"RSYNC_TRANSFER_IMAGE": "quay.io/konveyor/rsync-transfer:" + tag, "RSYNC_PRIVILEGED": "false",
                   "CLUSTER_SUBDOMAIN": subdomain, "OPERATOR_VERSION": VER[ver]["opver"]})
-    if ver == "1.7":
+    if ver in ("1.7", "1.8"):
         d["RSYNC_SUPER_PRIVILEGED"] = "false"
     return d
 
@@ -244,6 +261,8 @@ def event(tr, ns, obj, reason, message, etype, first, last, count, component, ho
 # ---------------------------------------------------------------- MTC namespace (one cluster)
 
 MIG_API = "migration.openshift.io/v1alpha1"
+# Versions whose gather writes `clusters/<cluster>/` with a newer `oc adm inspect` (event-filter.html, typed lists).
+CLUSTERS_OC = ("1.6", "1.7", "1.8")
 
 
 def mtc_pods(tr, ver, is_host, t0, nodes):
@@ -252,7 +271,7 @@ def mtc_pods(tr, ver, is_host, t0, nodes):
     pods = []
 
     def rs_pod(prefix, labels, containers, node, init=(), sa="migration-controller"):
-        h = tr.sfx(10 if ver == "1.7" else 9)
+        h = tr.sfx(10 if ver in CLUSTERS_OC else 9)
         rs = "%s-%s" % (prefix, h)
         name = "%s-%s" % (rs, tr.sfx())
         lab = dict(labels)
@@ -264,7 +283,7 @@ def mtc_pods(tr, ver, is_host, t0, nodes):
                        sa="migration-operator"))
     if is_host:
         cc = [("mtc", "quay.io/konveyor/mig-controller:" + tag, {"command": ["/manager"]})]
-        if ver == "1.7":
+        if ver in CLUSTERS_OC:
             cc.append(("discovery", "quay.io/konveyor/mig-controller:" + tag,
                        {"command": ["/manager"], "args": ["--discovery"]}))
         else:
@@ -284,12 +303,15 @@ def mtc_pods(tr, ver, is_host, t0, nodes):
                              ("velero-plugin-for-aws", "quay.io/konveyor/velero-plugin-for-aws:" + tag)],
                        sa="velero"))
     ds_uid = tr.uid()
+    # Velero 1.10+ (MTC 1.8) renamed the restic daemonset node-agent (vmware-tanzu/velero pkg/install/daemonset.go:
+    # DaemonSet and container `node-agent`, label name=node-agent, args `node-agent server`).
+    fsb = "node-agent" if ver == "1.8" else "restic"
     for n in nodes:
-        pods.append(running_pod(tr, "restic-" + tr.sfx(), ns, {"component": "velero", "name": "restic",
+        pods.append(running_pod(tr, fsb + "-" + tr.sfx(), ns, {"component": "velero", "name": fsb,
                                                                "controller-revision-hash": tr.hexs(10)},
-                                "DaemonSet", "restic", ds_uid,
-                                [("restic", "quay.io/konveyor/velero:" + tag,
-                                  {"command": ["/velero"], "args": ["restic", "server"]})], n, t0, sa="velero"))
+                                "DaemonSet", fsb, ds_uid,
+                                [(fsb, "quay.io/konveyor/velero:" + tag,
+                                  {"command": ["/velero"], "args": [fsb, "server"]})], n, t0, sa="velero"))
     return pods
 
 
@@ -309,6 +331,12 @@ def simple_log(pod, t0, t1):
             (plus(t0, 1), "Starting Velero restic server konveyor-dev (-)", "pkg/cmd/cli/restic/server.go:92"),
             (plus(t0, 2), "Starting controllers", "pkg/cmd/cli/restic/server.go:223"),
             (plus(t0, 3), "Controllers started successfully", "pkg/cmd/cli/restic/server.go:266")])
+    if name.startswith("node-agent"):
+        return "".join('time="%s" level=info msg="%s" logSource="%s"\n' % (iso(t), m, s) for t, m, s in [
+            (t0, "Setting log-level to INFO", "pkg/cmd/cli/nodeagent/server.go:117"),
+            (plus(t0, 1), "Starting Velero node-agent server konveyor-dev (-)", "pkg/cmd/cli/nodeagent/server.go:118"),
+            (plus(t0, 2), "Starting controllers", "pkg/cmd/cli/nodeagent/server.go:229"),
+            (plus(t0, 3), "Controllers started successfully", "pkg/cmd/cli/nodeagent/server.go:290")])
     if name.startswith("migration-operator"):
         return "".join('{"level":"info","ts":%.7f,"logger":"%s","msg":"%s"%s}\n' % (t.timestamp(), lg, m, x)
                        for t, lg, m, x in [
@@ -336,7 +364,7 @@ def write_mtc_cluster(tr, cdir, cluster, ver, is_host, stage_image, override, t_
                       for _ in range(3)]
     write(os.path.join(cdir, "timestamp"), golines(ins_start, ins_end, tr.rng.randint(0, 10**9 - 1),
                                                    tr.rng.randint(0, 10**9 - 1), 0.03 + tr.rng.random() / 50))
-    if ver == "1.7":
+    if ver in CLUSTERS_OC:
         write(os.path.join(cdir, "event-filter.html"), EVENT_FILTER)
     nsobj = {"apiVersion": "v1", "kind": "Namespace",
              "metadata": {"annotations": {"openshift.io/description": "", "openshift.io/display-name": "",
@@ -1747,26 +1775,7 @@ Expected: stuck finding ({_dur(f["M"]["spc_at"], f["gend"])}) + image finding fr
 Expected: two load issues naming `core/events.yaml` and `core/configmaps.yaml`; the rest (namespace, pod) is loaded
 and analysed; no findings.
 """)
-    rows = [
-        ("mtc-1.7-canceled-image-still-wrong", "1.7, nested `.tar.gz.d`", "image finding (warning), no stuck finding"),
-        ("mtc-1.7-canceled-image-restored", "1.7", "no findings"),
-        ("mtc-1.7-ordinary-imagepullbackoff", "1.7 + inspect ns/shop", "no MTC finding"),
-        ("mtc-1.7-stuck-unschedulable", "1.7 + inspect ns/inventory", "stuck finding (cause: unschedulable stage pod), no image finding"),
-        ("mtc-1.7-stuck-recent", "1.7", "image finding (critical), no stuck finding at 30 min threshold"),
-        ("mtc-1.7-config-missing", "1.7, source login_error.txt", "image finding from pipeline evidence, source config unchecked; stuck finding"),
-        ("mtc-1.4.1-stage-image-stuck", "1.4.0–1.4.2 (`must-gather/<cluster>/`)", "image finding + stuck finding (23/47)"),
-        ("mtc-1.3-stage-image-stuck", "1.3 (all CRs under `crs/`)", "stuck finding (11/32) + image finding from ConfigMap comparison"),
-        ("oc-error-in-yaml", "inspect ns/demo", "load issues for events.yaml and configmaps.yaml, rest analysed"),
-    ]
-    body = ("# Test fixtures\n\nDump roots used by the test suites. Each folder has a README with its contents and the expected "
-            "outcome. All generated by `Scripts/gen-sample-trees.py` (deterministic; edit the script, then re-run). "
-            "Only `mtc-1.7-canceled-image-still-wrong` keeps the `must-gather.local.N/<image dir>/must-gather.tar.gz.d/` "
-            "nesting (the packer turns `X.tar.gz.d/` into `X.tar.gz`); the others start at `must-gather/` as if the "
-            "customer un-tarred the inner tarball. When there is no `must-gather.local.N/timestamp`, the gather end is "
-            "the latest end line of the `timestamp` files.\n\nThe demo samples in `Samples/` (stage-image-stuck, "
-            "healthy-migration) are fixtures too.\n\n| fixture | layout | expected |\n|---|---|---|\n")
-    body += "".join("| `%s/` | %s | %s |\n" % r for r in rows)
-    write(os.path.join(fx, "README.md"), body)
+    # Tests/Fixtures/README.md indexes the fixtures of every generator and is kept by hand: not rewritten here.
 
 
 # ================================================================ main

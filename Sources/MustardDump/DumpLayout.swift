@@ -28,6 +28,8 @@ public enum FileRole: Equatable, Sendable {
     /// `login_error.txt`: the gather could not log in to the cluster.
     case loginError
     case ignored
+
+    var isLog: Bool { if case .log = self { true } else { false } }
 }
 
 /// Where a file sits: which layout, which cluster, which role.
@@ -62,6 +64,11 @@ public struct Location: Equatable, Sendable {
             let isText = leaf.hasSuffix(".txt") || leaf.hasSuffix(".log")
             let role: FileRole = isYAML ? .objects(resource: nil) : isText ? .migplanText(file: String(leaf)) : .ignored
             return Location(layout: .mtcMigplans, cluster: migplansCluster, namespace: nil, role: role)
+        }
+        // MTC 1.3-1.4.2 write a failed login at `must-gather/<cluster>/login_error.txt` (migtools/must-gather
+        // release-1.4.0 `collection-scripts/gather`), with nothing else for that cluster.
+        if c.count >= 3, c[c.count - 1] == "login_error.txt", c[c.count - 3] == "must-gather", !c[c.count - 2].contains("sha256") {
+            return Location(layout: .mtcLegacy, cluster: String(c[c.count - 2]), namespace: nil, role: .loginError)
         }
         guard let i = c.firstIndex(where: { ($0 == "namespaces" || $0 == "cluster-scoped-resources") }), i + 1 < c.count else {
             return nil

@@ -124,7 +124,10 @@ private final class Collector: DumpVisitor {
         if entry.path.components.last == "timestamp" { return .content }
         guard let location = locate(entry.path) else { return .none }
         layouts.insert(location.layout)
-        if let ns = location.namespace { namespaces[location.cluster, default: []].insert(ns) }
+        // A namespace whose folder holds only logs was not inspected: MTC 1.8's gather keeps the logs of its helper
+        // pods (stage, rsync) in application namespaces it does not inspect (must-gather release-1.8
+        // collection-scripts/logs/gather_logs_helper_pods), so their pods and workloads are not in the dump.
+        if let ns = location.namespace, !location.role.isLog { namespaces[location.cluster, default: []].insert(ns) }
         switch location.role {
         case .objects(let resource):
             guard let resource else { return .content }

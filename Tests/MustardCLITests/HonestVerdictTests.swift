@@ -35,6 +35,50 @@ struct HonestVerdictTests {
         #expect((document["missingData"] as? [Any])?.isEmpty == true)
     }
 
+    @Test("A gather that could not log in to the source cluster, in each version's layout: incomplete, MTC's gather asked for at that version",
+          arguments: [("mtc-1.4.1-source-login-failed", "v1.4"), ("mtc-1.6-source-login-failed", "v1.6"), ("mtc-1.8-source-login-failed", "v1.8")])
+    func sourceNotGathered(fixture: String, tag: String) throws {
+        let run = try TestSupport.mustard(["analyze", TestSupport.fixture(fixture), "-f", "json"])
+        #expect(run.code == 1, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        let incomplete = try #require(findings.first { $0["rule"] as? String == "dump/gather-incomplete" })
+        #expect((incomplete["title"] as? String)?.contains("no data from cluster(s) source-cluster") == true)
+        let command = try #require((incomplete["remediation"] as? [[String: Any]])?.first?["command"] as? String)
+        #expect(command == "oc adm must-gather --image=registry.redhat.io/rhmtc/openshift-migration-must-gather-rhel8:" + tag)
+        #expect((document["missingData"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test("A damaged gather of each version (its nested tarball cut short) is asked for again at that version",
+          arguments: [("mtc-1.4.1-source-login-failed", "v1.4"), ("mtc-1.6-source-login-failed", "v1.6"), ("mtc-1.8-source-login-failed", "v1.8")])
+    func damagedAtVersion(fixture: String, tag: String) throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let whole = try TestSupport.pack(TestSupport.fixture(fixture), as: "must-gather.tar.gz", in: folder)
+        let image = folder.appendingPathComponent("case/must-gather.local.42/registry-redhat-io-rhmtc-openshift-migration-must-gather-rhel8-sha256-0123abcd")
+        try FileManager.default.createDirectory(at: image, withIntermediateDirectories: true)
+        // The end of the stream is lost: the last entries (the migplans tree) go, the clusters' ConfigMaps stay.
+        let data = try Data(contentsOf: URL(fileURLWithPath: whole))
+        try data.prefix(data.count - 64).write(to: image.appendingPathComponent("must-gather.tar.gz"))
+        let run = try TestSupport.mustard(["analyze", folder.appendingPathComponent("case").path, "-f", "json"])
+        #expect(run.code == 3, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        let incomplete = try #require(findings.first { $0["rule"] as? String == "dump/gather-incomplete" })
+        let command = try #require((incomplete["remediation"] as? [[String: Any]])?.first?["command"] as? String)
+        #expect(command == "oc adm must-gather --image=registry.redhat.io/rhmtc/openshift-migration-must-gather-rhel8:" + tag)
+    }
+
+    @Test("A whole gather of each version layout has MTC data: no missing-data line, no damage",
+          arguments: ["mtc-1.4.1-completed-near-misses", "mtc-1.6-completed-near-misses", "mtc-1.8-completed-near-misses"])
+    func wholeGather(fixture: String) throws {
+        let run = try TestSupport.mustard(["analyze", TestSupport.fixture(fixture), "-f", "json"])
+        #expect(run.code == 0, "\(run.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect((document["missingData"] as? [Any])?.isEmpty == true)
+        #expect((document["findings"] as? [Any])?.isEmpty == true)
+    }
+
     @Test("An archive that is not a must-gather: exit 2, saying so and what to ask for")
     func notMustGather() throws {
         let folder = TestSupport.temporaryFolder()

@@ -29,6 +29,9 @@ struct LayoutTests {
         #expect(locate("must-gather/migplans/migplan-p/migmigration-m/backup-b/graph.png")?.role == .ignored)
         #expect(locate("must-gather/ocp3-source/namespaces/openshift-migration/crs/migmigrations.migration.openshift.io/m.yaml")
             == Location(layout: .mtcLegacy, cluster: "ocp3-source", namespace: "openshift-migration", role: .objects(resource: "migmigrations")))
+        // 1.3-1.4.2: a failed login leaves must-gather/<cluster>/login_error.txt (must-gather release-1.4.0 gather).
+        #expect(locate("must-gather/source-cluster/login_error.txt") == Location(layout: .mtcLegacy, cluster: "source-cluster", namespace: nil, role: .loginError))
+        #expect(locate("must-gather/quay-io-konveyor-must-gather-sha256-abc/login_error.txt") == nil)
         #expect(locate("inspect.local.2471/namespaces/app/pods/web-1/web-1.yaml") == Location(layout: .inspect, cluster: "inspect.local.2471", namespace: "app", role: .podCopy(namespace: "app")))
         #expect(locate("inspect.local.2471/namespaces/app/pods/web-1/web/web/logs/previous.log")?.role
             == .log(namespace: "app", pod: "web-1", container: "web", previous: true))

@@ -66,6 +66,16 @@ struct MTCOutcomesTests {
         #expect(outcome.status == .skipped && outcome.reason?.contains("oc adm inspect") == true)
     }
 
+    @Test("MTC 1.8 keeps the stage pod's logs but not the namespace: helper logs are no inspect, leftovers stay unknown")
+    func leftoversHelperLogsOnly() throws {
+        let r = try report("mtc-1.8-failed-stage-pod-logs-only")
+        let failed = try only(MigrationFailedRule.id, in: r)
+        #expect(failed.title.contains("failed in phase StagePodsCreated: PVC: mssql-persistent/mssql-pvc, not bound."))
+        let outcome = try #require(r.outcomes.first { $0.rule == MigrationLeftoversRule.id })
+        #expect(outcome.status == .skipped && outcome.reason?.contains("oc adm inspect") == true, "\(outcome)")
+        #expect(!r.isDamaged, "oc logs' refusal for a pod never scheduled is not damage")
+    }
+
     // MARK: - mtc/velero-partial-failure
 
     @Test("Breakfix exercise 3 on 1.7: completed with warnings, named as a GVK incompatibility with the resource and fix")
@@ -108,9 +118,11 @@ struct MTCOutcomesTests {
 
     // MARK: - the controller log as a source of causes
 
-    @Test("Stage pods not gathered: the controller's abnormal-event lines of this migration name the cause, any reason")
-    func controllerLogCause() throws {
-        let r = try report("mtc-1.7-stuck-log-only")
+    /// The same scenario in the layouts of several MTC versions (1.4.0-1.4.2 controllers log no stage pod events).
+    @Test("Stage pods not gathered: the controller's abnormal-event lines of this migration name the cause, any reason",
+          arguments: ["mtc-1.7-stuck-log-only", "mtc-1.6-stuck-log-only", "mtc-1.8-stuck-log-only"])
+    func controllerLogCause(fixture: String) throws {
+        let r = try report(fixture)
         let stuck = try only(MigrationStuckRule.id, in: r)
         #expect(stuck.title.contains("the controller log says stage pod inventory/stage-postgresql-x7k2p cannot mount its volume"))
         #expect(stuck.evidence.contains { $0.statement.hasPrefix("Controller: abnormal event FailedMount for stage pod") && $0.line != nil })
@@ -122,14 +134,30 @@ struct MTCOutcomesTests {
         #expect(!stuck.explanation.contains("quota-exceeded"))
     }
 
+    /// 1.4.0-1.4.2 controllers log no stage pod events at all: the same wait, no cause in the dump.
+    @Test("No abnormal event of this migration in the controller log: the wait is reported, no cause taken from the log",
+          arguments: ["mtc-1.6-stuck-log-other-migration", "mtc-1.8-stuck-log-other-migration", "mtc-1.4.1-stuck-no-log-cause"])
+    func controllerLogOtherMigration(fixture: String) throws {
+        let r = try report(fixture)
+        let stuck = try only(MigrationStuckRule.id, in: r)
+        #expect(stuck.title.contains("no cause found in the dump"))
+        #expect(!stuck.evidence.contains { $0.statement.contains("exceeded quota") || $0.statement.hasPrefix("Controller: abnormal event") })
+        #expect(!stuck.explanation.contains("(signature `"))
+        // 1.8 keeps the stage pod's log; `oc logs`' refusal in it is neither a pull failure nor damage.
+        #expect(!r.findings.contains { $0.rule == StagePodImageMisconfiguredRule.id })
+        #expect(!r.isDamaged && r.loadIssues.isEmpty)
+    }
+
     // MARK: - component history in the migration's window
 
-    @Test("Velero restarted (OOMKilled) while the Backup ran: the named cause, though Running now; no restic_timeout, no older restart")
-    func veleroRestartedMidRun() throws {
-        let r = try report("mtc-1.7-velero-restarted-midrun")
+    @Test("Velero restarted (OOMKilled) while the Backup ran: the named cause, though Running now; no restic_timeout, no older restart",
+          arguments: ["mtc-1.7-velero-restarted-midrun", "mtc-1.6-velero-restarted-midrun", "mtc-1.4.1-velero-restarted-midrun"])
+    func veleroRestartedMidRun(fixture: String) throws {
+        let r = try report(fixture)
         let stuck = try only(MigrationStuckRule.id, in: r)
         #expect(stuck.title.contains("Velero pod velero-") && stuck.title.contains("restarted at") && stuck.title.contains("(OOMKilled, exit 137)"))
-        #expect(stuck.evidence.contains { $0.field?.hasSuffix("lastState.terminated") == true && $0.path.contains("clusters/source-cluster/") })
+        // 1.4.0-1.4.2 gathers put the cluster at must-gather/<cluster>/, later ones at must-gather/clusters/<cluster>/.
+        #expect(stuck.evidence.contains { $0.field?.hasSuffix("lastState.terminated") == true && $0.path.contains("must-gather/\(fixture.hasPrefix("mtc-1.4.1") ? "" : "clusters/")source-cluster/") })
         #expect(!stuck.evidence.contains { $0.statement.contains("restic_timeout") }, "the Backup carries no volume data")
         #expect(!stuck.explanation.contains("restic_timeout"))
         #expect(!stuck.evidence.contains { $0.statement.contains("restic-") }, "the restic restart before the migration is history")
@@ -141,11 +169,26 @@ struct MTCOutcomesTests {
         #expect(!moving.title.contains("restarted"))
     }
 
+    @Test("MTC 1.8: the node-agent pod copying the PodVolumeBackup was OOMKilled mid-run: named as the cause, the older Velero restart is not")
+    func nodeAgentRestartedMidRun() throws {
+        let r = try report("mtc-1.8-velero-restarted-midrun")
+        let stuck = try only(MigrationStuckRule.id, in: r)
+        #expect(stuck.title.contains("node-agent pod node-agent-") && stuck.title.contains("(OOMKilled, exit 137)"))
+        #expect(stuck.title.contains("the pod volume copies on its node were cut off"))
+        #expect(stuck.evidence.contains { $0.statement.hasPrefix("node-agent pod openshift-migration/node-agent-") && $0.path.contains("clusters/source-cluster/") })
+        #expect(!stuck.evidence.contains { $0.statement.contains("Velero pod") }, "the Velero restart before the migration is history")
+        #expect(!stuck.explanation.contains("after its server restarts"), "a node-agent restart is not a Velero server restart")
+        #expect(stuck.explanation.contains("(signature `oom-killed`)"))
+        #expect(stuck.remediation.first?.cluster == "source-cluster")
+        #expect(!r.findings.contains { $0.rule == OperatorHealthRule.id })
+    }
+
     // MARK: - mtc/restic-problems
 
-    @Test("A failed PodVolumeBackup under a migration that 'succeeded' is an error naming the empty PVC; counted once")
-    func resticImpact() throws {
-        let r = try report("mtc-1.7-restic-host-path")
+    @Test("A failed PodVolumeBackup under a migration that 'succeeded' is an error naming the empty PVC; counted once",
+          arguments: ["mtc-1.7-restic-host-path", "mtc-1.4.1-restic-host-path", "mtc-1.6-restic-host-path", "mtc-1.8-restic-host-path"])
+    func resticImpact(fixture: String) throws {
+        let r = try report(fixture)
         let restic = try only(ResticProblemsRule.id, in: r)
         #expect(restic.severity == .error)
         #expect(restic.title.contains("ended SucceededWithWarnings but the data of PVC(s) mssql-persistent/mssql-pvc did not arrive on host"))
@@ -156,6 +199,23 @@ struct MTCOutcomesTests {
         #expect(partial.causedBy == [restic.id])
         // A completed migration whose Restore only warned is not an impact.
         #expect(try report("mtc-1.7-restore-warnings-only").findings.isEmpty)
+    }
+
+    @Test("MTC 1.8: the log to read is the node-agent pod's on the PodVolumeBackup's node")
+    func resticImpactNodeAgent() throws {
+        let restic = try only(ResticProblemsRule.id, in: try report("mtc-1.8-restic-host-path"))
+        let step = try #require(restic.remediation.first { $0.title.hasPrefix("Read the node-agent log on node ip-10-0-152-118") })
+        #expect(step.cluster == "source-cluster" && step.command.contains("logs node-agent-"))
+        #expect(!restic.remediation.contains { $0.command.contains("name=restic") })
+    }
+
+    @Test("Quiet in every version layout: a completed migration with old restarts and another migration's log line has no finding",
+          arguments: ["mtc-1.4.1-completed-near-misses", "mtc-1.6-completed-near-misses", "mtc-1.8-completed-near-misses"])
+    func nearMisses(fixture: String) throws {
+        let r = try report(fixture)
+        #expect(r.findings.isEmpty, "\(r.findings.map(\.title))")
+        for outcome in r.outcomes where outcome.rule.hasPrefix("mtc/") { #expect(outcome.status == .passed, "\(outcome.rule)") }
+        #expect(!r.isDamaged)
     }
 
     @Test("A final restore that could not create objects under a 'successful' migration names them and says not to cut over")
@@ -203,6 +263,18 @@ struct MTCOutcomesTests {
     }
 
     // MARK: - mtc/direct-volume-migration-failed
+
+    @Test("MTC 1.8 DVM: a final migration SucceededWithWarnings with a failed rsync pod names the PVC that did not arrive, only it")
+    func dvmImpact() throws {
+        let r = try report("mtc-1.8-dvm-rsync-failed-warnings")
+        let dvm = try only(DirectVolumeMigrationFailedRule.id, in: r)
+        #expect(dvm.severity == .error)
+        #expect(dvm.title.contains("ended SucceededWithWarnings but rsync did not copy PVC(s) mssql-persistent/mssql-backup to host"))
+        #expect(!dvm.title.contains("mssql-persistent/mssql-pvc"), "mssql-pvc arrived")
+        #expect(dvm.explanation.contains("Do not cut over") && dvm.explanation.contains("(mssql-persistent/mssql-pvc arrived)"))
+        #expect(dvm.evidence.contains { $0.statement.contains("Failed rsync pods: mssql-persistent/rsync-") && $0.statement.contains("(PVC mssql-backup)") })
+        #expect(!r.isDamaged, "the helper pods' previous.log refusals are not damage")
+    }
 
     @Test("Rsync pods Pending on a carried-over node selector: named, fixed on the destination, and the cause of the wait")
     func dvmPending() throws {

@@ -99,9 +99,10 @@ struct SignatureCatalogTests {
         }
     }
 
-    @Test("Rotated storage keys: the fix updates the credentials Secret and nothing else")
-    func rotatedKeys() throws {
-        let report = try TestSupport.analyze(TestSupport.fixture("mtc-1.7-storage-keys-rotated"))
+    @Test("Rotated storage keys: the fix updates the credentials Secret and nothing else, in every version layout",
+          arguments: ["mtc-1.7-storage-keys-rotated", "mtc-1.4.1-storage-keys-rotated", "mtc-1.6-storage-keys-rotated", "mtc-1.8-storage-keys-rotated"])
+    func rotatedKeys(fixture: String) throws {
+        let report = try TestSupport.analyze(TestSupport.fixture(fixture))
         let storage = try #require(report.findings.first { $0.id == "mtc/migstorage-not-ready#host/s3-repository" })
         let commands = storage.remediation.map(\.command)
         #expect(commands.count == 2)

@@ -239,6 +239,7 @@ struct LikelyCause {
               let cluster = context.snapshot.cluster(named: object.kube.cluster) else { return nil }
         let kind = wait.kind == "backup" ? "Backup" : "Restore"
         var cause = LikelyCause()
+        var first = ""
         for pod in cluster.pods where pod.namespace == MTC.namespace
             && ["velero-", "restic-", "node-agent-"].contains(where: { pod.name.hasPrefix($0) }) {
             for r in ContainerRestart.of(pod) {
@@ -247,6 +248,7 @@ struct LikelyCause {
                 let why = [r.lastReason, r.lastExitCode.map { "exit \($0)" }].compactMap { $0 }.joined(separator: ", ")
                 if !cause.found {
                     cause.found = true
+                    first = component
                     cause.summary = "\(component) pod \(pod.name) on cluster \(cluster.name) restarted at \(at)\(why.isEmpty ? "" : " (\(why))") while \(wait.role) \(kind) \(object.name) was \(object.phase ?? "New"): "
                         + (component == "Velero" ? "Velero does not resume a \(kind) it was running, so it stays \(object.phase ?? "New")" : "the pod volume copies on its node were cut off")
                 }
@@ -259,7 +261,10 @@ struct LikelyCause {
         cause.evidence.insert(Evidence(
             "\(wait.role.capitalizedFirst) \(kind) \(object.name) on cluster \(cluster.name) is \(object.phase ?? "New") since \(since)",
             object: object.kube, field: "status.phase"), at: 0)
-        cause.note = "Velero does not pick a \(kind) up again after its server restarts: the migration waits for a \(kind) that will never finish. Cancel it and migrate again once the restart's cause is fixed."
+        // Only the Velero server owns the Backup or Restore; a restic or node-agent restart loses its pod volume copies.
+        cause.note = first == "Velero"
+            ? "Velero does not pick a \(kind) up again after its server restarts: the migration waits for a \(kind) that will never finish. Cancel it and migrate again once the restart's cause is fixed."
+            : "A \(first) pod that restarts drops the pod volume copies it was running on its node: the \(kind) waits for copies that will not finish. Cancel the migration and migrate again once the restart's cause is fixed."
         return cause
     }
 

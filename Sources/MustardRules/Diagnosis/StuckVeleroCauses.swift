@@ -145,12 +145,13 @@ struct VeleroWaitProgress {
         var steps: [RemediationStep] = []
         for t in moving {
             let kindName = t.direction == "Backup" ? "podvolumebackup" : "podvolumerestore"
-            let resticPod = cluster.flatMap { snapshot.cluster(named: $0) }?.pods.first { $0.name.hasPrefix("restic-") && t.node != nil && $0.nodeName == t.node }
+            let nodeCluster = cluster.flatMap { snapshot.cluster(named: $0) }
+            let resticPod = VeleroCommands.fileSystemBackupPod(on: t.node, in: nodeCluster)
             steps.append(RemediationStep(
-                title: "Watch whether \(t.name) still moves (run twice a few minutes apart) and read the restic log on node \(t.node ?? "?"), on cluster \(t.object.cluster)",
+                title: "Watch whether \(t.name) still moves (run twice a few minutes apart) and read the \(VeleroCommands.fileSystemBackupName(in: nodeCluster)) log on node \(t.node ?? "?"), on cluster \(t.object.cluster)",
                 cluster: t.object.cluster,
                 command: "oc \(MTCCommands.ns) get \(kindName) \(shellQuote(t.name)) -o jsonpath='{.status.phase} {.status.progress.bytesDone}/{.status.progress.totalBytes}{\"\\n\"}'\n"
-                    + (resticPod.map { "oc \(MTCCommands.ns) logs \(shellQuote($0.name)) --tail=100" } ?? "oc \(MTCCommands.ns) get pods -l name=restic -o wide"),
+                    + (resticPod.map { "oc \(MTCCommands.ns) logs \(shellQuote($0.name)) --tail=100" } ?? VeleroCommands.listFileSystemBackupPods(in: nodeCluster)),
                 verify: nil))
         }
         if !moving.isEmpty, let cluster {

@@ -17,6 +17,23 @@ enum VeleroCommands {
         return "oc \(MTCCommands.ns) patch migrationcontroller \(MTC.controllerName) --type merge -p \(shellQuote(patch))"
     }
 
+    /// The restic (MTC 1.4-1.7) or node-agent (MTC 1.8, Velero 1.10+: DaemonSet and pods `node-agent`, label
+    /// `name=node-agent`, vmware-tanzu/velero `pkg/install/daemonset.go`) pod that copies volumes on `node`.
+    static func fileSystemBackupPod(on node: String?, in cluster: Cluster?) -> Pod? {
+        guard let node else { return nil }
+        return cluster?.pods.first { ($0.name.hasPrefix("restic-") || $0.name.hasPrefix("node-agent-")) && $0.nodeName == node }
+    }
+
+    /// The daemonset's name (and its pods' `name` label): `node-agent` when the cluster runs node-agent pods.
+    static func fileSystemBackupName(in cluster: Cluster?) -> String {
+        cluster?.pods.contains { $0.name.hasPrefix("node-agent-") } == true ? "node-agent" : "restic"
+    }
+
+    /// Lists that daemonset's pods with their nodes.
+    static func listFileSystemBackupPods(in cluster: Cluster?) -> String {
+        "oc \(MTCCommands.ns) get pods -l name=\(fileSystemBackupName(in: cluster)) -o wide"
+    }
+
     static let resticTimeoutCheck =
         "oc \(MTCCommands.ns) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.restic_timeout}{\"\\n\"}'"
 }

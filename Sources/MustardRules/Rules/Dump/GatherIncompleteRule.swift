@@ -25,10 +25,14 @@ public struct GatherIncompleteRule: BuiltInRule {
         triggeringExamples: [
             "Tests/Fixtures/oc-error-in-yaml", "Tests/Fixtures/mtc-1.7-config-missing",
             "Tests/RealData/RedHatQE__must-gather-explorer/must_gather_explorer/tests/manifests/must-gather-data/data",
+            "Tests/Fixtures/mtc-1.4.1-source-login-failed", "Tests/Fixtures/mtc-1.6-source-login-failed",
+            "Tests/Fixtures/mtc-1.8-source-login-failed",
         ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Samples/stage-image-stuck",
             "Tests/RealData/openshift__must-gather-clean/test/files/must-gather-aws.tar.xz",
+            "Tests/Fixtures/mtc-1.4.1-completed-near-misses", "Tests/Fixtures/mtc-1.6-completed-near-misses",
+            "Tests/Fixtures/mtc-1.8-completed-near-misses",
         ])
 
     public init() {}

@@ -38,10 +38,14 @@ public struct DirectVolumeMigrationFailedRule: BuiltInRule {
             "https://github.com/migtools/mig-controller/blob/master/pkg/controller/directvolumemigration/validation.go",
         ],
         requirements: DataRequirements(resources: ["migmigrations", "migplans", "migclusters", "namespaces"]),
-        triggeringExamples: ["Tests/Fixtures/mtc-1.7-dvm-rsync-pending"],
+        triggeringExamples: [
+            "Tests/Fixtures/mtc-1.7-dvm-rsync-pending",
+            "Tests/Fixtures/mtc-1.8-dvm-rsync-failed-warnings",
+        ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-dvm-rsync-image-backoff",
             "Tests/Fixtures/mtc-1.7-stuck-unschedulable",
+            "Tests/Fixtures/mtc-1.8-completed-near-misses",
         ])
 
     static func key(cluster: String, migration: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(migration)") }
@@ -188,8 +192,13 @@ public struct DirectVolumeMigrationFailedRule: BuiltInRule {
         var title = "Direct volume migration of \(m.name)\(m.planName.map { " (plan \($0))" } ?? ""): \(what)"
         // Impact: a final migration that "succeeded" although rsync did not copy the PVCs left them empty.
         let lost = m.succeeded && !m.stage && !m.migrateState && !m.rollback
-        let pvcs = uniqued(p.dvms.flatMap { $0.object.body[path: "spec.persistentVolumeClaims"].array.compactMap { c in
+        let claimed = uniqued(p.dvms.flatMap { $0.object.body[path: "spec.persistentVolumeClaims"].array.compactMap { c in
             c["name"].string.map { "\(c["namespace"].string ?? "?")/\($0)" } } })
+        // The DVM names each rsync pod's PVC (`pvcRef`): those of pods that did not succeed are what did not arrive;
+        // the PVCs of `successfulPods` did (mig-controller pkg/controller/migmigration/dvm.go getDVMPodProgress).
+        let unfinished = uniqued(p.dvms.flatMap { $0.failedPods + $0.pendingPods + $0.runningPods }.compactMap { r in r.pvc.map { "\(r.namespace)/\($0)" } })
+        let pvcs = unfinished.isEmpty ? claimed : unfinished
+        let arrived = unfinished.isEmpty ? [] : uniqued(p.dvms.flatMap(\.successfulPods).compactMap { r in r.pvc.map { "\(r.namespace)/\($0)" } })
         if lost {
             title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") ended \(m.conditions.active("SucceededWithWarnings") != nil ? "SucceededWithWarnings" : "Succeeded") but rsync did not copy \(pvcs.isEmpty ? "its PVCs" : "PVC(s) \(pvcs.joined(separator: ", "))") to \(view.destinationName ?? "the destination"): \(what)"
         }
@@ -202,7 +211,7 @@ public struct DirectVolumeMigrationFailedRule: BuiltInRule {
         }
         if network { explanation += "SourceToDestinationNetworkError: rsync on the source could not connect to the destination route (no route to host or timeout). " }
         if lost {
-            explanation += "The migration reports success, but the volume data of \(pvcs.isEmpty ? "its PVCs" : pvcs.joined(separator: ", ")) was not copied to the destination cluster \(view.destinationName ?? "?"). Do not cut over to the destination, and do not scale the source application down or delete its data, until the volumes are copied again and checked. "
+            explanation += "The migration reports success, but the volume data of \(pvcs.isEmpty ? "its PVCs" : pvcs.joined(separator: ", ")) was not copied to the destination cluster \(view.destinationName ?? "?")\(arrived.isEmpty ? "" : " (\(arrived.joined(separator: ", ")) arrived)"). Do not cut over to the destination, and do not scale the source application down or delete its data, until the volumes are copied again and checked. "
         }
         return Finding(
             key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .error, title: title,

@@ -29,9 +29,15 @@ public struct MigClusterNotReadyRule: BuiltInRule {
             "https://github.com/redhat-cop/openshift-migration-best-practices/blob/main/05-troubleshooting.md",
         ],
         requirements: DataRequirements(resources: ["migclusters", "migplans", "migmigrations"]),
-        triggeringExamples: ["Tests/Fixtures/mtc-1.7-breakfix-misconfigured", "Tests/Fixtures/mtc-1.7-config-missing"],
+        triggeringExamples: [
+            "Tests/Fixtures/mtc-1.7-breakfix-misconfigured", "Tests/Fixtures/mtc-1.7-config-missing",
+            "Tests/Fixtures/mtc-1.4.1-source-login-failed", "Tests/Fixtures/mtc-1.6-source-login-failed",
+            "Tests/Fixtures/mtc-1.8-source-login-failed",
+        ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-plan-pv-invalid-action",
+            "Tests/Fixtures/mtc-1.4.1-completed-near-misses", "Tests/Fixtures/mtc-1.6-completed-near-misses",
+            "Tests/Fixtures/mtc-1.8-completed-near-misses",
         ])
 
     /// The finding id for a MigCluster held by dump cluster `cluster`; `mtc/migplan-not-ready` links to it.

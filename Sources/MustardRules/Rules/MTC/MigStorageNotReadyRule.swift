@@ -25,8 +25,16 @@ public struct MigStorageNotReadyRule: BuiltInRule {
             "https://github.com/migtools/mig-controller/blob/master/pkg/controller/migstorage/validation.go",
         ],
         requirements: DataRequirements(resources: ["migstorages", "migplans", "migmigrations"]),
-        triggeringExamples: ["Tests/Fixtures/mtc-1.7-breakfix-misconfigured", "Tests/Fixtures/mtc-1.7-storage-creds-invalid"],
-        nonTriggeringExamples: ["Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-plan-pv-invalid-action"])
+        triggeringExamples: [
+            "Tests/Fixtures/mtc-1.7-breakfix-misconfigured", "Tests/Fixtures/mtc-1.7-storage-creds-invalid",
+            "Tests/Fixtures/mtc-1.4.1-storage-keys-rotated", "Tests/Fixtures/mtc-1.6-storage-keys-rotated",
+            "Tests/Fixtures/mtc-1.8-storage-keys-rotated",
+        ],
+        nonTriggeringExamples: [
+            "Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-plan-pv-invalid-action",
+            "Tests/Fixtures/mtc-1.4.1-completed-near-misses", "Tests/Fixtures/mtc-1.6-completed-near-misses",
+            "Tests/Fixtures/mtc-1.8-completed-near-misses",
+        ])
 
     /// The finding id for a MigStorage held by dump cluster `cluster`; `mtc/migplan-not-ready` links to it.
     static func key(cluster: String, name: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(name)") }

@@ -32,7 +32,9 @@ public struct MigrationFailedRule: BuiltInRule {
         requirements: DataRequirements(
             resources: ["migmigrations", "migplans", "migclusters", "backups", "restores", "persistentvolumeclaims"],
             logs: [LogRequirement(migplanFilePrefixes: VeleroTextReport.filePrefixes, patterns: VeleroTextReport.patterns)]),
-        triggeringExamples: ["Tests/Fixtures/mtc-1.7-failed-pvc-not-bound", "Tests/Fixtures/mtc-1.3-gvk-failed"],
+        triggeringExamples: [
+            "Tests/Fixtures/mtc-1.7-failed-pvc-not-bound", "Tests/Fixtures/mtc-1.3-gvk-failed", "Tests/Fixtures/mtc-1.8-failed-stage-pod-logs-only",
+        ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-failed-then-succeeded",
             "Tests/Fixtures/mtc-1.7-gvk-partial-restore", "Tests/Fixtures/mtc-1.7-canceled-image-restored",

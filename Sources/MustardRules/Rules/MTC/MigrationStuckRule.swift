@@ -38,11 +38,17 @@ public struct MigrationStuckRule: BuiltInRule {
             "Tests/Fixtures/mtc-1.4.1-stage-image-stuck", "Tests/Fixtures/mtc-1.3-stage-image-stuck",
             "Tests/Fixtures/mtc-1.7-config-missing", "Tests/Fixtures/mtc-1.7-stuck-stage-restore-image",
             "Tests/Fixtures/mtc-1.7-stuck-stage-backup-pvb", "Tests/Fixtures/mtc-1.7-dvm-rsync-pending",
+            "Tests/Fixtures/mtc-1.4.1-velero-restarted-midrun", "Tests/Fixtures/mtc-1.6-velero-restarted-midrun",
+            "Tests/Fixtures/mtc-1.8-velero-restarted-midrun", "Tests/Fixtures/mtc-1.6-stuck-log-only",
+            "Tests/Fixtures/mtc-1.8-stuck-log-only", "Tests/Fixtures/mtc-1.6-stuck-log-other-migration",
+            "Tests/Fixtures/mtc-1.8-stuck-log-other-migration", "Tests/Fixtures/mtc-1.4.1-stuck-no-log-cause",
         ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-canceled-image-still-wrong",
             "Tests/Fixtures/mtc-1.7-canceled-image-restored", "Tests/Fixtures/mtc-1.7-stuck-recent",
             "Tests/Fixtures/mtc-1.7-failed-pvc-not-bound", "Tests/Fixtures/mtc-1.7-restic-timeout",
+            "Tests/Fixtures/mtc-1.4.1-completed-near-misses", "Tests/Fixtures/mtc-1.6-completed-near-misses",
+            "Tests/Fixtures/mtc-1.8-completed-near-misses",
         ])
 
     public init() {}

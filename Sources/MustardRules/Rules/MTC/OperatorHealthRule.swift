@@ -43,7 +43,12 @@ public struct OperatorHealthRule: BuiltInRule {
         ],
         requirements: DataRequirements(resources: ["pods", "events", ResourceRequirement("configmaps", in: MTC.namespace), "migclusters", "migrationcontrollers"]),
         triggeringExamples: ["Tests/Fixtures/mtc-1.7-velero-crashloop", "Tests/Fixtures/mtc-1.7-registry-image-wrong"],
-        nonTriggeringExamples: ["Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-healthy-old-backoff"])
+        nonTriggeringExamples: [
+            "Samples/healthy-migration", "Samples/stage-image-stuck", "Tests/Fixtures/mtc-1.7-healthy-old-backoff",
+            "Tests/Fixtures/mtc-1.4.1-completed-near-misses", "Tests/Fixtures/mtc-1.6-completed-near-misses",
+            "Tests/Fixtures/mtc-1.8-completed-near-misses", "Tests/Fixtures/mtc-1.4.1-velero-restarted-midrun",
+            "Tests/Fixtures/mtc-1.6-velero-restarted-midrun", "Tests/Fixtures/mtc-1.8-velero-restarted-midrun",
+        ])
 
     public init() {}
 

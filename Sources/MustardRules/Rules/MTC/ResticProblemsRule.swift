@@ -40,10 +40,13 @@ public struct ResticProblemsRule: BuiltInRule {
             ]),
         triggeringExamples: [
             "Tests/Fixtures/mtc-1.7-restic-timeout", "Tests/Fixtures/mtc-1.7-restic-verify-errors", "Tests/Fixtures/mtc-1.7-restic-host-path",
+            "Tests/Fixtures/mtc-1.4.1-restic-host-path", "Tests/Fixtures/mtc-1.6-restic-host-path", "Tests/Fixtures/mtc-1.8-restic-host-path",
         ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-restore-warnings-only",
             "Tests/Fixtures/mtc-1.7-stuck-stage-backup-pvb", "Tests/Fixtures/mtc-1.7-gvk-partial-restore",
+            "Tests/Fixtures/mtc-1.4.1-completed-near-misses", "Tests/Fixtures/mtc-1.6-completed-near-misses",
+            "Tests/Fixtures/mtc-1.8-completed-near-misses",
         ])
 
     static func key(cluster: String, migration: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(migration)") }
@@ -145,11 +148,11 @@ public struct ResticProblemsRule: BuiltInRule {
         }
         for t in failedTransfers.prefix(3) where t.phase == "Failed" {
             let cluster = context.snapshot.cluster(named: t.object.cluster)
-            let resticPod = cluster?.pods.first { $0.name.hasPrefix("restic-") && $0.nodeName == t.node && t.node != nil }
+            let resticPod = VeleroCommands.fileSystemBackupPod(on: t.node, in: cluster)
             let logs = resticPod.map { "oc \(MTCCommands.ns) logs \(shellQuote($0.name)) --tail=300 | grep \(shellQuote(t.name))" }
-                ?? "oc \(MTCCommands.ns) get pods -l name=restic -o wide   # then: oc \(MTCCommands.ns) logs <the restic pod on \(t.node ?? "its node")>"
+                ?? "\(VeleroCommands.listFileSystemBackupPods(in: cluster))   # then: oc \(MTCCommands.ns) logs <the pod on \(t.node ?? "its node")>"
             steps.append(RemediationStep(
-                title: "Read the restic log on node \(t.node ?? "?") for Pod\(t.direction == "Backup" ? "VolumeBackup" : "VolumeRestore") \(t.name)",
+                title: "Read the \(VeleroCommands.fileSystemBackupName(in: cluster)) log on node \(t.node ?? "?") for Pod\(t.direction == "Backup" ? "VolumeBackup" : "VolumeRestore") \(t.name)",
                 cluster: t.object.cluster,
                 command: "oc \(MTCCommands.ns) describe pod\(t.direction == "Backup" ? "volumebackup" : "volumerestore") \(shellQuote(t.name))\n" + logs,
                 verify: nil))

@@ -43,10 +43,13 @@ public struct VeleroPartialFailureRule: BuiltInRule {
         triggeringExamples: [
             "Tests/Fixtures/mtc-1.7-gvk-partial-restore", "Tests/Fixtures/mtc-1.3-gvk-failed",
             "Tests/Fixtures/mtc-1.7-restic-timeout", "Tests/Fixtures/mtc-1.7-restore-webhook-denied",
+            "Tests/Fixtures/mtc-1.4.1-restic-host-path", "Tests/Fixtures/mtc-1.6-restic-host-path", "Tests/Fixtures/mtc-1.8-restic-host-path",
         ],
         nonTriggeringExamples: [
             "Samples/healthy-migration", "Tests/Fixtures/mtc-1.7-restore-warnings-only",
             "Tests/Fixtures/mtc-1.7-restic-verify-errors", "Tests/Fixtures/mtc-1.7-failed-pvc-not-bound",
+            "Tests/Fixtures/mtc-1.4.1-completed-near-misses", "Tests/Fixtures/mtc-1.6-completed-near-misses",
+            "Tests/Fixtures/mtc-1.8-completed-near-misses",
         ])
 
     static func key(cluster: String, migration: String) -> FindingKey { FindingKey(rule: id, scope: "\(cluster)/\(migration)") }
