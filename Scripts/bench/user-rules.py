@@ -142,7 +142,8 @@ def main():
     with open(args.doc) as f:
         doc = f.read()
     if "## User rules" in doc:
-        doc = re.sub(r"## User rules\n.*?(?=\n## |\Z)", section, doc, flags=re.S)
+        # Up to the next section or run.py's marker for figures measured by hand, which must stay.
+        doc = re.sub(r"## User rules\n.*?(?=\n## |\n<!-- Measured by hand|\Z)", section, doc, flags=re.S)
     else:
         doc = doc.rstrip("\n") + "\n\n" + section
     with open(args.doc, "w") as f:

@@ -36,3 +36,21 @@ extension StringProtocol {
         return needle.withUTF8 { n in haystack.withUTF8 { h in ByteSearch.contains(UnsafeRawBufferPointer(h), UnsafeRawBufferPointer(n)) } }
     }
 }
+
+extension ByteSearch {
+    /// Whether `needle` occurs in `text`, answered byte for byte when that is sure to give Foundation's answer
+    /// (`text.contains(needle)`, which compares canonically equivalent forms): both ASCII, the needle not empty and
+    /// holding no CR or LF (the one ASCII pair that forms a cluster). Nil otherwise: ask Foundation.
+    /// Why: Foundation's search bridges to CFString on every call, and the signature catalog asks it for each of
+    /// its needles in each statement of each finding.
+    public static func asciiContains(_ text: String, _ needle: String) -> Bool? {
+        var text = text, needle = needle
+        return needle.withUTF8 { n -> Bool? in
+            guard !n.isEmpty, n.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }) else { return nil }
+            return text.withUTF8 { t -> Bool? in
+                guard t.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return contains(UnsafeRawBufferPointer(t), UnsafeRawBufferPointer(n))
+            }
+        }
+    }
+}

@@ -156,7 +156,12 @@ public struct Cluster: Sendable {
     }
 
     public func events(for kind: String, namespace: String?, name: String) -> [Event] {
-        (eventsByObject[Self.eventKey(kind, namespace, name)] ?? []).map { events[$0] }
+        eventIndices(for: kind, namespace: namespace, name: name).map { events[$0] }
+    }
+
+    /// Where in `events` the events about an object are: for callers that test many objects' events and keep few.
+    public func eventIndices(for kind: String, namespace: String?, name: String) -> [Int] {
+        eventsByObject[Self.eventKey(kind, namespace, name)] ?? []
     }
 
     private static func eventKey(_ kind: String, _ namespace: String?, _ name: String) -> String {

@@ -28,9 +28,16 @@ public struct RuleEngine: Sendable {
     public func run(_ context: RuleContext) -> (findings: [Finding], outcomes: [RuleOutcome]) {
         var findings: [Finding] = []
         var outcomes: [RuleOutcome] = []
+        // Rules evaluated together (the rule files' shared pass) first; their verdicts are the ones alone would give.
+        var batched: [Int: RuleVerdict] = [:]
+        var batchTypes = Set<ObjectIdentifier>()
         for rule in rules {
+            guard let batch = rule as? any BatchEvaluatedRule, batchTypes.insert(ObjectIdentifier(type(of: batch))).inserted else { continue }
+            batched.merge(type(of: batch).verdicts(among: rules, context)) { first, _ in first }
+        }
+        for (index, rule) in rules.enumerated() {
             let id = rule.ruleDescription.id
-            switch rule.evaluate(context) {
+            switch batched[index] ?? rule.evaluate(context) {
             case .findings(let found) where !found.isEmpty:
                 findings.append(contentsOf: found)
                 outcomes.append(RuleOutcome(rule: id, status: .findings, reason: nil))

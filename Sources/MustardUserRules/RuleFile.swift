@@ -157,10 +157,24 @@ public struct StepTemplate: Sendable {
 public struct Glob: Sendable, CustomStringConvertible {
     public let pattern: String
     private let scalars: [Unicode.Scalar]
+    /// The common shapes, matched without copying the text: rules test every object of their kind.
+    private enum Shape: Sendable { case anything, literal, prefix([Unicode.Scalar]), general }
+    private let shape: Shape
 
     public init(_ pattern: String) {
         self.pattern = pattern
         scalars = Array(pattern.unicodeScalars)
+        let wild = scalars.firstIndex { $0 == "*" || $0 == "?" }
+        if let wild {
+            let rest = scalars[wild...]
+            if rest.allSatisfy({ $0 == "*" }) {
+                shape = wild == 0 ? .anything : .prefix(Array(scalars[..<wild]))
+            } else {
+                shape = .general
+            }
+        } else {
+            shape = .literal
+        }
     }
 
     public var description: String { pattern }
@@ -171,6 +185,12 @@ public struct Glob: Sendable, CustomStringConvertible {
 
     /// Greedy with one backtrack point: the classic linear wildcard match.
     public func matches(_ text: String) -> Bool {
+        switch shape {
+        case .anything: return true
+        case .literal: return text.unicodeScalars.elementsEqual(scalars)
+        case .prefix(let head): return text.unicodeScalars.starts(with: head)
+        case .general: break
+        }
         let t = Array(text.unicodeScalars)
         var p = 0, s = 0, star = -1, mark = 0
         while s < t.count {

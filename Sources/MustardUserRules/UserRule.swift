@@ -48,31 +48,16 @@ public struct UserRule: Rule {
         }
     }
 
+    /// Alone, a rule is a batch of one: the same code as the shared pass (`UserRulePass.swift`), so both agree.
     public func evaluate(_ context: RuleContext) -> RuleVerdict {
-        switch file.match {
-        case .objects(let m): return evaluate(m, context)
-        case .logs(let l): return evaluate(l, context)
-        }
+        Self.evaluate(batch: [self], context).first ?? .skipped("not evaluated")
     }
 
     // MARK: - Objects
 
-    private func evaluate(_ m: ObjectMatch, _ context: RuleContext) -> RuleVerdict {
-        let snapshot = context.snapshot
-        if m.usesTime, snapshot.gatheredAt == nil { return .skipped("no gather time in the dump: the rule's time comparisons cannot be made") }
-        let now = snapshot.gatheredAt
-        var considered = 0
-        var findings: [Finding] = []
-        let lines = m.logs.isEmpty ? [] : snapshot.logLines
-        for cluster in snapshot.clusters where m.cluster?.matches(cluster.name) ?? true {
-            for object in cluster.objectsByKind[m.kind] ?? [] {
-                if let group = m.group, object.group != group { continue }
-                if let ns = m.namespace, !ns.matches(object.metadata.namespace ?? "") { continue }
-                considered += 1
-                guard let found = match(object, m, cluster: cluster, lines: lines, now: now) else { continue }
-                findings.append(found)
-            }
-        }
+    /// The verdict once the pass has offered the rule every object of its kind: `considered` of them passed its
+    /// cluster, group and namespace filters, `findings` matched.
+    func verdict(_ m: ObjectMatch, considered: Int, findings: [Finding], snapshot: DumpSnapshot) -> RuleVerdict {
         // Healthy pods (Running or Succeeded, every container ready, none waiting, nothing of MTC's) are counted by the
         // loader, not kept: they are in the dump, so a pod rule that finds nothing has checked them, as healthy.
         var healthy = 0
@@ -93,7 +78,10 @@ public struct UserRule: Rule {
     }
 
     /// The finding for `object` when every part of the match holds, nil otherwise.
-    private func match(_ object: KubeObject, _ m: ObjectMatch, cluster: Cluster, lines: [LogLine], now: Timestamp?) -> Finding? {
+    /// Run only on objects `ObjectMatch.holds` accepted (the cheap check without evidence), so the texts below are
+    /// built for matches only.
+    func match(_ facts: ObjectFacts, _ m: ObjectMatch, now: Timestamp?) -> Finding? {
+        let object = facts.object, cluster = facts.cluster
         if let name = m.name, !name.matches(object.metadata.name) { return nil }
         for (key, value) in m.labels {
             guard let actual = object.metadata.label(key), value.matches(actual) else { return nil }
@@ -104,7 +92,7 @@ public struct UserRule: Rule {
             let values = TemplateScope.strings(p.path.values(in: object.body))
             evidence.append(Evidence("\(p.path) = \(values.isEmpty ? "(not set)" : values.joined(separator: ", "))", object: object, field: p.path.description))
         }
-        let conditions = object.body["status"]["conditions"].array.map(Condition.init)
+        let conditions = m.conditions.isEmpty ? [] : facts.conditions
         for c in m.conditions {
             if c.notTrue {
                 guard !conditions.contains(where: { c.type.matches($0.type) && $0.isTrue }) else { return nil }
@@ -120,7 +108,7 @@ public struct UserRule: Rule {
         var firstEvent: Event?
         var eventCount = 0
         if !m.events.isEmpty {
-            let events = cluster.events(for: object.kind, namespace: object.metadata.namespace, name: object.metadata.name)
+            let events = facts.events
             for e in m.events {
                 let hits = events.filter { e.matches($0, now: now) }
                 guard !hits.isEmpty else { return nil }
@@ -134,9 +122,7 @@ public struct UserRule: Rule {
         var firstLine: LogLine?
         var lineCount = 0
         for l in m.logs {
-            let hits = lines.filter {
-                $0.cluster == cluster.name && $0.namespace == (object.metadata.namespace ?? "") && $0.pod == object.metadata.name && l.matches($0, now: now)
-            }
+            let hits = facts.lines.filter { l.matches($0, now: now) }
             guard !hits.isEmpty else { return nil }
             firstLine = firstLine ?? hits.first
             lineCount += hits.count
@@ -186,7 +172,7 @@ public struct UserRule: Rule {
 
     // MARK: - Logs
 
-    private func evaluate(_ l: LogMatch, _ context: RuleContext) -> RuleVerdict {
+    func evaluate(_ l: LogMatch, _ context: RuleContext) -> RuleVerdict {
         let snapshot = context.snapshot
         if l.line.within != nil, snapshot.gatheredAt == nil { return .skipped("no gather time in the dump: the rule's time window cannot be measured") }
         func wanted(cluster: String, namespace: String, pod: String) -> Bool {
@@ -264,14 +250,15 @@ extension FieldPredicate {
     func holds(in body: Value, now: Timestamp?) -> Bool {
         /// Some value the path reaches is a string satisfying `test`.
         func any(_ test: (String) -> Bool) -> Bool { path.contains(in: body) { $0.string.map(test) ?? false } }
-        let reached = path.contains(in: body) { _ in true }
+        /// The path reaches some value: asked only by the comparisons that need it (a second walk of the path).
+        func reached() -> Bool { path.contains(in: body) { _ in true } }
         switch comparison {
         case .equals(let v): return any { $0 == v }
-        case .notEquals(let v): return reached && !any { $0 == v }
+        case .notEquals(let v): return reached() && !any { $0 == v }
         case .isIn(let set): return any { set.contains($0) }
-        case .notIn(let set): return reached && !any { set.contains($0) }
+        case .notIn(let set): return reached() && !any { set.contains($0) }
         case .regex(let r): return any { r.matches($0) }
-        case .exists(let wanted): return reached == wanted
+        case .exists(let wanted): return reached() == wanted
         case .greaterThan(let n): return any { Double($0).map { $0 > n } ?? false }
         case .lessThan(let n): return any { Double($0).map { $0 < n } ?? false }
         case .olderThan(let d):
@@ -294,11 +281,12 @@ extension ConditionMatch {
 
 extension EventMatch {
     func matches(_ e: Event, now: Timestamp?) -> Bool {
-        guard reason.map({ $0.matches(e.reason) }) ?? true, type.map({ $0.matches(e.type) }) ?? true,
-              message.map({ $0.matches(e.message) }) ?? true else { return false }
-        guard let within else { return true }
-        guard let now, let at = e.lastTimestamp ?? e.firstTimestamp else { return false }
-        return now.seconds(since: at) <= within
+        guard reason.map({ $0.matches(e.reason) }) ?? true, type.map({ $0.matches(e.type) }) ?? true else { return false }
+        // The time before the message's pattern: it is the cheaper test, and the answer is the same.
+        if let within {
+            guard let now, let at = e.lastTimestamp ?? e.firstTimestamp, now.seconds(since: at) <= within else { return false }
+        }
+        return message.map { $0.matches(e.message) } ?? true
     }
 }
 

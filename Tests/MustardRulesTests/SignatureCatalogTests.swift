@@ -25,6 +25,22 @@ struct SignatureCatalogTests {
         }
     }
 
+    @Test("The byte search the catalog uses answers as Foundation's contains, or leaves the question to it")
+    func asciiContains() {
+        let texts = ["Back-off restarting failed container", "x509: certificate signed by unknown authority", "a\r\nb", "caf\u{e9}", "cafe\u{301}", "", "abc"]
+        let needles = ["restarting", "x509", "unknown authority", "\n", "b", "caf", "e", "abc", "abcd", "", "\u{e9}"]
+        for text in texts {
+            for needle in needles {
+                guard let fast = ByteSearch.asciiContains(text, needle) else { continue }
+                #expect(fast == text.contains(needle), "\(text.debugDescription) ∋ \(needle.debugDescription)")
+            }
+        }
+        #expect(ByteSearch.asciiContains("caf\u{e9}", "caf") == nil)
+        #expect(ByteSearch.asciiContains("a\r\nb", "\n") == nil)
+        #expect(ByteSearch.asciiContains("abc", "") == nil)
+        #expect(ByteSearch.asciiContains("abc", "bc") == true)
+    }
+
     @Test("A catalog with a broken regex, an unknown origin or a missing field is refused")
     func refuses() {
         func decode(_ text: String) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import MustardDump
 import MustardKit
 import MustardModel
 import MustardRules
@@ -240,6 +241,41 @@ struct UserRuleTests {
         let clock = ContinuousClock()
         let took = clock.measure { #expect(!Glob(String(repeating: "*a", count: 500) + "b").matches(String(repeating: "a", count: 20_000))) }
         #expect(took < .seconds(5))
+    }
+
+    @Test("Glob shapes (anything, literal, prefix) answer as the general match does")
+    func globShapes() {
+        let texts = ["", "velero", "velero-abc", "Velero-x", "e\u{301}", "\u{e9}", "restic-1", "a*b"]
+        for pattern in ["*", "**", "", "velero", "velero-*", "velero-**", "\u{e9}", "e", "*-?x", "a*b", "?"] {
+            let glob = Glob(pattern)
+            // The general algorithm, written out: pattern scalars against text scalars, `*` any run, `?` one scalar.
+            func general(_ p: [Unicode.Scalar], _ t: [Unicode.Scalar]) -> Bool {
+                guard let first = p.first else { return t.isEmpty }
+                if first == "*" { return (0...t.count).contains { general(Array(p.dropFirst()), Array(t.dropFirst($0))) } }
+                guard let head = t.first, first == "?" || first == head else { return false }
+                return general(Array(p.dropFirst()), Array(t.dropFirst()))
+            }
+            for text in texts {
+                #expect(glob.matches(text) == general(Array(pattern.unicodeScalars), Array(text.unicodeScalars)), "\(pattern) ~ \(text)")
+            }
+        }
+    }
+
+    @Test("Rule files evaluated together (the shared pass) give each the verdict it gives alone")
+    func sharedPass() throws {
+        let rules = try Self.fixtureRules()
+        for dump in [Self.folder + "/crashloop/recent", Self.folder + "/crashloop/old", TestSupport.sample("stage-image-stuck.tar.gz"),
+                     TestSupport.fixture("k8s-pods-failing")] {
+            var requirements = RuleEngine(rules: rules).requirements
+            requirements.formUnion(MigrationTimeline.requirements)
+            let loaded = try DumpLoader(requirements: requirements).load(dump)
+            let context = RuleContext(snapshot: loaded.snapshot, options: RuleOptions())
+            let together = UserRule.evaluate(batch: rules, context)
+            #expect(together.count == rules.count)
+            for (rule, verdict) in zip(rules, together) {
+                #expect(String(describing: verdict) == String(describing: rule.evaluate(context)), "\(rule.file.id) on \(dump)")
+            }
+        }
     }
 
     // MARK: - Shipped rules

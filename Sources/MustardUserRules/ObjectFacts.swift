@@ -1,0 +1,49 @@
+import MustardModel
+
+/// What the rule files look up on one object, found once for all of them: in the shared pass every rule of the
+/// object's kind asks, and the first one to need its group, conditions, events or log lines pays for them.
+final class ObjectFacts {
+    let object: KubeObject
+    let cluster: Cluster
+    private let lineIndex: LogLineIndex
+
+    init(_ object: KubeObject, cluster: Cluster, lines: LogLineIndex) {
+        self.object = object
+        self.cluster = cluster
+        lineIndex = lines
+    }
+
+    /// `KubeObject.group` splits the apiVersion on each call.
+    private(set) lazy var group: String = object.group
+    private(set) lazy var conditions: [Condition] = object.body["status"]["conditions"].array.map(Condition.init)
+    /// The events about the object, as positions in `cluster.events`: most objects are tested, few match, and an
+    /// `Event` is costly to copy.
+    private(set) lazy var eventIndices: [Int] = cluster.eventIndices(for: object.kind, namespace: object.metadata.namespace, name: object.metadata.name)
+    var events: [Event] { eventIndices.map { cluster.events[$0] } }
+    /// The kept log lines of the pod of this name on this cluster, in dump order.
+    private(set) lazy var lines: [LogLine] = lineIndex.lines(cluster: cluster.name, namespace: object.metadata.namespace ?? "", pod: object.metadata.name)
+}
+
+/// The kept log lines by pod, built on first use: a rule reading an object's log lines looks up its pod instead of
+/// filtering every line of the dump for every object.
+final class LogLineIndex {
+    private struct Key: Hashable {
+        let cluster: String
+        let namespace: String
+        let pod: String
+    }
+
+    private let all: [LogLine]
+
+    init(_ lines: [LogLine]) { all = lines }
+
+    private lazy var byPod: [Key: [LogLine]] = {
+        var index: [Key: [LogLine]] = [:]
+        for line in all { index[Key(cluster: line.cluster, namespace: line.namespace, pod: line.pod), default: []].append(line) }
+        return index
+    }()
+
+    func lines(cluster: String, namespace: String, pod: String) -> [LogLine] {
+        byPod[Key(cluster: cluster, namespace: namespace, pod: pod)] ?? []
+    }
+}
