@@ -70,26 +70,10 @@ extension AnalysisReport {
     /// remediation commands: what the display renderers (text, Markdown, HTML, SARIF) render. Identical to the
     /// report when nothing in it needs escaping.
     public func neutralized() -> AnalysisReport {
-        let t = Neutralizer.text
-        let i = input
-        let input = AnalysisReport.Input(
-            path: t(i.path), format: t(i.format), gatheredAt: i.gatheredAt, gatheredAtSource: i.gatheredAtSource,
-            gatheredAtPath: i.gatheredAtPath.map(t), layouts: i.layouts.map(t), clusters: i.clusters.map(t),
-            entries: i.entries, nestedArchives: i.nestedArchives)
-        let timelines = timelines.map { tl in
-            MigrationTimeline(
-                migration: t(tl.migration), plan: tl.plan.map(t), cluster: t(tl.cluster), namespaces: tl.namespaces.map(t),
-                entries: tl.entries.map { $0.mappingTexts(t, field: t) })
-        }
-        return AnalysisReport(
-            tool: tool, input: input,
-            findings: findings.map { $0.mappingTexts(t, command: Neutralizer.command, kept: t) },
-            outcomes: outcomes.map { RuleOutcome(rule: t($0.rule), status: $0.status, reason: $0.reason.map(t)) },
-            loadIssues: loadIssues.map { LoadIssue(path: t($0.path), severity: $0.severity, message: t($0.message), damaged: $0.damaged) },
-            timelines: timelines, hiddenFindings: hiddenFindings,
-            missingData: missingData.map { MissingData(headline: t($0.headline), detail: t($0.detail), ask: Neutralizer.command($0.ask)) },
-            suppressed: suppressed.map { $0.mapping(finding: { $0.mappingTexts(t, command: Neutralizer.command, kept: t) }, text: t) },
-            expiredSuppressions: expiredSuppressions.map { $0.mapping(t) })
+        mappingTexts(
+            ReportTextMapping(
+                text: Neutralizer.text, command: Neutralizer.command, inputPath: Neutralizer.text, ours: Neutralizer.text,
+                oursCommand: Neutralizer.command))
     }
 }
 

@@ -33,29 +33,11 @@ public final class Redactor: @unchecked Sendable {
     }
 
     /// The report with every string it carries redacted; findings keep their rules, severities, order and links.
+    /// mustard's own words (rule ids, formats, layouts, the missing-data advice and a public gather image) stay.
     public func redact(_ report: AnalysisReport) -> AnalysisReport {
         if names { learnNames(report) }
-        let i = report.input
-        // The order below is the report's order: placeholders are numbered as values first appear in it.
-        let input = AnalysisReport.Input(
-            path: inputPath(i.path), format: i.format, gatheredAt: i.gatheredAt, gatheredAtSource: i.gatheredAtSource,
-            gatheredAtPath: i.gatheredAtPath.map(text), layouts: i.layouts, clusters: i.clusters.map(text),
-            entries: i.entries, nestedArchives: i.nestedArchives)
-        let findings = report.findings.map { $0.mappingTexts(text, command: command) }
-        let outcomes = report.outcomes.map { RuleOutcome(rule: $0.rule, status: $0.status, reason: $0.reason.map(text)) }
-        let timelines = report.timelines.map { t in
-            MigrationTimeline(
-                migration: text(t.migration), plan: t.plan.map(text), cluster: text(t.cluster), namespaces: t.namespaces.map(text),
-                entries: t.entries.map { $0.mappingTexts(text) })
-        }
-        let loadIssues = report.loadIssues.map { LoadIssue(path: text($0.path), severity: $0.severity, message: text($0.message), damaged: $0.damaged) }
-        return AnalysisReport(
-            tool: report.tool, input: input, findings: findings, outcomes: outcomes, loadIssues: loadIssues,
-            timelines: timelines, hiddenFindings: report.hiddenFindings,
-            // Mustard's own words and a public gather image: nothing of the customer's to hide.
-            missingData: report.missingData,
-            suppressed: report.suppressed.map { $0.mapping(finding: { $0.mappingTexts(text, command: command) }, text: text) },
-            expiredSuppressions: report.expiredSuppressions.map { $0.mapping(text) })
+        return report.mappingTexts(
+            ReportTextMapping(text: text, command: command, inputPath: inputPath, ours: { $0 }, oursCommand: { $0 }))
     }
 
     // MARK: - Text
