@@ -111,15 +111,16 @@ public final class DumpExplorer: @unchecked Sendable {
     /// Indexes the files of these resources (plurals) that the first walk left, in one more walk; nothing when none
     /// are left. `get`, `describe`, `events` and `logs` call it for what they read.
     public func index(_ resources: Set<String>) throws {
-        try index(resources as Set<String>?)
+        try indexLeft(resources)
     }
 
     /// Indexes every file the first walk left: `ls` tells every kind.
     public func indexEverything() throws {
-        try index(nil)
+        try indexLeft(nil)
     }
 
-    private func index(_ resources: Set<String>?) throws {
+    /// Indexes what is left of `resources` (nil: all that is left).
+    private func indexLeft(_ resources: Set<String>?) throws {
         lock.lock()
         defer { lock.unlock() }
         let needed = resources.map { deferred.intersection($0) } ?? deferred

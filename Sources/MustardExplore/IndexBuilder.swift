@@ -36,8 +36,18 @@ struct IndexBuilder {
         try IndexSchema.finish(db)
         if !visitor.deferred.isEmpty, !visitor.hasTimestampFile {
             try addDeferred(path, into: db, resources: nil)
-            try IndexingVisitor.writeNewestTime(db)
+            try Self.writeNewestTime(db)
         }
+    }
+
+    /// Without a timestamp file, the gather time is the newest time of any object (written again once all are in).
+    static func writeNewestTime(_ db: Database) throws {
+        guard let newest = try Double.fetchOne(db, sql: "SELECT MAX(MAX(COALESCE(sortTime, 0)), MAX(COALESCE(created, 0))) FROM object"),
+            newest > 0
+        else { return }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gatheredAt', ?), ('gatherTimeSource', ?)",
+            arguments: [String(newest), "newest time in the dump (no timestamp file)"])
     }
 
     /// A later walk: reads the files the first one left of `resources` (nil: all it left) into the index. Does not
@@ -54,7 +64,7 @@ struct IndexBuilder {
 }
 
 /// Which object files a walk reads.
-enum IndexPass: Equatable {
+private enum IndexPass: Equatable {
     /// The first walk: notes everything the paths tell (clusters, namespaces, logs, the timestamp) and reads the files
     /// of these resources and those whose path names none (nil: every file).
     case first(reading: Set<String>?)
@@ -63,7 +73,7 @@ enum IndexPass: Equatable {
 }
 
 /// The walker's visitor: decodes on other cores, writes rows on the walker's thread.
-final class IndexingVisitor: DumpVisitor {
+private final class IndexingVisitor: DumpVisitor {
     private let db: Database
     private let pass: IndexPass
     private let yaml: YAMLReader
@@ -352,16 +362,6 @@ final class IndexingVisitor: DumpVisitor {
             meta["gatherTimeSource"] = "timestamp file " + file.path
         }
         for (key, value) in meta { try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: [key, value]) }
-        if timestampFile == nil { try Self.writeNewestTime(db) }
-    }
-
-    /// Without a timestamp file, the gather time is the newest time of any object (written again once all are in).
-    static func writeNewestTime(_ db: Database) throws {
-        guard let newest = try Double.fetchOne(db, sql: "SELECT MAX(MAX(COALESCE(sortTime, 0)), MAX(COALESCE(created, 0))) FROM object"),
-            newest > 0
-        else { return }
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gatheredAt', ?), ('gatherTimeSource', ?)",
-            arguments: [String(newest), "newest time in the dump (no timestamp file)"])
+        if timestampFile == nil { try IndexBuilder.writeNewestTime(db) }
     }
 }
