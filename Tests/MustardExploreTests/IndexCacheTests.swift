@@ -68,6 +68,27 @@ struct IndexCacheTests {
         }
     }
 
+    @Test("Without a timestamp file the first walk reads everything: the gather time is the newest time of any object, events included")
+    func noTimestampFile() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = folder.appendingPathComponent("dump").path
+        try FileManager.default.copyItem(atPath: TestSupport.fixture("k8s-pods-failing"), toPath: dump)
+        let files = FileManager.default.enumerator(atPath: dump)?.compactMap { $0 as? String } ?? []
+        for file in files where file.hasSuffix("/timestamp") || file == "timestamp" {
+            try FileManager.default.removeItem(atPath: dump + "/" + file)
+        }
+        var eager = ExploreOptions(cache: nil)
+        eager.firstReading = nil
+        let whole = try DumpExplorer.open(dump, options: eager)
+        let lazy = try DumpExplorer.open(dump, options: ExploreOptions(cache: nil))
+        // The fixture's newest time is an event's: a first walk that left the events would put the gather earlier.
+        #expect(whole.summary.gatherTimeSource?.hasPrefix("newest time") == true)
+        #expect(lazy.summary.gatheredAt == whole.summary.gatheredAt)
+        #expect(lazy.summary.kinds == whole.summary.kinds)
+        #expect(try lazy.get(GetQuery(kind: "pods")).rows == whole.get(GetQuery(kind: "pods")).rows)
+    }
+
     @Test("A file changed in place, or replaced under the same name, is read again")
     func changedFile() throws {
         let folder = TestSupport.temporaryFolder()
