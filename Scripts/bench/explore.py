@@ -85,7 +85,7 @@ def measure(mustard, dump, runs):
     return row
 
 
-def omg_times(work, runs):
+def install_omg(work):
     """(omg binary or None, why not) — omg in a venv of its own."""
     venv = os.path.join(work, "venv")
     made = subprocess.run([sys.executable, "-m", "venv", venv], capture_output=True, text=True)
@@ -135,7 +135,7 @@ def main():
     work = tempfile.mkdtemp(prefix="mustard-omg-")
     omg_rows, omg_note = [], None
     try:
-        omg, why = (None, ["--no-omg"]) if args.no_omg else omg_times(work, args.runs)
+        omg, why = (None, ["--no-omg"]) if args.no_omg else install_omg(work)
         if omg is None:
             omg_note = f"omg could not be installed here ({' '.join(why)}): no omg figures this run."
         else:
