@@ -12,6 +12,9 @@ public struct ExploreOptions: Sendable {
     /// The resources (plurals) a new index reads at once; the others wait for a question that needs them
     /// (`DumpExplorer.index`). Nil: everything in one walk (`ls`). The default, none, suits a session of questions.
     public var firstReading: Set<String>? = []
+    /// A new index counts the objects of the files it leaves, by kind, so `ls` can tell every kind without indexing
+    /// them.
+    public var countingTheRest = false
 
     public init(
         cache: IndexCache? = IndexCache.defaultDirectory().map { IndexCache(directory: $0) }, limits: ArchiveLimits = ArchiveLimits()
@@ -36,10 +39,13 @@ public final class DumpExplorer: @unchecked Sendable {
     private let db: DatabaseQueue
     private let limits: ArchiveLimits
     private let logger: Logger
-    /// Adds files the first walk left to the index (`IndexBuilder.addDeferred`; nil: all of them).
-    private let addDeferred: (Set<String>?) throws -> Void
+    /// Adds files the first walk left to the index (`IndexBuilder.addDeferred`; nil: all of them), counting the rest
+    /// when asked.
+    private let addDeferred: (Set<String>?, _ counting: Bool) throws -> Void
     /// The resources whose files are not indexed yet.
     private var deferred: Set<String>
+    /// The objects of those files are counted: `summary` tells every kind.
+    private var restCounted: Bool
     private let lock = NSLock()
 
     public static func open(_ path: String, options: ExploreOptions = ExploreOptions(), logger: Logger = Logger(label: "mustard.explore"))
@@ -51,15 +57,17 @@ public final class DumpExplorer: @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(at: cache.directory, withIntermediateDirectories: true)
                 let key = try DumpIdentity.of(path).key + "-v" + IndexSchema.version + "-" + Self.limitsKey(options.limits)
-                let addDeferred = { (resources: Set<String>?) in
-                    try cache.extend(key: key) { db in try builder.addDeferred(path, into: db, resources: resources) }
+                let addDeferred = { (resources: Set<String>?, counting: Bool) in
+                    try cache.extend(key: key) { db in try builder.addDeferred(path, into: db, resources: resources, counting: counting) }
                 }
                 if let queue = cache.openExisting(key: key) {
                     return try DumpExplorer(
                         path: path, db: queue, fromCache: true, cacheProblem: nil, limits: options.limits, logger: logger,
                         addDeferred: addDeferred)
                 }
-                let queue = try cache.build(key: key) { db in try builder.build(path, into: db, resources: options.firstReading) }
+                let queue = try cache.build(key: key) { db in
+                    try builder.build(path, into: db, resources: options.firstReading, counting: options.countingTheRest)
+                }
                 return try DumpExplorer(
                     path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger,
                     addDeferred: addDeferred)
@@ -67,23 +75,30 @@ public final class DumpExplorer: @unchecked Sendable {
                 throw error  // The dump itself cannot be read: no cache would help.
             } catch {
                 // The cache folder or file could not be written (read-only home, disk full): answer from memory.
-                let queue = try Self.buildInMemory(path, builder, reading: options.firstReading)
+                let queue = try Self.buildInMemory(path, builder, options)
                 return try DumpExplorer(
                     path: path, db: queue, fromCache: false, cacheProblem: "index cache in \(cache.directory.path) not used: \(error)",
-                    limits: options.limits, logger: logger,
-                    addDeferred: { resources in try queue.write { db in try builder.addDeferred(path, into: db, resources: resources) } })
+                    limits: options.limits, logger: logger, addDeferred: Self.addingInMemory(path, builder, queue))
             }
         }
-        let queue = try Self.buildInMemory(path, builder, reading: options.firstReading)
+        let queue = try Self.buildInMemory(path, builder, options)
         return try DumpExplorer(
             path: path, db: queue, fromCache: false, cacheProblem: nil, limits: options.limits, logger: logger,
-            addDeferred: { resources in try queue.write { db in try builder.addDeferred(path, into: db, resources: resources) } })
+            addDeferred: Self.addingInMemory(path, builder, queue))
     }
 
-    private static func buildInMemory(_ path: String, _ builder: IndexBuilder, reading: Set<String>?) throws -> DatabaseQueue {
+    private static func buildInMemory(_ path: String, _ builder: IndexBuilder, _ options: ExploreOptions) throws -> DatabaseQueue {
         let queue = try DatabaseQueue()
-        try queue.write { db in try builder.build(path, into: db, resources: reading) }
+        try queue.write { db in
+            try builder.build(path, into: db, resources: options.firstReading, counting: options.countingTheRest)
+        }
         return queue
+    }
+
+    private static func addingInMemory(_ path: String, _ builder: IndexBuilder, _ queue: DatabaseQueue) -> (Set<String>?, Bool) throws
+        -> Void
+    {
+        { resources, counting in try queue.write { db in try builder.addDeferred(path, into: db, resources: resources, counting: counting) } }
     }
 
     /// The limits change what an index holds (what was too large to read): indexes made under others are not reused.
@@ -95,7 +110,7 @@ public final class DumpExplorer: @unchecked Sendable {
 
     private init(
         path: String, db: DatabaseQueue, fromCache: Bool, cacheProblem: String?, limits: ArchiveLimits, logger: Logger,
-        addDeferred: @escaping (Set<String>?) throws -> Void
+        addDeferred: @escaping (Set<String>?, Bool) throws -> Void
     ) throws {
         self.path = path
         self.db = db
@@ -104,8 +119,12 @@ public final class DumpExplorer: @unchecked Sendable {
         self.limits = limits
         self.logger = logger
         self.addDeferred = addDeferred
-        deferred = Set(try db.read { db in try String.fetchAll(db, sql: "SELECT resource FROM deferred") })
+        (deferred, restCounted) = try db.read { db in try Self.readLeft(db) }
         (summary, catalog) = try db.read { db in try Self.readSummary(db, path: path) }
+    }
+
+    private static func readLeft(_ db: Database) throws -> (Set<String>, Bool) {
+        (Set(try String.fetchAll(db, sql: "SELECT resource FROM deferred")), try IndexSchema.restIsCounted(db))
     }
 
     /// Indexes the files of these resources (plurals) that the first walk left, in one more walk; nothing when none
@@ -114,19 +133,25 @@ public final class DumpExplorer: @unchecked Sendable {
         try indexLeft(resources)
     }
 
-    /// Indexes every file the first walk left: `ls` tells every kind.
+    /// Indexes every file the first walk left.
     public func indexEverything() throws {
         try indexLeft(nil)
     }
 
-    /// Indexes what is left of `resources` (nil: all that is left).
-    private func indexLeft(_ resources: Set<String>?) throws {
+    /// Counts the objects of the files not indexed yet, by kind, unless they are counted already: then `summary`
+    /// tells every kind (`ls`) without indexing them.
+    public func countEverything() throws {
+        try indexLeft([], counting: true)
+    }
+
+    /// Indexes what is left of `resources` (nil: all that is left); `counting`: counts the rest.
+    private func indexLeft(_ resources: Set<String>?, counting: Bool = false) throws {
         lock.lock()
         defer { lock.unlock() }
         let needed = resources.map { deferred.intersection($0) } ?? deferred
-        guard !needed.isEmpty else { return }
-        try addDeferred(resources == nil ? nil : needed)
-        deferred = Set(try db.read { db in try String.fetchAll(db, sql: "SELECT resource FROM deferred") })
+        guard !needed.isEmpty || (counting && !restCounted && !deferred.isEmpty) else { return }
+        try addDeferred(resources == nil ? nil : needed, counting)
+        (deferred, restCounted) = try db.read { db in try Self.readLeft(db) }
         (summary, catalog) = try db.read { db in try Self.readSummary(db, path: path) }
     }
 
@@ -155,11 +180,20 @@ public final class DumpExplorer: @unchecked Sendable {
                     shortNames: short.split(separator: ",").map(String.init), namespaced: row["namespaced"]))
         }
         let plurals = Dictionary(seen.map { ("\($0.kind)\u{0}\($0.group)", $0.plural) }, uniquingKeysWith: { a, _ in a })
-        let kinds = try Row.fetchAll(db, sql: "SELECT cluster, kind, grp, n FROM kindCount ORDER BY cluster, kind, grp").map { row in
-            DumpSummary.KindCount(
-                cluster: row["cluster"], kind: row["kind"], group: row["grp"],
-                plural: plurals["\(row["kind"] as String)\u{0}\(row["grp"] as String)"] ?? KindCatalog.guessedPlural(of: row["kind"]),
-                count: row["n"])
+        // The kinds indexed and those only counted (`countEverything`), an object in one or the other.
+        let kinds = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT cluster, kind, grp, MAX(plural) AS plural, SUM(n) AS n FROM (
+                    SELECT cluster, kind, grp, NULL AS plural, n FROM kindCount
+                    UNION ALL SELECT cluster, kind, grp, plural, n FROM deferredCount)
+                GROUP BY cluster, kind, grp ORDER BY cluster, kind, grp
+                """
+        ).map { row in
+            let kind: String = row["kind"], group: String = row["grp"]
+            return DumpSummary.KindCount(
+                cluster: row["cluster"], kind: kind, group: group,
+                plural: plurals["\(kind)\u{0}\(group)"] ?? row["plural"] ?? KindCatalog.guessedPlural(of: kind), count: row["n"])
         }
         let issues = try Row.fetchAll(db, sql: "SELECT path, severity, message, damaged FROM issue").map { row in
             LoadIssue(

@@ -13,7 +13,9 @@ import MustardModel
 /// path does not name, Namespaces and CRDs, which kinds and columns depend on) and notes the others in `deferred`; a
 /// later question walks again for the resources it needs (`addDeferred`). The path names the resource of nearly every
 /// file (`…/core/pods.yaml`, `crs/<plural>.<group>/…`); a file whose name lies about what it holds is found only once
-/// everything is indexed.
+/// everything is indexed. `ls` needs only how many objects of each kind there are: a walk that counts decodes the
+/// files left and notes each object's identity, not its row or body (`deferredCount`), which costs about what
+/// `analyze` does.
 struct IndexBuilder {
     var limits: ArchiveLimits
     var yaml = YAMLReader()
@@ -23,12 +25,12 @@ struct IndexBuilder {
     static let alwaysRead: Set<String> = ["namespaces", "customresourcedefinitions"]
 
     /// Fills `db` (empty) from the dump at `path`. Throws only when nothing at all can be read. `resources`: the
-    /// plurals to read now (nil: all). Without a timestamp file everything is read: the gather time is then the
-    /// newest time of any object.
-    func build(_ path: String, into db: Database, resources: Set<String>?) throws {
+    /// plurals to read now (nil: all); `counting`: the files of the others are counted by kind. Without a timestamp
+    /// file everything is read: the gather time is then the newest time of any object.
+    func build(_ path: String, into db: Database, resources: Set<String>?, counting: Bool = false) throws {
         try IndexSchema.create(db)
         let visitor = try IndexingVisitor(
-            db: db, pass: .first(reading: resources.map { $0.union(Self.alwaysRead) }), yaml: yaml,
+            db: db, pass: .first(reading: resources.map { $0.union(Self.alwaysRead) }, counting: counting && resources != nil), yaml: yaml,
             maxFileBytes: limits.maxEntryBytes, logger: logger)
         let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: visitor)
         try visitor.writeDeferred()
@@ -50,26 +52,30 @@ struct IndexBuilder {
             arguments: [String(newest), "newest time in the dump (no timestamp file)"])
     }
 
-    /// A later walk: reads the files the first one left of `resources` (nil: all it left) into the index. Does not
-    /// walk when none are left (another run added them).
-    func addDeferred(_ path: String, into db: Database, resources: Set<String>?) throws {
+    /// A later walk: reads the files the first one left of `resources` (nil: all it left) into the index; `counting`:
+    /// counts the files of the rest, unless an earlier walk did. Does not walk when nothing is left to do (another run
+    /// did it).
+    func addDeferred(_ path: String, into db: Database, resources: Set<String>?, counting: Bool = false) throws {
         let left = Set(try String.fetchAll(db, sql: "SELECT resource FROM deferred"))
         let reading = resources.map { left.intersection($0) } ?? left
-        guard !reading.isEmpty else { return }
-        logger.debug("indexing \(reading.sorted().joined(separator: ", "))")
-        let visitor = try IndexingVisitor(db: db, pass: .later(reading: reading), yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
+        let counted = try IndexSchema.restIsCounted(db)
+        let countingNow = counting && !counted ? left.subtracting(reading) : []
+        guard !reading.isEmpty || !countingNow.isEmpty else { return }
+        logger.debug("indexing \(reading.sorted().joined(separator: ", "))\(countingNow.isEmpty ? "" : ", counting the rest")")
+        let visitor = try IndexingVisitor(
+            db: db, pass: .later(reading: reading, counting: countingNow), yaml: yaml, maxFileBytes: limits.maxEntryBytes, logger: logger)
         _ = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: visitor)
-        try visitor.finishLater(reading)
+        try visitor.finishLater(reading, counted: counting || counted)
     }
 }
 
-/// Which object files a walk reads.
+/// Which object files a walk reads, and which it only counts.
 private enum IndexPass: Equatable {
     /// The first walk: notes everything the paths tell (clusters, namespaces, logs, the timestamp) and reads the files
-    /// of these resources and those whose path names none (nil: every file).
-    case first(reading: Set<String>?)
-    /// A later walk: only the files of these resources, which the first one left.
-    case later(reading: Set<String>)
+    /// of these resources and those whose path names none (nil: every file); `counting`: counts the others' objects.
+    case first(reading: Set<String>?, counting: Bool)
+    /// A later walk: only the files of these resources, which the first one left, and counts those of `counting`.
+    case later(reading: Set<String>, counting: Set<String>)
 }
 
 /// The walker's visitor: decodes on other cores, writes rows on the walker's thread.
@@ -96,9 +102,40 @@ private final class IndexingVisitor: DumpVisitor {
     var hasTimestampFile: Bool { timestampFile != nil }
     private static let maxIssues = 500
 
+    /// Objects of files only counted, by identity (the first copy wins, as for the objects indexed).
+    private var counted: [String: CountedObject] = [:]
+
     struct PreparedFile: Sendable {
         var objects: [PreparedObject] = []
+        var counted: [CountedObject] = []
         var issues: [LoadIssue] = []
+    }
+
+    /// What a count keeps of an object: whose file it came from and what kind it is.
+    struct CountedObject: Sendable {
+        let identity: String
+        let resource: String
+        let cluster: String
+        let kind: String
+        let group: String
+        let namespace: String?
+
+        init(_ raw: Value, cluster: String, resource: String) {
+            let apiVersion = raw["apiVersion"].string ?? ""
+            let parts = apiVersion.split(separator: "/")
+            kind = raw["kind"].string ?? ""
+            group = parts.count == 2 ? String(parts[0]) : ""
+            namespace = raw["metadata"]["namespace"].string
+            identity = IndexingVisitor.identity(
+                cluster: cluster, apiVersion: apiVersion, kind: kind, namespace: namespace, name: raw["metadata"]["name"].string ?? "")
+            self.resource = resource
+            self.cluster = cluster
+        }
+    }
+
+    /// One object, wherever it was gathered: the first copy is indexed or counted, the others left out.
+    static func identity(cluster: String, apiVersion: String, kind: String, namespace: String?, name: String) -> String {
+        [cluster, apiVersion, kind, namespace ?? "", name].joined(separator: "\u{0}")
     }
 
     init(db: Database, pass: IndexPass, yaml: YAMLReader, maxFileBytes: Int, logger: Logger) throws {
@@ -118,8 +155,7 @@ private final class IndexingVisitor: DumpVisitor {
         if case .later = pass {
             // Objects already in (from files whose path names no resource, or named wrongly) are not added twice.
             for row in try Row.fetchAll(db, sql: "SELECT cluster, apiVersion, kind, namespace, name FROM object") {
-                seen.insert(
-                    [row[0] as String, row[1] as String, row[2] as String, row[3] as String? ?? "", row[4] as String].joined(separator: "\u{0}"))
+                seen.insert(Self.identity(cluster: row[0], apiVersion: row[1], kind: row[2], namespace: row[3], name: row[4]))
             }
             for row in try Row.fetchAll(db, sql: "SELECT kind, grp, plural, shortNames, namespaced, columns FROM crdColumns") {
                 let short: String = row["shortNames"], columns: Data = row["columns"]
@@ -134,8 +170,25 @@ private final class IndexingVisitor: DumpVisitor {
     /// Whether this walk reads the object files of `resource` (nil: the path names none).
     private func reads(_ resource: String?) -> Bool {
         switch pass {
-        case .first(let reading): return resource == nil || reading?.contains(resource ?? "") ?? true
-        case .later(let reading): return resource.map(reading.contains) ?? false
+        case .first(let reading, _): return resource == nil || reading?.contains(resource ?? "") ?? true
+        case .later(let reading, _): return resource.map(reading.contains) ?? false
+        }
+    }
+
+    /// The resource a file of objects holds, as its path names it.
+    private static func resource(of role: FileRole) -> String? {
+        switch role {
+        case .objects(let resource): return resource
+        case .podCopy: return "pods"
+        default: return nil
+        }
+    }
+
+    /// Whether this walk counts the objects of files of `resource` it does not read.
+    private func counts(_ resource: String) -> Bool {
+        switch pass {
+        case .first(_, let counting): return counting && !reads(resource)
+        case .later(_, let counting): return counting.contains(resource)
         }
     }
 
@@ -147,9 +200,9 @@ private final class IndexingVisitor: DumpVisitor {
             switch location.role {
             case .objects(let resource):
                 if resource == "pods", let ns = location.namespace { podLists.insert("\(location.cluster)/\(ns)") }
-                return reads(resource) ? .content : .none
+                return reads(resource) || resource.map(counts) == true ? .content : .none
             case .podCopy(let ns):
-                return reads("pods") && !podLists.contains("\(location.cluster)/\(ns)") ? .content : .none
+                return (reads("pods") || counts("pods")) && !podLists.contains("\(location.cluster)/\(ns)") ? .content : .none
             default:
                 return .none
             }
@@ -163,8 +216,9 @@ private final class IndexingVisitor: DumpVisitor {
         case .objects(let resource):
             if resource == "pods", let ns = location.namespace { podLists.insert("\(location.cluster)/\(ns)") }
             guard reads(resource) else {
-                if let resource { deferred[resource, default: 0] += 1 }
-                return .none
+                guard let resource else { return .none }
+                deferred[resource, default: 0] += 1
+                return counts(resource) ? .content : .none
             }
             return .content
         case .podCopy(let ns):
@@ -172,7 +226,7 @@ private final class IndexingVisitor: DumpVisitor {
             guard !podLists.contains("\(location.cluster)/\(ns)") else { return .none }
             guard reads("pods") else {
                 deferred["pods", default: 0] += 1
-                return .none
+                return counts("pods") ? .content : .none
             }
             return .content
         case .log(let ns, let pod, let container, let previous):
@@ -207,10 +261,18 @@ private final class IndexingVisitor: DumpVisitor {
             if let size = entry.declaredSize, size > maxFileBytes { throw EntryReadError.tooLarge(limit: maxFileBytes) }
             let bytes = try content.readAll()
             let yaml = self.yaml, cluster = location.cluster
-            decoder.submit {
-                let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
-                return PreparedFile(
-                    objects: decoded.objects.map { PreparedObject($0.0, cluster: cluster, source: $0.1) }, issues: decoded.issues)
+            if let resource = Self.resource(of: location.role), !reads(resource) {
+                decoder.submit {
+                    let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
+                    return PreparedFile(
+                        counted: decoded.objects.map { CountedObject($0.0, cluster: cluster, resource: resource) }, issues: decoded.issues)
+                }
+            } else {
+                decoder.submit {
+                    let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
+                    return PreparedFile(
+                        objects: decoded.objects.map { PreparedObject($0.0, cluster: cluster, source: $0.1) }, issues: decoded.issues)
+                }
             }
             for file in decoder.takeReady() { try merge(file) }
         case .loginError:
@@ -239,8 +301,12 @@ private final class IndexingVisitor: DumpVisitor {
     /// Writes one decoded file's objects, the first copy of each object winning (inspect writes pods twice).
     private func merge(_ file: PreparedFile) throws {
         for issue in file.issues { add(issue) }
+        for o in file.counted where !seen.contains(o.identity) && counted[o.identity] == nil {
+            counted[o.identity] = o
+            if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
+        }
         for o in file.objects {
-            let identity = [o.cluster, o.apiVersion, o.kind, o.namespace ?? "", o.name].joined(separator: "\u{0}")
+            let identity = Self.identity(cluster: o.cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)
             guard seen.insert(identity).inserted else { continue }
             if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
             if o.kind == "Namespace" { namespaces.insert([o.cluster, o.name]) }
@@ -261,8 +327,9 @@ private final class IndexingVisitor: DumpVisitor {
     }
 
     /// After a later walk: its objects in, the rows that waited for their CRD's columns, kinds and counts again,
-    /// its load issues and namespaces, and its resources no longer left.
-    func finishLater(_ reading: Set<String>) throws {
+    /// its load issues and namespaces, and its resources no longer left. `counted`: the rest is counted (now or
+    /// before).
+    func finishLater(_ reading: Set<String>, counted restCounted: Bool) throws {
         for file in decoder.drain() { try merge(file) }
         try fillCustomRows()
         try writeKindLayouts(
@@ -277,7 +344,25 @@ private final class IndexingVisitor: DumpVisitor {
         }
         // What the archive holds wrong was met by the first walk too: only what is new is added.
         try writeIssues(dedupe: true)
-        for resource in reading { try db.execute(sql: "DELETE FROM deferred WHERE resource = ?", arguments: [resource]) }
+        for resource in reading {
+            try db.execute(sql: "DELETE FROM deferred WHERE resource = ?", arguments: [resource])
+            try db.execute(sql: "DELETE FROM deferredCount WHERE resource = ?", arguments: [resource])
+        }
+        try writeCounts()
+        if restCounted { try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('restCounted', '1')") }
+    }
+
+    /// How many objects of each kind the files only counted hold, leaving out those indexed from another file.
+    private func writeCounts() throws {
+        var tally: [[String]: Int] = [:]
+        for o in counted.values where !seen.contains(o.identity) { tally[[o.resource, o.cluster, o.kind, o.group], default: 0] += 1 }
+        let catalog = KindCatalog(seen: crds.values.map(\.0))
+        for (key, n) in tally {
+            let known = catalog.kinds.first { $0.kind == key[2] && $0.group == key[3] } ?? catalog.kinds.first { $0.kind == key[2] }
+            try db.execute(
+                sql: "INSERT INTO deferredCount(resource, cluster, kind, grp, plural, n) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [key[0], key[1], key[2], key[3], known?.plural ?? KindCatalog.guessedPlural(of: key[2]), n])
+        }
     }
 
     /// The CRDs' printer columns kept, and the rows of custom resources (they wait for them) made.
@@ -361,7 +446,9 @@ private final class IndexingVisitor: DumpVisitor {
             meta["gatheredAt"] = String(file.time.secondsSince1970)
             meta["gatherTimeSource"] = "timestamp file " + file.path
         }
+        if case .first(_, counting: true) = pass { meta["restCounted"] = "1" }
         for (key, value) in meta { try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: [key, value]) }
         if timestampFile == nil { try IndexBuilder.writeNewestTime(db) }
+        try writeCounts()
     }
 }

@@ -5,7 +5,7 @@ import GRDB
 /// what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
 enum IndexSchema {
     /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
-    static let version = "4"
+    static let version = "5"
 
     static func create(_ db: Database) throws {
         try db.execute(
@@ -27,7 +27,14 @@ enum IndexSchema {
                 CREATE TABLE cluster(name TEXT PRIMARY KEY, loginError TEXT);
                 CREATE TABLE layout(name TEXT PRIMARY KEY);
                 CREATE TABLE deferred(resource TEXT PRIMARY KEY, files INTEGER NOT NULL);
+                CREATE TABLE deferredCount(resource TEXT NOT NULL, cluster TEXT NOT NULL, kind TEXT NOT NULL, grp TEXT NOT NULL,
+                    plural TEXT NOT NULL, n INTEGER NOT NULL);
                 """)
+    }
+
+    /// Whether the objects of the files not indexed yet are counted (`deferredCount`), so `ls` can tell every kind.
+    static func restIsCounted(_ db: Database) throws -> Bool {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'restCounted'") == "1"
     }
 
     /// Indexes made once the rows are in (faster than keeping them up to date row by row), and the counts `ls` shows

@@ -39,7 +39,7 @@ enum ExploreTools {
             inputSchema: ToolCatalog.schema([:]), annotations: ToolCatalog.readOnly),
         run: { arguments, session in
             let explorer = try await session.explorer(try Arguments.string(arguments, "dump"))
-            try explorer.indexEverything()  // every kind's count
+            try explorer.countEverything()  // every kind's count, without indexing what no question read yet
             return .object(["summary": .string(SummaryText.render(explorer.summary, verbose: true))])
         })
 

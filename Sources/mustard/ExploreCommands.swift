@@ -42,15 +42,18 @@ struct ExploreScope: ParsableArguments {
 
     /// Opens the dump's index (building it on first use) and says on standard error what could not be read.
     /// `reading`: the resources (plurals) the answer needs, which a new index reads in its first walk; nil: all.
-    func open(_ dump: String, reading: Set<String>?) throws -> DumpExplorer {
+    /// `counting`: the objects of the rest are counted by kind (`ls`).
+    func open(_ dump: String, reading: Set<String>?, counting: Bool = false) throws -> DumpExplorer {
         var logger = Logger(label: "mustard") { NeutralizingLogHandler(StreamLogHandler.standardError(label: $0)) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .warning
         var options = ExploreOptions()
         if noCache { options.cache = nil }
         options.firstReading = reading
+        options.countingTheRest = counting
         let explorer = try DumpExplorer.open(dump, options: options, logger: logger)
-        // From the cache: what the first walk of another question left is read now.
+        // From the cache: what the first walk of another question left is read (or counted) now.
         if let reading { try explorer.index(reading) } else { try explorer.indexEverything() }
+        if counting { try explorer.countEverything() }
         if let problem = explorer.cacheProblem { warn(problem) }
         let damaged = explorer.summary.loadIssues.filter(\.damaged)
         if let first = damaged.first {
@@ -301,7 +304,8 @@ struct Ls: ParsableCommand {
             guard rest.isEmpty else { throw ValidationError("unexpected \(rest.joined(separator: " "))") }
             var scope = try ExploreScope.parse([])
             scope.noCache = noCache
-            let explorer = try scope.open(dump, reading: nil)
+            // Every kind with its count: the files no question read yet are counted, not indexed.
+            let explorer = try scope.open(dump, reading: [], counting: true)
             FileHandle.standardOutput.write(Data(SummaryText.render(explorer.summary, verbose: verbose).utf8))
             return explorer
         }

@@ -68,6 +68,37 @@ struct IndexCacheTests {
         }
     }
 
+    @Test(
+        "`ls` counts the files no question read instead of indexing them: every kind's count, the namespaces and the issues equal an index read in one walk, before and after they are indexed"
+    )
+    func countedFiles() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        for dump in [try Self.copyOfSample(in: folder), TestSupport.fixture("k8s-pods-failing"), TestSupport.fixture("mtc-1.8-restic-host-path")] {
+            var eager = ExploreOptions(cache: nil)
+            eager.firstReading = nil
+            let whole = try DumpExplorer.open(dump, options: eager)
+            // Counted in the first walk (`ls` first), or in a walk of its own after another question.
+            var countingOptions = ExploreOptions(cache: nil)
+            countingOptions.countingTheRest = true
+            let countedFirst = try DumpExplorer.open(dump, options: countingOptions)
+            let countedLater = try DumpExplorer.open(dump, options: ExploreOptions(cache: nil))
+            _ = try countedLater.get(GetQuery(kind: "pods"))
+            #expect(countedLater.summary.kinds != whole.summary.kinds, "\(dump): a lazy index without counts leaves kinds out")
+            try countedLater.countEverything()
+            for counted in [countedFirst, countedLater] {
+                #expect(counted.summary.kinds == whole.summary.kinds, "\(dump)")
+                #expect(counted.summary.clusters == whole.summary.clusters, "\(dump)")
+                #expect(counted.summary.loadIssues == whole.summary.loadIssues, "\(dump)")
+                // Indexing a counted resource replaces its count by its objects: the same numbers.
+                #expect(try counted.get(GetQuery(kind: "events")).rows == whole.get(GetQuery(kind: "events")).rows, "\(dump)")
+                #expect(counted.summary.kinds == whole.summary.kinds, "\(dump)")
+                try counted.indexEverything()
+                #expect(counted.summary.kinds == whole.summary.kinds, "\(dump)")
+            }
+        }
+    }
+
     @Test("Without a timestamp file the first walk reads everything: the gather time is the newest time of any object, events included")
     func noTimestampFile() throws {
         let folder = TestSupport.temporaryFolder()
