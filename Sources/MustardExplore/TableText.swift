@@ -25,23 +25,25 @@ public enum TableText {
     }
 
     /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
-    /// thousands of rows); the last column is not padded.
+    /// thousands of rows); the last column is not padded. Built as bytes: appending to a String cell by cell was a
+    /// fifth of printing 74,000 events.
     public static func aligned(_ rows: [[String]]) -> String {
         let count = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: count)
         let cellWidths = rows.map { $0.map(width) }
         for row in cellWidths { for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) } }
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * (widths.reduce(0, +) + 3 * count + 1))
         for (r, row) in rows.enumerated() {
-            var line = ""
+            let lineStart = out.count
             for (i, cell) in row.enumerated() {
-                line += cell
-                if i < row.count - 1 { line += String(repeating: " ", count: widths[i] - cellWidths[r][i] + 3) }
+                out.append(contentsOf: cell.utf8)
+                if i < row.count - 1 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[i] - cellWidths[r][i] + 3)) }
             }
-            while line.last == " " { line.removeLast() }
-            out += line + "\n"
+            while out.count > lineStart, out.last == UInt8(ascii: " ") { out.removeLast() }
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
