@@ -57,7 +57,7 @@ public final class EntryContent {
     func nextChunk() throws -> UnsafeRawBufferPointer {
         if !head.isEmpty {
             let n = min(head.count, chunk.count)
-            head.withUnsafeBytes { chunk.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
+            head.withUnsafeBytes { chunk.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             head.removeFirst(n)
             return UnsafeRawBufferPointer(rebasing: chunk[0..<n])
         }

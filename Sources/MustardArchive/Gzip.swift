@@ -73,10 +73,10 @@ final class EntryContentSource: ByteSource {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let chunk = try content.nextChunk()
-        guard let base = chunk.baseAddress, !chunk.isEmpty else { return 0 }
+        guard !chunk.isEmpty else { return 0 }
         // nextChunk hands out at most its own chunk size (256 KiB), less than the feed's buffer.
         let n = min(chunk.count, buffer.count)
-        buffer.baseAddress!.copyMemory(from: base, byteCount: n)
+        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
         return n
     }
 }

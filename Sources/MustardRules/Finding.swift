@@ -4,7 +4,14 @@ import MustardModel
 public enum Severity: String, Sendable, Comparable, CaseIterable {
     case critical, error, warning, info
 
-    var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    var rank: Int {
+        switch self {
+        case .critical: 0
+        case .error: 1
+        case .warning: 2
+        case .info: 3
+        }
+    }
     public static func < (l: Severity, r: Severity) -> Bool { l.rank > r.rank }
 }
 

@@ -55,8 +55,8 @@ struct DestinationStageImage {
         for pvr in velero.podVolumeRestores where pvr.phase == "InProgress" || pvr.phase == "New" || pvr.phase == nil {
             evidence.append(Evidence("PodVolumeRestore \(pvr.name) for pod \(pvr.podNamespace ?? "?")/\(pvr.podName ?? "?") is \(pvr.phase ?? "New") with \(pvr.progressText): Restic waits for the stage pod to start", object: pvr.object, field: "status"))
         }
-        if let source = view.sourceConfigMap?.data[MTC.stageImageKey], source != image {
-            evidence.append(Evidence("The source cluster's STAGE_IMAGE is \(source): the source stage pods ran, only the destination's image is wrong", object: view.sourceConfigMap!.object, field: "data.STAGE_IMAGE"))
+        if let config = view.sourceConfigMap, let source = config.data[MTC.stageImageKey], source != image {
+            evidence.append(Evidence("The source cluster's STAGE_IMAGE is \(source): the source stage pods ran, only the destination's image is wrong", object: config.object, field: "data.STAGE_IMAGE"))
         }
         self.evidence = evidence
         summary = failing.isEmpty

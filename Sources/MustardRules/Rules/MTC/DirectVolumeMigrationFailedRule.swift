@@ -101,7 +101,7 @@ public struct DirectVolumeMigrationFailedRule: BuiltInRule {
         for view in context.migrations {
             if !view.directVolumeMigrations(in: context.snapshot).isEmpty { withDVM += 1 }
             guard !view.migration.isCanceled, view.supersededBySuccess == nil, let p = context.rsyncProblem(view) else { continue }
-            findings.append(finding(view, p, context: context))
+            findings.append(finding(Self.diagnose(view, p, snapshot: context.snapshot)))
         }
         if findings.isEmpty {
             return .passed("\(context.migrations.count) migration(s) checked, \(withDVM) with a DirectVolumeMigration: no rsync pod, creation, network or DVM failure (image pull back-off is left to the transfer image rule)")
@@ -109,7 +109,28 @@ public struct DirectVolumeMigrationFailedRule: BuiltInRule {
         return .findings(findings)
     }
 
-    private func finding(_ view: MigrationView, _ p: Problem, context: RuleContext) -> Finding {
+    /// What a migration's direct volume migration ran into, and the facts that show it.
+    struct Diagnosis {
+        let view: MigrationView
+        let problem: Problem
+        /// Rsync pods stay Pending (condition or pod list).
+        let pending: Bool
+        /// The source cannot reach the destination's rsync route.
+        let network: Bool
+        /// The namespaces the rsync pods run in on the destination.
+        let targets: [String]
+        /// Target namespaces carrying a project node selector, with it.
+        let selectors: [(ns: Namespace, selector: String)]
+        /// A final migration ended Succeeded(WithWarnings) although rsync did not copy the PVCs.
+        let lost: Bool
+        /// The PVCs (`ns/name`) that did not arrive: those of rsync pods that did not succeed, else all the DVMs claim.
+        let pvcs: [String]
+        /// The PVCs whose rsync pods succeeded, when some did not.
+        let arrived: [String]
+        let evidence: [Evidence]
+    }
+
+    static func diagnose(_ view: MigrationView, _ p: Problem, snapshot: DumpSnapshot) -> Diagnosis {
         let m = view.migration
         var evidence: [Evidence] = []
         if let i = p.migrationCondition {
@@ -135,7 +156,7 @@ public struct DirectVolumeMigrationFailedRule: BuiltInRule {
         // Node selectors carried over to the target namespaces.
         let targets = uniqued(p.dvms.flatMap(\.targetNamespaces) + (p.dvms.isEmpty ? view.planNamespaces : []))
         var selectors: [(ns: Namespace, selector: String)] = []
-        let clusters = [view.destinationCluster].compactMap { $0 } + context.snapshot.clusters.filter { $0.name != view.destinationCluster?.name }
+        let clusters = [view.destinationCluster].compactMap { $0 } + snapshot.clusters.filter { $0.name != view.destinationCluster?.name }
         for ns in targets {
             if let found = clusters.lazy.compactMap({ $0.namespaceObjects.first { $0.name == ns && $0.nodeSelector != nil } }).first {
                 selectors.append((found, found.nodeSelector ?? ""))
@@ -146,50 +167,6 @@ public struct DirectVolumeMigrationFailedRule: BuiltInRule {
             evidence.append(Evidence("Plan \(plan.name) warns NamespacesHaveNodeSelectors: \(plan.conditions[i].message ?? "")", object: plan.object, field: "status.conditions[\(i)]"))
         }
 
-        let destination = view.destinationName
-        var steps: [RemediationStep] = []
-        if !m.isFinished, !m.isCanceled {
-            steps.append(MTCCommands.cancel(m).titled("Cancel migration \(m.name): it waits for the rsync pods and will not recover by itself", on: view.hostCluster))
-        }
-        if pending {
-            for s in selectors {
-                steps.append(RemediationStep(
-                    title: "Let pods in \(s.ns.name) run on the destination cluster \(destination ?? "?"): set its project node selector (now \"\(s.selector)\", carried over from the source) to one the destination nodes match, or empty",
-                    cluster: destination,
-                    command: "oc annotate namespace \(shellQuote(s.ns.name)) openshift.io/node-selector='' --overwrite",
-                    verify: "oc get namespace \(shellQuote(s.ns.name)) -o jsonpath='{.metadata.annotations.openshift\\.io/node-selector}{\"\\n\"}'\noc get nodes -l \(shellQuote(s.selector.isEmpty ? "node-role.kubernetes.io/worker" : s.selector))"))
-            }
-            let pods = p.dvms.flatMap(\.pendingPods)
-            if selectors.isEmpty || !pods.isEmpty {
-                steps.append(RemediationStep(
-                    title: "See why the rsync pods stay Pending on the destination cluster \(destination ?? "?") (scheduling events, quotas, node selectors)",
-                    cluster: destination,
-                    command: pods.isEmpty
-                        ? targets.map { "oc -n \(shellQuote($0)) get events --field-selector reason=FailedScheduling" }.joined(separator: "\n")
-                        : pods.map { "oc -n \(shellQuote($0.namespace)) describe pod \(shellQuote($0.name))" }.joined(separator: "\n"),
-                    verify: nil))
-            }
-        }
-        if network {
-            steps.append(RemediationStep(
-                title: "Check the rsync route on the destination cluster \(destination ?? "?") and that the source cluster \(view.sourceName ?? "?") can reach it (egress firewall, proxy, router)",
-                cluster: destination,
-                command: targets.map { "oc -n \(shellQuote($0)) get routes,services,pods -o wide" }.joined(separator: "\n"), verify: nil))
-        }
-        for dvm in p.dvms {
-            steps.append(RemediationStep(
-                title: "Read the DirectVolumeMigration \(dvm.name) status in full (conditions, errors, pod lists)", cluster: view.hostCluster,
-                command: "oc \(MTCCommands.ns) get directvolumemigration \(shellQuote(dvm.name)) -o yaml", verify: nil))
-        }
-        if let plan = m.planName {
-            steps.append(MTCCommands.retry(plan: plan, like: m).titled("Once fixed, start a new \(m.runKind) migration of plan \(plan)", on: view.hostCluster))
-        }
-
-        let what = network ? "the source cannot reach the destination's rsync route"
-            : pending ? "its rsync pods stay Pending\(selectors.isEmpty ? "" : " (project node selector \(selectors.map { "\($0.ns.name): \"\($0.selector)\"" }.joined(separator: ", ")) carried over)")"
-            : p.signals.contains { $0.condition.type == "FailedCreatingRsyncPods" } ? "its rsync pods could not be created"
-            : "the DirectVolumeMigration failed"
-        var title = "Direct volume migration of \(m.name)\(m.planName.map { " (plan \($0))" } ?? ""): \(what)"
         // Impact: a final migration that "succeeded" although rsync did not copy the PVCs left them empty.
         let lost = m.succeeded && !m.stage && !m.migrateState && !m.rollback
         let claimed = uniqued(p.dvms.flatMap { $0.object.body[path: "spec.persistentVolumeClaims"].array.compactMap { c in
@@ -199,25 +176,17 @@ public struct DirectVolumeMigrationFailedRule: BuiltInRule {
         let unfinished = uniqued(p.dvms.flatMap { $0.failedPods + $0.pendingPods + $0.runningPods }.compactMap { r in r.pvc.map { "\(r.namespace)/\($0)" } })
         let pvcs = unfinished.isEmpty ? claimed : unfinished
         let arrived = unfinished.isEmpty ? [] : uniqued(p.dvms.flatMap(\.successfulPods).compactMap { r in r.pvc.map { "\(r.namespace)/\($0)" } })
-        if lost {
-            title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") ended \(m.conditions.active("SucceededWithWarnings") != nil ? "SucceededWithWarnings" : "Succeeded") but rsync did not copy \(pvcs.isEmpty ? "its PVCs" : "PVC(s) \(pvcs.joined(separator: ", "))") to \(view.destinationName ?? "the destination"): \(what)"
-        }
-        var explanation = "MTC copies the plan's PVCs with rsync pods on the destination cluster, fed from the source through a route. "
-        if pending {
-            explanation += "Pending rsync pods never start, so the DirectVolumeMigration waits and the migration ends with DirectVolumeMigrationFailed. "
-            if !selectors.isEmpty {
-                explanation += "Migrated namespaces keep the source's openshift.io/node-selector annotation; when no destination node carries that label, every pod in the namespace, rsync pods included, stays Pending. Set the annotation on the target namespaces to a selector the destination nodes match (or empty), then migrate again. "
-            }
-        }
-        if network { explanation += "SourceToDestinationNetworkError: rsync on the source could not connect to the destination route (no route to host or timeout). " }
-        if lost {
-            explanation += "The migration reports success, but the volume data of \(pvcs.isEmpty ? "its PVCs" : pvcs.joined(separator: ", ")) was not copied to the destination cluster \(view.destinationName ?? "?")\(arrived.isEmpty ? "" : " (\(arrived.joined(separator: ", ")) arrived)"). Do not cut over to the destination, and do not scale the source application down or delete its data, until the volumes are copied again and checked. "
-        }
-        return Finding(
-            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .error, title: title,
-            cluster: view.hostCluster, subject: ResourceRef(m.object),
-            related: p.dvms.map { ResourceRef($0.object) } + selectors.map { ResourceRef($0.ns.object) },
-            namespaces: view.planNamespaces + targets, explanation: explanation, evidence: evidence, remediation: steps,
-            references: Self.description.references)
+        return Diagnosis(
+            view: view, problem: p, pending: pending, network: network, targets: targets, selectors: selectors, lost: lost,
+            pvcs: pvcs, arrived: arrived, evidence: evidence)
+    }
+
+    private func finding(_ d: Diagnosis) -> Finding {
+        Finding(
+            key: Self.key(cluster: d.view.hostCluster, migration: d.view.migration.name), severity: .error, title: Message.title(d),
+            cluster: d.view.hostCluster, subject: ResourceRef(d.view.migration.object),
+            related: d.problem.dvms.map { ResourceRef($0.object) } + d.selectors.map { ResourceRef($0.ns.object) },
+            namespaces: d.view.planNamespaces + d.targets, explanation: Message.explanation(d), evidence: d.evidence,
+            remediation: Message.remediation(d), references: Self.description.references)
     }
 }

@@ -58,21 +58,12 @@ public struct MigClusterNotReadyRule: BuiltInRule {
             let login = mc.isHostCluster ? nil : snapshot.cluster(named: mc.name)?.loginError
             if login != nil { covered.insert(mc.name) }
             guard !mc.isReady || !mc.conditions.blocking.isEmpty || login != nil else { continue }
-            findings.append(finding(mc, holder: holder, login: login, context: context))
+            findings.append(finding(Self.diagnose(mc, holder: holder, login: login, snapshot: snapshot), context: context))
         }
         // A login error for a cluster whose MigCluster is not in the dump.
         for cluster in loginErrors where !covered.contains(cluster.name) {
             guard let login = cluster.loginError, !migClusters.contains(where: { $0.item.name == cluster.name }) else { continue }
-            findings.append(Finding(
-                key: Self.key(cluster: cluster.name, name: cluster.name), severity: .error,
-                title: "The gather could not log in to cluster \(cluster.name): \(login.text)",
-                cluster: cluster.name, subject: ResourceRef(kind: "MigCluster", namespace: MTC.namespace, name: cluster.name),
-                explanation: "MTC's must-gather logs in to each remote cluster with the token of its MigCluster. It could not log in to \(cluster.name), so nothing else was gathered from it, and the MigCluster itself is not in the dump.",
-                evidence: [Evidence("The gather could not log in to cluster \(cluster.name): \(login.text)", path: login.source.path)],
-                remediation: [RemediationStep(
-                    title: "Look at MigCluster \(cluster.name) on the host cluster", cluster: nil,
-                    command: MTCSetup.conditionsList("migcluster", cluster.name), verify: MTCSetup.readyCheck("migcluster", cluster.name), expect: MTCSetup.readyExpectation)],
-                references: Self.description.references))
+            findings.append(finding(LoginOnly(cluster: cluster.name, login: login)))
         }
         if findings.isEmpty {
             return .passed("\(migClusters.count) MigCluster(s) checked: all Ready, no Critical or Error condition, no gather login error")
@@ -81,7 +72,7 @@ public struct MigClusterNotReadyRule: BuiltInRule {
     }
 
     /// What went wrong, grouped by the fix it needs.
-    private struct Problems {
+    struct Problems {
         var url = false
         var token = false
         var secretMissing = false
@@ -113,7 +104,43 @@ public struct MigClusterNotReadyRule: BuiltInRule {
         }
     }
 
-    private func finding(_ mc: MigCluster, holder: String, login: (text: String, source: SourceRef)?, context: RuleContext) -> Finding {
+    /// A login error of the gather for a cluster whose MigCluster is not in the dump.
+    struct LoginOnly {
+        let cluster: String
+        let login: (text: String, source: SourceRef)
+    }
+
+    private func finding(_ d: LoginOnly) -> Finding {
+        Finding(
+            key: Self.key(cluster: d.cluster, name: d.cluster), severity: .error, title: Message.title(d),
+            cluster: d.cluster, subject: ResourceRef(kind: "MigCluster", namespace: MTC.namespace, name: d.cluster),
+            explanation: Message.explanation(d),
+            evidence: [Evidence("The gather could not log in to cluster \(d.cluster): \(d.login.text)", path: d.login.source.path)],
+            remediation: Message.remediation(d), references: Self.description.references)
+    }
+
+    /// Why one MigCluster cannot be used, and the facts that show it.
+    struct Diagnosis {
+        let migCluster: MigCluster
+        /// The dump cluster holding the MigCluster (the host).
+        let holder: String
+        /// The gather's failed login to the cluster, if any.
+        let login: (text: String, source: SourceRef)?
+        /// Its Critical and Error conditions, in order, with their index in `status.conditions`.
+        let blocking: [(index: Int, condition: Condition)]
+        /// Plans naming the cluster that carry `SourceClusterNotReady` / `DestinationClusterNotReady`.
+        let plans: [(MigPlan, Int, Condition)]
+        /// What went wrong, after known messages ruled out the guesses they contradict.
+        let problems: Problems
+        /// Ids of the known messages (signatures) found in the evidence.
+        let known: Set<String>
+        let evidence: [Evidence]
+
+        /// The controller says not Ready; otherwise only the gather's login failed.
+        var notReady: Bool { !migCluster.isReady || !blocking.isEmpty }
+    }
+
+    static func diagnose(_ mc: MigCluster, holder: String, login: (text: String, source: SourceRef)?, snapshot: DumpSnapshot) -> Diagnosis {
         let blocking = mc.conditions.blocking
         var evidence: [Evidence] = []
         for (i, c) in blocking {
@@ -145,51 +172,31 @@ public struct MigClusterNotReadyRule: BuiltInRule {
                 evidence.append(Evidence("spec.serviceAccountSecretRef is not set", object: mc.object, field: "spec.serviceAccountSecretRef"))
             }
         }
-        let plans = Self.affectedPlans(mc.name, context.snapshot)
+        let plans = affectedPlans(mc.name, snapshot)
         for (plan, i, c) in plans {
             evidence.append(Evidence(
                 "MigPlan \(plan.name) is blocked: \(MTCSetup.describe(c))", object: plan.object, field: "status.conditions[\(i)]",
                 at: c.lastTransitionTime))
         }
-
-        let notReady = !mc.isReady || !blocking.isEmpty
-        let severity: Severity = notReady ? .critical : .error
-        let cause = blocking.first.map { "\($0.condition.type)\($0.condition.reason.map { " (\($0))" } ?? "")" }
-            ?? (mc.isReady ? "the gather could not log in" : "no Ready condition")
-        let planText = plans.isEmpty ? "" : "; plan(s) \(plans.map(\.0.name).joined(separator: ", ")) blocked"
-        let title = notReady
-            ? "MigCluster \(mc.name) is not Ready: \(cause)\(mc.url.map { " (url \($0))" } ?? "")\(planText)"
-            : "Cluster \(mc.name) refused the gather's login (\(login?.text ?? "")) although MigCluster \(mc.name) reports Ready"
-        var explanation = notReady
-            ? "MTC cannot use cluster \(mc.name): the controller validates the URL, the service account Secret, a test connection and the token's privileges, and the first failure removes Ready. "
-            : "The gather logs in to \(mc.name) with the token of its MigCluster and was refused, so the token (or the URL) no longer works even though the controller's last check passed; the next reconcile will mark it not Ready. "
-        if !plans.isEmpty {
-            explanation += "Plans using it are not Ready either, so none of their migrations can run. "
-        }
-        if login != nil {
-            explanation += "Nothing else was gathered from \(mc.name). "
-        }
         var problems = Problems(mc, login: login?.text)
         // A known message decides between URL, token and certificate: its signature's fix replaces the guesses.
-        let known = Set(SignatureAdvice.hits(in: evidence, subject: "MigCluster", rule: Self.id).map(\.signature.id))
+        let known = Set(SignatureAdvice.hits(in: evidence, subject: "MigCluster", rule: id).map(\.signature.id))
         if known.contains("cluster-unauthorized") {
             problems.url = false
             problems.token = problems.secretMissing
         }
         if known.contains("cluster-x509") { problems.certificate = false }
-        if problems.url && !problems.token && known.isEmpty {
-            explanation += "Until the URL answers, the token cannot be tested: refresh it too if the cluster was never Ready."
-        }
+        return Diagnosis(
+            migCluster: mc, holder: holder, login: login, blocking: blocking, plans: plans, problems: problems, known: known,
+            evidence: evidence)
+    }
+
+    private func finding(_ d: Diagnosis, context: RuleContext) -> Finding {
         let made = Finding(
-            key: Self.key(cluster: holder, name: mc.name), severity: severity, title: title,
-            cluster: holder, subject: ResourceRef(mc.object), related: plans.map { ResourceRef($0.0.object) },
-            namespaces: plans.flatMap(\.0.sourceNamespaces),
-            explanation: explanation.withoutOuterSpaces, evidence: evidence,
-            // With a known message its fix comes first (SignatureAdvice); the generic steps keep only what it does not cover.
-            remediation: known.isEmpty
-                ? remediation(mc, holder: holder, problems: problems, neverReady: !mc.isReady)
-                : (problems.url || problems.token || problems.certificate || problems.registryRoute
-                    ? remediation(mc, holder: holder, problems: problems, neverReady: !mc.isReady && !known.contains("cluster-unauthorized")) : []),
+            key: Self.key(cluster: d.holder, name: d.migCluster.name), severity: d.notReady ? .critical : .error, title: Message.title(d),
+            cluster: d.holder, subject: ResourceRef(d.migCluster.object), related: d.plans.map { ResourceRef($0.0.object) },
+            namespaces: d.plans.flatMap(\.0.sourceNamespaces),
+            explanation: Message.explanation(d), evidence: d.evidence, remediation: Message.remediation(d),
             references: Self.description.references)
         return SignatureAdvice.annotate(made, context: context)
     }
@@ -203,62 +210,5 @@ public struct MigClusterNotReadyRule: BuiltInRule {
             }
             return nil
         }
-    }
-
-    private func remediation(_ mc: MigCluster, holder: String, problems: Problems, neverReady: Bool) -> [RemediationStep] {
-        let name = shellQuote(mc.name)
-        let verify = MTCSetup.readyCheck("migcluster", mc.name)
-        var steps: [RemediationStep] = []
-        if problems.url {
-            steps.append(RemediationStep(
-                title: "Read the API URL of cluster \(mc.name) (run there), then set it as spec.url of MigCluster \(mc.name) (now \(mc.url ?? "not set")) on the host",
-                cluster: mc.name,
-                command: """
-                    API_URL=$(oc whoami --show-server)   # on cluster \(mc.name)
-                    oc -n \(MTC.namespace) patch migcluster \(name) --type merge -p '{"spec":{"url":"'"$API_URL"'"}}'   # on the host cluster \(holder)
-                    """,
-                verify: verify, expect: MTCSetup.readyExpectation))
-        }
-        if problems.token || problems.secretMissing || (problems.url && neverReady) {
-            let ref = mc.serviceAccountSecretRef ?? SecretReference.fallback(mc.name)
-            let write = problems.secretMissing
-                ? "oc -n \(shellQuote(ref.namespace)) create secret generic \(shellQuote(ref.name)) --from-literal=saToken=\"$TOKEN\""
-                : "oc -n \(shellQuote(ref.namespace)) set data secret/\(shellQuote(ref.name)) saToken=\"$TOKEN\""
-            steps.append(RemediationStep(
-                title: "Get a fresh token of service account migration-controller on cluster \(mc.name) (run there; `oc create token` on OpenShift 4.11+, `oc sa get-token` before), then store it under key saToken of Secret \(ref.namespace)/\(ref.name) on the host",
-                cluster: mc.name,
-                command: """
-                    TOKEN=$(oc create token migration-controller -n \(MTC.namespace) --duration=8760h)   # on cluster \(mc.name), OpenShift 4.11+
-                    # TOKEN=$(oc sa get-token migration-controller -n \(MTC.namespace))   # on cluster \(mc.name), OpenShift 4.10 and older, 3.x
-                    \(write)   # on the host cluster \(holder)
-                    """,
-                verify: verify, expect: MTCSetup.readyExpectation))
-        }
-        if problems.certificate {
-            steps.append(RemediationStep(
-                title: "Trust the API certificate of cluster \(mc.name): put its CA bundle in spec.caBundle of MigCluster \(mc.name) (or set spec.insecure: true on a lab cluster)",
-                cluster: mc.name,
-                command: """
-                    CA_BUNDLE=$(oc config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')   # on cluster \(mc.name)
-                    oc -n \(MTC.namespace) patch migcluster \(name) --type merge -p '{"spec":{"caBundle":"'"$CA_BUNDLE"'","insecure":false}}'   # on the host cluster \(holder)
-                    """,
-                verify: verify, expect: MTCSetup.readyExpectation))
-        }
-        if problems.registryRoute {
-            steps.append(RemediationStep(
-                title: "Check the exposed image registry route of cluster \(mc.name) (spec.exposedRegistryPath is \(mc.exposedRegistryPath ?? "not set")) and set it to the route's host",
-                cluster: mc.name,
-                command: """
-                    oc -n openshift-image-registry get route -o jsonpath='{range .items[*]}{.spec.host}{"\\n"}{end}'   # on cluster \(mc.name)
-                    oc -n \(MTC.namespace) patch migcluster \(name) --type merge -p '{"spec":{"exposedRegistryPath":"'"$REGISTRY_HOST"'"}}'   # on the host cluster \(holder), REGISTRY_HOST = the host printed above
-                    """,
-                verify: verify, expect: MTCSetup.readyExpectation))
-        }
-        if steps.isEmpty {
-            steps.append(RemediationStep(
-                title: "Read the conditions of MigCluster \(mc.name) and fix what they name", cluster: holder,
-                command: MTCSetup.conditionsList("migcluster", mc.name), verify: verify, expect: MTCSetup.readyExpectation))
-        }
-        return steps
     }
 }

@@ -45,14 +45,34 @@ public struct MigStorageNotReadyRule: BuiltInRule {
         let storages = MTCSetup.migStorages(context.snapshot)
         guard !storages.isEmpty else { return .skipped(MTCSetup.nothingToCheck(context, missing: "MigStorage")) }
         let findings = storages.filter { !$0.item.isReady || !$0.item.conditions.blocking.isEmpty }
-            .map { finding($0.item, holder: $0.cluster, context: context) }
+            .map { finding(Self.diagnose($0.item, holder: $0.cluster, snapshot: context.snapshot), context: context) }
         if findings.isEmpty {
             return .passed("\(storages.count) MigStorage(s) checked: all Ready, no Critical condition")
         }
         return .findings(findings)
     }
 
-    private func finding(_ storage: MigStorage, holder: String, context: RuleContext) -> Finding {
+    /// What is wrong with one MigStorage, and the facts that show it.
+    struct Diagnosis {
+        let storage: MigStorage
+        /// The dump cluster holding the MigStorage (the host).
+        let holder: String
+        /// Its Critical conditions, in order, with their index in `status.conditions`.
+        let blocking: [(index: Int, condition: Condition)]
+        /// `spec.backupStorageConfig.awsS3Url` is set without `http://` or `https://`.
+        let schemeMissing: Bool
+        /// Plans using the storage that carry `StorageNotReady`, with that condition's index.
+        let blockedPlans: [(plan: MigPlan, condition: Int)]
+        let evidence: [Evidence]
+        /// A provider message (an `s3-…` signature) in the evidence names the one thing to change; only an answer of
+        /// the provider settles it, an unreachable endpoint leaves bucket and keys untested.
+        let providerAnswered: Bool
+
+        /// The types of the failed checks.
+        var failed: Set<String> { Set(blocking.map(\.condition.type)) }
+    }
+
+    static func diagnose(_ storage: MigStorage, holder: String, snapshot: DumpSnapshot) -> Diagnosis {
         let blocking = storage.conditions.blocking
         let config = storage.backupStorageConfig
         var evidence: [Evidence] = blocking.map { i, c in
@@ -80,7 +100,7 @@ public struct MigStorageNotReadyRule: BuiltInRule {
                 ref.map { "\(field) = Secret \($0.namespace)/\($0.name) (values not read)" } ?? "\(field) is not set",
                 object: storage.object, field: field))
         }
-        let plans = MTCSetup.migPlans(context.snapshot).compactMap { _, plan -> (MigPlan, Int)? in
+        let plans = MTCSetup.migPlans(snapshot).compactMap { _, plan -> (plan: MigPlan, condition: Int)? in
             guard plan.storage?.name == storage.name, let i = plan.conditions.index(ofActive: "StorageNotReady") else { return nil }
             return (plan, i)
         }
@@ -89,87 +109,19 @@ public struct MigStorageNotReadyRule: BuiltInRule {
                 "MigPlan \(plan.name) is blocked: \(MTCSetup.describe(plan.conditions[i]))", object: plan.object,
                 field: "status.conditions[\(i)]"))
         }
-
-        let types = Set(blocking.map(\.condition.type))
-        let first = blocking.first.map { "\($0.condition.type)\($0.condition.reason.map { " (\($0))" } ?? "")" } ?? "no Ready condition"
-        let target = [storage.awsS3Url.map { "endpoint \($0)" }, storage.bucket.map { "bucket \($0)" }].compactMap { $0 }.joined(separator: ", ")
-        let planText = plans.isEmpty ? "" : "; plan(s) \(plans.map(\.0.name).joined(separator: ", ")) blocked"
-        let title = "MigStorage \(storage.name) is not Ready: \(first)\(target.isEmpty ? "" : " (\(target))")\(planText)"
-        var explanation = "The replication repository \(storage.name) fails the controller's validation, so it is not Ready and no plan using it can run. "
-        // A known provider message names the one thing to change (rotated keys: the Secret, and nothing else).
-        // Only an answer of the provider (s3-…) settles it; an unreachable endpoint leaves bucket and keys untested.
-        let known = SignatureAdvice.hits(in: evidence, subject: "MigStorage", rule: Self.id).filter { $0.signature.id.hasPrefix("s3-") }
-        if !known.isEmpty {
-            // The signature's cause and fix are added below; the generic guesses would contradict them.
-        } else if types.contains("BackupStorageProviderTestFailed") {
-            explanation += "The controller could not reach or write the bucket with the configured endpoint and credentials. Check the endpoint (with its scheme), the bucket name and the credentials. "
-        }
-        if types.contains("VolumeSnapshotProviderTestFailed") {
-            explanation += "The volume snapshot provider test failed too: its region and credentials Secret are checked separately. "
-        }
-        if schemeMissing { explanation += "The S3 endpoint has no scheme, which MTC needs (http:// for a plain Minio route). " }
-
-        let steps = remediation(storage, holder: holder, types: types)
-        let made = Finding(
-            key: Self.key(cluster: holder, name: storage.name), severity: .critical, title: title,
-            cluster: holder, subject: ResourceRef(storage.object), related: plans.map { ResourceRef($0.0.object) },
-            namespaces: plans.flatMap(\.0.sourceNamespaces),
-            explanation: explanation.withoutOuterSpaces, evidence: evidence,
-            // With a known message, only the final "test again" step of the generic ones stays.
-            remediation: known.isEmpty || schemeMissing ? steps : Array(steps.suffix(1)),
-            references: Self.description.references)
-        return SignatureAdvice.annotate(made, context: context)
+        let known = SignatureAdvice.hits(in: evidence, subject: "MigStorage", rule: id).contains { $0.signature.id.hasPrefix("s3-") }
+        return Diagnosis(
+            storage: storage, holder: holder, blocking: blocking, schemeMissing: schemeMissing, blockedPlans: plans,
+            evidence: evidence, providerAnswered: known)
     }
 
-    private func remediation(_ storage: MigStorage, holder: String, types: Set<String>) -> [RemediationStep] {
-        let name = shellQuote(storage.name)
-        let verify = MTCSetup.readyCheck("migstorage", storage.name)
-        let provider = storage.backupStorageProvider ?? "aws"
-        var steps: [RemediationStep] = []
-        let endpointTrouble = types.contains("BackupStorageProviderTestFailed") || types.contains("InvalidBackupStorageSettings")
-            || types.isEmpty
-        if endpointTrouble, provider == "aws" {
-            steps.append(RemediationStep(
-                title: "Set the S3 endpoint of MigStorage \(storage.name) with its scheme (now \(storage.awsS3Url ?? "not set")) and an existing bucket (now \(storage.bucket ?? "not set"))",
-                cluster: holder,
-                command: """
-                    S3_URL='<S3 endpoint with http:// or https://>'   # e.g. the Minio route, http://minio-minio.apps.example.com
-                    BUCKET='<existing bucket name>'
-                    oc -n \(MTC.namespace) patch migstorage \(name) --type merge -p '{"spec":{"backupStorageConfig":{"awsS3Url":"'"$S3_URL"'","awsBucketName":"'"$BUCKET"'"}}}'
-                    """,
-                verify: verify, expect: MTCSetup.readyExpectation))
-        } else if endpointTrouble {
-            steps.append(RemediationStep(
-                title: "Check the \(provider) settings of MigStorage \(storage.name) (bucket or container \(storage.bucket ?? "not set")) against the storage account",
-                cluster: holder, command: "oc -n \(MTC.namespace) get migstorage \(name) -o jsonpath='{.spec.backupStorageConfig}{\"\\n\"}'",
-                verify: verify, expect: MTCSetup.readyExpectation))
-        }
-        let credentialTrouble = endpointTrouble || types.contains { $0.hasSuffix("CredsSecretRef") || $0 == "VolumeSnapshotProviderTestFailed" || $0 == "InvalidVolumeSnapshotSettings" }
-        if credentialTrouble {
-            var refs: [SecretReference] = []
-            for ref in [storage.backupCredsSecretRef, storage.snapshotCredsSecretRef].compactMap({ $0 }) where !refs.contains(ref) { refs.append(ref) }
-            let keys: String
-            switch provider {
-            case "gcp": keys = "gcp-credentials=\"$GCP_CREDENTIALS_FILE_CONTENT\""
-            case "azure": keys = "azure-credentials=\"$AZURE_CREDENTIALS_FILE_CONTENT\""
-            default: keys = "aws-access-key-id=\"$AWS_ACCESS_KEY_ID\" aws-secret-access-key=\"$AWS_SECRET_ACCESS_KEY\""
-            }
-            let missing = types.contains { $0.hasSuffix("CredsSecretRef") }
-            let commands = refs.isEmpty
-                ? ["oc -n openshift-config create secret generic \(shellQuote("\(storage.name)-creds")) --from-literal=\(keys.replacing("\" ", with: "\" --from-literal="))"]
-                : refs.map { ref in
-                    missing
-                        ? "oc -n \(shellQuote(ref.namespace)) create secret generic \(shellQuote(ref.name)) --from-literal=\(keys.replacing("\" ", with: "\" --from-literal="))"
-                        : "oc -n \(shellQuote(ref.namespace)) set data secret/\(shellQuote(ref.name)) \(keys)"
-                }
-            steps.append(RemediationStep(
-                title: "Put the real \(provider) credentials of the bucket in the MigStorage's Secret\(refs.isEmpty ? "" : " \(refs.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", "))") (keys \(provider == "aws" ? "aws-access-key-id, aws-secret-access-key" : provider == "gcp" ? "gcp-credentials" : "azure-credentials"); export the values in your shell first)",
-                cluster: holder, command: commands.joined(separator: "\n"), verify: verify, expect: MTCSetup.readyExpectation))
-        }
-        steps.append(RemediationStep(
-            title: "Make the controller test MigStorage \(storage.name) again now", cluster: holder,
-            command: "oc -n \(MTC.namespace) patch migstorage \(name) --type merge -p '{\"spec\":{\"refresh\":true}}'",
-            verify: verify, expect: MTCSetup.readyExpectation))
-        return steps
+    private func finding(_ d: Diagnosis, context: RuleContext) -> Finding {
+        let made = Finding(
+            key: Self.key(cluster: d.holder, name: d.storage.name), severity: .critical, title: Message.title(d),
+            cluster: d.holder, subject: ResourceRef(d.storage.object), related: d.blockedPlans.map { ResourceRef($0.plan.object) },
+            namespaces: d.blockedPlans.flatMap(\.plan.sourceNamespaces),
+            explanation: Message.explanation(d), evidence: d.evidence, remediation: Message.remediation(d),
+            references: Self.description.references)
+        return SignatureAdvice.annotate(made, context: context)
     }
 }

@@ -78,7 +78,7 @@ public struct MigrationFailedRule: BuiltInRule {
                 history += 1
                 continue
             }
-            findings.append(finding(view, context: context))
+            findings.append(finding(Self.diagnose(view, context: context)))
         }
         if findings.isEmpty {
             return .passed("\(context.migrations.count) migration(s) checked: \(failed == 0 ? "none failed" : "\(history) failure(s) superseded by a later run of the same plan")")
@@ -86,7 +86,24 @@ public struct MigrationFailedRule: BuiltInRule {
         return .findings(findings)
     }
 
-    private func finding(_ view: MigrationView, context: RuleContext) -> Finding {
+    /// Where and why the latest run of a plan failed, and the facts that show it.
+    struct Diagnosis {
+        let view: MigrationView
+        /// The phase that failed: the Failed condition's reason, else a `…Failed` phase, else the phase.
+        let phase: String
+        /// Where the cause lives.
+        let cause: Cause
+        /// The Backup or Restore behind a Velero failure, when named.
+        let veleroName: String?
+        let velero: MigrationVeleroObjects
+        /// PVCs (`namespace`, `name`) the errors say are not bound.
+        let unboundPVCs: [(namespace: String, name: String)]
+        /// A partially failed Velero object of the migration is reported by `mtc/velero-partial-failure`.
+        let partialVelero: Bool
+        let evidence: [Evidence]
+    }
+
+    static func diagnose(_ view: MigrationView, context: RuleContext) -> Diagnosis {
         let m = view.migration
         let failedIndex = m.conditionIndex("Failed")
         let failedCondition = failedIndex.map { m.conditions[$0] }
@@ -145,88 +162,33 @@ public struct MigrationFailedRule: BuiltInRule {
             evidence.append(Evidence("A newer migration \(running.name) of the plan is running (phase \(running.phase)): the failure stays current until it succeeds", object: running.object, field: "status.phase"))
         }
 
-        let source = view.sourceName, destination = view.destinationName
-        var steps: [RemediationStep] = []
-        let where_: String
-        switch effective {
-        case .stagePods:
-            where_ = "its stage pods on the source cluster could not use their volumes"
-            let pvcs = m.errors.compactMap { e -> (String, String)? in
-                guard e.hasPrefix("PVC: "), let slash = e.firstIndex(of: "/") else { return nil }
-                let ns = e[e.index(e.startIndex, offsetBy: 5)..<slash]
-                let name = e[e.index(after: slash)...].prefix { $0 != "," && $0 != " " }
-                return (String(ns), String(name))
-            }
-            for (ns, name) in pvcs {
-                steps.append(RemediationStep(
-                    title: "See why PVC \(ns)/\(name) is not bound on the source cluster \(source ?? "?") (storage class, provisioner, a deleted PV)",
-                    cluster: source, command: "oc -n \(shellQuote(ns)) describe pvc \(shellQuote(name))",
-                    verify: "oc -n \(shellQuote(ns)) get pvc \(shellQuote(name)) -o jsonpath='{.status.phase}{\"\\n\"}'   # Bound"))
-            }
-            if pvcs.isEmpty, !view.planNamespaces.isEmpty {
-                steps.append(RemediationStep(
-                    title: "See why the stage pods failed on the source cluster \(source ?? "?")", cluster: source,
-                    command: view.planNamespaces.map { "oc -n \(shellQuote($0)) describe pods -l migration.openshift.io/is-stage-pod=true" }.joined(separator: "\n"),
-                    verify: nil))
-            }
-        case .backup(let role):
-            where_ = "the \(role) Velero Backup on the source cluster failed"
-            if let name = veleroName {
-                steps.append(RemediationStep(
-                    title: "Read Velero's account of backup \(name) on the source cluster \(source ?? "?")", cluster: source,
-                    command: VeleroCommands.describe("backup", name) + "\n" + VeleroCommands.logs("backup", name), verify: nil))
-            }
-        case .restore(let role):
-            where_ = "the \(role) Velero Restore on the destination cluster failed"
-            if let name = veleroName {
-                steps.append(RemediationStep(
-                    title: "Read Velero's account of restore \(name) on the destination cluster \(destination ?? "?")", cluster: destination,
-                    command: VeleroCommands.describe("restore", name) + "\n" + VeleroCommands.logs("restore", name), verify: nil))
-            }
-        case .hooks(let hookPhase):
-            where_ = "the \(hookPhase) hook job failed"
-            let hooks = view.plan?.object.body[path: "spec.hooks"].array ?? []
-            let namespaces = Set(hooks.filter { ($0["phase"].string ?? "") + "Hooks" == hookPhase || $0["phase"].string == hookPhase }
-                .compactMap { $0["executionNamespace"].string })
-            for ns in namespaces.sorted() {
-                steps.append(RemediationStep(
-                    title: "Read the \(hookPhase) hook job's logs in namespace \(ns)", cluster: nil,
-                    command: "oc -n \(shellQuote(ns)) get jobs --sort-by=.metadata.creationTimestamp\noc -n \(shellQuote(ns)) logs -l job-name --all-containers --prefix --tail=200",
-                    verify: nil))
-            }
-        case .controller:
-            where_ = "the controller hit an error in phase \(phase)"
-            steps.append(RemediationStep(
-                title: "Read the migration controller's log about \(m.name) on the host cluster", cluster: view.hostCluster,
-                command: "oc \(MTCCommands.ns) logs deployment/migration-controller -c mtc | grep \(shellQuote(m.name)) | grep -iE 'error|fail'",
-                verify: nil))
+        let pvcs = m.errors.compactMap { e -> (namespace: String, name: String)? in
+            guard e.hasPrefix("PVC: "), let slash = e.firstIndex(of: "/") else { return nil }
+            let ns = e[e.index(e.startIndex, offsetBy: 5)..<slash]
+            let name = e[e.index(after: slash)...].prefix { $0 != "," && $0 != " " }
+            return (String(ns), String(name))
         }
-        if let plan = m.planName {
-            steps.append(MTCCommands.retry(plan: plan, like: m).titled(
-                "Once the cause is fixed, start a new \(m.runKind) migration of plan \(plan) with the same options", on: view.hostCluster))
-        }
+        return Diagnosis(
+            view: view, phase: phase, cause: effective, veleroName: veleroName, velero: velero,
+            unboundPVCs: effective == .stagePods ? pvcs : [], partialVelero: !context.veleroPartials(view).isEmpty, evidence: evidence)
+    }
 
+    private func finding(_ d: Diagnosis) -> Finding {
+        let view = d.view, m = view.migration
         var causedBy: [CauseLink] = []
-        if !context.veleroPartials(view).isEmpty {
+        if d.partialVelero {
             causedBy.append(.ifReported(VeleroPartialFailureRule.key(cluster: view.hostCluster, migration: m.name)))
         }
-        let firstError = m.errors.first.map { ": \($0)" } ?? ""
-        let title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") failed in phase \(phase)\(firstError)"
-        var explanation = "The \(m.runKind) migration failed in phase \(phase): \(where_). "
-        explanation += "mig-controller records a failure as itinerary Failed with phase Completed, the Failed condition (reason = the phase that failed) and status.errors; the Failed itinerary does not clean up stage pods or scale applications back (1.4+). "
-        if !causedBy.isEmpty { explanation += "The partially failed Velero object is reported separately with its errors. " }
-        explanation += "No later run of the plan has succeeded, so this is the plan's current state."
-
         var related: [ResourceRef] = []
         if let plan = view.plan { related.append(ResourceRef(plan.object)) }
-        if let name = veleroName {
-            if let r = velero.restores.first(where: { $0.name == name }) { related.append(ResourceRef(r.object)) }
-            if let b = velero.backups.first(where: { $0.name == name }) { related.append(ResourceRef(b.object)) }
+        if let name = d.veleroName {
+            if let r = d.velero.restores.first(where: { $0.name == name }) { related.append(ResourceRef(r.object)) }
+            if let b = d.velero.backups.first(where: { $0.name == name }) { related.append(ResourceRef(b.object)) }
         }
         return Finding(
-            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .error, title: title,
+            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .error, title: Message.title(d),
             cluster: view.hostCluster, subject: ResourceRef(m.object), related: related, namespaces: view.planNamespaces,
-            explanation: explanation, evidence: evidence, causes: causedBy, remediation: steps,
+            explanation: Message.explanation(d), evidence: d.evidence, causes: causedBy, remediation: Message.remediation(d),
             references: Self.description.references)
     }
 }

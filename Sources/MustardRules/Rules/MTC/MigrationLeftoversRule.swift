@@ -56,7 +56,7 @@ public struct MigrationLeftoversRule: BuiltInRule {
                 unchecked.append(contentsOf: namespaces)
                 continue
             }
-            if let f = finding(view, namespaces: inspected, context: context) { findings.append(f) }
+            if let d = Self.diagnose(view, namespaces: inspected, snapshot: context.snapshot) { findings.append(finding(d)) }
         }
         if !findings.isEmpty { return .findings(findings) }
         if ended.isEmpty {
@@ -68,11 +68,26 @@ public struct MigrationLeftoversRule: BuiltInRule {
         return .passed("\(ended.count) failed or canceled latest run(s) checked: no stage pods left and no application left at 0 replicas in the gathered source namespaces")
     }
 
-    private func finding(_ view: MigrationView, namespaces: [String], context: RuleContext) -> Finding? {
+    /// What one failed or canceled latest run left behind in its gathered source namespaces.
+    struct Diagnosis {
+        let view: MigrationView
+        /// The gathered source namespaces looked in.
+        let namespaces: [String]
+        /// Applications at 0 replicas with MTC's saved count, by namespace, kind and name.
+        let quiesced: [QuiescableWorkload]
+        /// Stage pods still there, by namespace and name.
+        let stagePods: [Pod]
+        let evidence: [Evidence]
+        /// The run failed (else it was canceled).
+        var failed: Bool { view.migration.isFailed }
+    }
+
+    /// Nil when the namespaces hold neither stage pods nor quiesced applications.
+    static func diagnose(_ view: MigrationView, namespaces: [String], snapshot: DumpSnapshot) -> Diagnosis? {
         let m = view.migration
         var stagePods: [Pod] = []
         var quiesced: [QuiescableWorkload] = []
-        for cluster in context.snapshot.clusters {
+        for cluster in snapshot.clusters {
             stagePods += cluster.pods.filter { $0.isStagePod && namespaces.contains($0.namespace) }
             quiesced += cluster.quiescableWorkloads.filter { $0.isQuiesced && namespaces.contains($0.namespace) }
         }
@@ -96,42 +111,18 @@ public struct MigrationLeftoversRule: BuiltInRule {
             evidence.append(Evidence("Stage pod \(pod.namespace)/\(pod.name) \(own) is still there (phase \(pod.phase ?? "?"))", object: pod.object, field: "metadata.labels"))
         }
 
-        let source = view.sourceName
-        var steps: [RemediationStep] = []
-        for w in quiesced {
-            let ref = "\(w.resource)/\(w.name)"
-            steps.append(RemediationStep(
-                title: "Scale \(w.object.kind) \(w.namespace)/\(w.name) back to the \(w.preQuiesceReplicas ?? 1) replica(s) MTC saved, on the source cluster \(source ?? "?")",
-                cluster: source,
-                command: "oc -n \(shellQuote(w.namespace)) scale \(shellQuote(ref)) --replicas=\(w.preQuiesceReplicas ?? 1)\noc -n \(shellQuote(w.namespace)) annotate \(shellQuote(ref)) \(QuiescableWorkload.preQuiesceAnnotation)-",
-                verify: "oc -n \(shellQuote(w.namespace)) get \(shellQuote(ref)) -o jsonpath='{.spec.replicas} {.status.readyReplicas}{\"\\n\"}'"))
-        }
-        if !stagePods.isEmpty {
-            let byNamespace = Dictionary(grouping: stagePods, by: \.namespace)
-            for ns in byNamespace.keys.sorted() {
-                steps.append(RemediationStep(
-                    title: "Delete the stage pods left in \(ns) on the source cluster \(source ?? "?") (they hold the PVCs and have no owner)",
-                    cluster: source,
-                    command: "oc -n \(shellQuote(ns)) delete pod " + byNamespace[ns]!.map { shellQuote($0.name) }.joined(separator: " "),
-                    verify: "oc -n \(shellQuote(ns)) get pods -l migration.openshift.io/is-stage-pod=true"))
-            }
-        }
-        var parts: [String] = []
-        if !quiesced.isEmpty { parts.append("\(quiesced.count) application(s) still scaled to 0 (\(quiesced.map { "\($0.namespace)/\($0.name)" }.joined(separator: ", ")))") }
-        if !stagePods.isEmpty { parts.append("\(stagePods.count) stage pod(s) left") }
-        let title = "Plan \(m.planName ?? "?"): migration \(m.name) \(state) and left \(parts.joined(separator: " and "))"
-        var explanation = "The latest run of the plan \(state) and nothing has run since. "
-        explanation += m.isFailed
-            ? "MTC's Failed itinerary (1.4+) does not delete stage pods or scale the quiesced applications back, so the application is down on the source while the destination has no complete copy. "
-            : "Cancel before MTC 1.8 does not scale quiesced applications back. "
-        explanation += "Scale the workloads to the replica counts MTC saved in \(QuiescableWorkload.preQuiesceAnnotation) and delete leftover stage pods; a new migration quiesces again if asked to."
+        return Diagnosis(view: view, namespaces: namespaces, quiesced: quiesced, stagePods: stagePods, evidence: evidence)
+    }
+
+    private func finding(_ d: Diagnosis) -> Finding {
+        let m = d.view.migration
         var causedBy: [CauseLink] = []
-        if m.isFailed { causedBy.append(.ifReported(MigrationFailedRule.key(cluster: view.hostCluster, migration: m.name))) }
+        if d.failed { causedBy.append(.ifReported(MigrationFailedRule.key(cluster: d.view.hostCluster, migration: m.name))) }
         return Finding(
-            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: .warning, title: title,
-            cluster: source, subject: ResourceRef(m.object),
-            related: quiesced.map { ResourceRef($0.object) } + stagePods.map { ResourceRef($0.object) },
-            namespaces: namespaces, explanation: explanation, evidence: evidence, causes: causedBy, remediation: steps,
-            references: Self.description.references)
+            key: Self.key(cluster: d.view.hostCluster, migration: m.name), severity: .warning, title: Message.title(d),
+            cluster: d.view.sourceName, subject: ResourceRef(m.object),
+            related: d.quiesced.map { ResourceRef($0.object) } + d.stagePods.map { ResourceRef($0.object) },
+            namespaces: d.namespaces, explanation: Message.explanation(d), evidence: d.evidence, causes: causedBy,
+            remediation: Message.remediation(d), references: Self.description.references)
     }
 }

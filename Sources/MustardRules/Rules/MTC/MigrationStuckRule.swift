@@ -64,7 +64,7 @@ public struct MigrationStuckRule: BuiltInRule {
             guard !m.isFinished, !m.isCanceled, !(m.isPostponed && m.phase.isEmpty) else { continue }
             running += 1
             guard let since = Self.phaseSince(m), now.seconds(since: since.time) > threshold else { continue }
-            findings.append(finding(view, since: since, now: now, context: context))
+            findings.append(finding(Self.diagnose(view, since: since, now: now, context: context)))
         }
         if findings.isEmpty {
             return .passed("\(context.migrations.count) migration(s) checked, \(running) running: none in the same phase for more than \(humanDuration(seconds: threshold)) before gather time")
@@ -85,10 +85,21 @@ public struct MigrationStuckRule: BuiltInRule {
         return nil
     }
 
-    private func finding(_ view: MigrationView, since: (time: Timestamp, what: String, field: String), now: Timestamp, context: RuleContext) -> Finding {
+    /// A migration waiting in one phase past the threshold, what it waits for, and the likely cause.
+    struct Diagnosis {
+        let view: MigrationView
+        /// The phase, `Created` when the status has none yet.
+        let phase: String
+        let info: MigrationPhaseInfo
+        /// How long the phase has not changed before the gather, in words.
+        let waited: String
+        let cause: LikelyCause
+        let evidence: [Evidence]
+    }
+
+    static func diagnose(_ view: MigrationView, since: (time: Timestamp, what: String, field: String), now: Timestamp, context: RuleContext) -> Diagnosis {
         let m = view.migration
         let phase = m.phase.isEmpty ? "Created" : m.phase
-        let info = MigrationPhaseInfo.of(phase)
         let waited = humanDuration(seconds: now.seconds(since: since.time))
         let stepText = m.step.map { " (step \($0.index)/\($0.total))" } ?? ""
         let cause = LikelyCause(view, context: context)
@@ -114,47 +125,21 @@ public struct MigrationStuckRule: BuiltInRule {
                 "Migration \(queued.name) (created \(queued.object.metadata.creationTimestamp.map(\.description) ?? "?")) is Postponed behind it: \(message)",
                 object: queued.object, field: "status.conditions"))
         }
+        return Diagnosis(view: view, phase: phase, info: MigrationPhaseInfo.of(phase), waited: waited, cause: cause, evidence: evidence)
+    }
 
-        let queuedText = view.postponed.isEmpty ? "" : "; \(view.postponed.count) migration(s) of the plan queued behind it"
-        let title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") stuck at \(phase)\(stepText) for \(waited): \(cause.summary)\(queuedText)"
-        var explanation = "Phase \(phase) waits for \(info.waitsFor). It has not changed for \(waited) before the gather, and MTC does not time this wait out. Look at \(info.lookAt)."
-        if info.movesData && cause.causedBy.isEmpty && (!cause.found || cause.dataStillMoving) {
-            explanation += " This phase moves data, so a long wait can be normal for large volumes: check progress before canceling."
-        }
-        if let note = cause.note { explanation += " " + note }
-        if !view.postponed.isEmpty {
-            explanation += " Later migrations of the plan stay Postponed until this one completes or is canceled."
-        }
-        if !cause.causedBy.isEmpty { explanation += " The root cause is reported separately with its fix." }
-
+    private func finding(_ d: Diagnosis) -> Finding {
+        let view = d.view, m = view.migration, cause = d.cause
         var related = view.postponed.map { ResourceRef($0.object) }
         if let plan = view.plan { related.append(ResourceRef(plan.object)) }
         related.append(contentsOf: view.stagePods.map { ResourceRef($0.pod.object) })
-
-        var remediation: [RemediationStep] = cause.remediation
-        if cause.causedBy.isEmpty && !cause.replacesRemediation {
-            let namespaces = view.plan?.sourceNamespaces ?? []
-            if phase == "StagePodsCreated", !namespaces.isEmpty {
-                remediation.append(RemediationStep(
-                    title: "See why the stage pods do not start, on the source cluster \(view.sourceMigCluster ?? "")",
-                    cluster: view.sourceCluster?.name ?? view.sourceMigCluster,
-                    command: namespaces.map { "oc -n \(shellQuote($0)) describe pods -l migration.openshift.io/is-stage-pod=true" }.joined(separator: "\n"),
-                    verify: nil))
-            }
-            remediation.append(MTCCommands.cancel(m).titled("Cancel migration \(m.name) once the cause is fixed or to free the plan", on: view.hostCluster))
-            if let plan = m.planName {
-                remediation.append(MTCCommands.retry(plan: plan, like: m).titled(
-                    "Retry: start a new \(m.runKind) migration of plan \(plan) with the same options", on: view.hostCluster))
-            }
-        }
-
         return Finding(
             key: FindingKey(rule: Self.id, scope: "\(view.hostCluster)/\(m.name)"),
-            severity: (cause.found && !cause.dataStillMoving) || !info.movesData ? .error : .warning,
-            title: title, cluster: view.hostCluster, subject: ResourceRef(m.object),
+            severity: (cause.found && !cause.dataStillMoving) || !d.info.movesData ? .error : .warning,
+            title: Message.title(d), cluster: view.hostCluster, subject: ResourceRef(m.object),
             related: Array(Set(related)).sorted { $0.display < $1.display }, namespaces: view.plan?.sourceNamespaces ?? [],
-            explanation: explanation,
-            evidence: evidence, causes: cause.causedBy, remediation: remediation,
+            explanation: Message.explanation(d),
+            evidence: d.evidence, causes: cause.causedBy, remediation: Message.remediation(d),
             references: Self.description.references)
     }
 }

@@ -60,11 +60,11 @@ public struct OperatorHealthRule: BuiltInRule {
             for pod in cluster.pods where pod.namespace == MTC.namespace && !pod.isTerminating {
                 guard let component = Self.components.first(where: { pod.name.hasPrefix($0.prefix) }) else { continue }
                 checked += 1
-                if let f = podFinding(pod, role: component.role, cluster: cluster, context: context) { findings.append(f) }
+                if let d = Self.diagnose(pod, role: component.role, cluster: cluster, now: context.now) { findings.append(finding(d)) }
             }
         }
-        let version = versionFinding(snapshot)
-        if let version { findings.append(version) }
+        let version = Self.diagnoseVersions(snapshot)
+        if let version { findings.append(finding(version)) }
         guard checked > 0 || version != nil || snapshot.clusters.contains(where: { $0.migrationClusterConfig != nil }) else {
             return .skipped(MTCSetup.nothingToCheck(context, missing: "pod of namespace \(MTC.namespace)"))
         }
@@ -76,37 +76,61 @@ public struct OperatorHealthRule: BuiltInRule {
 
     // MARK: - Pods
 
-    private func podFinding(_ pod: Pod, role: String, cluster: Cluster, context: RuleContext) -> Finding? {
-        let now = context.now
-        var problems: [String] = []
+    /// What is wrong with an MTC pod at gather time.
+    enum PodProblem: Equatable {
+        /// A container waits (CrashLoopBackOff, ImagePullBackOff, …).
+        case waiting(container: String, reason: String)
+        case notReady(container: String)
+        /// The pod is not Running (nor Succeeded); nil phase when the status has none.
+        case phase(String?, unschedulable: Bool)
+        case restarted(container: String, count: Int)
+    }
+
+    /// An unhealthy MTC pod: its problems and the facts that show them.
+    struct PodDiagnosis {
+        let pod: Pod
+        /// What the component does for a migration.
+        let role: String
+        let cluster: String
+        let problems: [PodProblem]
+        /// Images its containers fail to pull.
+        let pullImages: [String]
+        /// A container crash-loops or restarted often and recently.
+        let crashing: Bool
+        let evidence: [Evidence]
+    }
+
+    /// Nil when the pod is healthy now.
+    static func diagnose(_ pod: Pod, role: String, cluster: Cluster, now: Timestamp?) -> PodDiagnosis? {
+        var problems: [PodProblem] = []
         var evidence: [Evidence] = []
         var pullImages: [String] = []
         var crashing = false
         for (i, s) in pod.containerStatuses.enumerated() {
             if let reason = s.waitingReason {
-                problems.append("container \(s.name) \(reason)")
+                problems.append(.waiting(container: s.name, reason: reason))
                 if s.isImagePullFailure { pullImages.append(s.image) }
                 if reason == "CrashLoopBackOff" { crashing = true }
                 evidence.append(Evidence(
                     "Pod \(pod.name): container \(s.name) is waiting with \(reason)\(s.waitingMessage.map { ": \($0)" } ?? "") (restarts: \(s.restartCount))",
                     object: pod.object, field: "status.containerStatuses[\(i)].state.waiting"))
             } else if pod.phase == "Running", !s.ready {
-                problems.append("container \(s.name) not ready")
+                problems.append(.notReady(container: s.name))
                 evidence.append(Evidence("Pod \(pod.name): container \(s.name) is running but not ready", object: pod.object,
                                          field: "status.containerStatuses[\(i)].ready"))
             }
         }
         if pod.phase != "Running" && pod.phase != "Succeeded" && problems.isEmpty {
             let unschedulable = pod.unschedulable
-            problems.append("phase \(pod.phase ?? "unknown")\(unschedulable != nil ? ", unschedulable" : "")")
+            problems.append(.phase(pod.phase, unschedulable: unschedulable != nil))
             evidence.append(Evidence(
                 "Pod \(pod.name) is in phase \(pod.phase ?? "unknown")\(unschedulable.map { ": \($0.message ?? "Unschedulable")" } ?? "")",
                 object: pod.object, field: "status.phase"))
         }
         for r in ContainerRestart.of(pod) {
-            let recent = now.flatMap { n in r.lastFinishedAt.map { n.seconds(since: $0) <= Self.recentSeconds } } ?? false
-            guard r.restartCount >= Self.restartThreshold, recent || crashing else { continue }
-            if problems.isEmpty { problems.append("container \(r.container) restarted \(r.restartCount) times") }
+            let recent = now.flatMap { n in r.lastFinishedAt.map { n.seconds(since: $0) <= recentSeconds } } ?? false
+            guard r.restartCount >= restartThreshold, recent || crashing else { continue }
+            if problems.isEmpty { problems.append(.restarted(container: r.container, count: r.restartCount)) }
             crashing = true
             evidence.append(Evidence(
                 "Pod \(pod.name): container \(r.container) restarted \(r.restartCount) times; last exit \(r.lastReason ?? "?")\(r.lastExitCode.map { " (exit code \($0))" } ?? "")\(r.lastFinishedAt.map { " at \($0)" } ?? "")",
@@ -115,75 +139,41 @@ public struct OperatorHealthRule: BuiltInRule {
         guard !problems.isEmpty else { return nil }
         // Events of the pod that are still current (their last sighting within the recent window).
         let events = cluster.events(for: "Pod", namespace: pod.namespace, name: pod.name).filter { e in
-            e.type == "Warning" && (now.flatMap { n in e.lastTimestamp.map { n.seconds(since: $0) <= Self.recentSeconds } } ?? true)
+            e.type == "Warning" && (now.flatMap { n in e.lastTimestamp.map { n.seconds(since: $0) <= recentSeconds } } ?? true)
         }
         for e in events.prefix(4) {
             evidence.append(Evidence(
                 "Event \(e.type) \(e.reason) on \(pod.name): \(e.message)\(e.count > 1 ? " (\(e.count) times)" : "")", object: e.object,
                 at: e.lastTimestamp))
         }
+        return PodDiagnosis(
+            pod: pod, role: role, cluster: cluster.name, problems: problems, pullImages: pullImages, crashing: crashing, evidence: evidence)
+    }
 
-        let isRegistry = pod.name.hasPrefix("registry-") || pod.name.hasPrefix("migration-registry-")
+    private func finding(_ d: PodDiagnosis) -> Finding {
+        let isRegistry = d.pod.name.hasPrefix("registry-") || d.pod.name.hasPrefix("migration-registry-")
         var causedBy: [CauseLink] = []
-        if isRegistry, !pullImages.isEmpty {
-            causedBy.append(.ifReported(TransferImageMisconfiguredRule.key(cluster: cluster.name, key: MTC.registryImageKey)))
+        if isRegistry, !d.pullImages.isEmpty {
+            causedBy.append(.ifReported(TransferImageMisconfiguredRule.key(cluster: d.cluster, key: MTC.registryImageKey)))
         }
-        let title = "MTC pod \(pod.name) on cluster \(cluster.name) is unhealthy now: \(problems.joined(separator: ", ")) (it \(role))"
-        var explanation = "This pod \(role). At gather time it is \(problems.joined(separator: ", ")), so "
-        explanation += pod.name.hasPrefix("velero")
-            ? "backups and restores on cluster \(cluster.name) hang or fail until it runs again."
-            : pod.name.hasPrefix("restic") || pod.name.hasPrefix("node-agent")
-                ? "volumes of pods on its node cannot be copied by file system copy."
-                : pod.name.hasPrefix("migration-controller")
-                    ? "no migration progresses."
-                    : "the part of MTC it serves is unavailable."
-        if !pullImages.isEmpty { explanation += " Its image cannot be pulled: check the image name and the cluster's access to the registry." }
-        if crashing { explanation += " Its previous log says why it exits." }
-
-        let containers = pod.containerStatuses.filter { $0.waitingReason != nil || !$0.ready }.map(\.name)
-        let ns = "-n \(MTC.namespace)"
-        var steps: [RemediationStep] = []
-        if crashing {
-            steps.append(RemediationStep(
-                title: "Read why \(pod.name) exits (previous container log) on cluster \(cluster.name)", cluster: cluster.name,
-                command: (containers.isEmpty ? [pod.containers.first?.name ?? ""] : containers)
-                    .map { "oc \(ns) logs \(shellQuote(pod.name)) -c \(shellQuote($0)) --previous --tail=100" }.joined(separator: "\n"),
-                verify: nil))
-            if pod.name.hasPrefix("velero") {
-                steps.append(RemediationStep(
-                    title: "Velero most often exits on its storage location or cloud credentials; check them on cluster \(cluster.name)",
-                    cluster: cluster.name,
-                    command: "oc \(ns) get backupstoragelocations.velero.io -o custom-columns=NAME:.metadata.name,PHASE:.status.phase,BUCKET:.spec.objectStorage.bucket\noc \(ns) get secret cloud-credentials -o jsonpath='{.data}' | jq -r 'keys[]'",
-                    verify: nil))
-            }
-        }
-        if !pullImages.isEmpty {
-            steps.append(RemediationStep(
-                title: "Check that cluster \(cluster.name) can pull \(Array(Set(pullImages)).sorted().joined(separator: ", ")): the image name, the pull secret and any registry mirror",
-                cluster: cluster.name,
-                command: "oc \(ns) get pod \(shellQuote(pod.name)) -o jsonpath='{range .spec.containers[*]}{.name}{\"\\t\"}{.image}{\"\\n\"}{end}'\noc -n openshift-config get secret pull-secret -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'",
-                verify: nil))
-        }
-        steps.append(RemediationStep(
-            title: "See the pod's state and events on cluster \(cluster.name)", cluster: cluster.name,
-            command: "oc \(ns) describe pod \(shellQuote(pod.name))", verify: nil))
-        let selector = ["app.kubernetes.io/name", "deploy", "name", "app", "component"]
-            .lazy.compactMap { key in pod.object.metadata.label(key).map { "\(key)=\($0)" } }.first
-        steps.append(RemediationStep(
-            title: "Once the cause is fixed, delete the pod so its controller starts a fresh one", cluster: cluster.name,
-            command: "oc \(ns) delete pod \(shellQuote(pod.name))",
-            verify: selector.map { "oc \(ns) get pods -l \(shellQuote($0))" } ?? "oc \(ns) get pods",
-            expect: "the new pod Running, READY n/n"))
-
         return Finding(
-            key: FindingKey(rule: Self.id, scope: "\(cluster.name)/\(pod.name)"), severity: .error, title: title, cluster: cluster.name,
-            subject: ResourceRef(pod.object), explanation: explanation, evidence: evidence, causes: causedBy,
-            remediation: steps, references: Self.description.references)
+            key: FindingKey(rule: Self.id, scope: "\(d.cluster)/\(d.pod.name)"), severity: .error, title: Message.title(d), cluster: d.cluster,
+            subject: ResourceRef(d.pod.object), explanation: Message.explanation(d), evidence: d.evidence, causes: causedBy,
+            remediation: Message.remediation(d), references: Self.description.references)
     }
 
     // MARK: - Versions
 
-    private func versionFinding(_ snapshot: DumpSnapshot) -> Finding? {
+    /// MTC versions that differ between clusters, or a MigCluster's version condition.
+    struct VersionDiagnosis {
+        /// Each `mtc_operator_version` in the dump and the clusters that run it.
+        let versions: [String: [String]]
+        /// `OperatorVersionMismatch` / `ClusterOperatorVersionNotFound` conditions and their MigCluster.
+        let conditions: [(type: String, migCluster: MigCluster)]
+        let evidence: [Evidence]
+    }
+
+    static func diagnoseVersions(_ snapshot: DumpSnapshot) -> VersionDiagnosis? {
         var evidence: [Evidence] = []
         var versions: [String: [String]] = [:]
         for cluster in snapshot.clusters {
@@ -193,7 +183,7 @@ public struct OperatorHealthRule: BuiltInRule {
                 "Cluster \(cluster.name): \(MTC.clusterConfigMapName) says \(MTC.operatorVersionKey)=\(v)", object: config.object,
                 field: "data.\(MTC.operatorVersionKey)"))
         }
-        var conditions: [(String, MigCluster)] = []
+        var conditions: [(type: String, migCluster: MigCluster)] = []
         for (_, mc) in MTCSetup.migClusters(snapshot) {
             for (i, c) in mc.conditions.enumerated() where c.isTrue && ["OperatorVersionMismatch", "ClusterOperatorVersionNotFound"].contains(c.type) {
                 conditions.append((c.type, mc))
@@ -201,29 +191,20 @@ public struct OperatorHealthRule: BuiltInRule {
                     "MigCluster \(mc.name): \(c.category ?? "") condition \(MTCSetup.describe(c))", object: mc.object,
                     field: "status.conditions[\(i)]", at: c.lastTransitionTime))
             }
-            if let v = mc.operatorVersion, !conditions.isEmpty, conditions.last?.1.name == mc.name {
+            if let v = mc.operatorVersion, !conditions.isEmpty, conditions.last?.migCluster.name == mc.name {
                 evidence.append(Evidence("MigCluster \(mc.name): status.operatorVersion = \(v)", object: mc.object, field: "status.operatorVersion"))
             }
         }
         guard versions.count > 1 || !conditions.isEmpty else { return nil }
-        let listing = versions.keys.sorted().map { "\($0) on \((versions[$0] ?? []).sorted().joined(separator: ", "))" }
-        let clustersNamed = Array(Set(conditions.map(\.1.name) + versions.values.flatMap { $0 })).sorted()
-        let title = versions.count > 1
-            ? "MTC versions differ between clusters: \(listing.joined(separator: "; "))"
-            : "MTC version problem: \(Set(conditions.map { "\($0.0) on MigCluster \($0.1.name)" }).sorted().joined(separator: ", "))"
-        let newest = versions.keys.max { VersionOrder.less($0, $1) }
-        let steps = clustersNamed.map { name in
-            RemediationStep(
-                title: "On cluster \(name), check the installed MTC operator and upgrade it to \(newest ?? "the version the other clusters run") (Operator Hub subscription on OpenShift 4, the operator manifest on 3.x)",
-                cluster: name,
-                command: "oc -n \(MTC.namespace) get csv -o custom-columns=NAME:.metadata.name,VERSION:.spec.version,PHASE:.status.phase\noc -n \(MTC.namespace) get subscription -o custom-columns=NAME:.metadata.name,CHANNEL:.spec.channel,APPROVAL:.spec.installPlanApproval",
-                verify: "oc -n \(MTC.namespace) get configmap \(MTC.clusterConfigMapName) -o jsonpath='{.data.\(MTC.operatorVersionKey)}{\"\\n\"}'")
-        }
-        return Finding(
-            key: FindingKey(rule: Self.id, scope: "operator-version"), severity: .error, title: title, cluster: nil,
+        return VersionDiagnosis(versions: versions, conditions: conditions, evidence: evidence)
+    }
+
+    private func finding(_ d: VersionDiagnosis) -> Finding {
+        Finding(
+            key: FindingKey(rule: Self.id, scope: "operator-version"), severity: .error, title: Message.title(d), cluster: nil,
             subject: ResourceRef(kind: "ConfigMap", namespace: MTC.namespace, name: MTC.clusterConfigMapName),
-            related: conditions.map { ResourceRef($0.1.object) },
-            explanation: "MTC must run the same version on the host and on every remote cluster: the controller, Velero plugins and stage or rsync images of one version expect the others to match, and the controller reports OperatorVersionMismatch when they do not. Upgrade the older cluster(s) to the newest version.",
-            evidence: evidence, remediation: steps, references: Self.description.references)
+            related: d.conditions.map { ResourceRef($0.migCluster.object) },
+            explanation: Message.explanation(d), evidence: d.evidence, remediation: Message.remediation(d),
+            references: Self.description.references)
     }
 }

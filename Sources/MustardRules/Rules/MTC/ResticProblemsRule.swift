@@ -70,7 +70,7 @@ public struct ResticProblemsRule: BuiltInRule {
         for view in context.migrations {
             // History: a later clean success of the plan moved the data again.
             if view.laterSiblings.contains(where: { $0.conditions.active("Succeeded") != nil && !$0.isCanceled && !$0.isFailed }) { continue }
-            if let f = finding(view, context: context) { findings.append(f) }
+            if let d = Self.diagnose(view, context: context) { findings.append(finding(d, context: context)) }
         }
         if findings.isEmpty {
             return .passed("\(context.migrations.count) migration(s) checked: no Restic errors, verify errors, failed or orphaned pod volume copies, or timeouts")
@@ -78,18 +78,52 @@ public struct ResticProblemsRule: BuiltInRule {
         return .findings(findings)
     }
 
-    private func finding(_ view: MigrationView, context: RuleContext) -> Finding? {
+    /// What went wrong with a migration's volume copies, in the order reported.
+    enum Problem: Equatable {
+        case resticErrors, verifyErrors
+        /// A PodVolumeBackup (`backup` true) or PodVolumeRestore failed.
+        case transferFailed(backup: Bool, name: String)
+        /// A PodVolumeBackup or PodVolumeRestore stayed InProgress after its Backup or Restore finished.
+        case leftInProgress(backup: Bool, name: String)
+        case timedOut
+    }
+
+    /// A migration's Restic trouble and the facts that show it.
+    struct Diagnosis {
+        let view: MigrationView
+        let problems: [Problem]
+        /// Restores whose PodVolumeRestores to look at, in order.
+        let restoresToCheck: [String]
+        let failedTransfers: [PodVolumeTransfer]
+        /// Velero's "timed out waiting for all PodVolume…" lines about the migration.
+        let timeouts: [LogLine]
+        /// The cluster where Restic ran out of time: the source for Backups, else the destination.
+        let timeoutCluster: String?
+        /// `restic_timeout` on that cluster's MigrationController, when set.
+        let currentTimeout: String?
+        /// A final migration ended Succeeded(WithWarnings) while volume copies failed.
+        let lost: Bool
+        /// The PVCs (`ns/name`) whose data did not arrive, when `lost` and known.
+        let pvcs: [String]
+        let evidence: [Evidence]
+
+        /// Only verify errors: a warning about the copied data, not a failed copy.
+        var onlyVerify: Bool { problems == [.verifyErrors] }
+    }
+
+    /// Nil when the migration shows no Restic trouble.
+    static func diagnose(_ view: MigrationView, context: RuleContext) -> Diagnosis? {
         let m = view.migration
         let velero = view.velero(in: context.snapshot)
         var evidence: [Evidence] = []
-        var problems: [String] = []
+        var problems: [Problem] = []
         var restoresToCheck: [String] = []
 
         for type in ["ResticErrors", "ResticVerifyErrors"] {
             guard let i = m.conditionIndex(type) else { continue }
             let c = m.conditions[i]
             evidence.append(Evidence("Condition \(type) (\(c.category ?? "Warn")): \(c.message ?? "")", object: m.object, field: "status.conditions[\(i)]", at: c.lastTransitionTime))
-            problems.append(type == "ResticErrors" ? "Restic errors" : "Restic verify errors")
+            problems.append(type == "ResticErrors" ? .resticErrors : .verifyErrors)
             if let name = c.message.flatMap(backtickedName) { restoresToCheck.append(name) }
         }
         for r in velero.restores where !r.podVolumeRestoreErrors.isEmpty || !r.podVolumeRestoreVerifyErrors.isEmpty {
@@ -108,86 +142,50 @@ public struct ResticProblemsRule: BuiltInRule {
             let pod = [t.podNamespace, t.podName].compactMap { $0 }.joined(separator: "/")
             if t.phase == "Failed" {
                 failedTransfers.append(t)
-                problems.append("Pod\(t.direction == "Backup" ? "VolumeBackup" : "VolumeRestore") \(t.name) failed")
+                problems.append(.transferFailed(backup: t.direction == "Backup", name: t.name))
                 evidence.append(Evidence("Pod\(t.direction == "Backup" ? "VolumeBackup" : "VolumeRestore") \(t.name) of pod \(pod), volume \(t.volume ?? "?"), node \(t.node ?? "?"): Failed\(t.message.map { ": \($0)" } ?? "") (\(t.progressText))", object: t.object, field: "status"))
             } else if t.phase == "InProgress", let parent = t.parentName, finishedParents.contains(parent) || m.isFinished {
                 failedTransfers.append(t)
-                problems.append("Pod\(t.direction == "Backup" ? "VolumeBackup" : "VolumeRestore") \(t.name) left InProgress")
+                problems.append(.leftInProgress(backup: t.direction == "Backup", name: t.name))
                 evidence.append(Evidence("Pod\(t.direction == "Backup" ? "VolumeBackup" : "VolumeRestore") \(t.name) of pod \(pod) is still InProgress (\(t.progressText)) although its \(t.direction) \(parent) finished", object: t.object, field: "status.phase"))
             }
         }
-        let timeouts = Self.timeoutLines(view, velero: velero, context: context)
+        let timeouts = timeoutLines(view, velero: velero, context: context)
         for line in timeouts.prefix(3) {
             evidence.append(Evidence("Velero (\(line.pod)): \(trimSpaces(line.text))", log: line))
         }
-        if !timeouts.isEmpty { problems.insert("Restic timed out", at: 0) }
+        if !timeouts.isEmpty { problems.insert(.timedOut, at: 0) }
         guard !evidence.isEmpty else { return nil }
 
         // Which cluster ran the copy: Backups (PVBs) on the source, Restores (PVRs) on the destination.
         let backupSide = timeouts.contains { $0.text.contains("PodVolumeBackups") } || failedTransfers.contains { $0.direction == "Backup" }
-        let timeoutCluster = backupSide ? view.sourceName : view.destinationName
-        var steps: [RemediationStep] = []
+        var current: String?
         if !timeouts.isEmpty {
             let controller = (backupSide ? view.sourceCluster : view.destinationCluster)?.migrationControllers.first
-            let current = controller?.spec["restic_timeout"].string
-            let proposed = Self.proposedTimeout(current)
+            current = controller?.spec["restic_timeout"].string
             if let controller, let current {
                 evidence.append(Evidence("MigrationController on cluster \(controller.object.cluster) sets restic_timeout=\(current)", object: controller.object, field: "spec.restic_timeout"))
             }
-            steps.append(RemediationStep(
-                title: "Raise restic_timeout\(current.map { " (now \($0))" } ?? "") to \(proposed) on cluster \(timeoutCluster ?? "?"), where Restic ran out of time; the operator restarts Velero with it",
-                cluster: timeoutCluster, command: VeleroCommands.raiseResticTimeout(proposed), verify: VeleroCommands.resticTimeoutCheck))
         }
-        for name in restoresToCheck {
-            steps.append(RemediationStep(
-                title: "See which volumes failed in restore \(name) on the destination cluster \(view.destinationName ?? "?"), and read the restic pod logs there",
-                cluster: view.destinationName,
-                command: "oc \(MTCCommands.ns) get podvolumerestores -l velero.io/restore-name=\(shellQuote(name)) -o custom-columns=NAME:.metadata.name,POD:.spec.pod.name,VOLUME:.spec.volume,PHASE:.status.phase,MESSAGE:.status.message\n"
-                    + VeleroCommands.describe("restore", name),
-                verify: nil))
-        }
-        for t in failedTransfers.prefix(3) where t.phase == "Failed" {
-            let cluster = context.snapshot.cluster(named: t.object.cluster)
-            let resticPod = VeleroCommands.fileSystemBackupPod(on: t.node, in: cluster)
-            let logs = resticPod.map { "oc \(MTCCommands.ns) logs \(shellQuote($0.name)) --tail=300 | grep \(shellQuote(t.name))" }
-                ?? "\(VeleroCommands.listFileSystemBackupPods(in: cluster))   # then: oc \(MTCCommands.ns) logs <the pod on \(t.node ?? "its node")>"
-            steps.append(RemediationStep(
-                title: "Read the \(VeleroCommands.fileSystemBackupName(in: cluster)) log on node \(t.node ?? "?") for Pod\(t.direction == "Backup" ? "VolumeBackup" : "VolumeRestore") \(t.name)",
-                cluster: t.object.cluster,
-                command: "oc \(MTCCommands.ns) describe pod\(t.direction == "Backup" ? "volumebackup" : "volumerestore") \(shellQuote(t.name))\n" + logs,
-                verify: nil))
-        }
-        if let plan = m.planName, !timeouts.isEmpty || !failedTransfers.isEmpty || m.conditionIndex("ResticErrors") != nil {
-            steps.append(MTCCommands.retry(plan: plan, like: m).titled(
-                "Migrate again so the volume data is copied in full: start a new \(m.runKind) migration of plan \(plan)", on: view.hostCluster))
-        }
-
         // Impact: a final migration that "succeeded" while volume copies failed left those PVCs empty on the destination.
         let lost = m.succeeded && !m.stage && !m.migrateState && !m.rollback
             && (!failedTransfers.isEmpty || m.conditionIndex("ResticErrors") != nil || !timeouts.isEmpty)
-        let pvcs = lost ? Self.claims(of: failedTransfers, view: view) : []
-        let onlyVerify = problems == ["Restic verify errors"]
-        var explanation = "Restic copies the plan's volume data inside Velero's Backup (source) and Restore (destination). "
-        if !timeouts.isEmpty {
-            explanation += "Velero gave up waiting for the pod volume copies after restic_timeout, so the volume data was not (fully) copied; raise restic_timeout on the MigrationController of cluster \(timeoutCluster ?? "?") and migrate again. "
-        }
-        if onlyVerify {
-            explanation += "Restic found verify errors in the restored volume data: a warning, not a failure (the migration was not failed), but check the data of the affected volumes before relying on it. "
-        } else if m.conditionIndex("ResticErrors") != nil || !failedTransfers.isEmpty {
-            explanation += "Some pod volume copies did not complete, so data may be missing on the destination. "
-        }
-        var title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? ""): \(uniqued(problems).joined(separator: ", "))\(timeouts.isEmpty ? "" : " (raise restic_timeout on \(timeoutCluster ?? "?"))")"
-        if lost {
-            let what = pvcs.isEmpty ? "the volume data" : "the data of PVC(s) \(pvcs.joined(separator: ", "))"
-            title = "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") ended \(m.conditions.active("SucceededWithWarnings") != nil ? "SucceededWithWarnings" : "Succeeded") but \(what) did not arrive on \(view.destinationName ?? "the destination"): \(uniqued(problems).joined(separator: ", "))"
-            explanation += "The migration reports success, but \(what) was not copied: on the destination cluster \(view.destinationName ?? "?") the volumes are empty or incomplete. Do not cut over to the destination, and do not scale the source application down or delete its data, until the volumes are copied again (fix the cause, then migrate again) and checked. "
-        }
-        var related = velero.restores.filter { restoresToCheck.contains($0.name) }.map { ResourceRef($0.object) }
-        related += failedTransfers.map { ResourceRef($0.object) }
+        return Diagnosis(
+            view: view, problems: problems, restoresToCheck: restoresToCheck, failedTransfers: failedTransfers, timeouts: timeouts,
+            timeoutCluster: backupSide ? view.sourceName : view.destinationName, currentTimeout: current, lost: lost,
+            pvcs: lost ? claims(of: failedTransfers, view: view) : [], evidence: evidence)
+    }
+
+    private func finding(_ d: Diagnosis, context: RuleContext) -> Finding {
+        let view = d.view, m = view.migration
+        let velero = view.velero(in: context.snapshot)
+        var related = velero.restores.filter { d.restoresToCheck.contains($0.name) }.map { ResourceRef($0.object) }
+        related += d.failedTransfers.map { ResourceRef($0.object) }
         return Finding(
-            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: lost ? .error : .warning, title: title,
+            key: Self.key(cluster: view.hostCluster, migration: m.name), severity: d.lost ? .error : .warning, title: Message.title(d),
             cluster: view.hostCluster, subject: ResourceRef(m.object), related: related, namespaces: view.planNamespaces,
-            explanation: explanation, evidence: evidence, remediation: steps, references: Self.description.references)
+            explanation: Message.explanation(d), evidence: d.evidence, remediation: Message.remediation(d, snapshot: context.snapshot),
+            references: Self.description.references)
     }
 
     /// The PVCs (`ns/name`) behind failed pod volume copies: the claim the copied pod mounts as that volume (stage pod

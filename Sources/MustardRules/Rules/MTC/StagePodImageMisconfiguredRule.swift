@@ -62,7 +62,7 @@ public struct StagePodImageMisconfiguredRule: BuiltInRule {
         if groups.isEmpty {
             return .passed("\(context.migrations.count) migration(s) checked: no current stage pod image pull failure of the configured STAGE_IMAGE")
         }
-        return .findings(groups.sorted { $0.key < $1.key }.map { finding(cluster: $0.key, affected: $0.value, context: context) })
+        return .findings(groups.sorted { $0.key < $1.key }.map { finding(Self.diagnose(cluster: $0.key, affected: $0.value, context: context)) })
     }
 
     /// A migration whose stage pods failed to pull the image its source cluster is (or may be) configured with.
@@ -110,7 +110,29 @@ public struct StagePodImageMisconfiguredRule: BuiltInRule {
         }
     }
 
-    private func finding(cluster: String, affected: [Affected], context: RuleContext) -> Finding {
+    /// A cluster's STAGE_IMAGE that stage pods of its migrations cannot pull, and the facts that show it.
+    struct Diagnosis {
+        /// The cluster whose configuration builds the stage pods (the migrations' source).
+        let cluster: String
+        /// The migrations held up, by source cluster; the first names the ConfigMap and MigrationController.
+        let affected: [Affected]
+        /// The failing image, else the configured one.
+        let image: String
+        /// A migration still waits on the image.
+        let anyActive: Bool
+        /// A pull failure is seen (else the image is only suspected from its configuration).
+        let confirmed: Bool
+        /// The source cluster's MigrationController, when gathered.
+        let controller: MigrationController?
+        /// Its `migration_stage_image_fqin` override.
+        let override: String?
+        /// The image looks like MTC's own default for this version.
+        let looksDefault: Bool
+        let suggestion: RightImageSuggestion
+        let evidence: [Evidence]
+    }
+
+    static func diagnose(cluster: String, affected: [Affected], context: RuleContext) -> Diagnosis {
         let first = affected[0]
         let view = first.view
         let image = affected.compactMap(\.failingImage).first ?? "the configured stage image"
@@ -147,7 +169,7 @@ public struct StagePodImageMisconfiguredRule: BuiltInRule {
             }
         }
         for a in affected {
-            evidence.append(contentsOf: Self.sample(a.failures.sightings.map(\.evidence), perPath: 3))
+            evidence.append(contentsOf: sample(a.failures.sightings.map(\.evidence), perPath: 3))
             let m = a.view.migration
             if !a.active {
                 let state = m.isCanceled ? "was canceled" : m.isFailed ? "failed" : "finished"
@@ -158,112 +180,24 @@ public struct StagePodImageMisconfiguredRule: BuiltInRule {
             }
         }
         evidence.append(contentsOf: suggestion.evidence)
-
-        let subject = configMap.map { ResourceRef($0.object) }
-            ?? ResourceRef(kind: "ConfigMap", namespace: MTC.namespace, name: MTC.clusterConfigMapName)
-        var related = affected.map { ResourceRef($0.view.migration.object) }
-        if let controller { related.append(ResourceRef(controller.object)) }
-        for a in affected { for record in a.view.stagePods { related.append(ResourceRef(record.pod.object)) } }
-
-        let looksDefault = assessment?.looksLikeDefault == true
-        let title: String
-        if !confirmed {
-            title = "Migration waits for stage pods on cluster \(cluster), whose STAGE_IMAGE \(image) does not look like MTC's stage image"
-        } else if anyActive {
-            title = looksDefault
-                ? "Stage pods on cluster \(cluster) cannot pull the stage image \(image)"
-                : "Stage pods cannot pull \(image), the STAGE_IMAGE configured on cluster \(cluster)"
-        } else {
-            title = "STAGE_IMAGE on cluster \(cluster) is still \(image), which stage pods could not pull: the next migration will hang again"
-        }
-        var explanation = "The migration controller builds stage pods from STAGE_IMAGE in the \(MTC.clusterConfigMapName) ConfigMap of the source cluster (\(cluster)). "
-        explanation += confirmed
-            ? "Stage pods could not pull \(image), so they stay Pending and the migration waits at StagePodsCreated without ever failing."
-            : "The migration waits for its stage pods at StagePodsCreated; pods that cannot pull \(image) stay Pending and the wait never ends."
-        if override != nil {
-            explanation += " The value comes from the MigrationController override \(MTC.stageImageOverrideField); the operator rewrites the ConfigMap from it, so fix the override, not the ConfigMap."
-        }
-        if looksDefault {
-            explanation += " The image looks like MTC's own default for this version, so the cluster's access to the registry (pull secret, mirror, network) is the more likely fault than the setting."
-        }
-        if !confirmed {
-            explanation += " The dump shows no pull failure itself (this MTC version reports no stage pod progress, or the stage pods were not gathered), so the image is suspected from its configuration: check the stage pods on the source cluster."
-        }
-        if first.configuredImage == nil {
-            explanation += " The source cluster's ConfigMap is not in the dump, so the configured value could not be compared."
-        }
-        if !anyActive {
-            explanation += " No migration is waiting on it now, but the setting is unchanged."
-        }
-
-        return Finding(
-            key: Self.key(cluster: cluster), severity: anyActive ? (confirmed ? .critical : .error) : .warning,
-            title: title, cluster: cluster, subject: subject, related: Array(Set(related)).sorted { $0.display < $1.display },
-            namespaces: affected.flatMap { $0.view.plan?.sourceNamespaces ?? [] },
-            explanation: explanation, evidence: evidence,
-            remediation: remediation(cluster: cluster, affected: affected, override: override, controllerKnown: controller != nil, suggestion: suggestion, badImage: image, looksDefault: looksDefault),
-            references: Self.description.references)
+        return Diagnosis(
+            cluster: cluster, affected: affected, image: image, anyActive: anyActive, confirmed: confirmed, controller: controller,
+            override: override, looksDefault: assessment?.looksLikeDefault == true, suggestion: suggestion, evidence: evidence)
     }
 
-    private func remediation(
-        cluster: String, affected: [Affected], override: String?, controllerKnown: Bool, suggestion: RightImageSuggestion,
-        badImage: String, looksDefault: Bool
-    ) -> [RemediationStep] {
-        var steps: [RemediationStep] = []
-        // 1. Cancel what is waiting on the image, and what is queued behind it (it would start and hang too).
-        for a in affected where a.active {
-            let m = a.view.migration
-            let where_ = a.view.stagePods.isEmpty ? "" : "; on cluster \(cluster) this must list no stage pods afterwards:\n" + MTCCommands.stagePodsLeft(namespaces: a.view.plan?.sourceNamespaces ?? [])
-            let step = MTCCommands.cancel(m)
-            steps.append(RemediationStep(
-                title: "Cancel migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") (it waits at \(m.phase) and never fails by itself); canceling deletes its stage pods",
-                cluster: a.view.hostCluster, command: step.command,
-                verify: (step.verify ?? "") + (where_.isEmpty ? "" : "\n" + MTCCommands.stagePodsLeft(namespaces: a.view.plan?.sourceNamespaces ?? []))))
-            for queued in a.view.postponed {
-                steps.append(MTCCommands.cancel(queued).titled(
-                    "Cancel postponed migration \(queued.name) too: it starts as soon as \(m.name) ends and would hang on the same image",
-                    on: a.view.hostCluster))
-            }
-        }
-        // 2. Restore the image where it is configured.
-        let check = MTCCommands.stageImageCheck
-        let expect = suggestion.image ?? "anything but \(badImage)"
-        if looksDefault {
-            steps.append(RemediationStep(
-                title: "Make \(badImage) pullable on cluster \(cluster): check the pull secret, the registry mirror (ImageContentSourcePolicy) and network access, then confirm the image the controller will use",
-                cluster: cluster, command: "oc -n openshift-config get secret pull-secret -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'\noc get imagecontentsourcepolicy",
-                verify: check, expect: expect))
-        } else if let override {
-            if let right = suggestion.image, suggestion.source == .earlierReading {
-                steps.append(RemediationStep(
-                    title: "Restore the stage image on cluster \(cluster): set the MigrationController override \(MTC.stageImageOverrideField) (now \(override)) back to \(right), the image the controller used before; the operator re-renders STAGE_IMAGE",
-                    cluster: cluster, command: MTCCommands.setStageImageOverride(right), verify: check, expect: expect))
-            } else {
-                let peer = suggestion.image.map { " (\($0) on cluster \(suggestion.peerCluster ?? "the peer cluster") at the same version)" } ?? ""
-                steps.append(RemediationStep(
-                    title: "Restore the stage image on cluster \(cluster): remove the MigrationController override \(MTC.stageImageOverrideField) (now \(override)) so the operator renders its default STAGE_IMAGE\(peer); editing the ConfigMap alone is undone by the operator",
-                    cluster: cluster, command: MTCCommands.removeStageImageOverride, verify: check, expect: expect))
-            }
-        } else if controllerKnown {
-            steps.append(RemediationStep(
-                title: "Restore the stage image on cluster \(cluster): the MigrationController sets no override, so let the operator write migration-cluster-config again from its defaults",
-                cluster: cluster, command: MTCCommands.rerenderClusterConfig, verify: check, expect: expect))
-        } else {
-            steps.append(RemediationStep(
-                title: "Restore the stage image on cluster \(cluster): remove the MigrationController override \(MTC.stageImageOverrideField) if it is set (the MigrationController is not in the dump), then check STAGE_IMAGE",
-                cluster: cluster,
-                command: "oc \(MTCCommands.ns) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(MTC.stageImageOverrideField)}{\"\\n\"}'\n" + MTCCommands.removeStageImageOverride,
-                verify: check, expect: expect))
-        }
-        // 3. Retry each plan once, with the flags of its last run.
-        var plans = Set<String>()
-        for a in affected {
-            guard let plan = a.view.migration.planName, plans.insert(plan).inserted else { continue }
-            steps.append(MTCCommands.retry(plan: plan, like: a.view.migration).titled(
-                "Retry: start a new \(a.view.migration.runKind) migration of plan \(plan) with the same options (stage: \(a.view.migration.stage), quiescePods: \(a.view.migration.quiescePods)); it first removes stale stage pods",
-                on: a.view.hostCluster))
-        }
-        return steps
+    private func finding(_ d: Diagnosis) -> Finding {
+        let view = d.affected[0].view
+        let subject = view.sourceConfigMap.map { ResourceRef($0.object) }
+            ?? ResourceRef(kind: "ConfigMap", namespace: MTC.namespace, name: MTC.clusterConfigMapName)
+        var related = d.affected.map { ResourceRef($0.view.migration.object) }
+        if let controller = d.controller { related.append(ResourceRef(controller.object)) }
+        for a in d.affected { for record in a.view.stagePods { related.append(ResourceRef(record.pod.object)) } }
+        return Finding(
+            key: Self.key(cluster: d.cluster), severity: d.anyActive ? (d.confirmed ? .critical : .error) : .warning,
+            title: Message.title(d), cluster: d.cluster, subject: subject, related: Array(Set(related)).sorted { $0.display < $1.display },
+            namespaces: d.affected.flatMap { $0.view.plan?.sourceNamespaces ?? [] },
+            explanation: Message.explanation(d), evidence: d.evidence, remediation: Message.remediation(d),
+            references: Self.description.references)
     }
 
     /// At most `perPath` pieces of evidence from each file, so one chatty log does not bury the rest.

@@ -85,9 +85,9 @@ public struct TransferImageMisconfiguredRule: BuiltInRule {
                     s.image == nil || configs.first { $0.cluster.name == target }?.config.data[key] == s.image
                         || !configs.contains { $0.cluster.name == target }
                 }
-                guard !related.isEmpty, let f = finding(key: key, cluster: target, sightings: related, suspectOnly: suspectOnly, context: context)
+                guard !related.isEmpty, let d = Self.diagnose(key: key, cluster: target, sightings: related, suspectOnly: suspectOnly, context: context)
                 else { continue }
-                findings.append(f)
+                findings.append(finding(d, snapshot: snapshot))
             }
         }
         if findings.isEmpty {
@@ -193,7 +193,36 @@ public struct TransferImageMisconfiguredRule: BuiltInRule {
 
     // MARK: - Finding
 
-    private func finding(key: String, cluster: String, sightings: [Sighting], suspectOnly: Bool, context: RuleContext) -> Finding? {
+    /// A cluster's RSYNC_TRANSFER_IMAGE or REGISTRY_IMAGE that its pods cannot pull, and the facts that show it.
+    struct Diagnosis {
+        /// `RSYNC_TRANSFER_IMAGE` or `REGISTRY_IMAGE`.
+        let key: String
+        let cluster: String
+        /// The failing image, else the configured one.
+        let image: String
+        /// The value in the cluster's ConfigMap, nil when it was not gathered or does not set the key.
+        let configured: String?
+        /// The MigrationController field that overrides the key.
+        let overrideField: String
+        let override: String?
+        /// The cluster's MigrationController is in the dump.
+        let controllerKnown: Bool
+        /// The same key on a cluster at the same MTC version, when it differs and looks right.
+        let suggestion: String?
+        /// A failure is going on at gather time.
+        let current: Bool
+        /// No pull failure is seen: the image is suspected from its configuration.
+        let suspectOnly: Bool
+        /// The migrations held up, by name.
+        let migrations: [MigMigration]
+        let evidence: [Evidence]
+
+        var isRsync: Bool { key == MTC.rsyncTransferImageKey }
+    }
+
+    /// Nil when the failures are history (a later run succeeded, or the configuration changed since) or, for a suspicion,
+    /// when the configured value does not look wrong.
+    static func diagnose(key: String, cluster: String, sightings: [Sighting], suspectOnly: Bool, context: RuleContext) -> Diagnosis? {
         let snapshot = context.snapshot
         let dumpCluster = snapshot.cluster(named: cluster)
         let config = dumpCluster?.migrationClusterConfig
@@ -221,7 +250,6 @@ public struct TransferImageMisconfiguredRule: BuiltInRule {
         }
         if suspectOnly && comparison?.isSuspicious != true { return nil }
 
-        let what = key == MTC.rsyncTransferImageKey ? "rsync transfer pods" : "migration registry pods"
         var evidence: [Evidence] = []
         if let config {
             evidence.append(Evidence(
@@ -251,73 +279,23 @@ public struct TransferImageMisconfiguredRule: BuiltInRule {
                 break
             }
         }
+        return Diagnosis(
+            key: key, cluster: cluster, image: image, configured: configured, overrideField: overrideField, override: override,
+            controllerKnown: controller != nil, suggestion: suggestion, current: current, suspectOnly: suspectOnly, migrations: migrations,
+            evidence: evidence)
+    }
 
-        let active = migrations.filter { !$0.isFinished && !$0.isCanceled }
-        let severity: Severity = current ? (suspectOnly ? .error : .critical) : .warning
-        let title: String
-        if suspectOnly {
-            title = "\(what.prefix(1).uppercased() + what.dropFirst()) are stuck and \(key) on cluster \(cluster) (\(configured ?? "?")) does not look like MTC's image"
-        } else if current {
-            title = "\(what.prefix(1).uppercased() + what.dropFirst()) cannot pull \(image), the \(key) configured on cluster \(cluster)"
-        } else {
-            title = "\(key) on cluster \(cluster) is still \(image), which \(what) could not pull: the next migration will fail the same way"
-        }
-        var explanation = "MTC builds its \(what) from \(key) in the \(MTC.clusterConfigMapName) ConfigMap of cluster \(cluster). "
-        explanation += key == MTC.rsyncTransferImageKey
-            ? "Rsync pods that cannot pull it stay Pending, the DirectVolumeMigration reports RsyncClientPodsPending and no volume data moves. "
-            : "Registry pods that cannot pull it never become ready, so image migration waits (RegistriesUnhealthy) or fails at WaitForRegistriesReady. "
-        if override != nil {
-            explanation += "The value comes from the MigrationController override \(overrideField); the operator rewrites the ConfigMap from it, so fix the override, not the ConfigMap. "
-        }
-        if suspectOnly {
-            explanation += "No pull error is visible in the dump (the pods were not gathered), so the image is suspected from its configuration. "
-        }
-        if configured == nil { explanation += "The cluster's ConfigMap is not in the dump, so the configured value could not be compared. " }
-
-        var steps: [RemediationStep] = []
-        for m in active {
-            let host = snapshot.clusters.first { $0.migMigrations.contains { $0.name == m.name } }?.name
-            steps.append(MTCCommands.cancel(m).titled(
-                "Cancel migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") so its \(what) are removed", on: host))
-        }
-        let check = "oc -n \(MTC.namespace) get configmap \(MTC.clusterConfigMapName) -o jsonpath='{.data.\(key)}{\"\\n\"}'"
-        let expect = suggestion ?? "anything but \(image)"
-        if let override {
-            if let right = suggestion {
-                let patch = "{\"spec\":{\"\(overrideField)\":\(jsonString(right))}}"
-                steps.append(RemediationStep(
-                    title: "On cluster \(cluster), set the MigrationController override \(overrideField) (now \(override)) to \(right), or remove it to get the operator's default; the operator re-renders \(key)",
-                    cluster: cluster, command: "oc -n \(MTC.namespace) patch migrationcontroller \(MTC.controllerName) --type merge -p \(shellQuote(patch))",
-                    verify: check, expect: expect))
-            } else {
-                steps.append(RemediationStep(
-                    title: "On cluster \(cluster), remove the MigrationController override \(overrideField) (now \(override)) so the operator renders its default \(key)",
-                    cluster: cluster,
-                    command: "oc -n \(MTC.namespace) patch migrationcontroller \(MTC.controllerName) --type json -p '[{\"op\":\"remove\",\"path\":\"/spec/\(overrideField)\"}]'",
-                    verify: check, expect: expect))
-            }
-        } else {
-            steps.append(RemediationStep(
-                title: "On cluster \(cluster), \(controller == nil ? "check for a MigrationController override \(overrideField) (the MigrationController is not in the dump) and remove it, then " : "")let the operator write \(MTC.clusterConfigMapName) again from its defaults",
-                cluster: cluster,
-                command: (controller == nil ? "oc -n \(MTC.namespace) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(overrideField)}{\"\\n\"}'\n" : "")
-                    + MTCCommands.rerenderClusterConfig,
-                verify: check, expect: expect))
-        }
-        var plans = Set<String>()
-        for m in migrations {
-            guard let plan = m.planName, plans.insert(plan).inserted else { continue }
-            let host = snapshot.clusters.first { $0.migMigrations.contains { $0.name == m.name } }?.name
-            steps.append(MTCCommands.retry(plan: plan, like: m).titled(
-                "Retry: start a new \(m.runKind) migration of plan \(plan) with the same options once \(key) is fixed", on: host))
-        }
-        var related = migrations.map { ResourceRef($0.object) }
-        if let controller { related.append(ResourceRef(controller.object)) }
+    private func finding(_ d: Diagnosis, snapshot: DumpSnapshot) -> Finding {
+        let dumpCluster = snapshot.cluster(named: d.cluster)
+        var related = d.migrations.map { ResourceRef($0.object) }
+        if let controller = dumpCluster?.migrationController { related.append(ResourceRef(controller.object)) }
         return Finding(
-            key: Self.key(cluster: cluster, key: key), severity: severity, title: title, cluster: cluster,
-            subject: config.map { ResourceRef($0.object) } ?? ResourceRef(kind: "ConfigMap", namespace: MTC.namespace, name: MTC.clusterConfigMapName),
+            key: Self.key(cluster: d.cluster, key: d.key), severity: d.current ? (d.suspectOnly ? .error : .critical) : .warning,
+            title: Message.title(d), cluster: d.cluster,
+            subject: dumpCluster?.migrationClusterConfig.map { ResourceRef($0.object) }
+                ?? ResourceRef(kind: "ConfigMap", namespace: MTC.namespace, name: MTC.clusterConfigMapName),
             related: Array(Set(related)).sorted { $0.display < $1.display },
-            explanation: explanation.withoutOuterSpaces, evidence: evidence, remediation: steps,
+            explanation: Message.explanation(d), evidence: d.evidence, remediation: Message.remediation(d, snapshot: snapshot),
             references: Self.description.references)
     }
 }

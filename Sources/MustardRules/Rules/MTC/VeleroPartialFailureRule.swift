@@ -109,13 +109,36 @@ public struct VeleroPartialFailureRule: BuiltInRule {
         if latestPerPlan.isEmpty {
             return .passed("\(context.migrations.count) migration(s) checked: no Velero Backup or Restore partially failed in a current run")
         }
-        return .findings(latestPerPlan.sorted { $0.key < $1.key }.map { finding($0.value.0, $0.value.1, context: context) })
+        return .findings(latestPerPlan.sorted { $0.key < $1.key }.map { finding(Self.diagnose($0.value.0, $0.value.1, context: context)) })
     }
 
-    private func finding(_ view: MigrationView, _ parts: [Partial], context: RuleContext) -> Finding {
+    /// A migration's partially failed Velero objects, what the dump says caused them, and the facts that show it.
+    struct Diagnosis {
+        let view: MigrationView
+        let parts: [Partial]
+        /// MTC 1.3 failed the migration instead of warning.
+        let hardFailure: Bool
+        /// The plan's true GVKsIncompatible condition, with its index.
+        let planIncompatible: (plan: MigPlan, index: Int)?
+        /// Resources (`resource/namespace/name`) Velero's text reports as failed.
+        let resources: [String]
+        /// The plan's incompatible GVKs: `kind` holds the plural resource name (`gvk.go` FromGVR).
+        let planGVKs: [(namespace: String, resource: String, version: String)]
+        /// Velero timed out waiting for Restic in this migration's logs.
+        let timedOut: Bool
+        /// A pod volume copy of the migration failed.
+        let resticFailed: Bool
+        /// The destination does not serve the API version of some objects.
+        let gvk: Bool
+        /// A final migration "succeeded" while its final Restore could not create objects.
+        let missingAfterFinal: Bool
+        let evidence: [Evidence]
+    }
+
+    static func diagnose(_ view: MigrationView, _ parts: [Partial], context: RuleContext) -> Diagnosis {
         let m = view.migration
         let hardFailure = m.isFailed
-        let planIncompatible = view.plan.flatMap { plan in plan.conditions.firstIndex { $0.type == "GVKsIncompatible" && $0.isTrue }.map { (plan, $0) } }
+        let planIncompatible = view.plan.flatMap { plan in plan.conditions.firstIndex { $0.type == "GVKsIncompatible" && $0.isTrue }.map { (plan: plan, index: $0) } }
         let resources = uniqued(parts.flatMap { $0.text?.failedResources ?? [] })
         // The plan's incompatible GVKs: `kind` holds the plural resource name (`gvk.go` FromGVR).
         let planGVKs: [(namespace: String, resource: String, version: String)] = (view.plan?.object.body[path: "status.incompatibleNamespaces"].array ?? []).flatMap { ns in
@@ -135,7 +158,7 @@ public struct VeleroPartialFailureRule: BuiltInRule {
             if let c = part.condition {
                 evidence.append(Evidence("Condition \(c.type) (Warn): \(m.conditions[c.index].message ?? "")", object: m.object, field: "status.conditions[\(c.index)]", at: m.conditions[c.index].lastTransitionTime))
             }
-            if let i = m.errors.firstIndex(where: { part.name != nil && $0.contains(part.name!) }) {
+            if let name = part.name, let i = m.errors.firstIndex(where: { $0.contains(name) }) {
                 evidence.append(Evidence("Migration error: \(m.errors[i])", object: m.object, field: "status.errors[\(i)]"))
             }
             if let r = part.restore {
@@ -163,93 +186,24 @@ public struct VeleroPartialFailureRule: BuiltInRule {
         // the destination: not a warning to read later, a reason not to cut over.
         let missingAfterFinal = !gvk && !hardFailure && m.succeeded && !m.stage && !resources.isEmpty
             && parts.contains { $0.kind == "restore" && $0.role == "final" }
-        let objectNames = parts.compactMap(\.name)
-        let what = parts.map { "\($0.role.map { "\($0) " } ?? "")\($0.kind) \($0.name ?? "?")" }.joined(separator: ", ")
-        var title: String
-        if gvk {
-            let named = !resources.isEmpty ? resources.joined(separator: ", ")
-                : !planGVKs.isEmpty ? planGVKs.map { "\($0.resource)/\($0.version) in \($0.namespace)" }.joined(separator: ", ") : "custom resources"
-            title = "Migration \(m.name) of plan \(m.planName ?? "?"): \(named) not migrated: the destination does not serve their API version (GVK incompatibility; \(what) partially failed)"
-        } else if missingAfterFinal {
-            let shown = resources.prefix(5).joined(separator: ", ") + (resources.count > 5 ? " and \(resources.count - 5) more" : "")
-            title = "Migration \(m.name) of plan \(m.planName ?? "?") ended SucceededWithWarnings but \(resources.count) object(s) did not arrive on \(view.destinationName ?? "the destination"): \(shown) (\(what) partially failed)"
-        } else {
-            title = "Migration \(m.name) of plan \(m.planName ?? "?"): Velero \(what) partially failed; \(timedOut ? "Restic timed out copying volume data" : "some resources were not migrated")"
-        }
-        if hardFailure { title += "; the migration failed (MTC 1.3 behaviour)" }
+        return Diagnosis(
+            view: view, parts: parts, hardFailure: hardFailure, planIncompatible: planIncompatible, resources: resources, planGVKs: planGVKs,
+            timedOut: timedOut, resticFailed: resticFailed, gvk: gvk, missingAfterFinal: missingAfterFinal, evidence: evidence)
+    }
 
-        var explanation = hardFailure
-            ? "MTC 1.3 fails a migration whose Velero Restore ends PartiallyFailed. "
-            : "MTC 1.4+ turns a PartiallyFailed Velero Backup or Restore into a Warn condition and ends the migration with warnings, so it looks complete while some resources were not migrated. "
-        if gvk {
-            explanation += "The destination cluster does not serve the API version the source objects use (the server could not find the requested resource), so Velero could not create them. MTC warns about this on the plan (GVKsIncompatible) and does not convert versions: install the matching CRD version on the destination, or migrate those objects by hand."
-        } else {
-            explanation += "Read the Velero errors below (from velero describe and the Velero log) to see which resources failed and why."
-        }
-
-        let destination = view.destinationName
-        let source = view.sourceName
-        var steps: [RemediationStep] = []
-        for part in parts {
-            guard let name = part.name else { continue }
-            let cluster = part.kind == "backup" ? source : destination
-            steps.append(RemediationStep(
-                title: "Read Velero's errors for \(part.kind) \(name) on cluster \(cluster ?? "?")", cluster: cluster,
-                command: VeleroCommands.describe(part.kind, name) + "\n" + VeleroCommands.logs(part.kind, name), verify: nil))
-        }
-        if gvk {
-            var crds = Set<String>()
-            for gvk in planGVKs where !resources.contains(where: { $0.hasPrefix(gvk.resource + "/") }) {
-                let crdCheck = "oc get crd \(shellQuote(gvk.resource)) -o jsonpath='{range .spec.versions[*]}{.name}{\" served=\"}{.served}{\"\\n\"}{end}'"
-                if crds.insert(gvk.resource).inserted {
-                    steps.append(RemediationStep(
-                        title: "CRD \(gvk.resource): the source serves \(gvk.version), the destination (\(destination ?? "?")) does not; install that version on the destination, or migrate the objects in \(gvk.namespace) by hand",
-                        cluster: destination, command: crdCheck, verify: "run the same command on the source cluster \(source ?? "") and compare"))
-                    steps.append(RemediationStep(
-                        title: "List the \(gvk.resource) objects in \(gvk.namespace) on the source cluster \(source ?? "?") to migrate by hand (export, set a served apiVersion, apply on \(destination ?? "the destination"))",
-                        cluster: source,
-                        command: "oc -n \(shellQuote(gvk.namespace)) get \(shellQuote(gvk.resource)) -o yaml > \(shellQuote("\(gvk.namespace)-\(gvk.resource).yaml"))",
-                        verify: nil))
-                }
-            }
-            for id in resources {
-                let pieces = id.split(separator: "/")
-                guard pieces.count == 3 else { continue }
-                let resource = String(pieces[0]), ns = String(pieces[1]), name = String(pieces[2])
-                let crdCheck = "oc get crd \(shellQuote(resource)) -o jsonpath='{range .spec.versions[*]}{.name}{\" served=\"}{.served}{\"\\n\"}{end}'"
-                if crds.insert(resource).inserted {
-                    steps.append(RemediationStep(
-                        title: "Compare the versions of CRD \(resource) served on the source (\(source ?? "?")) and the destination (\(destination ?? "?")); install the source's version on the destination if you can",
-                        cluster: destination, command: crdCheck, verify: "run the same command on the source cluster \(source ?? "") and compare"))
-                }
-                steps.append(RemediationStep(
-                    title: "Or migrate \(resource) \(ns)/\(name) by hand: export it on the source cluster \(source ?? "?"), change apiVersion to a version the destination serves, then apply it on \(destination ?? "the destination")",
-                    cluster: source,
-                    command: "oc -n \(shellQuote(ns)) get \(shellQuote(resource)) \(shellQuote(name)) -o yaml > \(shellQuote("\(ns)-\(name).yaml"))",
-                    verify: "oc -n \(shellQuote(ns)) get \(shellQuote(resource)) \(shellQuote(name))   # on \(destination ?? "the destination"), after oc apply -f \(shellQuote("\(ns)-\(name).yaml"))"))
-            }
-        }
-        if let plan = m.planName, hardFailure || !gvk {
-            steps.append(MTCCommands.retry(plan: plan, like: m).titled(
-                "Once the cause is fixed, migrate again: start a new \(m.runKind) migration of plan \(plan)", on: view.hostCluster))
-        }
-
-        var related = parts.compactMap { $0.restore.map { ResourceRef($0.object) } ?? $0.backup.map { ResourceRef($0.object) } }
+    private func finding(_ d: Diagnosis) -> Finding {
+        let view = d.view, m = view.migration
+        var related = d.parts.compactMap { $0.restore.map { ResourceRef($0.object) } ?? $0.backup.map { ResourceRef($0.object) } }
         if let plan = view.plan { related.append(ResourceRef(plan.object)) }
-        _ = objectNames
-        if timedOut { explanation += " Velero timed out waiting for Restic (see the Restic finding): the volume copy, not the resources, caused the partial failure." }
-        if missingAfterFinal {
-            explanation += " Not on the destination cluster \(view.destinationName ?? "?"): \(resources.joined(separator: ", ")). Do not cut over to the destination, and do not scale the source application down, until these objects exist there: fix the cause, then migrate again (Velero restores only what is missing)."
-        }
         return Finding(
             key: Self.key(cluster: view.hostCluster, migration: m.name),
-            severity: hardFailure || missingAfterFinal ? .error : .warning, title: title, cluster: view.hostCluster,
+            severity: d.hardFailure || d.missingAfterFinal ? .error : .warning, title: Message.title(d), cluster: view.hostCluster,
             subject: ResourceRef(m.object), related: Array(Set(related)).sorted { $0.display < $1.display },
-            namespaces: view.planNamespaces, explanation: explanation, evidence: evidence,
-            causes: (timedOut || resticFailed ? [.ifReported(ResticProblemsRule.key(cluster: view.hostCluster, migration: m.name))] : [])
+            namespaces: view.planNamespaces, explanation: Message.explanation(d), evidence: d.evidence,
+            causes: (d.timedOut || d.resticFailed ? [.ifReported(ResticProblemsRule.key(cluster: view.hostCluster, migration: m.name))] : [])
                 // The plan's own GVKsIncompatible warning (mtc/migplan-warnings), when that rule reports it.
-                + (planIncompatible.map { [.ifReported(MigPlanWarningsRule.key(cluster: $0.0.object.cluster, plan: $0.0.name, condition: "GVKsIncompatible"))] } ?? []),
-            remediation: steps,
+                + (d.planIncompatible.map { [.ifReported(MigPlanWarningsRule.key(cluster: $0.plan.object.cluster, plan: $0.plan.name, condition: "GVKsIncompatible"))] } ?? []),
+            remediation: Message.remediation(d),
             references: Self.description.references)
     }
 }
