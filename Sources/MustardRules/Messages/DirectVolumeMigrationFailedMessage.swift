@@ -22,7 +22,6 @@ extension DirectVolumeMigrationFailedRule {
             return "Migration \(m.name)\(m.planName.map { " of plan \($0)" } ?? "") ended \(ended) but rsync did not copy \(pvcs) to \(d.view.destinationName ?? "the destination"): \(what(d))"
         }
 
-        /// Ends with a space, as the reports always had it.
         static func explanation(_ d: Diagnosis) -> String {
             let arrived = d.arrived.isEmpty ? "" : " (\(d.arrived.joined(separator: ", ")) arrived)"
             return prose(
@@ -34,7 +33,7 @@ extension DirectVolumeMigrationFailedRule {
                 d.network ? "SourceToDestinationNetworkError: rsync on the source could not connect to the destination route (no route to host or timeout)." : nil,
                 d.lost
                     ? "The migration reports success, but the volume data of \(d.pvcs.isEmpty ? "its PVCs" : d.pvcs.joined(separator: ", ")) was not copied to the destination cluster \(d.view.destinationName ?? "?")\(arrived). Do not cut over to the destination, and do not scale the source application down or delete its data, until the volumes are copied again and checked."
-                    : nil) + " "
+                    : nil)
         }
 
         /// Cancel what still waits, free the Pending pods (node selectors, scheduling), check the route, read the DVMs, retry.

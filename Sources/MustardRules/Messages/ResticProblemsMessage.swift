@@ -29,7 +29,6 @@ extension ResticProblemsRule {
             return "Migration \(m.name)\(plan) ended \(ended) but \(lostData(d)) did not arrive on \(d.view.destinationName ?? "the destination"): \(problems)"
         }
 
-        /// Ends with a space, as the reports always had it.
         static func explanation(_ d: Diagnosis) -> String {
             let m = d.view.migration
             return prose(
@@ -43,7 +42,7 @@ extension ResticProblemsRule {
                         ? "Some pod volume copies did not complete, so data may be missing on the destination." : nil,
                 d.lost
                     ? "The migration reports success, but \(lostData(d)) was not copied: on the destination cluster \(d.view.destinationName ?? "?") the volumes are empty or incomplete. Do not cut over to the destination, and do not scale the source application down or delete its data, until the volumes are copied again (fix the cause, then migrate again) and checked."
-                    : nil) + " "
+                    : nil)
         }
 
         /// Raise restic_timeout where it ran out, read the failed restores and transfers, then migrate again.
