@@ -77,7 +77,7 @@ struct DestinationStageImage {
             steps.append(RemediationStep(
                 title: "Restore the stage image on the destination cluster \(destinationName): check the MigrationController override, then let the operator write \(MTC.clusterConfigMapName) again",
                 cluster: destinationName,
-                command: "oc \(MTCCommands.ns) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(MTC.stageImageOverrideField)}{\"\\n\"}'\n" + MTCCommands.rerenderClusterConfig,
+                command: MTCCommands.controllerSetting(MTC.stageImageOverrideField) + "\n" + MTCCommands.rerenderClusterConfig,
                 verify: check, expect: expect))
         }
         if let plan = m.planName {

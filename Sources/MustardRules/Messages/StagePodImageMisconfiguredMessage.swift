@@ -83,7 +83,7 @@ extension StagePodImageMisconfiguredRule {
                 steps.append(RemediationStep(
                     title: "Restore the stage image on cluster \(cluster): remove the MigrationController override \(MTC.stageImageOverrideField) if it is set (the MigrationController is not in the dump), then check STAGE_IMAGE",
                     cluster: cluster,
-                    command: "oc \(MTCCommands.ns) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(MTC.stageImageOverrideField)}{\"\\n\"}'\n" + MTCCommands.removeStageImageOverride,
+                    command: MTCCommands.controllerSetting(MTC.stageImageOverrideField) + "\n" + MTCCommands.removeStageImageOverride,
                     verify: check, expect: expect))
             }
             // 3. Retry each plan once, with the flags of its last run.

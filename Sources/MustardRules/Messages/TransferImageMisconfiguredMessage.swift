@@ -60,7 +60,7 @@ extension TransferImageMisconfiguredRule {
                 steps.append(RemediationStep(
                     title: "On cluster \(cluster), \(!d.controllerKnown ? "check for a MigrationController override \(overrideField) (the MigrationController is not in the dump) and remove it, then " : "")let the operator write \(MTC.clusterConfigMapName) again from its defaults",
                     cluster: cluster,
-                    command: (!d.controllerKnown ? "oc -n \(MTC.namespace) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(overrideField)}{\"\\n\"}'\n" : "")
+                    command: (!d.controllerKnown ? MTCCommands.controllerSetting(overrideField) + "\n" : "")
                         + MTCCommands.rerenderClusterConfig,
                     verify: check, expect: expect))
             }

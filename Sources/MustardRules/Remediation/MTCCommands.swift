@@ -35,6 +35,11 @@ enum MTCCommands {
     /// Deletes the rendered ConfigMap so the operator writes it again from its own settings.
     static let rerenderClusterConfig = "oc \(ns) delete configmap \(MTC.clusterConfigMapName)"
 
+    /// Prints one field of the MigrationController's spec (empty when it is not set).
+    static func controllerSetting(_ field: String) -> String {
+        "oc \(ns) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.\(field)}{\"\\n\"}'"
+    }
+
     /// Creates a new MigMigration of the same plan with the same flags (`docs/mtc.md` §8 skeleton).
     static func retry(plan: String, like migration: MigMigration) -> RemediationStep {
         var spec = [

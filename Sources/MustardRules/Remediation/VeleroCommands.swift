@@ -35,5 +35,5 @@ enum VeleroCommands {
     }
 
     static let resticTimeoutCheck =
-        "oc \(MTCCommands.ns) get migrationcontroller \(MTC.controllerName) -o jsonpath='{.spec.restic_timeout}{\"\\n\"}'"
+        MTCCommands.controllerSetting("restic_timeout")
 }
