@@ -1,5 +1,6 @@
 import Foundation
 import MustardKit
+import MustardRules
 import MustardTestSupport
 import Testing
 
@@ -87,7 +88,7 @@ struct RedactionTests {
         #expect(missing.isEmpty, "not planted where a rule shows them: \(missing)")
         let plainJSON = try Self.json(plain.stdout)
         let plainFindings = try Self.findings(plainJSON)
-        #expect(plainFindings.contains { $0.hasPrefix("mtc/migcluster-not-ready") } && plainFindings.count == 3, "\(plainFindings)")
+        #expect(plainFindings.contains { $0.hasPrefix(MigClusterNotReadyRule.id) } && plainFindings.count == 3, "\(plainFindings)")
 
         var plainText = ""
         for format in Self.formats {
@@ -163,7 +164,7 @@ struct RedactionTests {
         // The registry has the same placeholder wherever it appears: finding title, evidence, timeline.
         let registry = try #require(map[Self.registry])
         let json = try Self.json(text)
-        let first = try #require((json["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "mtc/stage-pod-image-misconfigured" })
+        let first = try #require((json["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == StagePodImageMisconfiguredRule.id })
         #expect((first["title"] as? String)?.contains(registry) == true)
         #expect((first["evidence"] as? [[String: Any]])?.allSatisfy { e in
             let s = e["statement"] as! String
@@ -196,7 +197,7 @@ struct RedactionTests {
         let leaked = (Self.planted + ["mssql-persistent", "mssql-persistent-plan", "stage-mssql-deployment", Self.stuck, "source-cluster"])
             .filter { run.stdout.contains($0) }
         #expect(leaked.isEmpty, "leaked in \(format): \(leaked)")
-        for kept in ["openshift-migration", "migration-controller", "migration-cluster-config", "mtc/stage-pod-image-misconfigured"] {
+        for kept in ["openshift-migration", "migration-controller", "migration-cluster-config", StagePodImageMisconfiguredRule.id] {
             #expect(run.stdout.contains(kept), "\(kept) should stay in \(format)")
         }
         #expect(run.stdout.contains("ns-1") && run.stdout.contains("plan-1") && run.stdout.contains("migration-1") && run.stdout.contains("pod-1"))

@@ -1,5 +1,6 @@
 import Foundation
 import MustardKit
+import MustardRules
 import MustardTestSupport
 import Testing
 
@@ -16,7 +17,7 @@ struct RulesCommandTests {
         let list = try TestSupport.mustard(["rules", "list"])
         #expect(list.code == 0)
         for d in ruleDescriptions { #expect(list.stdout.contains(d.id) && list.stdout.contains(d.summary)) }
-        let explain = try TestSupport.mustard(["rules", "explain", "mtc/migration-stuck"])
+        let explain = try TestSupport.mustard(["rules", "explain", MigrationStuckRule.id])
         #expect(explain.code == 0 && explain.stdout.contains("Why:") && explain.stdout.contains("Tests/Fixtures/mtc-1.7-stuck-unschedulable"))
         #expect(try TestSupport.mustard(["rules", "explain", "mtc/nope"]).code == 2)
     }
@@ -24,9 +25,9 @@ struct RulesCommandTests {
     @Test("--rule and --exclude-rule choose the rules that run; a pattern matching nothing is an error")
     func ruleSelection() throws {
         let sample = TestSupport.sample("stage-image-stuck.tar.gz")
-        let only = try TestSupport.mustard(["analyze", sample, "-f", "json", "--rule", "mtc/migration-stuck"])
+        let only = try TestSupport.mustard(["analyze", sample, "-f", "json", "--rule", MigrationStuckRule.id])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(only.stdout.utf8)) as? [String: Any])
-        #expect((json["outcomes"] as? [[String: Any]])?.map { $0["rule"] as? String } == ["mtc/migration-stuck"])
+        #expect((json["outcomes"] as? [[String: Any]])?.map { $0["rule"] as? String } == [MigrationStuckRule.id])
         // The stuck finding's cause did not run, so it stands alone.
         #expect((json["findings"] as? [[String: Any]])?.first?["causedBy"] as? [String] == [])
         let excluded = try TestSupport.mustard(["analyze", sample, "-f", "json", "--exclude-rule", "mtc/*"])
@@ -38,7 +39,7 @@ struct RulesCommandTests {
     @Test("--min-severity hides lesser findings but keeps the root cause of a shown one")
     func minSeverity() throws {
         let report = try analyze(TestSupport.sample("stage-image-stuck.tar.gz")) { $0.minSeverity = .critical }
-        #expect(report.findings.map(\.rule) == ["mtc/stage-pod-image-misconfigured"])
+        #expect(report.findings.map(\.rule) == [StagePodImageMisconfiguredRule.id])
         #expect(report.hiddenFindings == 1)
         // The effect at error level, shown, keeps its critical cause even when only errors are asked for.
         let errors = try analyze(TestSupport.sample("stage-image-stuck.tar.gz")) { $0.minSeverity = .error }
