@@ -40,10 +40,10 @@ public struct DumpIdentity: Sendable, Hashable {
         }
         defer { try? handle.close() }
         let mib: Int64 = 1 << 20
-        hash.add(bytes: try handle.read(upToCount: Int(mib)) ?? Data())
+        hash.add(block: try handle.read(upToCount: Int(mib)) ?? Data())
         if size > mib {
             try handle.seek(toOffset: UInt64(max(mib, size - mib)))
-            hash.add(bytes: try handle.read(upToCount: Int(mib)) ?? Data())
+            hash.add(block: try handle.read(upToCount: Int(mib)) ?? Data())
         }
     }
 
@@ -72,6 +72,22 @@ struct FNV1a {
             a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
             b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
             b = b ^ (b >> 29)
+        }
+    }
+
+    /// A block of the file, eight bytes at a step (byte by byte, hashing the dump's ends was a tenth of a repeated
+    /// query).
+    mutating func add(block: Data) {
+        block.withUnsafeBytes { raw in
+            var i = 0
+            while i + 8 <= raw.count {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                a = (a ^ word) &* 0x0000_0100_0000_01B3
+                b = (b ^ word) &* 0x0000_0100_0000_01B3
+                b = b ^ (b >> 29)
+                i += 8
+            }
+            add(bytes: UnsafeRawBufferPointer(rebasing: raw[i...]))
         }
     }
 
