@@ -336,10 +336,10 @@ private final class Collector: DumpVisitor {
 
     /// A healthy pod kept only if some rule file may read one of its events: it waits for the walk's end in its place.
     private func hold(_ body: Value, cluster: String, source: SourceRef, pod: PodEventFilter.PodKey) {
-        let object = KubeObject(body: body, cluster: cluster, source: source)
-        guard seen.insert(ObjectIdentity(cluster, object)).inserted else { return }
+        let o = SetAsideObject(body, kind: "Pod", cluster: cluster, source: source)
+        guard seen.insert(ObjectIdentity(cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)).inserted else { return }
         if firstSources[cluster] == nil { firstSources[cluster] = source }
-        awaitingEvents.hold(object, pod: pod, position: objects[cluster]?.count ?? 0)
+        awaitingEvents.hold(body, as: o, pod: pod, position: objects[cluster]?.count ?? 0)
     }
 
     /// A healthy pod: counted (named when it restarted before); its creation time still counts for the gather time.
@@ -422,7 +422,7 @@ extension Collector.DecodedFile {
         }
         let involved = body["involvedObject"]
         let slim = ObjectSlimmer.slim(body)
-        let readByRuleFiles = kind == "Event" ? keeping.pod(readByRuleFilesIn: slim, cluster: cluster, source: source).map(Collector.ForRuleFiles.eventAbout) : nil
+        let readByRuleFiles = kind == "Event" ? keeping.pod(readByRuleFilesIn: slim, cluster: cluster).map(Collector.ForRuleFiles.eventAbout) : nil
         let podEvent = kind == "Event" && involved["kind"].string == "Pod" && !everyObject.contains("events")
             ? PodEventFilter.Event(
                 pod: PodEventFilter.podKey(cluster, involved["namespace"].string, involved["name"].string),

@@ -8,7 +8,7 @@ import MustardModel
 struct RuleFileKeeping: Sendable {
     /// By kind (`Pod`, `Deployment`): the tests of the resources rule files read, when none of them reads it whole.
     private let tests: [String: [KeepTest]]
-    private let eventTests: [@Sendable (Event) -> Bool]
+    private let eventTests: [@Sendable (_ type: String, _ reason: String, _ message: String) -> Bool]
 
     init(_ requirements: DataRequirements) {
         var byKind: [String: [KeepTest]] = [:]
@@ -41,11 +41,13 @@ struct RuleFileKeeping: Sendable {
 
     /// The pod an event (slimmed) is about when some rule file's `events` clause could match it, keyed as
     /// `Cluster.eventIndices` finds a pod's events (the event's own namespace when it names none).
-    func pod(readByRuleFilesIn slim: Value, cluster: String, source: SourceRef) -> PodEventFilter.PodKey? {
-        guard !eventTests.isEmpty, let event = Event(KubeObject(body: slim, cluster: cluster, source: source)), event.involvedKind == "Pod",
-            eventTests.contains(where: { $0(event) })
-        else { return nil }
-        return PodEventFilter.podKey(cluster, event.involvedNamespace ?? event.object.metadata.namespace, event.involvedName)
+    func pod(readByRuleFilesIn slim: Value, cluster: String) -> PodEventFilter.PodKey? {
+        guard !eventTests.isEmpty else { return nil }
+        let involved = Event.involved(slim)
+        guard involved["kind"].string == "Pod" else { return nil }
+        let (type, reason, message) = Event.texts(slim)
+        guard eventTests.contains(where: { $0(type, reason, message) }) else { return nil }
+        return PodEventFilter.podKey(cluster, involved["namespace"].string ?? slim["metadata"]["namespace"].string, involved["name"].string ?? "")
     }
 }
 
@@ -81,13 +83,14 @@ struct SetAsideObject: Sendable {
 struct PodsAwaitingEvents {
     /// Pods (`PodEventFilter.podKey`) with an event some rule file's `events` clause could match.
     private var withEvents: Set<PodEventFilter.PodKey> = []
-    private var waiting: [(pod: PodEventFilter.PodKey, object: KubeObject, position: Int)] = []
+    private var waiting: [(pod: PodEventFilter.PodKey, slim: Value, setAside: SetAsideObject, position: Int)] = []
 
     mutating func saw(eventAbout pod: PodEventFilter.PodKey) { withEvents.insert(pod) }
 
-    /// `position`: where in its cluster's objects the pod would have been kept.
-    mutating func hold(_ object: KubeObject, pod: PodEventFilter.PodKey, position: Int) {
-        waiting.append((pod, object, position))
+    /// `position`: where in its cluster's objects the pod would have been kept. Most are set aside in the end, so the
+    /// pod waits as what setting it aside needs, and its (slimmed) body.
+    mutating func hold(_ slim: Value, as setAside: SetAsideObject, pod: PodEventFilter.PodKey, position: Int) {
+        waiting.append((pod, slim, setAside, position))
     }
 
     /// The held pods with such an event, by cluster, with their places; the others to be set aside.
@@ -96,9 +99,9 @@ struct PodsAwaitingEvents {
         var setAside: [SetAsideObject] = []
         for w in waiting {
             if withEvents.contains(w.pod) {
-                kept[w.object.cluster, default: []].append((w.position, w.object))
+                kept[w.setAside.cluster, default: []].append((w.position, KubeObject(body: w.slim, cluster: w.setAside.cluster, source: w.setAside.source)))
             } else {
-                setAside.append(SetAsideObject(w.object.body, kind: "Pod", cluster: w.object.cluster, source: w.object.source))
+                setAside.append(w.setAside)
             }
         }
         waiting = []

@@ -266,7 +266,7 @@ public struct DataRequirements: Sendable {
     public var keepTests: [String: [KeepTest]] = [:]
     /// Events about an object that some rule file's `events` clause could match: the loader keeps them even when
     /// routine (a pod's scheduling and pulls), and keeps the pods they are about when a rule asks for its events.
-    public var eventTests: [@Sendable (Event) -> Bool] = []
+    public var eventTests: [@Sendable (_ type: String, _ reason: String, _ message: String) -> Bool] = []
 
     /// Whether a file of `resource` objects in `namespace` (nil: cluster-scoped) is wanted.
     public func wants(_ resource: String, in namespace: String?) -> Bool {

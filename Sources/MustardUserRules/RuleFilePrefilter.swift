@@ -33,8 +33,8 @@ enum RuleFilePrefilter {
         }
     }
 
-    static func test(_ e: EventMatch) -> @Sendable (Event) -> Bool {
-        { e.mayMatch($0) }
+    static func test(_ e: EventMatch) -> @Sendable (_ type: String, _ reason: String, _ message: String) -> Bool {
+        { type, reason, message in e.mayMatch(type: type, reason: reason, message: message) }
     }
 
     /// The field comparisons without time, and the conditions, as `ObjectMatch.holds` and `RelatedMatch.holds` test them.

@@ -283,8 +283,8 @@ extension ConditionMatch {
 
 extension EventMatch {
     /// Everything but the time window, which needs the gather time: what can be told while the dump streams.
-    func mayMatch(_ e: Event) -> Bool {
-        (reason?.matches(e.reason) ?? true) && (type?.matches(e.type) ?? true) && (message?.matches(e.message) ?? true)
+    func mayMatch(type: String, reason: String, message: String) -> Bool {
+        (self.reason?.matches(reason) ?? true) && (self.type?.matches(type) ?? true) && (self.message?.matches(message) ?? true)
     }
 
     func matches(_ e: Event, now: Timestamp?) -> Bool {
