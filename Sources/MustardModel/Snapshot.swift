@@ -257,8 +257,8 @@ public struct DataRequirements: Sendable {
     public var logs: [LogRequirement]
     /// Resources whose every object some rule reads in full. Without this the loader keeps of the objects that
     /// come by the hundred thousand only what the built-in rules read: pods that fail, MTC's, or restarted (the
-    /// others counted: `HealthyPods`), and workloads MTC quiesced or in MTC's namespace. A rule file that matches
-    /// healthy pods or any deployment names its resource here.
+    /// others counted: `HealthyPods`), and workloads MTC quiesced or in MTC's namespace. A rule file matching Events as
+    /// objects names `events` here; one matching pods or workloads gives `keepTests` instead.
     public var everyObject: Set<String> = []
     /// By resource (`pods`, `deployments`): which of the objects the built-in rules do not need some rule file could
     /// still match. The loader keeps those whole and sets the rest aside (`Cluster.setAside`) instead of keeping every
