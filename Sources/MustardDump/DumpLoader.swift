@@ -399,9 +399,7 @@ extension Collector.DecodedFile {
         let kind = body["kind"].string
         if let kind, QuiescableWorkload.kinds.contains(kind), !everyObject.contains(kind.lowercased() + "s"), ObjectSlimmer.isIdleWorkload(body) {
             if offerToRuleFiles(body, kind: kind, cluster: cluster, source: source, pod: nil) { return }
-            var times = [body[path: "metadata.creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))]
-            times += body[path: "status.conditions"].array.map { $0["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)) }
-            idle.append(IdleObject(cluster: cluster, source: source, times: times.compactMap { $0 }))
+            idle.append(IdleObject(cluster: cluster, source: source, times: SetAsideObject.times(body)))
             return
         }
         if kind == "Pod", !everyObject.contains("pods") {

@@ -69,10 +69,16 @@ struct SetAsideObject: Sendable {
         self.kind = kind
         namespace = metadata["namespace"].string ?? ""
         name = metadata["name"].string ?? ""
-        var times = [metadata["creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))]
-        times += slim[path: "status.conditions"].array.map { $0["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)) }
-        self.times = times.compactMap { $0 }
+        times = Self.times(slim)
         self.source = source
+    }
+
+    /// The times an object states that the gather clock reads of a kept one (`GatherClock`): its creation and its
+    /// conditions' transitions.
+    static func times(_ body: Value) -> [Timestamp] {
+        var times = [body[path: "metadata.creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))]
+        times += body[path: "status.conditions"].array.map { $0["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)) }
+        return times.compactMap { $0 }
     }
 
     var key: SetAside.Key { SetAside.Key(kind: kind, group: KubeObject.group(ofAPIVersion: apiVersion), namespace: namespace) }
