@@ -86,6 +86,9 @@ private final class Collector: DumpVisitor {
     private var objects: [String: [KubeObject]] = [:]
     /// Per cluster: healthy pods, counted rather than kept.
     private var healthy: [String: HealthyPods] = [:]
+    /// Per cluster: objects rule files read that none could match (`RuleFileKeeping`).
+    private var setAside: [String: SetAside] = [:]
+    private var awaitingEvents = PodsAwaitingEvents()
     /// Per cluster: where the first object (kept or counted) came from.
     private var firstSources: [String: SourceRef] = [:]
     private var seen: Set<ObjectIdentity> = []
@@ -217,15 +220,16 @@ private final class Collector: DumpVisitor {
     private func readObjects(_ content: EntryContent, path: String, cluster: String) throws {
         let bytes = try content.readAll()
         let yaml = self.yaml
+        let keeping = self.keeping
         if bytes.count > Self.decodeAloneBytes {
             // A large file decodes alone, after the files before it: three hostile 120 MB files, two decoding
             // and one read, took 640 MB at once; one at a time stays near 270 MB.
             for file in parser.drain() { merge(file) }
-            merge(Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml, everyObject: requirements.everyObject))
+            merge(Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml, everyObject: requirements.everyObject, keeping: keeping))
             return
         }
         let everyObject = requirements.everyObject
-        parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml, everyObject: everyObject) }
+        parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml, everyObject: everyObject, keeping: keeping) }
         for file in parser.takeReady() { merge(file) }
     }
 
@@ -234,6 +238,8 @@ private final class Collector: DumpVisitor {
 
     /// Which events about pods are kept.
     private var podEvents = PodEventFilter()
+    /// What rule files could match, of what the built-in rules do not need.
+    private lazy var keeping = RuleFileKeeping(requirements)
 
     /// Takes in one decoded file, in the order the files came, so the first copy of an object
     /// (oc writes pods twice) is the one kept.
@@ -245,18 +251,40 @@ private final class Collector: DumpVisitor {
             if firstSources[object.cluster] == nil { firstSources[object.cluster] = object.source }
             for time in object.times { clock.sawDropped(time) }
         }
-        for object in file.objects {
+        var setAsides = file.setAside[...]
+        for (index, object) in file.objects.enumerated() {
+            // In file order: of two copies of an object, the first is the one kept or set aside.
+            while let first = setAsides.first, first.position <= index {
+                setAsideOne(first.object)
+                setAsides = setAsides.dropFirst()
+            }
+            switch object.forRuleFiles {
+            case .eventAbout(let pod)?: awaitingEvents.saw(eventAbout: pod)
+            case .podIfEvent(let pod)?:
+                hold(object.body, cluster: object.cluster, source: object.source, pod: pod)
+                continue
+            case nil: break
+            }
             if let event = object.podEvent {
                 if case .dropped(let time) = podEvents.offer(event, held: (object.body, object.cluster, object.source)) { clock.sawDropped(time) }
             } else {
                 add(object.body, cluster: object.cluster, source: object.source)
             }
         }
+        for rest in setAsides { setAsideOne(rest.object) }
+    }
+
+    /// Why a decoded object matters to the rule files, beyond the built-in rules.
+    enum ForRuleFiles: Sendable {
+        /// An event some rule file's `events` clause could match, about this pod.
+        case eventAbout(PodEventFilter.PodKey)
+        /// A healthy pod kept only if it has such an event (`KeepTest.Answer.ifEvent`).
+        case podIfEvent(PodEventFilter.PodKey)
     }
 
     /// One YAML file's objects and problems, decoded without touching shared state.
     struct DecodedFile: Sendable {
-        var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: PodEventFilter.Event?)] = []
+        var objects: [(body: Value, cluster: String, source: SourceRef, podEvent: PodEventFilter.Event?, forRuleFiles: ForRuleFiles?)] = []
         var issues: [LoadIssue] = []
         /// `cluster/namespace/name` of healthy pods never restarted: counted, and their events dropped.
         var unremarkablePods: [PodEventFilter.PodKey] = []
@@ -266,12 +294,18 @@ private final class Collector: DumpVisitor {
         var healthyPods: [HealthyPod] = []
         /// Workloads no rule reads (`ObjectSlimmer.isIdleWorkload`): only their times and place are kept.
         var idle: [IdleObject] = []
+        /// Objects no rule file could match, each with the number of `objects` before it (file order).
+        var setAside: [(position: Int, object: SetAsideObject)] = []
         /// Resources whose every object is kept whole (`DataRequirements.everyObject`).
         var everyObject: Set<String> = []
+        var keeping: RuleFileKeeping
     }
 
-    static func decodeObjects(_ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader, everyObject: Set<String> = []) -> DecodedFile {
-        var file = DecodedFile(everyObject: everyObject)
+    static func decodeObjects(
+        _ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader, everyObject: Set<String> = [],
+        keeping: RuleFileKeeping = RuleFileKeeping(DataRequirements())
+    ) -> DecodedFile {
+        var file = DecodedFile(everyObject: everyObject, keeping: keeping)
         let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
         file.issues = decoded.issues
         for (body, source) in decoded.objects { file.append(body, cluster: cluster, source: source) }
@@ -285,6 +319,27 @@ private final class Collector: DumpVisitor {
         if firstSources[cluster] == nil { firstSources[cluster] = source }
         objects[cluster, default: []].append(object)
         if object.kind == "Namespace" { namespaces[cluster, default: []].insert(object.metadata.name) }
+    }
+
+    /// An object set aside for the rule files (`RuleFileKeeping`): counted for their verdicts, its times still count;
+    /// a pod is named as healthy, so its events are kept as they were when every pod was kept.
+    /// `seen`: a pod that waited for its events was already told apart from its copies.
+    private func setAsideOne(_ o: SetAsideObject, seen alreadySeen: Bool = false) {
+        if !alreadySeen {
+            guard seen.insert(ObjectIdentity(o.cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)).inserted else { return }
+            if firstSources[o.cluster] == nil { firstSources[o.cluster] = o.source }
+        }
+        for time in o.times { clock.sawDropped(time) }
+        setAside[o.cluster, default: SetAside()].counts[o.key, default: 0] += 1
+        if o.kind == "Pod" { healthy[o.cluster, default: HealthyPods()].recovered.append((o.namespace, o.name)) }
+    }
+
+    /// A healthy pod kept only if some rule file may read one of its events: it waits for the walk's end in its place.
+    private func hold(_ body: Value, cluster: String, source: SourceRef, pod: PodEventFilter.PodKey) {
+        let o = SetAsideObject(body, kind: "Pod", cluster: cluster, source: source)
+        guard seen.insert(ObjectIdentity(cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)).inserted else { return }
+        if firstSources[cluster] == nil { firstSources[cluster] = source }
+        awaitingEvents.hold(body, as: o, pod: pod, position: objects[cluster]?.count ?? 0)
     }
 
     /// A healthy pod: counted (named when it restarted before); its creation time still counts for the gather time.
@@ -318,11 +373,14 @@ private final class Collector: DumpVisitor {
         for file in parser.drain() { merge(file) }
         issues += foldedIssues()
         for held in podEvents.drain() { add(held.body, cluster: held.cluster, source: held.source) }
-        let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys).union(healthy.keys)
+        let awaited = awaitingEvents.resolve()
+        for (cluster, kept) in awaited.kept { objects[cluster] = PodsAwaitingEvents.placing(kept, into: objects[cluster] ?? []) }
+        for pod in awaited.setAside { setAsideOne(pod, seen: true) }
+        let clusterNames = Set(objects.keys).union(namespaces.keys).union(loginErrors.keys).union(healthy.keys).union(setAside.keys)
         let clusters = clusterNames.sorted().map {
             Cluster(
                 name: $0, objects: objects[$0] ?? [], namespaces: namespaces[$0] ?? [], loginError: loginErrors[$0],
-                healthyPods: healthy[$0] ?? HealthyPods(), firstSource: firstSources[$0])
+                healthyPods: healthy[$0] ?? HealthyPods(), firstSource: firstSources[$0], setAside: setAside[$0] ?? SetAside())
         }
         let (gatheredAt, source) = clock.gatherTime(clusters: clusters, logLines: logLines)
         let snapshot = DumpSnapshot(
@@ -340,9 +398,8 @@ extension Collector.DecodedFile {
     mutating func append(_ body: Value, cluster: String, source: SourceRef) {
         let kind = body["kind"].string
         if let kind, QuiescableWorkload.kinds.contains(kind), !everyObject.contains(kind.lowercased() + "s"), ObjectSlimmer.isIdleWorkload(body) {
-            var times = [body[path: "metadata.creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))]
-            times += body[path: "status.conditions"].array.map { $0["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)) }
-            idle.append(IdleObject(cluster: cluster, source: source, times: times.compactMap { $0 }))
+            if offerToRuleFiles(body, kind: kind, cluster: cluster, source: source, pod: nil) { return }
+            idle.append(IdleObject(cluster: cluster, source: source, times: SetAsideObject.times(body)))
             return
         }
         if kind == "Pod", !everyObject.contains("pods") {
@@ -352,6 +409,7 @@ extension Collector.DecodedFile {
             if !Pod.ownedByMTC(name: name, namespace: namespace, label: { metadata["labels"][$0].string }) { plainPods.append(key) }
             let keeping = ObjectSlimmer.keeping(body)
             if keeping != .whole {
+                if offerToRuleFiles(body, kind: "Pod", cluster: cluster, source: source, pod: key) { return }
                 if keeping == .quiet { unremarkablePods.append(key) }
                 healthyPods.append(HealthyPod(
                     cluster: cluster, apiVersion: body["apiVersion"].string ?? "", namespace: namespace ?? "", name: name,
@@ -361,12 +419,28 @@ extension Collector.DecodedFile {
             }
         }
         let involved = body["involvedObject"]
+        let slim = ObjectSlimmer.slim(body)
+        let readByRuleFiles = kind == "Event" ? keeping.pod(readByRuleFilesIn: slim, cluster: cluster).map(Collector.ForRuleFiles.eventAbout) : nil
         let podEvent = kind == "Event" && involved["kind"].string == "Pod" && !everyObject.contains("events")
             ? PodEventFilter.Event(
                 pod: PodEventFilter.podKey(cluster, involved["namespace"].string, involved["name"].string),
-                routine: Event.isRoutine(type: body["type"].string, reason: body["reason"].string), lastSeen: Event.lastSeen(body))
+                // An event a rule file may read is kept even when every pod start makes one.
+                routine: readByRuleFiles == nil && Event.isRoutine(type: body["type"].string, reason: body["reason"].string), lastSeen: Event.lastSeen(body))
             : nil
-        objects.append((ObjectSlimmer.slim(body), cluster, source, podEvent))
+        objects.append((slim, cluster, source, podEvent, readByRuleFiles))
+    }
+
+    /// An object the built-in rules do not need (a healthy pod, an idle workload), offered to the rule files' tests:
+    /// kept whole when one could match it, set aside when none could; false when no rule file tests its kind.
+    private mutating func offerToRuleFiles(_ body: Value, kind: String, cluster: String, source: SourceRef, pod: PodEventFilter.PodKey?) -> Bool {
+        guard keeping.tests(kind) else { return false }
+        let slim = ObjectSlimmer.slim(body)
+        switch keeping.answer(slim, kind: kind, cluster: cluster) {
+        case .yes: objects.append((slim, cluster, source, nil, nil))
+        case .ifEvent: objects.append((slim, cluster, source, nil, pod.map(Collector.ForRuleFiles.podIfEvent)))
+        case .no: setAside.append((objects.count, SetAsideObject(slim, kind: kind, cluster: cluster, source: source)))
+        }
+        return true
     }
 }
 

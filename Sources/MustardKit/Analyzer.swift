@@ -60,14 +60,17 @@ public struct Focus: Sendable {
         }
     }
 
-    /// The findings to show, with the causes of every shown finding kept, re-linked and ordered.
-    func apply(_ findings: [Finding]) -> [Finding] {
+    /// The findings to show, with the causes of every shown finding kept, re-linked and ordered. `ordered`: the
+    /// findings are already linked and ordered (`RuleEngine.linkAndOrder`), so when all are shown they stay as they are.
+    func apply(_ findings: [Finding], ordered: Bool = false) -> [Finding] {
         let byID = Dictionary(uniqueKeysWithValues: findings.map { ($0.id, $0) })
         var kept = Set(findings.filter { f in f.severity >= minSeverity && (namespace.map { f.namespaces.contains($0) } ?? true) }.map(\.id))
         var frontier = Array(kept)
         while let id = frontier.popLast() {
             for cause in byID[id]?.causedBy ?? [] where kept.insert(cause).inserted { frontier.append(cause) }
         }
+        // Ordering again what is ordered gives the same list: thousands of findings are not ordered twice more.
+        if ordered, kept.count == findings.count { return findings }
         return RuleEngine.linkAndOrder(findings.filter { kept.contains($0.id) })
     }
 }
@@ -172,9 +175,10 @@ public struct Analyzer {
         if options.suppressionsBesideDump {
             do { suppressions += try RuleFiles.suppressions(files: [], dump: path, configDirectory: nil) } catch { throw AnalysisError.ruleFile(error) }
         }
-        let focused = options.focus.apply(findings).map { $0.scrubbingSecrets() }
+        // The engine's findings are linked and ordered; folding restatements away may leave links to re-resolve.
+        let focused = options.focus.apply(findings, ordered: findings.count == ran.count).map { $0.scrubbingSecrets() }
         let split = SuppressionFile.apply(suppressions, to: focused, today: options.today)
-        let shown = RuleEngine.linkAndOrder(split.shown)
+        let shown = split.suppressed.isEmpty ? split.shown : RuleEngine.linkAndOrder(split.shown)
         let suppressed = split.suppressed.map { SuppressedFinding(finding: $0.finding, reason: $0.by.reason, source: $0.by.source, expires: $0.by.expires) }
         let expired = split.expired.map {
             ExpiredSuppression(rule: $0.rule.pattern, subject: $0.subject?.pattern, cluster: $0.cluster?.pattern, reason: $0.reason, expires: $0.expires ?? "", source: $0.source)

@@ -73,7 +73,10 @@ public struct KubeObject: Sendable {
     }
 
     /// The API group: `migration.openshift.io` for `migration.openshift.io/v1alpha1`, "" for `v1`.
-    public var group: String {
+    public var group: String { Self.group(ofAPIVersion: apiVersion) }
+
+    /// The API group an `apiVersion` names.
+    public static func group(ofAPIVersion apiVersion: String) -> String {
         let parts = apiVersion.split(separator: "/")
         return parts.count == 2 ? String(parts[0]) : ""
     }

@@ -115,10 +115,8 @@ public struct Event: Sendable {
         guard object.kind == "Event" else { return nil }
         self.object = object
         let b = object.body
-        type = b["type"].string ?? ""
-        reason = b["reason"].string ?? ""
-        message = b["message"].string ?? b["note"].string ?? ""
-        let involved = b["involvedObject"].isNull ? b["regarding"] : b["involvedObject"]
+        (type, reason, message) = Self.texts(b)
+        let involved = Self.involved(b)
         involvedKind = involved["kind"].string ?? ""
         involvedName = involved["name"].string ?? ""
         involvedNamespace = involved["namespace"].string
@@ -128,6 +126,16 @@ public struct Event: Sendable {
         firstTimestamp = b["firstTimestamp"].string.flatMap(Timestamp.init(rfc3339:)) ?? eventTime
         lastTimestamp = Self.lastSeen(b)
         sourceComponent = b[path: "source.component"].string ?? b["reportingComponent"].string
+    }
+
+    /// An event's type, reason and message (`note` in `events.k8s.io/v1`).
+    public static func texts(_ b: Value) -> (type: String, reason: String, message: String) {
+        (b["type"].string ?? "", b["reason"].string ?? "", b["message"].string ?? b["note"].string ?? "")
+    }
+
+    /// The object an event is about: `involvedObject`, or `regarding` in `events.k8s.io/v1`.
+    public static func involved(_ b: Value) -> Value {
+        b["involvedObject"].isNull ? b["regarding"] : b["involvedObject"]
     }
 
     /// When an event was last seen: `lastTimestamp`, a series' last observation, or `eventTime`.

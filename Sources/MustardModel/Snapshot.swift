@@ -90,6 +90,8 @@ public struct Cluster: Sendable {
     public let firstSource: SourceRef?
     /// Pods healthy at gather time, of which nothing but a count or a name is kept.
     public let healthyPods: HealthyPods
+    /// Objects rule files read that none of them could match, counted, not kept (`KeepTest`).
+    public let setAside: SetAside
     public let pods: [Pod]
     public let events: [Event]
     /// Indices into `events` by the object they are about (`kind/namespace/name`), so per-object look-ups stay cheap.
@@ -108,9 +110,10 @@ public struct Cluster: Sendable {
 
     public init(
         name: String, objects: [KubeObject], namespaces: Set<String>, loginError: (text: String, source: SourceRef)?,
-        healthyPods: HealthyPods = HealthyPods(), firstSource: SourceRef? = nil
+        healthyPods: HealthyPods = HealthyPods(), firstSource: SourceRef? = nil, setAside: SetAside = SetAside()
     ) {
         self.name = name
+        self.setAside = setAside
         self.firstSource = firstSource ?? objects.first?.source
         self.healthyPods = healthyPods
         // One pass to bucket by kind; each typed view then reads only its own kind.
@@ -254,9 +257,16 @@ public struct DataRequirements: Sendable {
     public var logs: [LogRequirement]
     /// Resources whose every object some rule reads in full. Without this the loader keeps of the objects that
     /// come by the hundred thousand only what the built-in rules read: pods that fail, MTC's, or restarted (the
-    /// others counted: `HealthyPods`), and workloads MTC quiesced or in MTC's namespace. A rule file that matches
-    /// healthy pods or any deployment names its resource here.
+    /// others counted: `HealthyPods`), and workloads MTC quiesced or in MTC's namespace. A rule file matching Events as
+    /// objects names `events` here; one matching pods or workloads gives `keepTests` instead.
     public var everyObject: Set<String> = []
+    /// By resource (`pods`, `deployments`): which of the objects the built-in rules do not need some rule file could
+    /// still match. The loader keeps those whole and sets the rest aside (`Cluster.setAside`) instead of keeping every
+    /// object (`everyObject`, which wins when both name a resource).
+    public var keepTests: [String: [KeepTest]] = [:]
+    /// Events about an object that some rule file's `events` clause could match: the loader keeps them even when
+    /// routine (a pod's scheduling and pulls), and keeps the pods they are about when a rule asks for its events.
+    public var eventTests: [@Sendable (_ type: String, _ reason: String, _ message: String) -> Bool] = []
 
     /// Whether a file of `resource` objects in `namespace` (nil: cluster-scoped) is wanted.
     public func wants(_ resource: String, in namespace: String?) -> Bool {
@@ -272,7 +282,61 @@ public struct DataRequirements: Sendable {
         resources.formUnion(other.resources)
         logs.append(contentsOf: other.logs)
         everyObject.formUnion(other.everyObject)
+        keepTests.merge(other.keepTests) { $0 + $1 }
+        eventTests += other.eventTests
     }
+
+    /// The same, keeping every object of the resources the tests name, as before the tests existed (the tests prove the
+    /// tests change no verdict).
+    public func keepingEveryObject() -> DataRequirements {
+        var all = self
+        all.everyObject.formUnion(keepTests.keys)
+        if !eventTests.isEmpty { all.everyObject.insert("events") }
+        all.keepTests = [:]
+        all.eventTests = []
+        return all
+    }
+}
+
+/// A cheap, conservative test of whether a rule file could match a decoded object: the parts of its match that the
+/// object alone decides (kind, group, cluster, namespace and name, labels, field comparisons without time, conditions).
+/// A part it cannot judge (a time window, log lines, related objects) is taken to hold, so `no` is only said of objects
+/// the rule never matches. Runs on the decoding threads, on the object as the rules will see it (slimmed).
+public struct KeepTest: Sendable {
+    public enum Answer: Sendable {
+        /// The rule file cannot match the object.
+        case no
+        /// It may.
+        case yes
+        /// It may, if the object has an event some rule file's `events` clause could match (`eventTests`).
+        case ifEvent
+    }
+
+    public let answer: @Sendable (_ body: Value, _ cluster: String) -> Answer
+
+    public init(_ answer: @escaping @Sendable (_ body: Value, _ cluster: String) -> Answer) { self.answer = answer }
+}
+
+/// Objects of the kinds rule files read that the loader did not keep, no rule file being able to match them, counted
+/// by kind, API group and namespace: a rule file's verdict still counts them among the objects it checked.
+public struct SetAside: Sendable {
+    public struct Key: Hashable, Sendable {
+        public let kind: String
+        /// `KubeObject.group`: "" for the core group.
+        public let group: String
+        /// "" when cluster-scoped.
+        public let namespace: String
+
+        public init(kind: String, group: String, namespace: String) {
+            self.kind = kind
+            self.group = group
+            self.namespace = namespace
+        }
+    }
+
+    public var counts: [Key: Int] = [:]
+
+    public init() {}
 }
 
 /// Which logs or text files a rule reads, and the lines it looks for.

@@ -40,8 +40,12 @@ public struct UserRule: Rule {
             if !m.logs.isEmpty { resources.insert(ResourceRequirement("pods", in: ns)) }
             var requirements = DataRequirements(resources: resources, logs: logs)
             // A rule file may match any object of its kinds, healthy pods and idle deployments included: the loader
-            // keeps them whole for it (and every event when it reads events).
-            requirements.everyObject = Set([m.resource] + m.related.map(\.resource) + (m.events.isEmpty ? [] : ["events"]))
+            // keeps whole those it could match (`RuleFilePrefilter`), and the events its `events` clauses could.
+            requirements.keepTests[m.resource, default: []].append(RuleFilePrefilter.test(m))
+            for r in m.related { requirements.keepTests[r.resource, default: []].append(RuleFilePrefilter.test(r)) }
+            requirements.eventTests = m.events.map(RuleFilePrefilter.test)
+            // Events matched as objects are kept whole, every one.
+            if ([m.kind] + m.related.map(\.kind)).contains("Event") { requirements.everyObject.insert("events") }
             return requirements
         case .logs(let l):
             return DataRequirements(logs: [LogRequirement(podPrefixes: [l.pod.prefix], patterns: [l.line.contains])])
@@ -58,20 +62,18 @@ public struct UserRule: Rule {
     /// The verdict once the pass has offered the rule every object of its kind: `considered` of them passed its
     /// cluster, group and namespace filters, `findings` matched.
     func verdict(_ m: ObjectMatch, considered: Int, findings: [Finding], snapshot: DumpSnapshot) -> RuleVerdict {
-        // Healthy pods (Running or Succeeded, every container ready, none waiting, nothing of MTC's) are counted by the
-        // loader, not kept: they are in the dump, so a pod rule that finds nothing has checked them, as healthy.
-        var healthy = 0
-        if m.kind == "Pod", (m.group ?? "").isEmpty {
-            for cluster in snapshot.clusters where m.cluster?.matches(cluster.name) ?? true {
-                let recovered = cluster.healthyPods.recovered.filter { m.namespace?.matches($0.namespace) ?? true }.count
-                healthy += recovered + (m.namespace == nil ? cluster.healthyPods.quiet : 0)
+        // Objects no rule file could match are counted by the loader, not kept (`RuleFilePrefilter`): this rule checked
+        // them too, as it would have read them.
+        var setAside = 0
+        for cluster in snapshot.clusters where m.cluster?.matches(cluster.name) ?? true {
+            for (key, count) in cluster.setAside.counts
+            where key.kind == m.kind && (m.group.map { key.group == $0 } ?? true) && (m.namespace?.matches(key.namespace) ?? true) {
+                setAside += count
             }
         }
         let what = "\(m.kind)(s)" + (m.namespace.map { " in namespace \($0)" } ?? "")
-        guard considered + healthy > 0 else { return .skipped("no \(what) in the dump") }
-        if findings.isEmpty {
-            return .passed("\(considered + healthy) \(what) checked: none matches" + (healthy > 0 ? " (\(healthy) healthy, not read field by field)" : ""))
-        }
+        guard considered + setAside > 0 else { return .skipped("no \(what) in the dump") }
+        if findings.isEmpty { return .passed("\(considered + setAside) \(what) checked: none matches") }
         // The same object read twice (a gather layout holding it in two places) is one finding: ids are unique.
         var seen = Set<String>()
         return .findings(findings.filter { seen.insert($0.id).inserted })
@@ -280,6 +282,11 @@ extension ConditionMatch {
 }
 
 extension EventMatch {
+    /// Everything but the time window, which needs the gather time: what can be told while the dump streams.
+    func mayMatch(type: String, reason: String, message: String) -> Bool {
+        (self.reason?.matches(reason) ?? true) && (self.type?.matches(type) ?? true) && (self.message?.matches(message) ?? true)
+    }
+
     func matches(_ e: Event, now: Timestamp?) -> Bool {
         guard reason.map({ $0.matches(e.reason) }) ?? true, type.map({ $0.matches(e.type) }) ?? true else { return false }
         // The time before the message's pattern: it is the cheaper test, and the answer is the same.

@@ -278,6 +278,62 @@ struct UserRuleTests {
         }
     }
 
+    /// Rule files of every shape the loader's prefilter judges (`RuleFilePrefilter`): pods by field, condition, label
+    /// and namespace; pods by their events only (kept only with such an event), routine events among them; a time
+    /// comparison it cannot judge beside one it can; Deployments; a related pod that must be absent.
+    static let prefilterRules = [
+        "kind: Pod\n  where:\n    - field: status.containerStatuses[*].state.waiting.reason\n      in: [CrashLoopBackOff, ImagePullBackOff]",
+        "kind: Pod\n  name: \"*a*\"\n  conditions:\n    - type: Ready\n      status: \"True\"",
+        "kind: Pod\n  events:\n    - reason: BackOff",
+        "kind: Pod\n  events:\n    - reason: \"*\"\n      type: Normal\n      message: 'image'",
+        "kind: Pod\n  namespace: \"s*\"\n  labels:\n    app: \"*\"\n  where:\n    - field: status.phase\n      notIn: [Pending]",
+        "kind: Pod\n  where:\n    - field: status.phase\n      equals: Succeeded\n    - field: metadata.creationTimestamp\n      olderThan: 1h",
+        "kind: Deployment\n  group: apps\n  where:\n    - field: spec.replicas\n      greaterThan: 2",
+        "kind: MigMigration\n  related:\n    - as: pod\n      kind: Pod\n      join: {name: status.phase}\n      where:\n        - field: status.phase\n          equals: Running\n      absent: true",
+    ].enumerated().map { i, match in
+        """
+        id: site/prefilter-\(i)
+        name: prefilter \(i)
+        severity: warning
+        summary: s
+        rationale: r
+        examples: {fires: [a], quiet: [b]}
+        match:
+          \(match)
+        finding:
+          title: "{{ object.metadata.name }}"
+          explanation: e
+        """
+    }
+
+    @Test("The loader's prefilter changes no verdict: every rule, built-in and rule file, says the same as with every object kept")
+    func prefilterKeepsVerdicts() throws {
+        let inline = try Self.prefilterRules.enumerated().map { i, yaml in
+            UserRule(file: try RuleFile.decode(Array(yaml.utf8), path: "p\(i).yaml"), triggeringExamples: [], nonTriggeringExamples: [])
+        }
+        let engine = RuleEngine(rules: RuleRegistry.all + (try Self.fixtureRules()) + inline)
+        var requirements = engine.requirements
+        requirements.formUnion(MigrationTimeline.requirements)
+        #expect(!requirements.keepTests.isEmpty && !requirements.eventTests.isEmpty && requirements.everyObject.isEmpty)
+        var setAside = 0
+        for dump in [Self.folder + "/crashloop/recent", Self.folder + "/crashloop/old", TestSupport.sample("stage-image-stuck.tar.gz"),
+                     TestSupport.sample("healthy-migration"), TestSupport.fixture("k8s-pods-failing"), TestSupport.fixture("k8s-pods-recovered"),
+                     TestSupport.fixture("mtc-1.7-healthy-old-backoff"), TestSupport.fixture("k8s-pods-signatures"),
+                     TestSupport.realdata("openshift__must-gather-clean/test/files/must-gather-aws.tar.xz")] {
+            let filtered = try DumpLoader(requirements: requirements).load(dump).snapshot
+            let whole = try DumpLoader(requirements: requirements.keepingEveryObject()).load(dump).snapshot
+            setAside += filtered.clusters.reduce(0) { $0 + $1.setAside.counts.values.reduce(0, +) }
+            let a = engine.run(RuleContext(snapshot: filtered, options: RuleOptions()))
+            let b = engine.run(RuleContext(snapshot: whole, options: RuleOptions()))
+            #expect(a.outcomes.map { "\($0.rule) \($0.status) \($0.reason ?? "")" } == b.outcomes.map { "\($0.rule) \($0.status) \($0.reason ?? "")" }, "\(dump)")
+            #expect(a.findings.map { "\($0.id) \($0.title) \($0.explanation) \($0.evidence.map(\.statement))" }
+                == b.findings.map { "\($0.id) \($0.title) \($0.explanation) \($0.evidence.map(\.statement))" }, "\(dump)")
+            #expect(filtered.gatheredAt == whole.gatheredAt, "\(dump)")
+        }
+        // Not vacuous: healthy pods and idle Deployments were set aside.
+        #expect(setAside > 0)
+    }
+
     // MARK: - Shipped rules
 
     @Test("The shipped rule files load from the binary and leave the built-in rules' findings as they were")

@@ -1,0 +1,132 @@
+import MustardModel
+
+/// What the loader keeps for the rule files, beyond what the built-in rules need (`DataRequirements.keepTests`):
+/// a healthy pod or an idle workload that some rule file could match is kept whole, the others are set aside (counted
+/// by kind, group and namespace for the rule files' verdicts, a pod also named as `HealthyPods.recovered`, their times
+/// still counting for the gather time). Without tests for a kind nothing changes: the kind is kept as the built-in rules
+/// need it, or whole (`everyObject`). Why: 50 rule files reading pods used to keep every pod and event of a 1 GB dump.
+struct RuleFileKeeping: Sendable {
+    /// By kind (`Pod`, `Deployment`): the tests of the resources rule files read, when none of them reads it whole.
+    private let tests: [String: [KeepTest]]
+    private let eventTests: [@Sendable (_ type: String, _ reason: String, _ message: String) -> Bool]
+
+    init(_ requirements: DataRequirements) {
+        var byKind: [String: [KeepTest]] = [:]
+        for (resource, tests) in requirements.keepTests where !requirements.everyObject.contains(resource) {
+            guard let kind = Self.kinds[resource] else { continue }
+            byKind[kind] = tests
+        }
+        self.tests = byKind
+        eventTests = requirements.eventTests
+    }
+
+    /// The kinds the loader slims or drops for the built-in rules, by resource: the only ones set aside.
+    private static let kinds = ["pods": "Pod", "deployments": "Deployment", "deploymentconfigs": "DeploymentConfig", "statefulsets": "StatefulSet"]
+
+    /// Whether rule files test objects of `kind` (else it is kept as the built-in rules need it).
+    func tests(_ kind: String) -> Bool { tests[kind] != nil }
+
+    /// What to do with an object of `kind` the built-in rules do not need, slimmed.
+    func answer(_ slim: Value, kind: String, cluster: String) -> KeepTest.Answer {
+        var answer = KeepTest.Answer.no
+        for test in tests[kind] ?? [] {
+            switch test.answer(slim, cluster) {
+            case .yes: return .yes
+            case .ifEvent: answer = .ifEvent
+            case .no: break
+            }
+        }
+        return answer
+    }
+
+    /// The pod an event (slimmed) is about when some rule file's `events` clause could match it, keyed as
+    /// `Cluster.eventIndices` finds a pod's events (the event's own namespace when it names none).
+    func pod(readByRuleFilesIn slim: Value, cluster: String) -> PodEventFilter.PodKey? {
+        guard !eventTests.isEmpty else { return nil }
+        let involved = Event.involved(slim)
+        guard involved["kind"].string == "Pod" else { return nil }
+        let (type, reason, message) = Event.texts(slim)
+        guard eventTests.contains(where: { $0(type, reason, message) }) else { return nil }
+        return PodEventFilter.podKey(cluster, involved["namespace"].string ?? slim["metadata"]["namespace"].string, involved["name"].string ?? "")
+    }
+}
+
+/// An object set aside on a decoding thread: what the loader still counts of it.
+struct SetAsideObject: Sendable {
+    let cluster: String
+    let apiVersion: String
+    let kind: String
+    let namespace: String
+    let name: String
+    /// Its creation and conditions' times, which would have counted for the gather time had it been kept.
+    let times: [Timestamp]
+    let source: SourceRef
+
+    init(_ slim: Value, kind: String, cluster: String, source: SourceRef) {
+        let metadata = slim["metadata"]
+        self.cluster = cluster
+        apiVersion = slim["apiVersion"].string ?? ""
+        self.kind = kind
+        namespace = metadata["namespace"].string ?? ""
+        name = metadata["name"].string ?? ""
+        times = Self.times(slim)
+        self.source = source
+    }
+
+    /// The times an object states that the gather clock reads of a kept one (`GatherClock`): its creation and its
+    /// conditions' transitions.
+    static func times(_ body: Value) -> [Timestamp] {
+        var times = [body[path: "metadata.creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))]
+        times += body[path: "status.conditions"].array.map { $0["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)) }
+        return times.compactMap { $0 }
+    }
+
+    var key: SetAside.Key { SetAside.Key(kind: kind, group: KubeObject.group(ofAPIVersion: apiVersion), namespace: namespace) }
+}
+
+/// Pods kept only if some rule file may read one of their events (`KeepTest.Answer.ifEvent`): a namespace's events may
+/// come before or after its pods, so such a pod waits, with the place it would have had, until the walk ends.
+struct PodsAwaitingEvents {
+    /// Pods (`PodEventFilter.podKey`) with an event some rule file's `events` clause could match.
+    private var withEvents: Set<PodEventFilter.PodKey> = []
+    private var waiting: [(pod: PodEventFilter.PodKey, slim: Value, setAside: SetAsideObject, position: Int)] = []
+
+    mutating func saw(eventAbout pod: PodEventFilter.PodKey) { withEvents.insert(pod) }
+
+    /// `position`: where in its cluster's objects the pod would have been kept. Most are set aside in the end, so the
+    /// pod waits as what setting it aside needs, and its (slimmed) body.
+    mutating func hold(_ slim: Value, as setAside: SetAsideObject, pod: PodEventFilter.PodKey, position: Int) {
+        waiting.append((pod, slim, setAside, position))
+    }
+
+    /// The held pods with such an event, by cluster, with their places; the others to be set aside.
+    mutating func resolve() -> (kept: [String: [(position: Int, object: KubeObject)]], setAside: [SetAsideObject]) {
+        var kept: [String: [(position: Int, object: KubeObject)]] = [:]
+        var setAside: [SetAsideObject] = []
+        for w in waiting {
+            if withEvents.contains(w.pod) {
+                kept[w.setAside.cluster, default: []].append((w.position, KubeObject(body: w.slim, cluster: w.setAside.cluster, source: w.setAside.source)))
+            } else {
+                setAside.append(w.setAside)
+            }
+        }
+        waiting = []
+        return (kept, setAside)
+    }
+
+    /// `objects` with the kept pods put back at their places (positions count the objects kept before them).
+    static func placing(_ kept: [(position: Int, object: KubeObject)], into objects: [KubeObject]) -> [KubeObject] {
+        var out: [KubeObject] = []
+        out.reserveCapacity(objects.count + kept.count)
+        var next = 0
+        for (index, object) in objects.enumerated() {
+            while next < kept.count, kept[next].position <= index {
+                out.append(kept[next].object)
+                next += 1
+            }
+            out.append(object)
+        }
+        out += kept[next...].map(\.object)
+        return out
+    }
+}
