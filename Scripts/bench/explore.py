@@ -190,12 +190,16 @@ def main():
     for q in FIRST_QUESTIONS:
         worst = max(r[q] for _, r, _ in verdicts) if verdicts else float("nan")
         first_verdicts.append(f"{names[q]} **{'pass' if worst <= FIRST_TARGET * NOISE else 'miss'}** (at most {worst:.2f}×)")
-    big = [v for v in verdicts if "1G" in os.path.basename(v[0])]
+    # The target names the project's 1 GB benchmark dump (the logs shape); other 1 GB shapes are shown beside it.
+    big = [v for v in verdicts if os.path.basename(v[0]).startswith("mg-1G-")]
+    others = [v for v in verdicts if "1G" in os.path.basename(v[0]) and v not in big]
     repeat_ok = all(t < REPEAT_TARGET for _, _, t in big) if big else None
     lines.append(
         f"Targets: a first question costs no more than `analyze` (CPU, within {round((NOISE - 1) * 100)} % noise): "
         + "; ".join(first_verdicts) + "; "
-        + (f"a repeated query under {REPEAT_TARGET} s on the 1 GB dump: **{'pass' if repeat_ok else 'miss'}**."
+        + (f"a repeated query under {REPEAT_TARGET} s on the 1 GB benchmark dump: **{'pass' if repeat_ok else 'miss'}** ("
+           + ", ".join(f"{t:.2f} s" for _, _, t in big) + ")"
+           + "".join(f"; on {os.path.basename(d)} {t:.2f} s" for d, _, t in others) + "."
            if repeat_ok is not None else "the 1 GB dump was not among these (SIZES without 1G): repeated-query target not checked."))
     lines.append("")
     section = "\n".join(lines)
