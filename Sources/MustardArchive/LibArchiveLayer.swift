@@ -182,6 +182,15 @@ final class LibArchiveLayer {
                     message: "name of \(name.utf8.count) bytes, longer than \(NameBound.maxPathBytes): entry skipped", damaged: false, kind: "long-name"))
                 continue
             }
+            let type = Self.type(of: entryPointer)
+            if status == MUSTARD_ARCHIVE_OK, type == .directory || type == .special {
+                // Counted, never read: its name is not worth normalising and splitting (half the entries of an
+                // `oc adm inspect` tree are folders).
+                entriesHere += 1
+                summary.entries += 1
+                guard budget.countEntry() else { return .stopped }
+                continue
+            }
             let path = EntryPath(layers: base + [EntryPath.normalise(name)])
             if status == MUSTARD_ARCHIVE_FAILED {
                 visitor.report(ArchiveIssue(path: path.description, severity: .error, message: "entry skipped: \(Self.errorString(handle))", damaged: true))
@@ -193,7 +202,7 @@ final class LibArchiveLayer {
             entriesHere += 1
             summary.entries += 1
             guard budget.countEntry() else { return .stopped }
-            let entry = ArchiveEntry(path: path, type: Self.type(of: entryPointer), declaredSize: archive_entry_size_is_set(entryPointer) != 0 ? archive_entry_size(entryPointer) : nil)
+            let entry = ArchiveEntry(path: path, type: type, declaredSize: archive_entry_size_is_set(entryPointer) != 0 ? archive_entry_size(entryPointer) : nil)
             switch entry.type {
             case .directory, .special:
                 continue
