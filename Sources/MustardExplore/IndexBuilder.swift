@@ -261,18 +261,16 @@ private final class IndexingVisitor: DumpVisitor {
             if let size = entry.declaredSize, size > maxFileBytes { throw EntryReadError.tooLarge(limit: maxFileBytes) }
             let bytes = try content.readAll()
             let yaml = self.yaml, cluster = location.cluster
-            if let resource = Self.resource(of: location.role), !reads(resource) {
-                decoder.submit {
-                    let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
-                    return PreparedFile(
-                        counted: decoded.objects.map { CountedObject($0.0, cluster: cluster, resource: resource) }, issues: decoded.issues)
-                }
-            } else {
-                decoder.submit {
-                    let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
+            // A file this walk does not read for its question (it came for `ls`) is only counted.
+            let countedAs = Self.resource(of: location.role).flatMap { reads($0) ? nil : $0 }
+            decoder.submit {
+                let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
+                guard let countedAs else {
                     return PreparedFile(
                         objects: decoded.objects.map { PreparedObject($0.0, cluster: cluster, source: $0.1) }, issues: decoded.issues)
                 }
+                return PreparedFile(
+                    counted: decoded.objects.map { CountedObject($0.0, cluster: cluster, resource: countedAs) }, issues: decoded.issues)
             }
             for file in decoder.takeReady() { try merge(file) }
         case .loginError:
