@@ -39,7 +39,7 @@ public enum ObjectSlimmer {
             metadata["selfLink"] = nil
             if case .mapping(var annotations)? = metadata["annotations"] {
                 annotations["kubectl.kubernetes.io/last-applied-configuration"] = nil
-                if isPod { annotations = annotations.filter { $0.key.contains("openshift.io/") } }
+                if isPod { annotations = annotations.filter { $0.key.containsBytes("openshift.io/") } }
                 metadata["annotations"] = .mapping(annotations)
             }
             object["metadata"] = .mapping(metadata)
@@ -92,7 +92,7 @@ public enum ObjectSlimmer {
         guard let kind = body["kind"].string, QuiescableWorkload.kinds.contains(kind) else { return false }
         let metadata = body["metadata"]
         if metadata["namespace"].string == MTC.namespace { return false }
-        if (metadata["labels"].mapping?.keys ?? []).contains(where: { $0.contains("migration") }) { return false }
+        if (metadata["labels"].mapping?.keys ?? []).contains(where: { $0.containsBytes("migration") }) { return false }
         return body[path: "spec.replicas"].int != 0 || metadata["annotations"][QuiescableWorkload.preQuiesceAnnotation].isNull
     }
 
@@ -102,7 +102,7 @@ public enum ObjectSlimmer {
         let metadata = pod["metadata"]
         if metadata["namespace"].string == MTC.namespace { return .whole }
         let labels = metadata["labels"].mapping ?? Fields()
-        if labels.keys.contains(where: { $0.hasPrefix("migration") || $0.contains("migration.openshift.io") })
+        if labels.keys.contains(where: { $0.hasPrefix("migration") || $0.containsBytes("migration.openshift.io") })
             || labels["app.kubernetes.io/part-of"]?.string == "openshift-migration" {
             return .whole
         }
