@@ -45,8 +45,13 @@ public final class LoadProgress: @unchecked Sendable {
 public struct DumpLoader {
     public var requirements: DataRequirements
     public var limits: ArchiveLimits
-    /// YAML limits (alias expansion, nesting); a file's length is bounded by `limits.maxEntryBytes`.
-    public var yaml = YAMLReader()
+    /// YAML limits (alias expansion, nesting); a file's length is bounded by `limits.maxEntryBytes`. What the
+    /// loader slims away is not read (`ObjectSlimmer.pruning`).
+    public var yaml: YAMLReader = {
+        var reader = YAMLReader()
+        reader.pruning = ObjectSlimmer.pruning
+        return reader
+    }()
     /// Updated as entries pass, for a progress display.
     public var progress: LoadProgress?
     private let logger: Logger

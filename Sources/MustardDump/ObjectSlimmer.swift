@@ -1,4 +1,5 @@
 import MustardModel
+import MustardYAML
 
 /// Drops what no rule reads from the objects that come by the ten thousand, so a multi-gigabyte dump fits in a few
 /// hundred megabytes: `managedFields` and `last-applied-configuration` everywhere; for pods, the big annotations
@@ -19,6 +20,33 @@ public enum ObjectSlimmer {
         "series", "firstTimestamp", "lastTimestamp", "eventTime", "source", "reportingComponent",
     ]
 
+    /// The workloads whose pod template no rule reads.
+    static let templatedWorkloads: Set<String> = ["Deployment", "DeploymentConfig", "StatefulSet", "ReplicaSet", "DaemonSet"]
+
+    /// What `slim` drops, told to the YAML parser so it moves past it unread: most of a pod's YAML (environment,
+    /// probes, mounts, network annotations) and a workload's template. Only what `slim` drops, and nothing the loader
+    /// reads before slimming (`keeping`, `isIdleWorkload`, an event's time): a test decodes every real dump both ways
+    /// and compares the slimmed objects. Events keep their metadata, which their time may come from.
+    public static let pruning: YAMLPruning = {
+        let metadata = ["managedFields", "resourceVersion", "selfLink"]
+        let annotations = YAMLPruning.Keys.dropping(["kubectl.kubernetes.io/last-applied-configuration"])
+        let anyMetadata = YAMLPruning.Keys.dropping(metadata, inside: [("annotations", annotations)])
+        let workload = YAMLPruning.Keys.dropping([], inside: [("metadata", anyMetadata), ("spec", .dropping(["template"]))])
+        let containers = YAMLPruning.Keys.eachItem(.keeping(keptContainerFields.sorted()))
+        let statuses = YAMLPruning.Keys.eachItem(.dropping(droppedContainerStatus.sorted()))
+        let pod = YAMLPruning.Keys.dropping(
+            [],
+            inside: [
+                ("metadata", .dropping(metadata, inside: [("annotations", .keepingContaining("openshift.io/"))])),
+                ("spec", .keeping(keptPodSpec.sorted(), inside: [("containers", containers), ("initContainers", containers)])),
+                ("status", .dropping(droppedPodStatus.sorted(), inside: [("containerStatuses", statuses), ("initContainerStatuses", statuses)])),
+            ])
+        let event = YAMLPruning.Keys.keeping(keptEventFields.sorted(), inside: [("metadata", .dropping(["managedFields"]))])
+        var byKind: [String: YAMLPruning.Keys] = ["Pod": pod, "Event": event]
+        for kind in templatedWorkloads { byKind[kind] = workload }
+        return YAMLPruning(byKind: byKind, otherKinds: .dropping([], inside: [("metadata", anyMetadata)]))
+    }()
+
     static func slim(_ body: Value) -> Value {
         guard case .mapping(var object) = body else { return body }
         if object["kind"]?.string == "Event" {
@@ -27,7 +55,7 @@ public enum ObjectSlimmer {
             return .mapping(event)
         }
         // Workloads: rules read their replica counts and MTC's annotations, not the pod template.
-        if let kind = object["kind"]?.string, ["Deployment", "DeploymentConfig", "StatefulSet", "ReplicaSet", "DaemonSet"].contains(kind),
+        if let kind = object["kind"]?.string, templatedWorkloads.contains(kind),
             case .mapping(var spec)? = object["spec"] {
             spec["template"] = nil
             object["spec"] = .mapping(spec)

@@ -28,16 +28,18 @@ enum OCYAMLParser {
     static let recursionLimit = 512
 
     /// The documents of `bytes` as `YAMLReader` would decode them, or nil when the input is outside the subset.
-    static func documents(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxNodes: Int = .max) -> [Value]? {
+    /// `pruning`: parts of objects moved past unread (`YAMLPruning`).
+    static func documents(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxNodes: Int = .max, pruning: YAMLPruning? = nil) -> [Value]? {
         guard let base = bytes.baseAddress else { return [] }
         guard CharacterCheck.isAccepted(bytes) else { return nil }
         var parser = Parser(base: base, count: bytes.count, maxDepth: min(maxDepth, recursionLimit))
         parser.nodesLeft = maxNodes
+        parser.pruning = pruning
         do { return try parser.stream() } catch { return nil }
     }
 
-    static func documents(_ bytes: [UInt8], maxDepth: Int, maxNodes: Int = .max) -> [Value]? {
-        bytes.withUnsafeBufferPointer { documents($0, maxDepth: maxDepth, maxNodes: maxNodes) }
+    static func documents(_ bytes: [UInt8], maxDepth: Int, maxNodes: Int = .max, pruning: YAMLPruning? = nil) -> [Value]? {
+        bytes.withUnsafeBufferPointer { documents($0, maxDepth: maxDepth, maxNodes: maxNodes, pruning: pruning) }
     }
 
     /// Where the parser gave up on `bytes` (1-based line and the line's text), or nil if it reads them: for
@@ -63,6 +65,29 @@ enum OCYAMLParser {
 
 /// The input is outside the subset; nothing more is said because the caller only falls back.
 private struct Unrecognised: Error {}
+
+/// How much of the collection about to be read the pruning lets through (`YAMLPruning`).
+private enum Scope {
+    /// Everything.
+    case whole
+    /// A document's root: an object, and, if it is a List, its `items` are objects too.
+    case document
+    /// An item of a List: an object, whose rules are known once its `kind:` is read.
+    case object
+    /// A List's `items`: each an object.
+    case objects
+    /// A part of an object under these rules.
+    case keys(YAMLPruning.Keys)
+
+    /// The scope of each item of a sequence read in this one.
+    var ofItems: Scope {
+        switch self {
+        case .objects: return .object
+        case .keys(.eachItem(let rules)): return .keys(rules)
+        default: return .whole
+        }
+    }
+}
 
 // The bytes the parser looks at.
 private let space: UInt8 = 0x20, tab: UInt8 = 0x09, newline: UInt8 = 0x0A
@@ -194,6 +219,10 @@ private struct Parser: ~Copyable {
     /// The keys, and the values or items, of the collections open around `p`.
     var keys = OpenElements<String>()
     var values = OpenElements<Value>()
+    /// What to move past unread; nil: read everything.
+    var pruning: YAMLPruning?
+    /// Values moved past so far.
+    var skippedValues = 0
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         self.base = base
@@ -301,7 +330,7 @@ private struct Parser: ~Copyable {
                 continue
             }
             guard column == 0, !expectingSeparator else { throw Unrecognised() }
-            documents.append(try blockCollection(column: 0))
+            documents.append(try blockCollection(column: 0, scope: pruning == nil ? .whole : .document))
             explicitStartPending = false
             expectingSeparator = true
         }
@@ -310,15 +339,26 @@ private struct Parser: ~Copyable {
     }
 
     /// A block mapping or sequence whose first line's content is at `p`.
-    mutating func blockCollection(column: Int) throws(Unrecognised) -> Value {
-        isEntry(p) ? try sequence(column: column) : try mapping(column: column)
+    mutating func blockCollection(column: Int, scope: Scope = .whole) throws(Unrecognised) -> Value {
+        isEntry(p) ? try sequence(column: column, scope: scope) : try mapping(column: column, scope: scope)
     }
 
     /// Keys at `column`, the first at `p` (possibly after a `- ` on the same line).
-    mutating func mapping(column: Int) throws(Unrecognised) -> Value {
+    mutating func mapping(column: Int, scope: Scope = .whole) throws(Unrecognised) -> Value {
         try enter()
         let first = keys.count, firstValue = values.count
         var seen: Set<String> = []  // filled once the mapping is large
+        var skipped: [String] = []  // keys pruned, for the duplicate check
+        var rules: YAMLPruning.Keys?
+        if case .keys(let given) = scope { rules = given }
+        let isObject: Bool, isDocument: Bool
+        switch scope {
+        case .document: (isObject, isDocument) = (true, true)
+        case .object: (isObject, isDocument) = (true, false)
+        default: (isObject, isDocument) = (false, false)
+        }
+        var kind: Value?
+        var itemsPruned = false
         while true {
             let key = try key()
             // Duplicates fall back, so that YAMLReader reports them. Small mappings are searched, large ones hashed.
@@ -331,27 +371,100 @@ private struct Parser: ~Copyable {
                 seen = keys.set(from: first)
                 seen.insert(key)
             }
+            var inner = Scope.whole
+            if isDocument && key == "items" {
+                inner = .objects
+            } else if let rules {
+                let decided = rules.rules(for: key)
+                if !skipped.isEmpty, skipped.contains(key) { throw Unrecognised() }
+                if decided.skip {
+                    skipped.append(key)
+                    try skipValue(column: column)
+                    guard let next = try nextContentLine(), next >= column else { break }
+                    if next > column || isEntry(p) { throw Unrecognised() }
+                    continue
+                }
+                inner = decided.inside.map(Scope.keys) ?? .whole
+            }
             keys.push(key)
             nodesLeft -= 2  // the key and its value, as libyaml's reader counts them
             if nodesLeft < 0 { throw Unrecognised() }
-            values.push(try valueAfterColon(column: column))
+            let pruneBefore = skippedValues
+            let value = try valueAfterColon(column: column, scope: inner)
+            values.push(value)
+            if isObject && key == "kind" {
+                kind = value
+                if let pruning, case .scalar(let name) = value { rules = pruning.rules(forKind: name) }
+            }
+            if case .objects = inner, skippedValues > pruneBefore { itemsPruned = true }
             guard let next = try nextContentLine(), next >= column else { break }
             if next > column || isEntry(p) { throw Unrecognised() }
+        }
+        // Items are objects only in a List (`ObjectDocuments`): pruned inside another kind's `items`, the document is
+        // read again whole.
+        if itemsPruned {
+            let isList = kind.map { $0.isNull || $0.string?.hasSuffix("List") == true } ?? true
+            if !isList { throw Unrecognised() }
         }
         rewindLine()
         depth -= 1
         return .mapping(Fields(distinctKeys: keys.take(from: first), values: values.take(from: firstValue)))
     }
 
+    /// Moves past the value of a key at `column` unread (`YAMLPruning`): the rest of the key's line, then every line
+    /// blank or indented deeper and, when the value starts on the next line with a `- ` at the key's column (a
+    /// sequence as `oc` writes it), the entries of that sequence; `p` is left at the start of the parent's next line.
+    /// A tab in an indentation falls back, as it would if the value were read. What such a value holds cannot change
+    /// the result: the caller drops it.
+    mutating func skipValue(column: Int) throws(Unrecognised) {
+        skippedValues += 1
+        while byte(p) == space { p += 1 }
+        let inline = byte(p) != newline && byte(p) != 0
+        var firstLine = true
+        var sequenceAtColumn = false
+        p = endOfLine(from: p)
+        while p < count {
+            lineStart = p
+            var q = p
+            while byte(q) == space { q += 1 }
+            let c = byte(q)
+            if c == newline {
+                p = q + 1
+                continue
+            }
+            if c == tab { throw Unrecognised() }
+            if c == 0 {
+                p = q
+                break
+            }
+            let indent = q - lineStart
+            if firstLine && !inline && indent == column && isEntry(q) { sequenceAtColumn = true }
+            firstLine = false
+            guard indent > column || (sequenceAtColumn && indent == column && isEntry(q)) else {
+                p = lineStart
+                return
+            }
+            p = endOfLine(from: q)
+        }
+        lineStart = p
+    }
+
+    /// Just past the line feed that ends the line holding `i`, or the end of input.
+    func endOfLine(from i: Int) -> Int {
+        guard i < count, let found = memchr(base + i, Int32(newline), count - i) else { return count }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found)) + 1
+    }
+
     /// Entries whose `-` is at `column`, the first at `p`.
-    mutating func sequence(column: Int) throws(Unrecognised) -> Value {
+    mutating func sequence(column: Int, scope: Scope = .whole) throws(Unrecognised) -> Value {
         try enter()
         let first = values.count
+        let itemScope = scope.ofItems
         while true {
             p += 1
             nodesLeft -= 1
             if nodesLeft < 0 { throw Unrecognised() }
-            values.push(try entry(column: column))
+            values.push(try entry(column: column, scope: itemScope))
             guard let next = try nextContentLine(), next >= column else { break }
             if next > column { throw Unrecognised() }
             // Anything else at this column belongs to the parent mapping (a `- ` at its key's column), which checks it.
@@ -385,24 +498,24 @@ private struct Parser: ~Copyable {
 
     /// What follows `key:` in a mapping at `column`: a value on the same line, or on the next lines a nested
     /// collection, a sequence whose `-` is at the key's column, or nothing (null).
-    mutating func valueAfterColon(column: Int) throws(Unrecognised) -> Value {
+    mutating func valueAfterColon(column: Int, scope: Scope = .whole) throws(Unrecognised) -> Value {
         while byte(p) == space { p += 1 }
         guard byte(p) == newline || byte(p) == 0 else { return try inlineValue(parentColumn: column) }
         try finishLine()
         guard let next = try nextContentLine() else { return .null }
-        if next > column { return try blockCollection(column: next) }
-        if next == column && isEntry(p) { return try sequence(column: column) }
+        if next > column { return try blockCollection(column: next, scope: scope) }
+        if next == column && isEntry(p) { return try sequence(column: column, scope: scope) }
         rewindLine()
         return .null
     }
 
     /// What follows a `-` of a sequence at `column`.
-    mutating func entry(column: Int) throws(Unrecognised) -> Value {
+    mutating func entry(column: Int, scope: Scope = .whole) throws(Unrecognised) -> Value {
         while byte(p) == space { p += 1 }
         if byte(p) == newline || byte(p) == 0 {
             try finishLine()
             guard let next = try nextContentLine() else { return .null }
-            if next > column { return try blockCollection(column: next) }
+            if next > column { return try blockCollection(column: next, scope: scope) }
             rewindLine()
             return .null
         }
@@ -417,7 +530,7 @@ private struct Parser: ~Copyable {
             while byte(q) == space { q += 1 }
             if oneLine && byte(q) == colon && isBlankOrEnd(q + 1) {
                 p = start
-                return try mapping(column: here)
+                return try mapping(column: here, scope: scope)
             }
             try finishLine()
             return .scalar(text)
@@ -428,7 +541,7 @@ private struct Parser: ~Copyable {
             let (end, atColon) = try plainLine(start: start)
             if atColon {
                 p = start
-                return try mapping(column: here)
+                return try mapping(column: here, scope: scope)
             }
             return try plainScalar(start: start, firstLineEnd: end, minColumn: column + 1)
         }

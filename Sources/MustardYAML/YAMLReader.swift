@@ -25,12 +25,17 @@ public struct YAMLReader: Sendable {
     /// Try `OCYAMLParser` first, the fast reader of the YAML `oc` writes, and use libyaml only for what it does not
     /// recognise. Both give the same documents; turning this off forces libyaml (tests compare the two).
     public var fastPath = true
+    /// Parts of objects the fast path moves past unread, because the caller drops them (`YAMLPruning`); libyaml,
+    /// when the fast path falls back, reads everything.
+    public var pruning: YAMLPruning?
 
     public init() {}
 
     /// The documents of a YAML stream, and warnings such as duplicate keys.
     public func documents(_ bytes: [UInt8]) throws -> (documents: [Value], warnings: [String]) {
-        if fastPath, let documents = OCYAMLParser.documents(bytes, maxDepth: maxDepth, maxNodes: maxNodes) { return (documents, []) }
+        if fastPath, let documents = OCYAMLParser.documents(bytes, maxDepth: maxDepth, maxNodes: maxNodes, pruning: pruning) {
+            return (documents, [])
+        }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { throw YAMLError(message: "libyaml could not start", line: nil) }
         defer { yaml_parser_delete(&parser) }
