@@ -250,7 +250,8 @@ def machine_meta():
 
 def main():
     ap = argparse.ArgumentParser(description="mustard benchmark (make bench)")
-    ap.add_argument("--sizes", default="100M 1G 4G")
+    ap.add_argument("--sizes", default="100M 1G 4G",
+                    help="sizes to generate and time; SIZE:SHAPE for one shape only (8G:small-files)")
     ap.add_argument("--shapes", default="logs small-files", help="generator shapes (generate.py --shape)")
     ap.add_argument("--failing", type=float, default=None,
                     help="share of failing pods in the small-files shape (default: generate.py's, 0.025: ~600 a GB)")
@@ -260,7 +261,8 @@ def main():
     ap.add_argument("--real", default=REAL_DUMPS, help="folder of real *.tar.xz dumps ('' to skip)")
     ap.add_argument("--doc", default=os.path.join(REPO, "docs", "performance.md"))
     args = ap.parse_args()
-    sizes = args.sizes.split()
+    wanted = [w.split(":", 1) + [None] if ":" not in w else w.split(":", 1) for w in args.sizes.split()]
+    sizes = list(dict.fromkeys(w[0] for w in wanted))
     for tool in ("hyperfine", "bsdtar", "xz", "gzip", "tar", "/usr/bin/time"):
         if not shutil.which(tool):
             sys.exit(f"[bench] {tool} is missing (make bench installs it)")
@@ -270,7 +272,7 @@ def main():
     t0 = time.time()
     stamps, inputs = [], []
     for shape in args.shapes.split():
-        for s in sizes:
+        for s in [w[0] for w in wanted if w[1] in (None, shape)]:
             before = time.time()
             failing = args.failing if shape == "small-files" else None
             stamp = dict(generate.generate(s, args.seed, args.cache, shape=shape, failing=failing))
@@ -306,7 +308,7 @@ def main():
     hf_version = subprocess.run(["hyperfine", "--version"], capture_output=True, text=True).stdout.split()[-1]
     meta = dict(machine_meta(), date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                 version=version, commit=commit + ("+uncommitted changes" if dirty else ""), seed=args.seed,
-                sizes=" ".join(sizes), gzip_tool=", ".join(sorted({s["gzip_tool"] for s in stamps})) or "gzip",
+                sizes=args.sizes, gzip_tool=", ".join(sorted({s["gzip_tool"] for s in stamps})) or "gzip",
                 hyperfine=hf_version, runs=", ".join(f"{s} {runs_for(s)}" for s in sizes) + ", real dumps 5",
                 xdir_kind="tmpfs (/dev/shm)" if xdir.startswith("/dev/shm") else "a folder under .build-bench",
                 stamps=stamps, bench_seconds=bench_seconds)
