@@ -11,13 +11,8 @@ public struct JSONRenderer: ReportRenderer {
     public init(compact: Bool = false) { self.compact = compact }
 
     public func render(_ report: AnalysisReport) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(Self.document(report)), let text = String(data: data, encoding: .utf8) else {
-            return "{}\n"
-        }
         // The values stay the dump's exact strings (scripts match paths and names); only their encoding is inert.
-        return Neutralizer.json(text) + "\n"
+        Neutralizer.json(Self.document(report).text(pretty: !compact)) + "\n"
     }
 
     static func document(_ report: AnalysisReport) -> JSON {
@@ -107,5 +102,88 @@ enum JSON: Encodable, ExpressibleByDictionaryLiteral {
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)
         }
+    }
+}
+
+extension JSON {
+    /// What `JSONEncoder` writes for this value with `.sortedKeys` and `.withoutEscapingSlashes` (and `.prettyPrinted`
+    /// when `pretty`), byte for byte, written directly: encoding a report of thousands of findings through
+    /// `JSONEncoder` (boxing every value, then sorting and escaping) was a tenth of a large dump's analysis. A key
+    /// outside ASCII, whose place `JSONEncoder` decides by its own comparison, leaves the value to `JSONEncoder`.
+    func text(pretty: Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 << 10)
+        if write(into: &out, pretty: pretty, level: 0) { return String(decoding: out, as: UTF8.self) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// False when a key is not ASCII.
+    private func write(into out: inout [UInt8], pretty: Bool, level: Int) -> Bool {
+        switch self {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .string(let value): Self.write(string: value, into: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (n, item) in items.enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                Self.newline(into: &out, pretty: pretty, level: level + 1)
+                guard item.write(into: &out, pretty: pretty, level: level + 1) else { return false }
+            }
+            Self.close(into: &out, pretty: pretty, level: level, empty: items.isEmpty)
+            out.append(UInt8(ascii: "]"))
+        case .object(let fields):
+            guard fields.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return false }
+            out.append(UInt8(ascii: "{"))
+            for (n, key) in fields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if n > 0 { out.append(UInt8(ascii: ",")) }
+                Self.newline(into: &out, pretty: pretty, level: level + 1)
+                Self.write(string: key, into: &out)
+                out.append(contentsOf: (pretty ? " : " : ":").utf8)
+                guard fields[key, default: .null].write(into: &out, pretty: pretty, level: level + 1) else { return false }
+            }
+            Self.close(into: &out, pretty: pretty, level: level, empty: fields.isEmpty)
+            out.append(UInt8(ascii: "}"))
+        }
+        return true
+    }
+
+    private static func newline(into out: inout [UInt8], pretty: Bool, level: Int) {
+        guard pretty else { return }
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+    }
+
+    /// Before a closing bracket: an empty one pretty-printed is `[`, a blank line, `]`, as `JSONEncoder` writes it.
+    private static func close(into out: inout [UInt8], pretty: Bool, level: Int, empty: Bool) {
+        guard pretty else { return }
+        if empty { out.append(0x0A) }
+        newline(into: &out, pretty: true, level: level)
+    }
+
+    /// A string as `JSONEncoder` escapes it: quote, backslash and the C0 controls (`\b \f \n \r \t` short, the others
+    /// `\u00xx`); `/`, DEL and everything past ASCII as they are.
+    private static func write(string: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case ..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -23,11 +23,8 @@ public struct SARIFRenderer: ReportRenderer {
     }
 
     public func render(_ report: AnalysisReport) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // SARIF's texts are shown by viewers as they are: neutralised like the text report's.
-        guard let data = try? encoder.encode(document(report.neutralized())), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
-        return Neutralizer.json(text) + "\n"
+        Neutralizer.json(document(report.neutralized()).text(pretty: true)) + "\n"
     }
 
     func document(_ report: AnalysisReport) -> JSON {

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import MustardReport
+
+/// The report's JSON is written directly (`JSON.text`); it must stay byte for byte what `JSONEncoder` writes, which
+/// the JSON contract and the golden reports were made with.
+@Suite("JSON writer: JSONEncoder's bytes")
+struct JSONWriterTests {
+    /// A small deterministic generator (SplitMix64), so a failure repeats.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// Texts with what escaping must get right: quotes, backslashes, slashes, every C0 control, DEL, C1, line and
+    /// paragraph separators, accents and emoji.
+    static let pieces = [
+        "a", "Z", "0", " ", "\"", "\\", "/", "\u{0}", "\u{1}", "\u{8}", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{1B}", "\u{1F}", "\u{7F}",
+        "\u{80}", "\u{9F}", "\u{2028}", "\u{2029}", "\u{202E}", "é", "日本", "😀", "oc get pods -n 'x'", "$(id)",
+    ]
+    static let keys = ["a", "b", "B", "_", "a10", "a9", "aa", "id", "rule", "Z9", "x-y", "x.y", "", "0", "~"]
+
+    static func value(_ g: inout Generator, depth: Int) -> JSON {
+        switch g.below(depth > 3 ? 4 : 7) {
+        case 0: return .null
+        case 1: return .bool(g.below(2) == 0)
+        case 2: return .int(g.below(2) == 0 ? g.below(1000) : -g.below(1_000_000_000))
+        case 3: return .string((0..<g.below(6)).map { _ in pieces[g.below(pieces.count)] }.joined())
+        case 4, 5: return .array((0..<g.below(4)).map { _ in value(&g, depth: depth + 1) })
+        default:
+            var fields: [String: JSON] = [:]
+            for _ in 0..<g.below(5) { fields[keys[g.below(keys.count)]] = value(&g, depth: depth + 1) }
+            return .object(fields)
+        }
+    }
+
+    static func encoded(_ value: JSON, pretty: Bool) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    @Test("2,000 random values, indented and compact")
+    func randomValues() throws {
+        var g = Generator(state: 42)
+        for _ in 0..<2_000 {
+            let value = Self.value(&g, depth: 0)
+            for pretty in [true, false] {
+                let expected = try Self.encoded(value, pretty: pretty)
+                #expect(value.text(pretty: pretty) == expected)
+            }
+        }
+    }
+
+    @Test("Empty collections, nesting, and a key outside ASCII (left to JSONEncoder)")
+    func edges() throws {
+        let values: [JSON] = [
+            .object([:]), .array([]), ["x": .object([:]), "y": .array([.array([]), .object(["z": .int(-5)])])],
+            ["é": .string("accent"), "e": .null], .string(""), .int(Int.min), .int(Int.max),
+        ]
+        for value in values {
+            for pretty in [true, false] { #expect(value.text(pretty: pretty) == (try Self.encoded(value, pretty: pretty))) }
+        }
+    }
+}
