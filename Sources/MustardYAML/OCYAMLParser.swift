@@ -83,7 +83,7 @@ private enum Scope {
     var ofItems: Scope {
         switch self {
         case .objects: return .object
-        case .keys(.eachItem(let rules)): return .keys(rules)
+        case .keys(let rules): return rules.item.map(Scope.keys) ?? .whole
         default: return .whole
         }
     }

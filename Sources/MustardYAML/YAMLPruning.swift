@@ -10,16 +10,58 @@ import MustardModel
 /// parts again, and a test compares both ways on every real dump. Only `OCYAMLParser` prunes; libyaml, the fallback,
 /// reads everything.
 public struct YAMLPruning: Sendable {
-    /// What to do with the keys of one mapping.
-    public indirect enum Keys: Sendable {
-        /// These keys are skipped; those in `inside` are read under their own rules, the others whole.
-        case dropping([String], inside: [(String, Keys)] = [])
-        /// Only these keys are read (those in `inside` under their own rules); the others are skipped.
-        case keeping([String], inside: [(String, Keys)] = [])
+    /// What to do with the keys of one mapping. A class, not an indirect enum: an enum's boxes are held by pointers
+    /// with tag bits in them, which LeakSanitizer does not follow from a global (the fuzz target saw the rules as leaked).
+    public final class Keys: Sendable {
+        /// The names read (`keeping`) or skipped (`dropping`).
+        let names: [String]
+        let keepsNames: Bool
+        /// Rules for the values of some of the keys read; the others are read whole.
+        let inside: [(name: String, rules: Keys)]
         /// Only the keys whose text holds this are read, whole.
-        case keepingContaining(String)
+        let containing: String?
         /// A sequence: each of its mappings under these rules.
-        case eachItem(Keys)
+        let item: Keys?
+
+        private init(names: [String], keepsNames: Bool, inside: [(name: String, rules: Keys)], containing: String? = nil, item: Keys? = nil) {
+            self.names = names
+            self.keepsNames = keepsNames
+            self.inside = inside
+            self.containing = containing
+            self.item = item
+        }
+
+        /// These keys are skipped; those in `inside` are read under their own rules, the others whole.
+        public static func dropping(_ names: [String], inside: [(String, Keys)] = []) -> Keys {
+            Keys(names: names, keepsNames: false, inside: inside.map { (name: $0.0, rules: $0.1) })
+        }
+
+        /// Only these keys are read (those in `inside` under their own rules); the others are skipped.
+        public static func keeping(_ names: [String], inside: [(String, Keys)] = []) -> Keys {
+            Keys(names: names, keepsNames: true, inside: inside.map { (name: $0.0, rules: $0.1) })
+        }
+
+        /// Only the keys whose text holds `text` are read, whole.
+        public static func keepingContaining(_ text: String) -> Keys { Keys(names: [], keepsNames: false, inside: [], containing: text) }
+
+        /// A sequence: each of its mappings under `rules`.
+        public static func eachItem(_ rules: Keys) -> Keys { Keys(names: [], keepsNames: false, inside: [], item: rules) }
+
+        /// Whether `key` of a mapping under these rules is skipped, and if not, the rules for its value (nil: whole).
+        /// The lists are a few names each: searched by `==`, which compares small strings in place, instead of hashed
+        /// (hashing every key of every pod cost more than the pruning saved).
+        func rules(for key: String) -> (skip: Bool, inside: Keys?) {
+            if let containing { return (!key.containsBytes(containing), nil) }
+            if item != nil { return (false, nil) }
+            var named = false
+            for name in names where name == key {
+                named = true
+                break
+            }
+            guard named == keepsNames else { return (true, nil) }
+            for entry in inside where entry.name == key { return (false, entry.rules) }
+            return (false, nil)
+        }
     }
 
     /// The rules for objects of a kind (`kind:` value).
@@ -33,30 +75,4 @@ public struct YAMLPruning: Sendable {
     }
 
     func rules(forKind kind: String) -> Keys? { byKind[kind] ?? otherKinds }
-}
-
-extension YAMLPruning.Keys {
-    /// Whether `key` of a mapping under these rules is skipped, and if not, the rules for its value (nil: whole).
-    /// The sets are a few names each: searched by `==`, which compares small strings in place, instead of hashed
-    /// (hashing every key of every pod cost more than the pruning saved).
-    func rules(for key: String) -> (skip: Bool, inside: YAMLPruning.Keys?) {
-        switch self {
-        case .dropping(let dropped, let inside):
-            return Self.holds(dropped, key) ? (true, nil) : (false, Self.rules(inside, key))
-        case .keeping(let kept, let inside):
-            return Self.holds(kept, key) ? (false, Self.rules(inside, key)) : (true, nil)
-        case .keepingContaining(let text): return (!key.containsBytes(text), nil)
-        case .eachItem: return (false, nil)
-        }
-    }
-
-    private static func holds(_ names: [String], _ key: String) -> Bool {
-        for name in names where name == key { return true }
-        return false
-    }
-
-    private static func rules(_ inside: [(String, YAMLPruning.Keys)], _ key: String) -> YAMLPruning.Keys? {
-        for (name, rules) in inside where name == key { return rules }
-        return nil
-    }
 }
