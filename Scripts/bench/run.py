@@ -261,8 +261,8 @@ def main():
     ap.add_argument("--real", default=REAL_DUMPS, help="folder of real *.tar.xz dumps ('' to skip)")
     ap.add_argument("--doc", default=os.path.join(REPO, "docs", "performance.md"))
     args = ap.parse_args()
-    wanted = [w.split(":", 1) + [None] if ":" not in w else w.split(":", 1) for w in args.sizes.split()]
-    sizes = list(dict.fromkeys(w[0] for w in wanted))
+    wanted = [(size, only or None) for size, _, only in (w.partition(":") for w in args.sizes.split())]
+    sizes = list(dict.fromkeys(size for size, _ in wanted))
     for tool in ("hyperfine", "bsdtar", "xz", "gzip", "tar", "/usr/bin/time"):
         if not shutil.which(tool):
             sys.exit(f"[bench] {tool} is missing (make bench installs it)")
@@ -272,7 +272,7 @@ def main():
     t0 = time.time()
     stamps, inputs = [], []
     for shape in args.shapes.split():
-        for s in [w[0] for w in wanted if w[1] in (None, shape)]:
+        for s in [size for size, only in wanted if only in (None, shape)]:
             before = time.time()
             failing = args.failing if shape == "small-files" else None
             stamp = dict(generate.generate(s, args.seed, args.cache, shape=shape, failing=failing))

@@ -123,6 +123,12 @@ final class LibArchiveLayer {
         let layerName = name
         var retries = 0
         var entriesHere = 0
+        /// Counts an entry of this layer; false once the walk's entry budget is spent.
+        func countEntry() -> Bool {
+            entriesHere += 1
+            summary.entries += 1
+            return budget.countEntry()
+        }
         defer {
             if retries > 0 {
                 visitor.report(ArchiveIssue(
@@ -174,9 +180,7 @@ final class LibArchiveLayer {
             let name = Self.pathname(entryPointer)
             if name.utf8.count > NameBound.maxPathBytes {
                 // Not a must-gather's file; kept whole, its name alone could fill memory and the report.
-                entriesHere += 1
-                summary.entries += 1
-                guard budget.countEntry() else { return .stopped }
+                guard countEntry() else { return .stopped }
                 visitor.report(ArchiveIssue(
                     path: (base + [NameBound.shortened(name)]).joined(separator: "!/"), severity: .warning,
                     message: "name of \(name.utf8.count) bytes, longer than \(NameBound.maxPathBytes): entry skipped", damaged: false, kind: "long-name"))
@@ -186,9 +190,7 @@ final class LibArchiveLayer {
             if status == MUSTARD_ARCHIVE_OK, type == .directory || type == .special {
                 // Counted, never read: its name is not worth normalising and splitting (half the entries of an
                 // `oc adm inspect` tree are folders).
-                entriesHere += 1
-                summary.entries += 1
-                guard budget.countEntry() else { return .stopped }
+                guard countEntry() else { return .stopped }
                 continue
             }
             let path = EntryPath(layers: base + [EntryPath.normalise(name)])
@@ -199,9 +201,7 @@ final class LibArchiveLayer {
             if status == MUSTARD_ARCHIVE_WARN {
                 visitor.report(ArchiveIssue(path: path.description, severity: .warning, message: Self.errorString(handle), damaged: false))
             }
-            entriesHere += 1
-            summary.entries += 1
-            guard budget.countEntry() else { return .stopped }
+            guard countEntry() else { return .stopped }
             let entry = ArchiveEntry(path: path, type: type, declaredSize: archive_entry_size_is_set(entryPointer) != 0 ? archive_entry_size(entryPointer) : nil)
             switch entry.type {
             case .directory, .special:

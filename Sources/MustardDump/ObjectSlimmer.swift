@@ -20,6 +20,13 @@ public enum ObjectSlimmer {
         "series", "firstTimestamp", "lastTimestamp", "eventTime", "source", "reportingComponent",
     ]
 
+    /// Metadata no rule reads, of any object.
+    static let droppedMetadata = ["managedFields", "resourceVersion", "selfLink"]
+    /// `kubectl apply`'s copy of the object, in its annotations.
+    public static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+    /// A pod's annotations kept are OpenShift's (`openshift.io/scc`, MTC's `migration.openshift.io/…`).
+    static let keptPodAnnotations = "openshift.io/"
+
     /// The workloads whose pod template no rule reads.
     static let templatedWorkloads: Set<String> = ["Deployment", "DeploymentConfig", "StatefulSet", "ReplicaSet", "DaemonSet"]
 
@@ -28,8 +35,8 @@ public enum ObjectSlimmer {
     /// reads before slimming (`keeping`, `isIdleWorkload`, an event's time): a test decodes every real dump both ways
     /// and compares the slimmed objects. Events keep their metadata, which their time may come from.
     public static let pruning: YAMLPruning = {
-        let metadata = ["managedFields", "resourceVersion", "selfLink"]
-        let annotations = YAMLPruning.Keys.dropping(["kubectl.kubernetes.io/last-applied-configuration"])
+        let metadata = droppedMetadata
+        let annotations = YAMLPruning.Keys.dropping([lastApplied])
         let anyMetadata = YAMLPruning.Keys.dropping(metadata, inside: [("annotations", annotations)])
         let workload = YAMLPruning.Keys.dropping([], inside: [("metadata", anyMetadata), ("spec", .dropping(["template"]))])
         let containers = YAMLPruning.Keys.eachItem(.keeping(keptContainerFields.sorted()))
@@ -37,7 +44,7 @@ public enum ObjectSlimmer {
         let pod = YAMLPruning.Keys.dropping(
             [],
             inside: [
-                ("metadata", .dropping(metadata, inside: [("annotations", .keepingContaining("openshift.io/"))])),
+                ("metadata", .dropping(metadata, inside: [("annotations", .keepingContaining(keptPodAnnotations))])),
                 ("spec", .keeping(keptPodSpec.sorted(), inside: [("containers", containers), ("initContainers", containers)])),
                 ("status", .dropping(droppedPodStatus.sorted(), inside: [("containerStatuses", statuses), ("initContainerStatuses", statuses)])),
             ])
@@ -62,12 +69,10 @@ public enum ObjectSlimmer {
         }
         let isPod = object["kind"]?.string == "Pod"
         if case .mapping(var metadata)? = object["metadata"] {
-            metadata["managedFields"] = nil
-            metadata["resourceVersion"] = nil
-            metadata["selfLink"] = nil
+            for key in droppedMetadata { metadata[key] = nil }
             if case .mapping(var annotations)? = metadata["annotations"] {
-                annotations["kubectl.kubernetes.io/last-applied-configuration"] = nil
-                if isPod { annotations = annotations.filter { $0.key.containsBytes("openshift.io/") } }
+                annotations[lastApplied] = nil
+                if isPod { annotations = annotations.filter { $0.key.containsBytes(keptPodAnnotations) } }
                 metadata["annotations"] = .mapping(annotations)
             }
             object["metadata"] = .mapping(metadata)

@@ -1,3 +1,4 @@
+import MustardDump
 import MustardModel
 import MustardReport
 
@@ -16,7 +17,7 @@ public enum DescribeText {
             rows.append(("Created:", age.map { "\(created) (\($0) before gather)" } ?? created))
         }
         rows.append(("Labels:", lines(metadata["labels"])))
-        rows.append(("Annotations:", lines(metadata["annotations"], skipping: ["kubectl.kubernetes.io/last-applied-configuration"])))
+        rows.append(("Annotations:", lines(metadata["annotations"], skipping: [ObjectSlimmer.lastApplied])))
         let owners = metadata["ownerReferences"].array.map { "\($0["kind"].string ?? "")/\($0["name"].string ?? "")" }
         if !owners.isEmpty { rows.append(("Controlled By:", owners.joined(separator: "\n"))) }
         rows.append(("Source:", o.source.path + (o.source.listIndex.map { " [items[\($0)]]" } ?? "")))

@@ -89,7 +89,7 @@ extension PreparedObject {
 
 /// What the index keeps of a Secret: its keys, never its values.
 enum Redaction {
-    static let lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+    static let lastApplied = ObjectSlimmer.lastApplied
 
     /// `ObjectSlimmer.withoutSecretValues`, plus the copy of the Secret that `kubectl apply` leaves in an annotation.
     static func withoutSecretValues(_ body: Value) -> Value {

@@ -139,12 +139,12 @@ extension JSON {
         case .object(let fields):
             guard fields.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return false }
             out.append(UInt8(ascii: "{"))
-            for (n, key) in fields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+            for (n, field) in fields.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }).enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 Self.newline(into: &out, pretty: pretty, level: level + 1)
-                Self.write(string: key, into: &out)
+                Self.write(string: field.key, into: &out)
                 out.append(contentsOf: (pretty ? " : " : ":").utf8)
-                guard fields[key, default: .null].write(into: &out, pretty: pretty, level: level + 1) else { return false }
+                guard field.value.write(into: &out, pretty: pretty, level: level + 1) else { return false }
             }
             Self.close(into: &out, pretty: pretty, level: level, empty: fields.isEmpty)
             out.append(UInt8(ascii: "}"))
@@ -167,6 +167,8 @@ extension JSON {
 
     /// A string as `JSONEncoder` escapes it: quote, backslash and the C0 controls (`\b \f \n \r \t` short, the others
     /// `\u00xx`); `/`, DEL and everything past ASCII as they are.
+    private static func hexDigit(_ n: UInt8) -> UInt8 { n < 10 ? 0x30 + n : UInt8(ascii: "a") + n - 10 }
+
     private static func write(string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
@@ -179,8 +181,7 @@ extension JSON {
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0x0F)])
             default: out.append(byte)
             }
         }

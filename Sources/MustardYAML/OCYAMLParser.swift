@@ -371,12 +371,12 @@ private struct Parser: ~Copyable {
                 seen = keys.set(from: first)
                 seen.insert(key)
             }
+            if !skipped.isEmpty, skipped.contains(key) { throw Unrecognised() }
             var inner = Scope.whole
             if isDocument && key == "items" {
                 inner = .objects
             } else if let rules {
                 let decided = rules.rules(for: key)
-                if !skipped.isEmpty, skipped.contains(key) { throw Unrecognised() }
                 if decided.skip {
                     skipped.append(key)
                     try skipValue(column: column)
