@@ -176,7 +176,7 @@ public struct Analyzer {
             do { suppressions += try RuleFiles.suppressions(files: [], dump: path, configDirectory: nil) } catch { throw AnalysisError.ruleFile(error) }
         }
         // The engine's findings are linked and ordered; folding restatements away may leave links to re-resolve.
-        let focused = options.focus.apply(findings, ordered: findings.count == ran.count).map { $0.scrubbingSecrets() }
+        let focused = options.focus.apply(findings, ordered: findings.count == ran.count).concurrentMap { $0.scrubbingSecrets() }
         let split = SuppressionFile.apply(suppressions, to: focused, today: options.today)
         let shown = split.suppressed.isEmpty ? split.shown : RuleEngine.linkAndOrder(split.shown)
         let suppressed = split.suppressed.map { SuppressedFinding(finding: $0.finding, reason: $0.by.reason, source: $0.by.source, expires: $0.by.expires) }

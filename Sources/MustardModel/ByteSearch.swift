@@ -9,18 +9,7 @@ import Darwin
 public enum ByteSearch {
     /// Whether `needle` occurs in `haystack`; an empty needle always does.
     public static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
-        guard let nBase = needle.baseAddress, !needle.isEmpty else { return true }
-        guard haystack.count >= needle.count, let hBase = haystack.baseAddress else { return false }
-        let first = Int32(needle[0])
-        let lastStart = haystack.count - needle.count
-        var start = 0
-        while start <= lastStart {
-            guard let hit = memchr(hBase + start, first, lastStart - start + 1) else { return false }
-            let at = hBase.distance(to: UnsafeRawPointer(hit))
-            if memcmp(hBase + at, nBase, needle.count) == 0 { return true }
-            start = at + 1
-        }
-        return false
+        needle.isEmpty || firstIndex(of: needle, in: haystack, from: 0) != nil
     }
 }
 
@@ -39,18 +28,62 @@ extension StringProtocol {
 
 extension ByteSearch {
     /// Whether `needle` occurs in `text`, answered byte for byte when that is sure to give Foundation's answer
-    /// (`text.contains(needle)`, which compares canonically equivalent forms): both ASCII, the needle not empty and
-    /// holding no CR or LF (the one ASCII pair that forms a cluster). Nil otherwise: ask Foundation.
+    /// (`text.contains(needle)`, which compares canonically equivalent forms); nil otherwise: ask Foundation.
     /// Why: Foundation's search bridges to CFString on every call, and the signature catalog asks it for each of
     /// its needles in each statement of each finding.
+    ///
+    /// The needle must be ASCII, not empty, and hold no CR or LF (the one ASCII pair that forms a cluster). Text
+    /// outside ASCII is answered too (statements hold `×`), because Foundation never lets a match end inside a
+    /// combining sequence (`café` does not contain `cafe`), so a match found by bytes counts when an ASCII byte or
+    /// the end follows it, and no byte match means none, except for the three characters whose canonical form is
+    /// ASCII (KELVIN SIGN is `K`, GREEK QUESTION MARK `;`, GREEK VARIA `` ` ``): text holding one is left to
+    /// Foundation. `SignatureCatalogTests` compares both on such texts.
     public static func asciiContains(_ text: String, _ needle: String) -> Bool? {
         var text = text, needle = needle
         return needle.withUTF8 { n -> Bool? in
             guard !n.isEmpty, n.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }) else { return nil }
             return text.withUTF8 { t -> Bool? in
-                guard t.allSatisfy({ $0 < 0x80 }) else { return nil }
-                return contains(UnsafeRawBufferPointer(t), UnsafeRawBufferPointer(n))
+                let h = UnsafeRawBufferPointer(t), pattern = UnsafeRawBufferPointer(n)
+                guard t.contains(where: { $0 >= 0x80 }) else { return contains(h, pattern) }
+                guard !holdsASCIISingleton(t) else { return nil }
+                var from = 0
+                var unsure = false
+                while let at = firstIndex(of: pattern, in: h, from: from) {
+                    let after = at + n.count
+                    if after == t.count || t[after] < 0x80 { return true }
+                    unsure = true
+                    from = at + 1
+                }
+                return unsure ? nil : false
             }
         }
+    }
+
+    /// Where `needle` (not empty) first occurs in `haystack` at or after `from`.
+    static func firstIndex(of needle: UnsafeRawBufferPointer, in haystack: UnsafeRawBufferPointer, from: Int) -> Int? {
+        guard let nBase = needle.baseAddress, let hBase = haystack.baseAddress, haystack.count - from >= needle.count else { return nil }
+        let lastStart = haystack.count - needle.count
+        var start = from
+        while start <= lastStart {
+            guard let hit = memchr(hBase + start, Int32(needle[0]), lastStart - start + 1) else { return nil }
+            let at = hBase.distance(to: UnsafeRawPointer(hit))
+            if memcmp(hBase + at, nBase, needle.count) == 0 { return at }
+            start = at + 1
+        }
+        return nil
+    }
+
+    /// U+212A, U+037E or U+1FEF in UTF-8: characters canonically equivalent to ASCII.
+    private static func holdsASCIISingleton(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i + 1 < t.count {
+            switch (t[i], t[i + 1]) {
+            case (0xCD, 0xBE): return true
+            case (0xE2, 0x84) where i + 2 < t.count && t[i + 2] == 0xAA: return true
+            case (0xE1, 0xBF) where i + 2 < t.count && t[i + 2] == 0xAF: return true
+            default: i += 1
+            }
+        }
+        return false
     }
 }

@@ -25,24 +25,25 @@ public enum SecretScrubber {
         return scan.changed ? String(decoding: scan.out, as: UTF8.self) : text
     }
 
-    /// A cheap test that skips the scan for the common line with nothing secret-looking in it.
+    /// A cheap test that skips the scan for the common line with nothing secret-looking in it: one pass over the
+    /// UTF-8 bytes, each lower-cased and tried only against the clues that begin with it. Every clue is ASCII and
+    /// the scan lower-cases ASCII only, so bytes of other characters (a statement's `×`) can neither start a clue
+    /// nor hide one from the scan.
     static func mightHoldSecret(_ text: String) -> Bool {
         var text = text
-        let answer: Bool? = text.withUTF8 { bytes in
-            // ASCII (nearly every log line and table cell): one pass, no copy, each byte lower-cased and tried only
-            // against the clues that begin with it. Otherwise the full Unicode way.
-            var i = 0
-            while i < bytes.count {
-                let byte = bytes[i]
-                guard byte < 0x80 else { return nil }
-                for clue in cluesByFirstByte[Int(lowered(byte))] where startsWith(bytes, at: i, clue) { return true }
-                i += 1
+        return text.withUTF8 { bytes in
+            cluesByFirstByte.withUnsafeBufferPointer { table in
+                var i = 0
+                while i < bytes.count {
+                    let byte = bytes[i]
+                    if byte < 0x80 {
+                        for clue in table[Int(lowered(byte))] where startsWith(bytes, at: i, clue) { return true }
+                    }
+                    i += 1
+                }
+                return false
             }
-            return false
         }
-        if let answer { return answer }
-        let lower = text.lowercased()
-        return clues.contains { lower.contains($0) }
     }
 
     private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }

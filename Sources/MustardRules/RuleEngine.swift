@@ -28,16 +28,25 @@ public struct RuleEngine: Sendable {
     public func run(_ context: RuleContext) -> (findings: [Finding], outcomes: [RuleOutcome]) {
         var findings: [Finding] = []
         var outcomes: [RuleOutcome] = []
-        // Rules evaluated together (the rule files' shared pass) first; their verdicts are the ones alone would give.
-        var batched: [Int: RuleVerdict] = [:]
-        var batchTypes = Set<ObjectIdentifier>()
-        for rule in rules {
-            guard let batch = rule as? any BatchEvaluatedRule, batchTypes.insert(ObjectIdentifier(type(of: batch))).inserted else { continue }
-            batched.merge(type(of: batch).verdicts(among: rules, context)) { first, _ in first }
+        // Rules evaluated together (the rule files' shared pass) and the others alone, side by side on two cores: neither
+        // reads what the other makes, and each verdict is the one its rule alone gives.
+        let rules = self.rules
+        let parts = [true, false].concurrentMap(minimumPerCore: 1) { batches -> [Int: RuleVerdict] in
+            guard batches else {
+                return Dictionary(uniqueKeysWithValues: rules.indices.filter { !(rules[$0] is any BatchEvaluatedRule) }.map { ($0, rules[$0].evaluate(context)) })
+            }
+            var batched: [Int: RuleVerdict] = [:]
+            var batchTypes = Set<ObjectIdentifier>()
+            for rule in rules {
+                guard let batch = rule as? any BatchEvaluatedRule, batchTypes.insert(ObjectIdentifier(type(of: batch))).inserted else { continue }
+                batched.merge(type(of: batch).verdicts(among: rules, context)) { first, _ in first }
+            }
+            return batched
         }
+        let verdicts = parts[0].merging(parts[1]) { first, _ in first }
         for (index, rule) in rules.enumerated() {
             let id = rule.ruleDescription.id
-            switch batched[index] ?? rule.evaluate(context) {
+            switch verdicts[index] ?? rule.evaluate(context) {
             case .findings(let found) where !found.isEmpty:
                 findings.append(contentsOf: found)
                 outcomes.append(RuleOutcome(rule: id, status: .findings, reason: nil))
@@ -50,7 +59,7 @@ public struct RuleEngine: Sendable {
             }
         }
         // Known messages name causes and fixes once links are resolved: a finding another one causes leaves that to its cause.
-        let linked = Self.linkAndOrder(findings).map { $0.causedBy.isEmpty ? SignatureAdvice.annotate($0, context: context) : $0 }
+        let linked = Self.linkAndOrder(findings).concurrentMap { $0.causedBy.isEmpty ? SignatureAdvice.annotate($0, context: context) : $0 }
         return (linked, outcomes.sorted { $0.rule < $1.rule })
     }
 
@@ -86,18 +95,27 @@ public struct RuleEngine: Sendable {
         var causes: [String: [String]] = [:]
         for f in findings { for cause in f.causedBy { causes[cause, default: []].append(f.id) } }
         for i in findings.indices { findings[i].causes = (causes[findings[i].id] ?? []).sorted() }
-        let bySeverity: (Finding, Finding) -> Bool = { $0.severity != $1.severity ? $0.severity > $1.severity : $0.id < $1.id }
-        let byID = Dictionary(uniqueKeysWithValues: findings.map { ($0.id, $0) })
-        var ordered: [Finding] = []
-        var placed = Set<String>()
-        func place(_ f: Finding) {
-            guard placed.insert(f.id).inserted else { return }
-            ordered.append(f)
-            for effect in f.causes.compactMap({ byID[$0] }).sorted(by: bySeverity) { place(effect) }
+        // Indices are sorted and placed, not the findings: a finding is large, and thousands of them (rule files
+        // matching every pod) made moving them the bulk of the ordering.
+        let linked = findings
+        let bySeverity: (Int, Int) -> Bool = { a, b in
+            linked[a].severity != linked[b].severity ? linked[a].severity > linked[b].severity : linked[a].id < linked[b].id
         }
-        for root in findings.filter({ $0.causedBy.isEmpty }).sorted(by: bySeverity) { place(root) }
+        let indexByID = Dictionary(uniqueKeysWithValues: linked.enumerated().map { ($0.element.id, $0.offset) })
+        var ordered: [Int] = []
+        ordered.reserveCapacity(linked.count)
+        var placed = [Bool](repeating: false, count: linked.count)
+        func place(_ i: Int) {
+            guard !placed[i] else { return }
+            placed[i] = true
+            ordered.append(i)
+            for effect in linked[i].causes.compactMap({ indexByID[$0] }).sorted(by: bySeverity) { place(effect) }
+        }
+        for root in linked.indices.filter({ linked[$0].causedBy.isEmpty }).sorted(by: bySeverity) { place(root) }
         // Findings only reachable through a cycle of causes: by severity at the end.
-        for f in findings.sorted(by: bySeverity) { place(f) }
-        return ordered
+        if ordered.count < linked.count {
+            for i in linked.indices.sorted(by: bySeverity) { place(i) }
+        }
+        return ordered.map { linked[$0] }
     }
 }

@@ -2,8 +2,9 @@
 /// holding control or bidi characters (a newline, an escape) is spelled with `$'…'` escapes instead, so the
 /// command stays exact and no such character reaches the report raw.
 public func shellQuote(_ word: String) -> String {
-    let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,")
-    if !word.isEmpty, word.allSatisfy({ safe.contains($0) }) { return word }
+    // Byte for byte: every safe character is one ASCII byte, so a word is all safe characters exactly when it is all
+    // safe bytes (built once, not per word: remediation of thousands of findings quotes every name).
+    if !word.isEmpty, word.utf8.allSatisfy({ shellSafeBytes[Int($0)] }) { return word }
     guard word.unicodeScalars.contains(where: isControlOrBidi) else { return "'" + word.replacing("'", with: "'\\''") + "'" }
     var out = "$'"
     for scalar in word.unicodeScalars {
@@ -22,6 +23,12 @@ public func shellQuote(_ word: String) -> String {
     }
     return out + "'"
 }
+
+private let shellSafeBytes: [Bool] = {
+    var table = [Bool](repeating: false, count: 256)
+    for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,".utf8 { table[Int(byte)] = true }
+    return table
+}()
 
 /// JSON string literal for a value placed inside a `-p '{...}'` patch; control and bidi characters as `\uXXXX`.
 func jsonString(_ s: String) -> String {

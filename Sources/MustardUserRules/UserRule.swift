@@ -299,7 +299,8 @@ extension EventMatch {
 
 extension LineMatch {
     func matches(_ line: LogLine, now: Timestamp?) -> Bool {
-        guard line.text.contains(contains), regex.map({ $0.matches(line.text) }) ?? true else { return false }
+        // Bytes first (Foundation's answer, `ByteSearch.asciiContains`): every line of the named pods is asked.
+        guard ByteSearch.asciiContains(line.text, contains) ?? line.text.contains(contains), regex.map({ $0.matches(line.text) }) ?? true else { return false }
         guard let within else { return true }
         guard let now, let at = line.time else { return false }
         return now.seconds(since: at) <= within

@@ -27,15 +27,32 @@ struct SignatureCatalogTests {
 
     @Test("The byte search the catalog uses answers as Foundation's contains, or leaves the question to it")
     func asciiContains() {
-        let texts = ["Back-off restarting failed container", "x509: certificate signed by unknown authority", "a\r\nb", "caf\u{e9}", "cafe\u{301}", "", "abc"]
-        let needles = ["restarting", "x509", "unknown authority", "\n", "b", "caf", "e", "abc", "abcd", "", "\u{e9}"]
+        let texts = [
+            "Back-off restarting failed container", "x509: certificate signed by unknown authority", "a\r\nb", "caf\u{e9}", "cafe\u{301}", "", "abc",
+            "Event BackOff (\u{d7}3): Back-off restarting failed container", "\u{212A}ey", "a\u{37E}b", "\u{1FEF}x", "x\u{600}abc", "cafe\u{301}b cafe",
+            "\u{e9}abc\u{301}", "\u{FB01}le K\u{FF2B}", "abc\u{e9}", "\u{1F600}abc",
+        ]
+        let needles = ["restarting", "x509", "unknown authority", "\n", "b", "caf", "cafe", "e", "abc", "abcd", "", "\u{e9}", "Key", "a;b", "`x", "fi", "K", "Back-off"]
         for text in texts {
             for needle in needles {
                 guard let fast = ByteSearch.asciiContains(text, needle) else { continue }
                 #expect(fast == text.contains(needle), "\(text.debugDescription) ∋ \(needle.debugDescription)")
             }
         }
+        // Random texts of ASCII, combining marks, precomposed letters and the ASCII singletons.
+        var random = SystemRandomNumberGenerator()
+        let pieces = ["a", "b", "e", "K", ";", " ", "\u{301}", "\u{e9}", "\u{d7}", "\u{212A}", "\u{37E}", "\u{600}", "\u{1F600}"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            for needle in ["a", "e", "K", "ab", "be", "a;", "eK", "e b"] {
+                guard let fast = ByteSearch.asciiContains(text, needle) else { continue }
+                #expect(fast == text.contains(needle), "\(text.debugDescription) ∋ \(needle.debugDescription)")
+            }
+        }
         #expect(ByteSearch.asciiContains("caf\u{e9}", "caf") == nil)
+        #expect(ByteSearch.asciiContains("caf\u{e9}", "cafe") == false)
+        #expect(ByteSearch.asciiContains("cafe\u{301}", "cafe") == nil)
+        #expect(ByteSearch.asciiContains("\u{212A}ey", "Key") == nil)
         #expect(ByteSearch.asciiContains("a\r\nb", "\n") == nil)
         #expect(ByteSearch.asciiContains("abc", "") == nil)
         #expect(ByteSearch.asciiContains("abc", "bc") == true)

@@ -249,7 +249,7 @@ enum SignatureAdvice {
     /// already applied a signature itself.
     static func annotate(_ finding: Finding, context: RuleContext) -> Finding {
         // The dump's own findings are about the gather; a finding with a confirmed cause leaves the advice to it.
-        guard !finding.explanation.contains("(signature `"), !finding.rule.hasPrefix("dump/"), finding.confirmedCauses.isEmpty else { return finding }
+        guard !(ByteSearch.asciiContains(finding.explanation, "(signature `") ?? finding.explanation.contains("(signature `")), !finding.rule.hasPrefix("dump/"), finding.confirmedCauses.isEmpty else { return finding }
         let hits = hits(in: finding.evidence, subject: finding.subject.kind, rule: finding.rule).prefix(6)
         guard !hits.isEmpty else { return finding }
         let values = bindings(for: finding, context: context)
