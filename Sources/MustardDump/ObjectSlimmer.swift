@@ -54,57 +54,97 @@ public enum ObjectSlimmer {
         return YAMLPruning(byKind: byKind, otherKinds: .dropping([], inside: [("metadata", anyMetadata)]))
     }()
 
+    /// Each part is rebuilt only when it holds something to drop: the YAML parser already left out most of it
+    /// (`pruning`), and rebuilding every healthy pod's parts anyway was a tenth of what rule files reading pods cost.
     static func slim(_ body: Value) -> Value {
         guard case .mapping(var object) = body else { return body }
-        if object["kind"]?.string == "Event" {
-            var event = object.filter { keptEventFields.contains($0.key) }
+        let kind = object["kind"]?.string
+        if kind == "Event" {
+            var event = object.keys.allSatisfy(keptEventFields.contains) ? object : object.filter { keptEventFields.contains($0.key) }
             event["metadata"] = .mapping(object["metadata"]?.mapping?.filter { ["name", "namespace"].contains($0.key) } ?? Fields())
             return .mapping(event)
         }
         // Workloads: rules read their replica counts and MTC's annotations, not the pod template.
-        if let kind = object["kind"]?.string, templatedWorkloads.contains(kind),
-            case .mapping(var spec)? = object["spec"] {
+        if let kind, templatedWorkloads.contains(kind), case .mapping(var spec)? = object["spec"], spec["template"] != nil {
             spec["template"] = nil
             object["spec"] = .mapping(spec)
         }
-        let isPod = object["kind"]?.string == "Pod"
-        if case .mapping(var metadata)? = object["metadata"] {
-            for key in droppedMetadata { metadata[key] = nil }
-            if case .mapping(var annotations)? = metadata["annotations"] {
+        let isPod = kind == "Pod"
+        if case .mapping(let metadata)? = object["metadata"], let slimmed = slimmedMetadata(metadata, isPod: isPod) {
+            object["metadata"] = .mapping(slimmed)
+        }
+        if isPod, case .mapping(let spec)? = object["spec"], let slimmed = slimmedPodSpec(spec) {
+            object["spec"] = .mapping(slimmed)
+        }
+        if isPod, case .mapping(let status)? = object["status"], let slimmed = slimmedPodStatus(status) {
+            object["status"] = .mapping(slimmed)
+        }
+        return .mapping(object)
+    }
+
+    /// Metadata without what no rule reads; nil when it holds none of it.
+    private static func slimmedMetadata(_ metadata: Fields, isPod: Bool) -> Fields? {
+        var metadata = metadata
+        var changed = false
+        for key in droppedMetadata where metadata[key] != nil {
+            metadata[key] = nil
+            changed = true
+        }
+        if case .mapping(var annotations)? = metadata["annotations"] {
+            let dropsSome = annotations[lastApplied] != nil || (isPod && !annotations.keys.allSatisfy { $0.containsBytes(keptPodAnnotations) })
+            if dropsSome {
                 annotations[lastApplied] = nil
                 if isPod { annotations = annotations.filter { $0.key.containsBytes(keptPodAnnotations) } }
                 metadata["annotations"] = .mapping(annotations)
+                changed = true
             }
-            object["metadata"] = .mapping(metadata)
         }
-        if isPod, case .mapping(let spec)? = object["spec"] {
-            var kept = spec.filter { keptPodSpec.contains($0.key) }
-            for key in ["containers", "initContainers"] {
-                if case .sequence(let containers)? = kept[key] {
-                    kept[key] = .sequence(containers.map { c in
-                        guard case .mapping(let fields) = c else { return c }
-                        return .mapping(fields.filter { keptContainerFields.contains($0.key) })
-                    })
-                }
+        return changed ? metadata : nil
+    }
+
+    /// A pod's spec with only what identifies containers, images, claims and placement; nil when that is all it holds.
+    private static func slimmedPodSpec(_ spec: Fields) -> Fields? {
+        func isSlim(_ item: Value) -> Bool { item.mapping?.keys.allSatisfy(keptContainerFields.contains) ?? true }
+        let slimAlready = spec.keys.allSatisfy(keptPodSpec.contains)
+            && ["containers", "initContainers"].allSatisfy { items(spec[$0])?.allSatisfy(isSlim) ?? true }
+            && (items(spec["volumes"])?.allSatisfy { !$0["persistentVolumeClaim"].isNull } ?? true)
+        if slimAlready { return nil }
+        var kept = spec.filter { keptPodSpec.contains($0.key) }
+        for key in ["containers", "initContainers"] {
+            if case .sequence(let containers)? = kept[key] {
+                kept[key] = .sequence(containers.map { c in
+                    guard case .mapping(let fields) = c else { return c }
+                    return .mapping(fields.filter { keptContainerFields.contains($0.key) })
+                })
             }
-            if case .sequence(let volumes)? = kept["volumes"] {
-                kept["volumes"] = .sequence(volumes.filter { !$0["persistentVolumeClaim"].isNull })
-            }
-            object["spec"] = .mapping(kept)
         }
-        if isPod, case .mapping(let status)? = object["status"] {
-            var kept = status.filter { !droppedPodStatus.contains($0.key) }
-            for key in ["containerStatuses", "initContainerStatuses"] {
-                if case .sequence(let statuses)? = kept[key] {
-                    kept[key] = .sequence(statuses.map { s in
-                        guard case .mapping(let fields) = s else { return s }
-                        return .mapping(fields.filter { !droppedContainerStatus.contains($0.key) })
-                    })
-                }
-            }
-            object["status"] = .mapping(kept)
+        if case .sequence(let volumes)? = kept["volumes"] {
+            kept["volumes"] = .sequence(volumes.filter { !$0["persistentVolumeClaim"].isNull })
         }
-        return .mapping(object)
+        return kept
+    }
+
+    private static func items(_ value: Value?) -> [Value]? {
+        if case .sequence(let items)? = value { return items }
+        return nil
+    }
+
+    /// A pod's status without addresses and runtime ids; nil when it holds none.
+    private static func slimmedPodStatus(_ status: Fields) -> Fields? {
+        func isSlim(_ item: Value) -> Bool { !(item.mapping?.keys.contains(where: droppedContainerStatus.contains) ?? false) }
+        let slimAlready = !status.keys.contains(where: droppedPodStatus.contains)
+            && ["containerStatuses", "initContainerStatuses"].allSatisfy { items(status[$0])?.allSatisfy(isSlim) ?? true }
+        if slimAlready { return nil }
+        var kept = status.filter { !droppedPodStatus.contains($0.key) }
+        for key in ["containerStatuses", "initContainerStatuses"] {
+            if case .sequence(let statuses)? = kept[key] {
+                kept[key] = .sequence(statuses.map { s in
+                    guard case .mapping(let fields) = s else { return s }
+                    return .mapping(fields.filter { !droppedContainerStatus.contains($0.key) })
+                })
+            }
+        }
+        return kept
     }
 
     /// What the loader keeps of a pod.
