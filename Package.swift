@@ -55,7 +55,7 @@ let package = Package(
         // Rules read from rule files (YAML, read with libyaml for its line numbers); the shipped ones embedded in the
         // binary, which is installed alone (no resource bundle).
         .target(
-            name: "MustardUserRules", dependencies: ["MustardRules", "MustardModel", "CYAML"],
+            name: "MustardUserRules", dependencies: ["MustardRules", "MustardModel", "MustardSignatures", "CYAML"],
             resources: [.embedInCode("Shipped")]),
         // get/describe/logs/events/ls over a dump, answered from a local index (SQLite) after the first pass.
         .target(

@@ -104,22 +104,35 @@ public enum ObjectSlimmer {
 
     /// A pod's spec with only what identifies containers, images, claims and placement; nil when that is all it holds.
     private static func slimmedPodSpec(_ spec: Fields) -> Fields? {
-        func isSlim(_ item: Value) -> Bool { item.mapping?.keys.allSatisfy(keptContainerFields.contains) ?? true }
-        let slimAlready = spec.keys.allSatisfy(keptPodSpec.contains)
-            && ["containers", "initContainers"].allSatisfy { items(spec[$0])?.allSatisfy(isSlim) ?? true }
-            && (items(spec["volumes"])?.allSatisfy { !$0["persistentVolumeClaim"].isNull } ?? true)
-        if slimAlready { return nil }
-        var kept = spec.filter { keptPodSpec.contains($0.key) }
-        for key in ["containers", "initContainers"] {
-            if case .sequence(let containers)? = kept[key] {
-                kept[key] = .sequence(containers.map { c in
-                    guard case .mapping(let fields) = c else { return c }
-                    return .mapping(fields.filter { keptContainerFields.contains($0.key) })
-                })
-            }
-        }
-        if case .sequence(let volumes)? = kept["volumes"] {
-            kept["volumes"] = .sequence(volumes.filter { !$0["persistentVolumeClaim"].isNull })
+        let isClaim = { (volume: Value) in !volume["persistentVolumeClaim"].isNull }
+        let dropsVolumes = !(items(spec["volumes"])?.allSatisfy(isClaim) ?? true)
+        let filtered = filtered(spec, keeping: keptPodSpec.contains, lists: ["containers", "initContainers"], keepingInItems: keptContainerFields.contains)
+        guard var kept = filtered ?? (dropsVolumes ? spec : nil) else { return nil }
+        if let volumes = items(kept["volumes"]) { kept["volumes"] = .sequence(volumes.filter(isClaim)) }
+        return kept
+    }
+
+    /// A pod's status without addresses and runtime ids; nil when it holds none.
+    private static func slimmedPodStatus(_ status: Fields) -> Fields? {
+        filtered(
+            status, keeping: { !droppedPodStatus.contains($0) }, lists: ["containerStatuses", "initContainerStatuses"],
+            keepingInItems: { !droppedContainerStatus.contains($0) })
+    }
+
+    /// `fields` with the keys `keeping` allows, and in each mapping of the sequences under `lists` the keys
+    /// `keepingInItems` allows; nil when that drops nothing.
+    private static func filtered(
+        _ fields: Fields, keeping: (String) -> Bool, lists: [String], keepingInItems: (String) -> Bool
+    ) -> Fields? {
+        func isKept(_ item: Value) -> Bool { item.mapping?.keys.allSatisfy(keepingInItems) ?? true }
+        if fields.keys.allSatisfy(keeping), lists.allSatisfy({ items(fields[$0])?.allSatisfy(isKept) ?? true }) { return nil }
+        var kept = fields.filter { keeping($0.key) }
+        for key in lists {
+            guard let list = items(kept[key]) else { continue }
+            kept[key] = .sequence(list.map { item in
+                guard case .mapping(let inner) = item else { return item }
+                return .mapping(inner.filter { keepingInItems($0.key) })
+            })
         }
         return kept
     }
@@ -127,24 +140,6 @@ public enum ObjectSlimmer {
     private static func items(_ value: Value?) -> [Value]? {
         if case .sequence(let items)? = value { return items }
         return nil
-    }
-
-    /// A pod's status without addresses and runtime ids; nil when it holds none.
-    private static func slimmedPodStatus(_ status: Fields) -> Fields? {
-        func isSlim(_ item: Value) -> Bool { !(item.mapping?.keys.contains(where: droppedContainerStatus.contains) ?? false) }
-        let slimAlready = !status.keys.contains(where: droppedPodStatus.contains)
-            && ["containerStatuses", "initContainerStatuses"].allSatisfy { items(status[$0])?.allSatisfy(isSlim) ?? true }
-        if slimAlready { return nil }
-        var kept = status.filter { !droppedPodStatus.contains($0.key) }
-        for key in ["containerStatuses", "initContainerStatuses"] {
-            if case .sequence(let statuses)? = kept[key] {
-                kept[key] = .sequence(statuses.map { s in
-                    guard case .mapping(let fields) = s else { return s }
-                    return .mapping(fields.filter { !droppedContainerStatus.contains($0.key) })
-                })
-            }
-        }
-        return kept
     }
 
     /// What the loader keeps of a pod.

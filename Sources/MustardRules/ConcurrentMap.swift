@@ -4,7 +4,7 @@ import Foundation
 extension Array where Element: Sendable {
     /// `map` over the machine's cores, results in order: for work on each item that shares nothing mutable (a
     /// finding's signature advice, its secret scrubbing). Why: rule files matching thousands of objects make as many
-    /// findings, and the rules stage runs while the other core is idle. Short arrays are mapped here, in place.
+    /// findings, and the rules stage runs while the other core is idle. Short arrays, and any array on one core, are mapped on the calling thread.
     public func concurrentMap<T: Sendable>(minimumPerCore: Int = 64, _ transform: @Sendable (Element) -> T) -> [T] {
         let cores = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / Swift.max(1, minimumPerCore))
         guard cores > 1 else { return map(transform) }

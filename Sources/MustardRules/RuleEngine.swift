@@ -28,21 +28,10 @@ public struct RuleEngine: Sendable {
     public func run(_ context: RuleContext) -> (findings: [Finding], outcomes: [RuleOutcome]) {
         var findings: [Finding] = []
         var outcomes: [RuleOutcome] = []
-        // Rules evaluated together (the rule files' shared pass) and the others alone, side by side on two cores: neither
-        // reads what the other makes, and each verdict is the one its rule alone gives.
-        let rules = self.rules
-        let parts = [true, false].concurrentMap(minimumPerCore: 1) { batches -> [Int: RuleVerdict] in
-            guard batches else {
-                return Dictionary(uniqueKeysWithValues: rules.indices.filter { !(rules[$0] is any BatchEvaluatedRule) }.map { ($0, rules[$0].evaluate(context)) })
-            }
-            var batched: [Int: RuleVerdict] = [:]
-            var batchTypes = Set<ObjectIdentifier>()
-            for rule in rules {
-                guard let batch = rule as? any BatchEvaluatedRule, batchTypes.insert(ObjectIdentifier(type(of: batch))).inserted else { continue }
-                batched.merge(type(of: batch).verdicts(among: rules, context)) { first, _ in first }
-            }
-            return batched
-        }
+        // The rule files' shared pass and the other rules side by side on two cores: neither reads what the other
+        // makes, and each verdict is the one its rule alone gives. Together they give every rule's verdict.
+        let engine = self
+        let parts = [true, false].concurrentMap(minimumPerCore: 1) { $0 ? engine.batchedVerdicts(context) : engine.aloneVerdicts(context) }
         let verdicts = parts[0].merging(parts[1]) { first, _ in first }
         for (index, rule) in rules.enumerated() {
             let id = rule.ruleDescription.id
@@ -61,6 +50,22 @@ public struct RuleEngine: Sendable {
         // Known messages name causes and fixes once links are resolved: a finding another one causes leaves that to its cause.
         let linked = Self.linkAndOrder(findings).concurrentMap { $0.causedBy.isEmpty ? SignatureAdvice.annotate($0, context: context) : $0 }
         return (linked, outcomes.sorted { $0.rule < $1.rule })
+    }
+
+    /// Verdicts of the rules evaluated together (`BatchEvaluatedRule`), by position, one batch per rule type.
+    private func batchedVerdicts(_ context: RuleContext) -> [Int: RuleVerdict] {
+        var batched: [Int: RuleVerdict] = [:]
+        var batchTypes = Set<ObjectIdentifier>()
+        for rule in rules {
+            guard let batch = rule as? any BatchEvaluatedRule, batchTypes.insert(ObjectIdentifier(type(of: batch))).inserted else { continue }
+            batched.merge(type(of: batch).verdicts(among: rules, context)) { first, _ in first }
+        }
+        return batched
+    }
+
+    /// Verdicts of the other rules, each evaluated alone, by position.
+    private func aloneVerdicts(_ context: RuleContext) -> [Int: RuleVerdict] {
+        Dictionary(uniqueKeysWithValues: rules.indices.filter { !(rules[$0] is any BatchEvaluatedRule) }.map { ($0, rules[$0].evaluate(context)) })
     }
 
     /// Confirmed links (`CauseLink.confirmed`) that name no finding of a rule that ran: each is a bug in the rule

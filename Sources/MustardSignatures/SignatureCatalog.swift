@@ -61,7 +61,7 @@ public struct Signature: Sendable {
     /// The named values the text gives (the regex's named groups), or nil when the text does not match.
     public func match(_ text: String, origin: MessageOrigin?) -> [String: String]? {
         if let origin, !origins.isEmpty, !origins.contains(origin) { return nil }
-        if !any.isEmpty, !any.contains(where: { ByteSearch.asciiContains(text, $0) ?? text.contains($0) }) { return nil }
+        if !any.isEmpty, !any.contains(where: text.containsLikeFoundation) { return nil }
         guard let regex else { return any.isEmpty ? nil : [:] }
         // Bounded input: quotes are cut long before this, and the catalog's patterns are linear in practice.
         let bounded = String(text.utf8.prefix(4096)) ?? text

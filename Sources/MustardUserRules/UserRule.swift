@@ -1,5 +1,6 @@
 import MustardModel
 import MustardRules
+import MustardSignatures
 
 /// A rule read from a rule file: a `Rule` like the built-in ones, in the same engine and the same streaming pass.
 ///
@@ -299,8 +300,7 @@ extension EventMatch {
 
 extension LineMatch {
     func matches(_ line: LogLine, now: Timestamp?) -> Bool {
-        // Bytes first (Foundation's answer, `ByteSearch.asciiContains`): every line of the named pods is asked.
-        guard ByteSearch.asciiContains(line.text, contains) ?? line.text.contains(contains), regex.map({ $0.matches(line.text) }) ?? true else { return false }
+        guard line.text.containsLikeFoundation(contains), regex.map({ $0.matches(line.text) }) ?? true else { return false }
         guard let within else { return true }
         guard let now, let at = line.time else { return false }
         return now.seconds(since: at) <= within

@@ -65,6 +65,14 @@ struct SecretScrubberFormsTests {
         #expect(SecretScrubber.scrub(text) == text)
     }
 
+    @Test("Text outside ASCII is scrubbed as ASCII text is: the first test skips only texts without a clue")
+    func outsideASCII() {
+        #expect(SecretScrubber.scrub("Event BackOff (\u{d7}3): password=hunter2 f\u{fc}r den Zugang") == "Event BackOff (\u{d7}3): password=<redacted> f\u{fc}r den Zugang")
+        #expect(SecretScrubber.scrub("\u{65e5}\u{672c} TOKEN: abc123def") == "\u{65e5}\u{672c} TOKEN: <redacted>")
+        let plain = "Zugriff verweigert f\u{fc}r \u{d7}3 Pods, caf\u{e9} ge\u{f6}ffnet"
+        #expect(SecretScrubber.scrub(plain) == plain)
+    }
+
     @Test("Scrubbing is idempotent: a scrubbed text scrubs to itself")
     func idempotent() {
         let text = "Authorization: Basic abc PGPASSWORD=x mysql -pq postgres://a:b@h --password y eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4eHh4In0.c2lnbmF0dXJl"

@@ -39,16 +39,22 @@ struct SignatureCatalogTests {
                 #expect(fast == text.contains(needle), "\(text.debugDescription) ∋ \(needle.debugDescription)")
             }
         }
+        // A statement outside ASCII is answered by bytes: what the search is for.
+        #expect(ByteSearch.asciiContains("Event BackOff (\u{d7}3): Back-off restarting failed container", "Back-off") == true)
+        #expect(ByteSearch.asciiContains("Event BackOff (\u{d7}3): Back-off restarting failed container", "x509") == false)
         // Random texts of ASCII, combining marks, precomposed letters and the ASCII singletons.
         var random = SystemRandomNumberGenerator()
+        var answered = 0
         let pieces = ["a", "b", "e", "K", ";", " ", "\u{301}", "\u{e9}", "\u{d7}", "\u{212A}", "\u{37E}", "\u{600}", "\u{1F600}"]
         for _ in 0..<2_000 {
             let text = (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
             for needle in ["a", "e", "K", "ab", "be", "a;", "eK", "e b"] {
                 guard let fast = ByteSearch.asciiContains(text, needle) else { continue }
+                if text.utf8.contains(where: { $0 >= 0x80 }) { answered += 1 }
                 #expect(fast == text.contains(needle), "\(text.debugDescription) ∋ \(needle.debugDescription)")
             }
         }
+        #expect(answered > 1_000, "texts outside ASCII answered by bytes: \(answered)")
         #expect(ByteSearch.asciiContains("caf\u{e9}", "caf") == nil)
         #expect(ByteSearch.asciiContains("caf\u{e9}", "cafe") == false)
         #expect(ByteSearch.asciiContains("cafe\u{301}", "cafe") == nil)

@@ -26,8 +26,7 @@ enum SignatureAdvice {
     /// Where a piece of evidence was quoted from, from the field and file it names.
     static func origin(of e: Evidence) -> MessageOrigin? {
         let field = e.field ?? ""
-        /// Foundation's `contains`, answered on the bytes where that gives the same answer (every finding passes here).
-        func has(_ text: String, _ needle: String) -> Bool { ByteSearch.asciiContains(text, needle) ?? text.contains(needle) }
+        func has(_ text: String, _ needle: String) -> Bool { text.containsLikeFoundation(needle) }
         if e.statement.hasPrefix("Event ") || has(e.statement, "abnormal event") || e.path.hasSuffix("events.yaml") { return .event }
         if e.line != nil { return .log }
         if has(field, "containerStatuses") || has(field, "state.waiting") || has(field, "lastState") { return .status }
@@ -249,7 +248,7 @@ enum SignatureAdvice {
     /// already applied a signature itself.
     static func annotate(_ finding: Finding, context: RuleContext) -> Finding {
         // The dump's own findings are about the gather; a finding with a confirmed cause leaves the advice to it.
-        guard !(ByteSearch.asciiContains(finding.explanation, "(signature `") ?? finding.explanation.contains("(signature `")), !finding.rule.hasPrefix("dump/"), finding.confirmedCauses.isEmpty else { return finding }
+        guard !finding.explanation.containsLikeFoundation("(signature `"), !finding.rule.hasPrefix("dump/"), finding.confirmedCauses.isEmpty else { return finding }
         let hits = hits(in: finding.evidence, subject: finding.subject.kind, rule: finding.rule).prefix(6)
         guard !hits.isEmpty else { return finding }
         let values = bindings(for: finding, context: context)
