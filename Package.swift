@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "MustardArchive", "MustardDump", "MustardModel", "MustardReport",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(name: "MustardReport", dependencies: ["MustardRules", "MustardModel"]),

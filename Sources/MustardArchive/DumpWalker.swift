@@ -163,20 +163,21 @@ private struct FolderWalk {
             for name in names.sorted() {
                 let rel = relative.isEmpty ? name : relative + "/" + name
                 let full = absolute + "/" + name
-                let attributes = try? fm.attributesOfItem(atPath: full)
-                let type = attributes?[.type] as? FileAttributeType
+                // lstat, not FileManager's attributes: those cost more than reading a small file.
+                var info = stat()
+                let type = lstat(full, &info) == 0 ? info.st_mode & S_IFMT : 0
                 let entryPath = EntryPath(layers: [rel])
                 switch type {
-                case .typeDirectory?:
+                case S_IFDIR:
                     subfolders.append(rel)
-                case .typeRegular?:
+                case S_IFREG:
                     summary.entries += 1
                     guard budget.countEntry() else { return }
-                    let size = (attributes?[.size] as? NSNumber)?.int64Value
-                    budget.inputBytes += size ?? 0
+                    let size = Int64(info.st_size)
+                    budget.inputBytes += size
                     let entry = ArchiveEntry(path: entryPath, type: .regular, declaredSize: size)
                     visitFile(entry, at: full, summary: &summary)
-                case .typeSymbolicLink?:
+                case S_IFLNK:
                     summary.entries += 1
                     let target = (try? fm.destinationOfSymbolicLink(atPath: full)) ?? "?"
                     let entry = ArchiveEntry(path: entryPath, type: .symlink(target: target), declaredSize: nil)

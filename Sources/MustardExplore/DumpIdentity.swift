@@ -47,18 +47,50 @@ public struct DumpIdentity: Sendable, Hashable {
         }
     }
 
-    /// Every file below a folder dump: relative path and times (the walk reads only metadata).
+    /// Every file below a folder dump: relative path (its bytes as stored, whatever their encoding) and times; the
+    /// walk reads only metadata. By `readdir` and `fstatat`: FileManager's enumerator asked for every file's
+    /// attributes in Foundation's form, a third of a first query on a folder of 6,000 files. Symbolic links are
+    /// noted, not followed, as the enumerator did.
     private static func hashFolder(_ url: URL, into hash: inout FNV1a) {
-        guard let files = FileManager.default.enumerator(atPath: url.path) else { return }
-        var lines: [String] = []
-        for case let relative as String in files {
-            var info = stat()
-            guard lstat(url.path + "/" + relative, &info) == 0 else { continue }
-            lines.append(
-                "\(relative)\u{0}\(info.st_ino)/\(info.st_size)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)/\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
-            )
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(4096)
+        var folders: [[UInt8]] = [[]]
+        while let relative = folders.popLast() {
+            let dirPath = Array(url.path.utf8) + (relative.isEmpty ? [] : [UInt8(ascii: "/")] + relative)
+            let fd = (dirPath + [0]).withUnsafeBufferPointer { path in
+                path.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW) }
+            }
+            guard fd >= 0 else { continue }
+            guard let dir = fdopendir(fd) else {
+                close(fd)
+                continue
+            }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                var info = stat()
+                let (name, found) = withUnsafePointer(to: &entry.pointee.d_name) { raw in
+                    raw.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: raw.pointee)) { name in
+                        (Array(UnsafeRawBufferPointer(start: name, count: strlen(name))), fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0)
+                    }
+                }
+                if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] || !found { continue }
+                let path = relative.isEmpty ? name : relative + [UInt8(ascii: "/")] + name
+                lines.append(
+                    path + [0]
+                        + Array(
+                            "\(info.st_ino)/\(info.st_size)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)/\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+                                .utf8))
+                if (info.st_mode & S_IFMT) == S_IFDIR { folders.append(path) }
+            }
         }
-        for line in lines.sorted() { hash.add(line) }
+        // Each line hashed alone and the hashes summed: the same for any order readdir gives, without sorting.
+        var sum = FNV1a.Sum()
+        for line in lines {
+            var one = FNV1a()
+            one.add(bytes: line)
+            sum.add(one)
+        }
+        hash.add(sum)
     }
 }
 
@@ -89,6 +121,21 @@ struct FNV1a {
             }
             add(bytes: UnsafeRawBufferPointer(rebasing: raw[i...]))
         }
+    }
+
+    /// An order-free sum of hashes (lane by lane, wrapping).
+    struct Sum {
+        fileprivate var a: UInt64 = 0
+        fileprivate var b: UInt64 = 0
+
+        mutating func add(_ hash: FNV1a) {
+            a &+= hash.a
+            b &+= hash.b
+        }
+    }
+
+    mutating func add(_ sum: Sum) {
+        add(bytes: withUnsafeBytes(of: (sum.a.littleEndian, sum.b.littleEndian)) { Array($0) })
     }
 
     mutating func add(_ text: String) {

@@ -10,7 +10,8 @@ import MustardModel
 ///
 /// Decoding and storing every object costs about twice `mustard analyze`, which reads only what its rules need, and a
 /// question reads one or two kinds: the first walk reads the object files of the resources asked for (plus those its
-/// path does not name, Namespaces and CRDs, which kinds and columns depend on) and notes the others in `deferred`; a
+/// path does not name, and Namespaces, which namespaces depend on; of CRDs, which kinds and columns depend on, only
+/// what they define) and notes the others in `deferred`; a
 /// later question walks again for the resources it needs (`addDeferred`). The path names the resource of nearly every
 /// file (`…/core/pods.yaml`, `crs/<plural>.<group>/…`); a file whose name lies about what it holds is found only once
 /// everything is indexed. `ls` needs only how many objects of each kind there are: a walk that counts decodes the
@@ -21,8 +22,12 @@ struct IndexBuilder {
     var yaml = YAMLReader()
     let logger: Logger
 
-    /// Resources whose files the first walk always reads: the kinds and printer columns of the rest depend on them.
-    static let alwaysRead: Set<String> = ["namespaces", "customresourcedefinitions"]
+    /// Resources whose files the first walk always reads: the namespaces of the rest depend on them.
+    static let alwaysRead: Set<String> = ["namespaces"]
+    /// The kinds and printer columns of the rest depend on the CRDs: when they are not asked for, the first walk reads
+    /// only what each defines (`PreparedObject.definitionPruning`: a CRD's schemas, most of its bytes, are moved past
+    /// unread) and leaves their files for the first question about CRDs themselves.
+    static let definitions = "customresourcedefinitions"
 
     /// Fills `db` (empty) from the dump at `path`. Throws only when nothing at all can be read. `resources`: the
     /// plurals to read now (nil: all); `counting`: the files of the others are counted by kind. Without a timestamp
@@ -83,10 +88,12 @@ private final class IndexingVisitor: DumpVisitor {
     private let db: Database
     private let pass: IndexPass
     private let yaml: YAMLReader
+    /// `yaml`, moving past what a CRD's definition does not need.
+    private let definitionsYAML: YAMLReader
     private let maxFileBytes: Int
     private let logger: Logger
     private let decoder = ParallelDecoder<PreparedFile>()
-    private let insertObject: Statement
+    private let insertObject: ObjectInsert
     private let insertLog: Statement
     private var seen: Set<String> = []
     private var podLists: Set<String> = []
@@ -94,6 +101,8 @@ private final class IndexingVisitor: DumpVisitor {
     private var clusters: [String: String?] = [:]
     private var layouts: Set<Layout> = []
     private var crds: [String: (KindInfo, [PrinterColumn])] = [:]
+    /// CRDs whose definition was read (not indexed), by identity: the first copy wins, as for objects.
+    private var definitionsSeen: Set<String> = []
     private var issues: [LoadIssue] = []
     private var droppedIssues = 0
     private var timestampFile: (time: Timestamp, path: String)?
@@ -108,6 +117,8 @@ private final class IndexingVisitor: DumpVisitor {
     struct PreparedFile: Sendable {
         var objects: [PreparedObject] = []
         var counted: [CountedObject] = []
+        /// What the CRDs of a file only read for their definitions define, with each CRD's identity.
+        var definitions: [(identity: String, kind: (info: KindInfo, columns: [PrinterColumn]))] = []
         var issues: [LoadIssue] = []
     }
 
@@ -133,6 +144,13 @@ private final class IndexingVisitor: DumpVisitor {
         }
     }
 
+    /// `identity(cluster:apiVersion:kind:namespace:name:)` of a decoded object.
+    static func identity(of raw: Value, cluster: String) -> String {
+        identity(
+            cluster: cluster, apiVersion: raw["apiVersion"].string ?? "", kind: raw["kind"].string ?? "",
+            namespace: raw["metadata"]["namespace"].string, name: raw["metadata"]["name"].string ?? "")
+    }
+
     /// One object, wherever it was gathered: the first copy is indexed or counted, the others left out.
     static func identity(cluster: String, apiVersion: String, kind: String, namespace: String?, name: String) -> String {
         [cluster, apiVersion, kind, namespace ?? "", name].joined(separator: "\u{0}")
@@ -142,14 +160,12 @@ private final class IndexingVisitor: DumpVisitor {
         self.db = db
         self.pass = pass
         self.yaml = yaml
+        var definitionsYAML = yaml
+        definitionsYAML.pruning = PreparedObject.definitionPruning
+        self.definitionsYAML = definitionsYAML
         self.maxFileBytes = maxFileBytes
         self.logger = logger
-        insertObject = try db.makeStatement(
-            sql: """
-                INSERT INTO object(cluster, kind, grp, apiVersion, namespace, name, created, sortTime, labels, involvedKind,
-                    involvedNamespace, involvedName, eventType, source, listIndex, row, wide, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        insertObject = try ObjectInsert(db)
         insertLog = try db.makeStatement(
             sql: "INSERT INTO log(cluster, namespace, pod, container, previous, path, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
         if case .later = pass {
@@ -218,7 +234,7 @@ private final class IndexingVisitor: DumpVisitor {
             guard reads(resource) else {
                 guard let resource else { return .none }
                 deferred[resource, default: 0] += 1
-                return counts(resource) ? .content : .none
+                return counts(resource) || resource == IndexBuilder.definitions ? .content : .none
             }
             return .content
         case .podCopy(let ns):
@@ -261,8 +277,25 @@ private final class IndexingVisitor: DumpVisitor {
             if let size = entry.declaredSize, size > maxFileBytes { throw EntryReadError.tooLarge(limit: maxFileBytes) }
             let bytes = try content.readAll()
             let yaml = self.yaml, cluster = location.cluster
-            // A file this walk does not read for its question (it came for `ls`) is only counted.
+            // A file this walk does not read for its question is only counted (it came for `ls`), or only read for
+            // the kinds it defines (a CRD file), or both.
             let countedAs = Self.resource(of: location.role).flatMap { reads($0) ? nil : $0 }
+            if countedAs == IndexBuilder.definitions, case .first = pass {
+                let counting = counts(IndexBuilder.definitions), definitionsYAML = self.definitionsYAML
+                decoder.submit {
+                    let decoded = ObjectDocuments.decode(bytes, path: path, yaml: definitionsYAML)
+                    return PreparedFile(
+                        counted: counting ? decoded.objects.map { CountedObject($0.0, cluster: cluster, resource: IndexBuilder.definitions) } : [],
+                        definitions: decoded.objects.compactMap { object, _ in
+                            guard object["kind"].string == "CustomResourceDefinition", let kind = PreparedObject.definition(ofCRD: object)
+                            else { return nil }
+                            return (Self.identity(of: object, cluster: cluster), kind)
+                        },
+                        issues: decoded.issues)
+                }
+                for file in decoder.takeReady() { try merge(file) }
+                return
+            }
             decoder.submit {
                 let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
                 guard let countedAs else {
@@ -299,6 +332,9 @@ private final class IndexingVisitor: DumpVisitor {
     /// Writes one decoded file's objects, the first copy of each object winning (inspect writes pods twice).
     private func merge(_ file: PreparedFile) throws {
         for issue in file.issues { add(issue) }
+        for d in file.definitions where !seen.contains(d.identity) && definitionsSeen.insert(d.identity).inserted {
+            crds["\(d.kind.info.kind)\u{0}\(d.kind.info.group)"] = d.kind
+        }
         for o in file.counted where !seen.contains(o.identity) && counted[o.identity] == nil {
             counted[o.identity] = o
             if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
@@ -308,12 +344,10 @@ private final class IndexingVisitor: DumpVisitor {
             guard seen.insert(identity).inserted else { continue }
             if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
             if o.kind == "Namespace" { namespaces.insert([o.cluster, o.name]) }
-            if let defined = o.definedKind { crds["\(defined.info.kind)\u{0}\(defined.info.group)"] = defined }
-            try insertObject.execute(arguments: [
-                o.cluster, o.kind, o.group, o.apiVersion, o.namespace, o.name, o.created?.secondsSince1970, o.sortTime?.secondsSince1970,
-                o.labels, o.involved.kind, o.involved.namespace, o.involved.name, o.eventType, o.source.path, o.source.listIndex,
-                o.row, o.wide, Data(o.body),
-            ])
+            if let defined = o.definedKind, !definitionsSeen.contains(identity) {
+                crds["\(defined.info.kind)\u{0}\(defined.info.group)"] = defined
+            }
+            try insertObject.insert(o)
         }
     }
 

@@ -5,7 +5,7 @@ import GRDB
 /// what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
 enum IndexSchema {
     /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
-    static let version = "5"
+    static let version = "6"
 
     static func create(_ db: Database) throws {
         try db.execute(

@@ -38,7 +38,7 @@ struct PreparedObject: Sendable {
         created = metadata["creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))
         labels = metadata["labels"].stringMap.map { pair in
             let line = "\(pair.key)=\(pair.value)"
-            return line.utf8.contains(0x0A) ? line.replacingOccurrences(of: "\n", with: " ") : line
+            return line.containsUTF8Byte(0x0A) ? line.replacingOccurrences(of: "\n", with: " ") : line
         }.sorted().joined(separator: "\n")
         self.source = source
         if kind == "Event" {
@@ -60,21 +60,40 @@ struct PreparedObject: Sendable {
             wide = nil
         }
         self.body = ValueCodec.encode(body)
-        if kind == "CustomResourceDefinition", let defined = body[path: "spec.names.kind"].string {
-            let names = body[path: "spec.names"]
-            let info = KindInfo(
-                kind: defined, group: body[path: "spec.group"].string ?? "",
-                plural: names["plural"].string ?? KindCatalog.guessedPlural(of: defined),
-                shortNames: names["shortNames"].array.compactMap(\.string).map { $0.lowercased() },
-                namespaced: body[path: "spec.scope"].string != "Cluster")
-            definedKind = (info, PrinterColumn.of(crd: body))
-        } else {
-            definedKind = nil
-        }
+        definedKind = kind == "CustomResourceDefinition" ? Self.definition(ofCRD: body) : nil
     }
 }
 
 extension PreparedObject {
+    /// The kind a CustomResourceDefinition defines, with its names and printer columns; nil without `spec.names.kind`.
+    /// Reads only what `definitionPruning` keeps.
+    static func definition(ofCRD crd: Value) -> (info: KindInfo, columns: [PrinterColumn])? {
+        guard let defined = crd[path: "spec.names.kind"].string else { return nil }
+        let names = crd[path: "spec.names"]
+        let info = KindInfo(
+            kind: defined, group: crd[path: "spec.group"].string ?? "",
+            plural: names["plural"].string ?? KindCatalog.guessedPlural(of: defined),
+            shortNames: names["shortNames"].array.compactMap(\.string).map { $0.lowercased() },
+            namespaced: crd[path: "spec.scope"].string != "Cluster")
+        return (info, PrinterColumn.of(crd: crd))
+    }
+
+    /// What of a CustomResourceDefinition `definition(ofCRD:)` and an object's identity need: its schemas, most of its
+    /// bytes, are moved past unread.
+    static let definitionPruning = YAMLPruning(byKind: [
+        "CustomResourceDefinition": .keeping(
+            ["apiVersion", "kind", "metadata", "spec"],
+            inside: [
+                ("metadata", .keeping(["name", "namespace"])),
+                (
+                    "spec",
+                    .keeping(
+                        ["group", "names", "scope", "versions", "additionalPrinterColumns"],
+                        inside: [("versions", .eachItem(.keeping(["name", "served", "storage", "additionalPrinterColumns"])))])
+                ),
+            ])
+    ])
+
     /// `metadata.managedFields` left out, as `oc get -o yaml` leaves it out unless asked (`--show-managed-fields`):
     /// server-side apply's bookkeeping, often the largest part of an object.
     static func withoutManagedFields(_ body: Value) -> Value {

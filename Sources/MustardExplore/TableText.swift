@@ -21,7 +21,7 @@ public enum TableText {
 
     /// A cell's width: its bytes when ASCII (nearly always, and cheap), else its Unicode scalars.
     static func width(_ cell: String) -> Int {
-        cell.utf8.allSatisfy { $0 < 0x80 } ? cell.utf8.count : cell.unicodeScalars.count
+        cell.everyUTF8Byte { $0 < 0x80 } ? cell.utf8.count : cell.unicodeScalars.count
     }
 
     /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
@@ -37,7 +37,7 @@ public enum TableText {
         for (r, row) in rows.enumerated() {
             let lineStart = out.count
             for (i, cell) in row.enumerated() {
-                out.append(contentsOf: cell.utf8)
+                out.appendUTF8(of: cell)
                 if i < row.count - 1 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[i] - cellWidths[r][i] + 3)) }
             }
             while out.count > lineStart, out.last == UInt8(ascii: " ") { out.removeLast() }

@@ -44,9 +44,8 @@ enum ValueCodec {
     }
 
     private static func writeString(_ text: String, into out: inout [UInt8]) {
-        let utf8 = text.utf8
-        writeCount(utf8.count, into: &out)
-        out.append(contentsOf: utf8)
+        writeCount(text.utf8.count, into: &out)
+        out.appendUTF8(of: text)
     }
 
     private static func writeCount(_ count: Int, into out: inout [UInt8]) {

@@ -29,22 +29,41 @@ public enum SecretScrubber {
     /// UTF-8 bytes, each lower-cased and tried only against the clues that begin with it. Every clue is ASCII and
     /// the scan lower-cases ASCII only, so bytes of other characters (a statement's `×`) can neither start a clue
     /// nor hide one from the scan.
+    ///
+    /// Each position is first tried against the clues' first two bytes (`cluePairs`, a bit per pair of lower-cased
+    /// bytes): every clue is at least three bytes long, so a position whose pair no clue begins with cannot start one,
+    /// and the clues themselves are tried only where one could (trying them at each of the many `a`, `e`, `s` and
+    /// `t` was most of the cost of indexing tens of thousands of events).
     static func mightHoldSecret(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            cluesByFirstByte.withUnsafeBufferPointer { table in
-                var i = 0
-                while i < bytes.count {
-                    let byte = bytes[i]
-                    if byte < 0x80 {
-                        for clue in table[Int(lowered(byte))] where startsWith(bytes, at: i, clue) { return true }
+            guard bytes.count >= 3 else { return false }
+            return cluePairs.withUnsafeBufferPointer { pairs in
+                cluesByFirstByte.withUnsafeBufferPointer { table in
+                    var next = lowered(bytes[0])
+                    for i in 0..<bytes.count - 1 {
+                        let byte = next
+                        next = lowered(bytes[i + 1])
+                        let pair = Int(byte) << 8 | Int(next)
+                        guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
+                        for clue in table[Int(byte)] where startsWith(bytes, at: i, clue) { return true }
                     }
-                    i += 1
+                    return false
                 }
-                return false
             }
         }
     }
+
+    /// A bit for each pair of lower-cased bytes some clue begins with.
+    static let cluePairs: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 65536 / 64)
+        for clue in clues.map({ Array($0.utf8) }) {
+            precondition(clue.count >= 3, "mightHoldSecret tries pairs: a clue needs three bytes")
+            let pair = Int(clue[0]) << 8 | Int(clue[1])
+            bits[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        return bits
+    }()
 
     private static func lowered(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 

@@ -1,10 +1,12 @@
+import MustardModel
+
 /// Quotes a word for a POSIX shell: unchanged when it is plainly safe, else in single quotes. A word from the dump
 /// holding control or bidi characters (a newline, an escape) is spelled with `$'…'` escapes instead, so the
 /// command stays exact and no such character reaches the report raw.
 public func shellQuote(_ word: String) -> String {
     // Byte for byte: every safe character is one ASCII byte, so a word is all safe characters exactly when it is all
     // safe bytes (built once, not per word: remediation of thousands of findings quotes every name).
-    if !word.isEmpty, word.utf8.allSatisfy({ shellSafeBytes[Int($0)] }) { return word }
+    if !word.isEmpty, word.everyUTF8Byte({ shellSafeBytes[Int($0)] }) { return word }
     guard word.unicodeScalars.contains(where: isControlOrBidi) else { return "'" + word.replacing("'", with: "'\\''") + "'" }
     var out = "$'"
     for scalar in word.unicodeScalars {

@@ -56,6 +56,33 @@ struct ExplorerTests {
         #expect(stagePods.rows.map(\.key.name) == ["stage-mssql-deployment-1-l9sp2-9tkfm"])
     }
 
+    @Test("A first question not about CRDs reads only what they define: the same kinds and columns; the CRDs come once asked for")
+    func crdsDeferred() throws {
+        let dump = TestSupport.realdata("openshift__must-gather-clean/test/files/must-gather-aws.tar.xz")
+        var eventsFirst = ExploreOptions(cache: nil)
+        eventsFirst.firstReading = ["events"]
+        let light = try DumpExplorer.open(dump, options: eventsFirst)
+        var everything = ExploreOptions(cache: nil)
+        everything.firstReading = nil
+        let whole = try DumpExplorer.open(dump, options: everything)
+        // A kind only its CRD names, printed with the CRD's columns.
+        let alertmanagers = GetQuery(kind: "alertmanagers")
+        let lightTable = try light.get(alertmanagers), wholeTable = try whole.get(alertmanagers)
+        #expect(lightTable.columns == ["NAME", "VERSION", "REPLICAS", "AGE"] && lightTable.columns == wholeTable.columns)
+        #expect(lightTable.rows == wholeTable.rows && !lightTable.rows.isEmpty)
+        // Every kind a CRD defines is known before the CRDs themselves are read…
+        let wholeCRDs = try whole.get(GetQuery(kind: "crd"))
+        let crdNames = Set(wholeCRDs.rows.map(\.key.name))
+        let defined = whole.catalog.kinds.filter { crdNames.contains("\($0.plural).\($0.group)") }
+        #expect(wholeCRDs.rows.count == 98)
+        #expect(Set(defined.map { "\($0.plural).\($0.group)" }) == crdNames)
+        #expect(Set(defined).isSubset(of: Set(light.catalog.kinds)))
+        // …and the CRDs come, whole, once asked for.
+        #expect(try light.get(GetQuery(kind: "crd")).rows == wholeCRDs.rows)
+        let yaml = try light.objects(GetQuery(kind: "crd", name: "alertmanagers.monitoring.coreos.com"))
+        #expect(yaml.first?.body[path: "spec.versions"].array.first?["schema"].isNull == false)
+    }
+
     @Test("Unknown kinds, names and clusters are errors naming what was meant")
     func errors() throws {
         let explorer = try Self.open()

@@ -136,6 +136,43 @@ struct IndexCacheTests {
         #expect(reread.summary.isDamaged, "the damaged gzip trailer is found and said, not hidden by an old index")
     }
 
+    @Test("A folder dump's identity: the same on each look, another once a file below it is changed, added, renamed or removed")
+    func folderIdentity() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = folder.appendingPathComponent("dump")
+        let deep = dump.appendingPathComponent("namespaces/ns-a/core")
+        try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
+        try Data("kind: PodList\nitems: []\n".utf8).write(to: deep.appendingPathComponent("pods.yaml"))
+        try Data("x".utf8).write(to: dump.appendingPathComponent("timestamp"))
+        // A name that is not UTF-8 is hashed by its bytes, not skipped.
+        let oddBytes = Array(dump.path.utf8) + Array("/caf".utf8) + [0xE9, 0]
+        let fd = oddBytes.withUnsafeBufferPointer { p in p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o600) } }
+        #expect(fd >= 0)
+        close(fd)
+        let first = try DumpIdentity.of(dump.path)
+        #expect(try DumpIdentity.of(dump.path) == first)
+        var seen: Set<String> = [first.key]
+        func changed(_ what: String) throws {
+            let key = try DumpIdentity.of(dump.path).key
+            #expect(seen.insert(key).inserted, "\(what) left the identity as it was")
+        }
+        usleep(10_000)
+        try Data("kind: PodList\nitems: [] \n".utf8).write(to: deep.appendingPathComponent("pods.yaml"))
+        try changed("a file rewritten")
+        try Data("y".utf8).write(to: deep.appendingPathComponent("events.yaml"))
+        try changed("a file added")
+        try FileManager.default.moveItem(at: deep.appendingPathComponent("events.yaml"), to: deep.appendingPathComponent("events2.yaml"))
+        try changed("a file renamed")
+        try FileManager.default.removeItem(at: deep.appendingPathComponent("events2.yaml"))
+        try changed("a file removed")
+        let oddFD = oddBytes.withUnsafeBufferPointer { p in p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_APPEND) } }
+        #expect(oddFD >= 0)
+        _ = write(oddFD, "z", 1)
+        close(oddFD)
+        try changed("a file whose name is not UTF-8 rewritten")
+    }
+
     @Test("An index that was never completed, or is garbage, is not trusted: it is rebuilt")
     func untrusted() throws {
         let folder = TestSupport.temporaryFolder()

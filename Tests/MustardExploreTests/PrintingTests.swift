@@ -86,6 +86,38 @@ struct PrintingTests {
             ])
     }
 
+    @Test("A CRD read for its definition only (its schemas skipped) defines the same kind, names and columns as read whole")
+    func crdDefinitionFromPrunedRead() throws {
+        var pruned = YAMLReader()
+        pruned.pruning = PreparedObject.definitionPruning
+        let folder = TestSupport.realdata("migtools__mig-controller/config/crds")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 5)
+        for file in files {
+            let path = folder + "/" + file
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+            let whole = ObjectDocuments.decode(bytes, path: path, yaml: YAMLReader()).objects.map(\.0)
+            let light = ObjectDocuments.decode(bytes, path: path, yaml: pruned).objects.map(\.0)
+            #expect(whole.count == light.count, "\(file)")
+            for (w, l) in zip(whole, light) {
+                let full = try #require(PreparedObject.definition(ofCRD: w), "\(file)")
+                let fromPruned = try #require(PreparedObject.definition(ofCRD: l), "\(file)")
+                #expect(full.info == fromPruned.info && full.columns == fromPruned.columns, "\(file)")
+                #expect(l[path: "spec.versions"].array.allSatisfy { $0["schema"].isNull }, "\(file): the schemas were read")
+            }
+        }
+    }
+
+    @Test("Cells survive the index's text form; a unit separator inside a text becomes a space, even before a combining mark")
+    func cellCoding() {
+        let cells: [Cell] = [
+            .text("a\u{1F}b"), .age(Timestamp(secondsSince1970: 1_700_000_000)), .age(nil), .text(""), .text("x\u{1F}\u{301}y é"),
+        ]
+        let back = CellCoding.decode(CellCoding.encode(cells))
+        #expect(back == [.text("a b"), .age(Timestamp(secondsSince1970: 1_700_000_000)), .age(nil), .text(""), .text("x \u{301}y é")])
+        #expect(CellCoding.decode("") == [])
+    }
+
     @Test("The index's binary form gives back every object of a real file exactly, key order included")
     func codecRoundTrip() throws {
         let objects = try Self.objects(

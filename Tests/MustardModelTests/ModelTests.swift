@@ -90,6 +90,30 @@ struct MigMigrationTests {
 
 @Suite("Secret scrubbing")
 struct SecretScrubberTests {
+    @Test("The first test finds every clue, in any case, at the start, in the middle and at the end, beside other characters")
+    func firstTestFindsEveryClue() {
+        /// What the first test must answer: whether any clue occurs in the text lower-cased (ASCII only).
+        func reference(_ text: String) -> Bool {
+            let lowered = String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+            return SecretScrubber.clues.contains { lowered.containsBytes($0) }
+        }
+        for clue in SecretScrubber.clues {
+            for form in [clue, clue.uppercased(), clue.prefix(1).uppercased() + clue.dropFirst()] {
+                for text in [form, "x" + form, form + "x", "\u{d7}" + form + "\u{e9}", "a e s t " + form + " t s e a"] {
+                    #expect(SecretScrubber.mightHoldSecret(text), "\(text)")
+                }
+            }
+            // Two bytes of it are not enough.
+            #expect(!SecretScrubber.mightHoldSecret(String(clue.prefix(2))))
+        }
+        let pieces = ["pa", "ss", "to", "ke", "n", "au", "th", "se", "cr", "et", ":/", "/", "\u{d7}", "A", "K", "I", "sh", "a256~", " ", "my", "sql"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(SecretScrubber.mightHoldSecret(text) == reference(text), "\(text)")
+        }
+    }
+
     @Test("Secret values go, their keys and everything else stay", arguments: [
         (#"Authorization: Bearer abc.def-123"#, #"Authorization: Bearer <redacted>"#),
         (#"{"saToken":"xyz","msg":"ok"}"#, #"{"saToken":"<redacted>","msg":"ok"}"#),
