@@ -90,6 +90,8 @@ private final class IndexingVisitor: DumpVisitor {
     private let yaml: YAMLReader
     /// `yaml`, moving past what a CRD's definition does not need.
     private let definitionsYAML: YAMLReader
+    /// `yaml`, moving past all but what identifies an object (`CountedObject`), for files only counted.
+    private let countingYAML: YAMLReader
     private let maxFileBytes: Int
     private let logger: Logger
     private let decoder = ParallelDecoder<PreparedFile>()
@@ -124,6 +126,10 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// What a count keeps of an object: whose file it came from and what kind it is.
     struct CountedObject: Sendable {
+        /// All a count reads of an object: the rest, most of its bytes, is moved past unread.
+        static let pruning = YAMLPruning(
+            byKind: [:], otherKinds: .keeping(["apiVersion", "kind", "metadata"], inside: [("metadata", .keeping(["name", "namespace"]))]))
+
         let identity: String
         let resource: String
         let cluster: String
@@ -163,6 +169,9 @@ private final class IndexingVisitor: DumpVisitor {
         var definitionsYAML = yaml
         definitionsYAML.pruning = PreparedObject.definitionPruning
         self.definitionsYAML = definitionsYAML
+        var countingYAML = yaml
+        countingYAML.pruning = CountedObject.pruning
+        self.countingYAML = countingYAML
         self.maxFileBytes = maxFileBytes
         self.logger = logger
         insertObject = try ObjectInsert(db)
@@ -296,8 +305,9 @@ private final class IndexingVisitor: DumpVisitor {
                 for file in decoder.takeReady() { try merge(file) }
                 return
             }
+            let countingYAML = self.countingYAML
             decoder.submit {
-                let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
+                let decoded = ObjectDocuments.decode(bytes, path: path, yaml: countedAs == nil ? yaml : countingYAML)
                 guard let countedAs else {
                     return PreparedFile(
                         objects: decoded.objects.map { PreparedObject($0.0, cluster: cluster, source: $0.1) }, issues: decoded.issues)
