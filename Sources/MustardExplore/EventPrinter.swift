@@ -35,7 +35,9 @@ enum EventPrinter {
 
     static func message(_ event: Value) -> String {
         let text = event["message"].string ?? event["note"].string ?? ""
-        // Most messages need no trimming: checked first, Foundation's trim is slow on tens of thousands of events.
+        // Most messages need no trimming: checked first (by their end bytes when those are ASCII and not blank,
+        // else by Characters), Foundation's trim is slow on tens of thousands of events.
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F { return text }
         guard let first = text.first, let last = text.last, first.isWhitespace || last.isWhitespace else { return text }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }

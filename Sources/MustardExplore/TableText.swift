@@ -30,15 +30,27 @@ public enum TableText {
     public static func aligned(_ rows: [[String]]) -> String {
         let count = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: count)
-        let cellWidths = rows.map { $0.map(width) }
-        for row in cellWidths { for (i, w) in row.enumerated() { widths[i] = max(widths[i], w) } }
+        // Each cell's width, row after row (one flat array: an array per row was a visible share of printing).
+        var cellWidths: [Int] = []
+        cellWidths.reserveCapacity(rows.count * count)
+        for row in rows {
+            for (i, cell) in row.enumerated() {
+                let w = width(cell)
+                cellWidths.append(w)
+                widths[i] = max(widths[i], w)
+            }
+        }
         var out: [UInt8] = []
         out.reserveCapacity(rows.count * (widths.reduce(0, +) + 3 * count + 1))
-        for (r, row) in rows.enumerated() {
+        var k = 0
+        for row in rows {
             let lineStart = out.count
             for (i, cell) in row.enumerated() {
                 out.appendUTF8(of: cell)
-                if i < row.count - 1 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[i] - cellWidths[r][i] + 3)) }
+                if i < row.count - 1 {
+                    for _ in 0..<(widths[i] - cellWidths[k] + 3) { out.append(UInt8(ascii: " ")) }
+                }
+                k += 1
             }
             while out.count > lineStart, out.last == UInt8(ascii: " ") { out.removeLast() }
             out.append(UInt8(ascii: "\n"))
