@@ -368,24 +368,32 @@ public final class DumpExplorer: @unchecked Sendable {
             conditions.append("LOWER(eventType) IN (\(query.types.map { _ in "?" }.joined(separator: ", ")))")
             arguments += StatementArguments(query.types.map { $0.lowercased() })
         }
-        let rows = try eventRows(where: conditions.joined(separator: " AND "), arguments: arguments, wide: wide)
+        let rows = try eventRows(
+            where: conditions.joined(separator: " AND "), arguments: arguments, wide: wide, inTimeOrder: query.involved == nil)
         return Table(columns: EventPrinter.columns + (wide ? EventPrinter.wideColumns : []), rows: rows, now: summary.gatheredAt)
     }
 
-    private func eventRows(where condition: String, arguments: StatementArguments, wide: Bool = false) throws -> [TableRow] {
+    /// `inTimeOrder`: read the events along `object_event_order`, already in the order printed, rather than sorting
+    /// them (a repeated query for all of them costs a tenth less); not for the few of one object, found by its index.
+    private func eventRows(where condition: String, arguments: StatementArguments, wide: Bool = false, inTimeOrder: Bool = false) throws
+        -> [TableRow]
+    {
         try db.read { db in
-            try Row.fetchAll(
+            // A cursor, as in `get`: fetching all rows first copied each of them, a fifth of a query for all events.
+            let cursor = try Row.fetchCursor(
                 db,
                 sql:
-                    "SELECT cluster, kind, grp, namespace, name, sortTime, row, wide FROM object WHERE kind = 'Event' AND \(condition) ORDER BY sortTime IS NULL, sortTime, cluster, namespace, name, id",
-                arguments: arguments
-            ).map { row in
+                    "SELECT cluster, kind, grp, namespace, name, sortTime, row, wide FROM object \(inTimeOrder ? "INDEXED BY object_event_order " : "")WHERE kind = 'Event' AND \(condition) ORDER BY sortTime IS NULL, sortTime, cluster, namespace, name, id",
+                arguments: arguments)
+            var rows: [TableRow] = []
+            while let row = try cursor.next() {
                 // SELECT cluster, kind, grp, namespace, name, sortTime, row, wide — by position, as in `get`.
                 var cells = CellCoding.decode(row[6] ?? "")
                 if wide { cells += CellCoding.decode(row[7] ?? "") }
-                return TableRow(
-                    key: Self.positionalKey(row), cells: cells, time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:)))
+                rows.append(
+                    TableRow(key: Self.positionalKey(row), cells: cells, time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:))))
             }
+            return rows
         }
     }
 

@@ -5,7 +5,7 @@ import GRDB
 /// what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
 enum IndexSchema {
     /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
-    static let version = "6"
+    static let version = "7"
 
     static func create(_ db: Database) throws {
         try db.execute(
@@ -37,7 +37,8 @@ enum IndexSchema {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'restCounted'") == "1"
     }
 
-    /// Indexes made once the rows are in (faster than keeping them up to date row by row), and the counts `ls` shows
+    /// Indexes made once the rows are in (faster than keeping them up to date row by row; `object_event_order` is the
+    /// order `events` prints, so a query for all of them reads instead of sorting), and the counts `ls` shows
     /// (counted once here: counting at each query read the whole table).
     static func finish(_ db: Database) throws {
         try db.execute(
@@ -45,6 +46,7 @@ enum IndexSchema {
                 CREATE INDEX object_kind ON object(kind, namespace, name);
                 CREATE INDEX object_name ON object(name);
                 CREATE INDEX object_involved ON object(involvedName);
+                CREATE INDEX object_event_order ON object(sortTime IS NULL, sortTime, cluster, namespace, name, id) WHERE kind = 'Event';
                 CREATE INDEX log_pod ON log(pod);
                 CREATE TABLE kindCount AS SELECT cluster, kind, grp, COUNT(*) AS n FROM object GROUP BY cluster, kind, grp;
                 """)
