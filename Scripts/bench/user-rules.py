@@ -16,12 +16,13 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from callgrind import instructions
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = 0.10
@@ -74,20 +75,6 @@ def run_once(argv):
     if code not in (0, 1, 3):
         sys.exit(f"[bench] {' '.join(argv)} exited {code}")
     return wall, usage.ru_utime + usage.ru_stime
-
-
-def instructions(argv):
-    """Instructions of one run, all threads (callgrind), or None without valgrind. The binary is copied without its
-    DWARF, which valgrind 3.19 cannot read (its symbol table stays)."""
-    if not shutil.which("valgrind"):
-        return None
-    with tempfile.TemporaryDirectory(prefix="mustard-callgrind-") as folder:
-        binary = os.path.join(folder, "mustard")
-        subprocess.run(["strip", "--strip-debug", "-o", binary, argv[0]], check=True)
-        run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary] + argv[1:],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    found = re.search(r"Collected : (\d+)", run.stderr)
-    return int(found.group(1)) if found else None
 
 
 def interleaved(commands, runs):

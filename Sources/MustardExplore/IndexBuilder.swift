@@ -95,8 +95,8 @@ private final class IndexingVisitor: DumpVisitor {
     private let maxFileBytes: Int
     private let logger: Logger
     private let decoder = ParallelDecoder<PreparedFile>()
-    private let insertObject: ObjectInsert
-    private let insertLog: Statement
+    private let insertObject: RowInsert
+    private let insertLog: RowInsert
     private var seen: Set<String> = []
     private var podLists: Set<String> = []
     private var namespaces: Set<[String]> = []
@@ -174,9 +174,8 @@ private final class IndexingVisitor: DumpVisitor {
         self.countingYAML = countingYAML
         self.maxFileBytes = maxFileBytes
         self.logger = logger
-        insertObject = try ObjectInsert(db)
-        insertLog = try db.makeStatement(
-            sql: "INSERT INTO log(cluster, namespace, pod, container, previous, path, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        insertObject = try RowInsert.objects(db)
+        insertLog = try RowInsert.logs(db)
         if case .later = pass {
             // Objects already in (from files whose path names no resource, or named wrongly) are not added twice.
             for row in try Row.fetchAll(db, sql: "SELECT cluster, apiVersion, kind, namespace, name FROM object") {
@@ -256,10 +255,10 @@ private final class IndexingVisitor: DumpVisitor {
             return .content
         case .log(let ns, let pod, let container, let previous):
             // Logs are not read now: the index notes where they lie, and `logs` reads the one asked for.
-            record(log: [location.cluster, ns, pod, container, previous, entry.path.description, entry.declaredSize])
+            record(logOf: location.cluster, namespace: ns, pod: pod, container: container, previous: previous, entry)
             return .none
         case .migplanText(let file):
-            record(log: [location.cluster, MTC.namespace, file, nil, false, entry.path.description, entry.declaredSize])
+            record(logOf: location.cluster, namespace: MTC.namespace, pod: file, container: nil, previous: false, entry)
             return .none
         case .loginError:
             return .content
@@ -268,8 +267,18 @@ private final class IndexingVisitor: DumpVisitor {
         }
     }
 
-    private func record(log arguments: StatementArguments) {
-        do { try insertLog.execute(arguments: arguments) } catch { logger.warning("index: \(error)") }
+    private func record(logOf cluster: String, namespace: String, pod: String, container: String?, previous: Bool, _ entry: ArchiveEntry) {
+        do {
+            try insertLog.insert { row in
+                row.text(cluster)
+                row.text(namespace)
+                row.text(pod)
+                row.text(container)
+                row.int(previous ? 1 : 0)
+                row.text(entry.path.description)
+                row.int(entry.declaredSize)
+            }
+        } catch { logger.warning("index: \(error)") }
     }
 
     func visit(_ entry: ArchiveEntry, content: EntryContent) throws {
