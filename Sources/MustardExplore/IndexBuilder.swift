@@ -138,17 +138,18 @@ private final class IndexingVisitor: DumpVisitor {
         let namespace: String?
 
         init(_ raw: Value, cluster: String, resource: String) {
-            let apiVersion = raw["apiVersion"].string ?? ""
-            let parts = apiVersion.split(separator: "/")
+            let parts = (raw["apiVersion"].string ?? "").split(separator: "/")
             kind = raw["kind"].string ?? ""
             group = parts.count == 2 ? String(parts[0]) : ""
             namespace = raw["metadata"]["namespace"].string
-            identity = IndexingVisitor.identity(
-                cluster: cluster, apiVersion: apiVersion, kind: kind, namespace: namespace, name: raw["metadata"]["name"].string ?? "")
+            identity = IndexingVisitor.identity(of: raw, cluster: cluster)
             self.resource = resource
             self.cluster = cluster
         }
     }
+
+    /// Where `crds` keeps a kind's definition.
+    static func crdKey(_ kind: String, _ group: String) -> String { "\(kind)\u{0}\(group)" }
 
     /// `identity(cluster:apiVersion:kind:namespace:name:)` of a decoded object.
     static func identity(of raw: Value, cluster: String) -> String {
@@ -186,7 +187,7 @@ private final class IndexingVisitor: DumpVisitor {
                 let info = KindInfo(
                     kind: row["kind"], group: row["grp"], plural: row["plural"], shortNames: short.split(separator: ",").map(String.init),
                     namespaced: row["namespaced"])
-                crds["\(info.kind)\u{0}\(info.group)"] = (info, (try? JSONDecoder().decode([PrinterColumn].self, from: columns)) ?? [])
+                crds[Self.crdKey(info.kind, info.group)] = (info, (try? JSONDecoder().decode([PrinterColumn].self, from: columns)) ?? [])
             }
         }
     }
@@ -298,9 +299,10 @@ private final class IndexingVisitor: DumpVisitor {
             // A file this walk does not read for its question is only counted (it came for `ls`), or only read for
             // the kinds it defines (a CRD file), or both.
             let countedAs = Self.resource(of: location.role).flatMap { reads($0) ? nil : $0 }
+            let work: @Sendable () -> PreparedFile
             if countedAs == IndexBuilder.definitions, case .first = pass {
                 let counting = counts(IndexBuilder.definitions), definitionsYAML = self.definitionsYAML
-                decoder.submit {
+                work = {
                     let decoded = ObjectDocuments.decode(bytes, path: path, yaml: definitionsYAML)
                     return PreparedFile(
                         counted: counting ? decoded.objects.map { CountedObject($0.0, cluster: cluster, resource: IndexBuilder.definitions) } : [],
@@ -311,19 +313,21 @@ private final class IndexingVisitor: DumpVisitor {
                         },
                         issues: decoded.issues)
                 }
-                for file in decoder.takeReady() { try merge(file) }
-                return
-            }
-            let countingYAML = self.countingYAML
-            decoder.submit {
-                let decoded = ObjectDocuments.decode(bytes, path: path, yaml: countedAs == nil ? yaml : countingYAML)
-                guard let countedAs else {
+            } else if let countedAs {
+                let countingYAML = self.countingYAML
+                work = {
+                    let decoded = ObjectDocuments.decode(bytes, path: path, yaml: countingYAML)
+                    return PreparedFile(
+                        counted: decoded.objects.map { CountedObject($0.0, cluster: cluster, resource: countedAs) }, issues: decoded.issues)
+                }
+            } else {
+                work = {
+                    let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
                     return PreparedFile(
                         objects: decoded.objects.map { PreparedObject($0.0, cluster: cluster, source: $0.1) }, issues: decoded.issues)
                 }
-                return PreparedFile(
-                    counted: decoded.objects.map { CountedObject($0.0, cluster: cluster, resource: countedAs) }, issues: decoded.issues)
             }
+            decoder.submit(work)
             for file in decoder.takeReady() { try merge(file) }
         case .loginError:
             let text = SecretScrubber.scrub(
@@ -352,7 +356,7 @@ private final class IndexingVisitor: DumpVisitor {
     private func merge(_ file: PreparedFile) throws {
         for issue in file.issues { add(issue) }
         for d in file.definitions where !seen.contains(d.identity) && definitionsSeen.insert(d.identity).inserted {
-            crds["\(d.kind.info.kind)\u{0}\(d.kind.info.group)"] = d.kind
+            crds[Self.crdKey(d.kind.info.kind, d.kind.info.group)] = d.kind
         }
         for o in file.counted where !seen.contains(o.identity) && counted[o.identity] == nil {
             counted[o.identity] = o
@@ -363,9 +367,7 @@ private final class IndexingVisitor: DumpVisitor {
             guard seen.insert(identity).inserted else { continue }
             if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
             if o.kind == "Namespace" { namespaces.insert([o.cluster, o.name]) }
-            if let defined = o.definedKind, !definitionsSeen.contains(identity) {
-                crds["\(defined.info.kind)\u{0}\(defined.info.group)"] = defined
-            }
+            if let defined = o.definedKind, !definitionsSeen.contains(identity) { crds[Self.crdKey(defined.info.kind, defined.info.group)] = defined }
             try insertObject.insert(o)
         }
     }
@@ -430,7 +432,7 @@ private final class IndexingVisitor: DumpVisitor {
         for row in try Row.fetchAll(db, sql: "SELECT id, kind, grp, body FROM object WHERE row IS NULL") {
             let kind: String = row["kind"], group: String = row["grp"], bytes: Data = row["body"]
             guard let body = ValueCodec.decode([UInt8](bytes)) else { continue }
-            let layout = Printers.layout(kind: kind, crdColumns: crds["\(kind)\u{0}\(group)"]?.1)
+            let layout = Printers.layout(kind: kind, crdColumns: crds[Self.crdKey(kind, group)]?.1)
             try update.execute(arguments: [
                 CellCoding.encode(Redaction.scrubbed(layout.cells(body))), CellCoding.encode(Redaction.scrubbed(layout.wideCells(body))),
                 row["id"] as Int64,
@@ -440,7 +442,7 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// One layout per kind found, with the names it answers to.
     private func writeKindLayouts(_ kinds: [Row]) throws {
-        func crdColumns(_ kind: String, _ group: String) -> [PrinterColumn]? { crds["\(kind)\u{0}\(group)"]?.1 }
+        func crdColumns(_ kind: String, _ group: String) -> [PrinterColumn]? { crds[Self.crdKey(kind, group)]?.1 }
         let catalog = KindCatalog(seen: crds.values.map(\.0))
         for row in kinds {
             let kind: String = row["kind"], group: String = row["grp"], namespaced: Bool = row["namespaced"]

@@ -147,7 +147,10 @@ struct IndexCacheTests {
         try Data("x".utf8).write(to: dump.appendingPathComponent("timestamp"))
         // A name that is not UTF-8 is hashed by its bytes, not skipped.
         let oddBytes = Array(dump.path.utf8) + Array("/caf".utf8) + [0xE9, 0]
-        let fd = oddBytes.withUnsafeBufferPointer { p in p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o600) } }
+        func openOdd(_ flags: Int32) -> Int32 {
+            oddBytes.withUnsafeBufferPointer { p in p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, flags, 0o600) } }
+        }
+        let fd = openOdd(O_CREAT | O_WRONLY)
         #expect(fd >= 0)
         close(fd)
         let first = try DumpIdentity.of(dump.path)
@@ -166,7 +169,7 @@ struct IndexCacheTests {
         try changed("a file renamed")
         try FileManager.default.removeItem(at: deep.appendingPathComponent("events2.yaml"))
         try changed("a file removed")
-        let oddFD = oddBytes.withUnsafeBufferPointer { p in p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_APPEND) } }
+        let oddFD = openOdd(O_WRONLY | O_APPEND)
         #expect(oddFD >= 0)
         _ = write(oddFD, "z", 1)
         close(oddFD)
