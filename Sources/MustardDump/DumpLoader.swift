@@ -254,7 +254,7 @@ private final class Collector: DumpVisitor {
         for pod in file.healthyPods { countHealthy(pod) }
         for object in file.idle {
             if firstSources[object.cluster] == nil { firstSources[object.cluster] = object.source }
-            for time in object.times { clock.sawDropped(time) }
+            clock.sawDropped(object.newest)
         }
         var setAsides = file.setAside[...]
         for (index, object) in file.objects.enumerated() {
@@ -334,7 +334,7 @@ private final class Collector: DumpVisitor {
             guard seen.insert(ObjectIdentity(o.cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)).inserted else { return }
             if firstSources[o.cluster] == nil { firstSources[o.cluster] = o.source }
         }
-        for time in o.times { clock.sawDropped(time) }
+        clock.sawDropped(o.newest)
         setAside[o.cluster, default: SetAside()].counts[o.key, default: 0] += 1
         if o.kind == "Pod" { healthy[o.cluster, default: HealthyPods()].recovered.append((o.namespace, o.name)) }
     }
@@ -404,7 +404,7 @@ extension Collector.DecodedFile {
         let kind = body["kind"].string
         if let kind, QuiescableWorkload.kinds.contains(kind), !everyObject.contains(kind.lowercased() + "s"), ObjectSlimmer.isIdleWorkload(body) {
             if offerToRuleFiles(body, kind: kind, cluster: cluster, source: source, pod: nil) { return }
-            idle.append(IdleObject(cluster: cluster, source: source, times: SetAsideObject.times(body)))
+            idle.append(IdleObject(cluster: cluster, source: source, newest: SetAsideObject.newestTime(body)))
             return
         }
         if kind == "Pod", !everyObject.contains("pods") {
@@ -466,7 +466,8 @@ struct HealthyPod: Sendable {
 struct IdleObject: Sendable {
     let cluster: String
     let source: SourceRef
-    let times: [Timestamp]
+    /// The newest time it states (`SetAsideObject.newestTime`).
+    let newest: Timestamp?
 }
 
 /// Which object this is (cluster, apiVersion, kind, namespace, name), held as 128 bits of hash rather than the

@@ -29,8 +29,9 @@ struct RuleFileKeeping: Sendable {
     /// What to do with an object of `kind` the built-in rules do not need, slimmed.
     func answer(_ slim: Value, kind: String, cluster: String) -> KeepTest.Answer {
         var answer = KeepTest.Answer.no
+        let offered = OfferedObject(slim, cluster: cluster)
         for test in tests[kind] ?? [] {
-            switch test.answer(slim, cluster) {
+            switch test.answer(offered) {
             case .yes: return .yes
             case .ifEvent: answer = .ifEvent
             case .no: break
@@ -58,8 +59,8 @@ struct SetAsideObject: Sendable {
     let kind: String
     let namespace: String
     let name: String
-    /// Its creation and conditions' times, which would have counted for the gather time had it been kept.
-    let times: [Timestamp]
+    /// The newest of its creation and conditions' times, which would have counted for the gather time had it been kept.
+    let newest: Timestamp?
     let source: SourceRef
 
     init(_ slim: Value, kind: String, cluster: String, source: SourceRef) {
@@ -69,16 +70,19 @@ struct SetAsideObject: Sendable {
         self.kind = kind
         namespace = metadata["namespace"].string ?? ""
         name = metadata["name"].string ?? ""
-        times = Self.times(slim)
+        newest = Self.newestTime(slim)
         self.source = source
     }
 
-    /// The times an object states that the gather clock reads of a kept one (`GatherClock`): its creation and its
-    /// conditions' transitions.
-    static func times(_ body: Value) -> [Timestamp] {
-        var times = [body[path: "metadata.creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))]
-        times += body[path: "status.conditions"].array.map { $0["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)) }
-        return times.compactMap { $0 }
+    /// The newest of the times an object states that the gather clock reads of a kept one (`GatherClock`): its
+    /// creation and its conditions' transitions. The clock keeps only the newest, so no list is made.
+    static func newestTime(_ body: Value) -> Timestamp? {
+        var newest = body["metadata"]["creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))
+        for condition in body["status"]["conditions"].array {
+            guard let time = condition["lastTransitionTime"].string.flatMap(Timestamp.init(rfc3339:)) else { continue }
+            if newest.map({ time > $0 }) ?? true { newest = time }
+        }
+        return newest
     }
 
     var key: SetAside.Key { SetAside.Key(kind: kind, group: KubeObject.group(ofAPIVersion: apiVersion), namespace: namespace) }

@@ -312,9 +312,45 @@ public struct KeepTest: Sendable {
         case ifEvent
     }
 
-    public let answer: @Sendable (_ body: Value, _ cluster: String) -> Answer
+    public let answer: @Sendable (_ object: OfferedObject) -> Answer
 
-    public init(_ answer: @escaping @Sendable (_ body: Value, _ cluster: String) -> Answer) { self.answer = answer }
+    public init(_ answer: @escaping @Sendable (_ object: OfferedObject) -> Answer) { self.answer = answer }
+}
+
+/// An object offered to the `KeepTest`s of its kind, with what they read of it looked up once for all of them: every
+/// healthy pod goes through every rule file reading pods, and each test used to look up the same fields again
+/// (a lookup is a walk over a mapping's keys).
+public final class OfferedObject {
+    /// As the rules will see it (slimmed).
+    public let body: Value
+    public let cluster: String
+
+    public init(_ body: Value, cluster: String) {
+        self.body = body
+        self.cluster = cluster
+    }
+
+    public private(set) lazy var kind: String = body["kind"].string ?? ""
+    /// `KubeObject.group(ofAPIVersion:)`: "" for the core group.
+    public private(set) lazy var group: String = KubeObject.group(ofAPIVersion: body["apiVersion"].string ?? "")
+    public private(set) lazy var metadata: Value = body["metadata"]
+    /// "" when cluster-scoped.
+    public private(set) lazy var namespace: String = metadata["namespace"].string ?? ""
+    public private(set) lazy var name: String = metadata["name"].string ?? ""
+    public private(set) lazy var conditions: [Condition] = body["status"]["conditions"].array.map(Condition.init)
+
+    /// An object meets a handful of distinct fields, so a list beats a dictionary (which hashes the text each time).
+    private var reached: [(hash: Int, path: String, values: [Value]?)] = []
+
+    /// What `compute` gives for the field `path` (as written; `hash` its `hashValue`, computed once by the caller),
+    /// computed once for this object: several tests comparing the same field share one walk. `compute` may answer
+    /// nil (the tests then walk the field themselves).
+    public func values(at path: String, hash: Int, _ compute: (Value) -> [Value]?) -> [Value]? {
+        for known in reached where known.hash == hash && known.path == path { return known.values }
+        let values = compute(body)
+        reached.append((hash, path, values))
+        return values
+    }
 }
 
 /// Objects of the kinds rule files read that the loader did not keep, no rule file being able to match them, counted

@@ -49,6 +49,7 @@ public enum Neutralizer {
     /// already escapes C0; the C0 left here (newlines, indentation) is the document's own layout, and none of the
     /// others can occur outside a string.
     public static func json(_ encoded: String) -> String {
+        if !mayHoldUnsafeNonASCII(encoded) { return encoded }
         guard encoded.unicodeScalars.contains(where: { $0.value >= 0x7F && isUnsafe($0.value) }) else { return encoded }
         var out = String.UnicodeScalarView()
         for scalar in encoded.unicodeScalars {
@@ -59,6 +60,33 @@ public enum Neutralizer {
             }
         }
         return String(out)
+    }
+
+    /// Whether the UTF-8 of `text` may encode DEL or one of the unsafe scalars past ASCII: a pass over its bytes,
+    /// where walking a report's scalars cost more than writing it. Those scalars' encodings start 7F, C2 80–9F,
+    /// D8 9C, E2 80 8E–8F, E2 80 A8–AE or E2 81 A6–A9; a lead byte never occurs inside another scalar's encoding, so
+    /// a text without these byte runs holds none of them (a test compares with the scalar walk).
+    static func mayHoldUnsafeNonASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                i += 1
+                if b < 0x7F { continue }
+                let next = i < n ? bytes[i] : 0, third = i + 1 < n ? bytes[i + 1] : 0
+                switch b {
+                case 0x7F: return true
+                case 0xC2 where next >= 0x80 && next <= 0x9F: return true
+                case 0xD8 where next == 0x9C: return true
+                case 0xE2 where next == 0x80 && (third == 0x8E || third == 0x8F || (third >= 0xA8 && third <= 0xAE)): return true
+                case 0xE2 where next == 0x81 && third >= 0xA6 && third <= 0xA9: return true
+                default: continue
+                }
+            }
+            return false
+        }
     }
 
     private static func hex(_ value: UInt32, digits: Int) -> String {

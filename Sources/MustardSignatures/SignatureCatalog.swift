@@ -35,7 +35,9 @@ public struct SignatureSource: Sendable, Equatable {
 
 /// A known error message: how to recognise it, its cause in plain words, the fix that follows, and what evidence
 /// decides when the text alone cannot (docs/signatures.md).
-public struct Signature: Sendable {
+/// A class: the catalog hands each one to every evidence text of every finding, and a struct of this many references
+/// was copied at each call.
+public final class Signature: Sendable {
     public let id: String
     public let title: String
     /// Substrings, any of which must occur (case-sensitive).
@@ -57,6 +59,26 @@ public struct Signature: Sendable {
     public let unless: [String]
     /// A fixture dump (path from the package root) in which this signature must be named.
     public let fixture: String
+
+    public init(
+        id: String, title: String, any: [String], regex: NSRegularExpression?, regexPattern: String?, origins: Set<MessageOrigin>,
+        subjects: Set<String>, sources: [SignatureSource], cause: String, fix: [SignatureStep], decide: String, unless: [String],
+        fixture: String
+    ) {
+        self.id = id
+        self.title = title
+        self.any = any
+        self.regex = regex
+        self.regexPattern = regexPattern
+        self.origins = origins
+        self.subjects = subjects
+        self.sources = sources
+        self.cause = cause
+        self.fix = fix
+        self.decide = decide
+        self.unless = unless
+        self.fixture = fixture
+    }
 
     /// The named values the text gives (the regex's named groups), or nil when the text does not match.
     public func match(_ text: String, origin: MessageOrigin?) -> [String: String]? {
@@ -144,7 +166,9 @@ public struct SignatureCatalog: Sendable {
                     throw SignatureCatalogError(description: "signature \(id): regex does not compile: \(error)")
                 }
             }
-            guard !any.isEmpty || regex != nil else { throw SignatureCatalogError(description: "signature \(id): `match` needs `any` or `regex`") }
+            guard !any.isEmpty else {
+                throw SignatureCatalogError(description: "signature \(id): `match` needs `any` (with a regex: text the regex cannot match without)")
+            }
             var origins = Set<MessageOrigin>()
             for w in entry["where"].array.compactMap(\.string) {
                 guard let origin = MessageOrigin(rawValue: w) else { throw SignatureCatalogError(description: "signature \(id): unknown origin `\(w)`") }

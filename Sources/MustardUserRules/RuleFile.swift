@@ -252,6 +252,8 @@ public struct FieldPath: Sendable, CustomStringConvertible {
     public enum Step: Sendable { case key(String), every, index(Int) }
     public let steps: [Step]
     public let description: String
+    /// `description.hashValue`, for `OfferedObject.values(at:hash:)`.
+    public let hash: Int
 
     public static let maxSteps = 32
     /// Values one path may reach (`[*]` of `[*]` of …): past it the rest is not looked at.
@@ -291,6 +293,7 @@ public struct FieldPath: Sendable, CustomStringConvertible {
         guard steps.count <= Self.maxSteps else { throw fail("more than \(Self.maxSteps) steps") }
         self.steps = steps
         description = text
+        hash = text.hashValue
     }
 
     /// Every value the path reaches in `value` (nulls left out), at most `maxValues`.
@@ -310,6 +313,16 @@ public struct FieldPath: Sendable, CustomStringConvertible {
             if current.isEmpty { return [] }
         }
         return current
+    }
+
+    /// Every value the path reaches, in the order `contains(in:where:)` visits them, when that walk would visit them
+    /// all (fewer than `maxValues`); nil otherwise. A comparison over these values then answers as one that walks
+    /// the path, and several comparisons of the same field share one walk.
+    public func valuesUnderCap(in value: Value) -> [Value]? {
+        var found: [Value] = []
+        var budget = Self.maxValues
+        _ = visit(value, step: 0, budget: &budget) { found.append($0); return false }
+        return budget > 0 ? found : nil
     }
 
     /// Whether some value the path reaches satisfies `test`, without building the list of values: the hot check,

@@ -8,27 +8,22 @@ import MustardModel
 /// a loader that keeps everything (a test loads the fixtures both ways and compares).
 enum RuleFilePrefilter {
     static func test(_ m: ObjectMatch) -> KeepTest {
-        KeepTest { body, cluster in
-            guard body["kind"].string == m.kind, m.cluster?.matches(cluster) ?? true,
-                m.group.map({ KubeObject.group(ofAPIVersion: body["apiVersion"].string ?? "") == $0 }) ?? true
-            else { return .no }
-            let metadata = body["metadata"]
-            if let ns = m.namespace, !ns.matches(metadata["namespace"].string ?? "") { return .no }
-            if let name = m.name, !name.matches(metadata["name"].string ?? "") { return .no }
+        KeepTest { object in
+            guard object.kind == m.kind, m.cluster?.matches(object.cluster) ?? true, m.group.map({ object.group == $0 }) ?? true else { return .no }
+            if let ns = m.namespace, !ns.matches(object.namespace) { return .no }
+            if let name = m.name, !name.matches(object.name) { return .no }
             for (key, value) in m.labels {
-                guard let actual = metadata["labels"][key].string, value.matches(actual) else { return .no }
+                guard let actual = object.metadata["labels"][key].string, value.matches(actual) else { return .no }
             }
-            guard holds(m.predicates, m.conditions, body) else { return .no }
+            guard holds(m.predicates, m.conditions, object) else { return .no }
             return m.events.isEmpty ? .yes : .ifEvent
         }
     }
 
     /// A related object: only one that holds could be the one a match names (or, `absent`, whose absence it asks).
     static func test(_ r: RelatedMatch) -> KeepTest {
-        KeepTest { body, _ in
-            guard body["kind"].string == r.kind, r.group.map({ KubeObject.group(ofAPIVersion: body["apiVersion"].string ?? "") == $0 }) ?? true,
-                holds(r.predicates, r.conditions, body)
-            else { return .no }
+        KeepTest { object in
+            guard object.kind == r.kind, r.group.map({ object.group == $0 }) ?? true, holds(r.predicates, r.conditions, object) else { return .no }
             return .yes
         }
     }
@@ -38,10 +33,15 @@ enum RuleFilePrefilter {
     }
 
     /// The field comparisons without time, and the conditions, as `ObjectMatch.holds` and `RelatedMatch.holds` test them.
-    private static func holds(_ predicates: [FieldPredicate], _ conditions: [ConditionMatch], _ body: Value) -> Bool {
-        for p in predicates where !p.usesTime && !p.holds(in: body, now: nil) { return false }
+    /// A field's values are read once per object for all the tests (`OfferedObject.values(at:)`).
+    private static func holds(_ predicates: [FieldPredicate], _ conditions: [ConditionMatch], _ object: OfferedObject) -> Bool {
+        for i in predicates.indices where !predicates[i].usesTime {
+            let p = predicates[i]
+            let holds = object.values(at: p.path.description, hash: p.path.hash, p.path.valuesUnderCap).map { p.holds(among: $0, now: nil) } ?? p.holds(in: object.body, now: nil)
+            if !holds { return false }
+        }
         if conditions.isEmpty { return true }
-        let present = body["status"]["conditions"].array.map(Condition.init)
+        let present = object.conditions
         return conditions.allSatisfy { c in
             c.notTrue ? !present.contains { c.type.matches($0.type) && $0.isTrue } : present.contains(where: c.matches)
         }

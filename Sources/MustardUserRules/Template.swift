@@ -24,9 +24,9 @@ public struct Template: Sendable {
         self.source = source
         var parts: [Part] = []
         var rest = Substring(source)
-        while let open = rest.range(of: "{{") {
+        while let open = rest.rangeOfASCIIPair("{") {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].range(of: "}}") else {
+            guard let close = rest[open.upperBound...].rangeOfASCIIPair("}") else {
                 throw .init(line: nil, field: nil, message: "'{{' without '}}'")
             }
             let inner = rest[open.upperBound..<close.lowerBound].trimmingSpaces
@@ -53,7 +53,9 @@ public struct Template: Sendable {
             switch part {
             case .text(let t): out += t
             case .hole(let root, let path):
-                let values = scope.values(root: root, path: path).map { String($0.prefix(Self.maxValueLength)) }
+                // A text of at most that many UTF-8 bytes has at most that many characters: cut only longer ones
+                // (counting characters walks grapheme breaks).
+                let values = scope.values(root: root, path: path).map { $0.utf8.count <= Self.maxValueLength ? $0 : String($0.prefix(Self.maxValueLength)) }
                 if quote {
                     out += values.isEmpty ? "''" : values.map(shellQuote).joined(separator: " ")
                 } else {
@@ -110,7 +112,26 @@ struct TemplateScope {
 }
 
 extension Substring {
+    /// Without leading and trailing spaces (U+0020 only), by UTF-8 bytes: a space is one byte and never part of
+    /// another character, so cutting there leaves the characters between as they were.
     var trimmingSpaces: String {
-        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+        let bytes = utf8
+        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return "" }
+        let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") })!
+        return String(self[first...last])
+    }
+
+    /// Where `cc` (an ASCII character twice, as in `{{`) first occurs, by UTF-8 bytes rather than Foundation's
+    /// `range(of:)`: rule files are read at every run, and their templates' holes were most of that.
+    func rangeOfASCIIPair(_ c: Character) -> Range<Index>? {
+        let byte = c.asciiValue!
+        let bytes = utf8
+        var i = bytes.startIndex
+        while i != bytes.endIndex {
+            let next = bytes.index(after: i)
+            if bytes[i] == byte, next != bytes.endIndex, bytes[next] == byte { return i..<bytes.index(after: next) }
+            i = next
+        }
+        return nil
     }
 }

@@ -251,10 +251,20 @@ extension FieldPredicate {
     /// and no value equals; `exists: false` when the path reaches nothing. A time comparison without a gather time,
     /// or on a value that is not a time, does not hold.
     func holds(in body: Value, now: Timestamp?) -> Bool {
-        /// Some value the path reaches is a string satisfying `test`.
-        func any(_ test: (String) -> Bool) -> Bool { path.contains(in: body) { $0.string.map(test) ?? false } }
-        /// The path reaches some value: asked only by the comparisons that need it (a second walk of the path).
-        func reached() -> Bool { path.contains(in: body) { _ in true } }
+        compare(
+            now: now,
+            // Some value the path reaches is a string satisfying `test`.
+            any: { test in path.contains(in: body) { $0.string.map(test) ?? false } },
+            // The path reaches some value: asked only by the comparisons that need it (a second walk of the path).
+            reached: { path.contains(in: body) { _ in true } })
+    }
+
+    /// The same over the values the path reaches, read before (`FieldPath.valuesUnderCap`).
+    func holds(among values: [Value], now: Timestamp?) -> Bool {
+        compare(now: now, any: { test in values.contains { $0.string.map(test) ?? false } }, reached: { !values.isEmpty })
+    }
+
+    private func compare(now: Timestamp?, any: ((String) -> Bool) -> Bool, reached: () -> Bool) -> Bool {
         switch comparison {
         case .equals(let v): return any { $0 == v }
         case .notEquals(let v): return reached() && !any { $0 == v }

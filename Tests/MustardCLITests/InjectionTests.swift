@@ -148,6 +148,14 @@ struct InjectionTests {
         #expect(json == #"{"k": "a\u202eb\u0085c"}"#)
         let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
         #expect(decoded == ["k": "a\u{202E}b\u{85}c"])
+        // The JSON pass first looks at bytes: every scalar past ASCII (and a sample of the other planes) is escaped
+        // exactly when the scalar walk calls it unsafe, also at the text's end where its bytes are cut short.
+        for value in Array(UInt32(0x7F)...0xFFFF) + Array(stride(from: UInt32(0x10000), through: 0x10FFFF, by: 4093)) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            for text in ["\"a\(scalar)b\"", "\(scalar)"] {
+                #expect((Neutralizer.json(text) != text) == Neutralizer.isUnsafe(value), "U+\(String(value, radix: 16))")
+            }
+        }
     }
 
     @Test("Every format shows the planted text escaped; none holds a raw control, a bidi control or a forged line",

@@ -191,4 +191,14 @@ struct HostileNumberTests {
             if let number = Double(text) { _ = Timestamp(epochSeconds: number)?.description }
         }
     }
+
+    @Test("An apiVersion's group is what splitting it at slashes gives, read by bytes")
+    func groupOfAPIVersion() {
+        func bySplit(_ v: String) -> String {
+            let parts = v.split(separator: "/")
+            return parts.count == 2 ? String(parts[0]) : ""
+        }
+        let versions = ["apps/v1", "v1", "", "/", "//", "/v1", "apps/", "a//v1", "//a/v1/", "a/b/c", "migration.openshift.io/v1alpha1", "ç/v1", "é//"]
+        for v in versions { #expect(KubeObject.group(ofAPIVersion: v) == bySplit(v), "\(v)") }
+    }
 }

@@ -85,6 +85,9 @@ struct SignatureCatalogTests {
             """
         #expect(decode(entry)?.contains("regex does not compile") == true)
         #expect(decode(entry.replacing("{regex: 'a(b'}", with: "{any: [a]}")) == nil)
+        // A regex alone would run on every text of every finding: it comes with the substrings it cannot match without.
+        #expect(decode(entry.replacing("{regex: 'a(b'}", with: "{regex: 'a+'}"))?.contains("needs `any`") == true)
+        #expect(decode(entry.replacing("{regex: 'a(b'}", with: "{any: [a], regex: 'a+'}")) == nil)
         #expect(decode(entry.replacing("{regex: 'a(b'}", with: "{any: [a]}\n  where: [nowhere]"))?.contains("unknown origin") == true)
         let noCause = decode(entry.replacing("{regex: 'a(b'}", with: "{any: [a]}").replacing("  cause: c\n", with: ""))
         #expect(noCause?.contains("`cause` is missing") == true, "\(noCause ?? "decoded")")

@@ -184,6 +184,12 @@ struct UserRuleTests {
         let items = Value.sequence(Array(repeating: .mapping(["x": .sequence(Array(repeating: .scalar("v"), count: 1000))]), count: 1000))
         let path = try FieldPath("items[*].x[*]")
         #expect(path.values(in: .mapping(["items": items])).count <= FieldPath.maxValues + 1000)
+        // The values read once for several tests are given only when the walk would reach them all; else each test walks.
+        #expect(path.valuesUnderCap(in: .mapping(["items": items])) == nil)
+        let few = Value.mapping(["items": .sequence(Array(repeating: .mapping(["x": .sequence([.scalar("a"), .null, .scalar("b")])]), count: 3))])
+        #expect(path.valuesUnderCap(in: few) == path.values(in: few))
+        #expect(path.valuesUnderCap(in: few)?.count == 6)
+        #expect(try FieldPath("items[0].y").valuesUnderCap(in: few) == [])
         let deep = try FieldPath(Array(repeating: "a", count: 32).joined(separator: "."))
         #expect(deep.steps.count == 32)
         #expect(throws: RuleFileError.Problem.self) { try FieldPath(Array(repeating: "a", count: 33).joined(separator: ".")) }
