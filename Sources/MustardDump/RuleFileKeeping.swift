@@ -8,7 +8,7 @@ import MustardModel
 struct RuleFileKeeping: Sendable {
     /// By kind (`Pod`, `Deployment`): the tests of the resources rule files read, when none of them reads it whole.
     private let tests: [String: [KeepTest]]
-    private let eventTests: [@Sendable (_ type: String, _ reason: String, _ message: String) -> Bool]
+    private let eventTests: [@Sendable (_ event: OfferedEvent) -> Bool]
 
     init(_ requirements: DataRequirements) {
         var byKind: [String: [KeepTest]] = [:]
@@ -46,8 +46,8 @@ struct RuleFileKeeping: Sendable {
         guard !eventTests.isEmpty else { return nil }
         let involved = Event.involved(slim)
         guard involved["kind"].string == "Pod" else { return nil }
-        let (type, reason, message) = Event.texts(slim)
-        guard eventTests.contains(where: { $0(type, reason, message) }) else { return nil }
+        let offered = OfferedEvent(slim)
+        guard eventTests.contains(where: { $0(offered) }) else { return nil }
         return PodEventFilter.podKey(cluster, involved["namespace"].string ?? slim["metadata"]["namespace"].string, involved["name"].string ?? "")
     }
 }

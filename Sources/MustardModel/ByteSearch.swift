@@ -74,7 +74,7 @@ extension ByteSearch {
     }
 
     /// U+212A, U+037E or U+1FEF in UTF-8: characters canonically equivalent to ASCII.
-    private static func holdsASCIISingleton(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func holdsASCIISingleton(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         while i + 1 < t.count {
             switch (t[i], t[i + 1]) {

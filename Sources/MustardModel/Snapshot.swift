@@ -266,7 +266,7 @@ public struct DataRequirements: Sendable {
     public var keepTests: [String: [KeepTest]] = [:]
     /// Events about an object that some rule file's `events` clause could match: the loader keeps them even when
     /// routine (a pod's scheduling and pulls), and keeps the pods they are about when a rule asks for its events.
-    public var eventTests: [@Sendable (_ type: String, _ reason: String, _ message: String) -> Bool] = []
+    public var eventTests: [@Sendable (_ event: OfferedEvent) -> Bool] = []
 
     /// Whether a file of `resource` objects in `namespace` (nil: cluster-scoped) is wanted.
     public func wants(_ resource: String, in namespace: String?) -> Bool {
@@ -351,6 +351,20 @@ public final class OfferedObject {
         reached.append((hash, path, values))
         return values
     }
+}
+
+/// An event offered to the rule files' `events` clauses (`DataRequirements.eventTests`), its texts read as `Event.texts`
+/// reads them but only when a test asks: most tests stop at the reason, and an event's message is its last field.
+public final class OfferedEvent {
+    /// Slimmed, as the rules will see it.
+    public let body: Value
+
+    public init(_ body: Value) { self.body = body }
+
+    public private(set) lazy var type: String = body["type"].string ?? ""
+    public private(set) lazy var reason: String = body["reason"].string ?? ""
+    /// `note` in `events.k8s.io/v1`.
+    public private(set) lazy var message: String = body["message"].string ?? body["note"].string ?? ""
 }
 
 /// Objects of the kinds rule files read that the loader did not keep, no rule file being able to match them, counted

@@ -1,3 +1,4 @@
+import Foundation
 import MustardModel
 import MustardRules
 
@@ -69,20 +70,23 @@ public enum Neutralizer {
     static func mayHoldUnsafeNonASCII(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
-            var i = 0
+            guard let base = bytes.baseAddress else { return false }
             let n = bytes.count
-            while i < n {
-                let b = bytes[i]
-                i += 1
-                if b < 0x7F { continue }
-                let next = i < n ? bytes[i] : 0, third = i + 1 < n ? bytes[i + 1] : 0
-                switch b {
-                case 0x7F: return true
-                case 0xC2 where next >= 0x80 && next <= 0x9F: return true
-                case 0xD8 where next == 0x9C: return true
-                case 0xE2 where next == 0x80 && (third == 0x8E || third == 0x8F || (third >= 0xA8 && third <= 0xAE)): return true
-                case 0xE2 where next == 0x81 && third >= 0xA6 && third <= 0xA9: return true
-                default: continue
+            // `memchr` for each lead byte, then a look at the bytes after each one found: a report is a megabyte at
+            // most, and its few non-ASCII characters are mostly dashes and `×`.
+            for lead: UInt8 in [0x7F, 0xC2, 0xD8, 0xE2] {
+                var from = 0
+                while from < n, let hit = memchr(base + from, Int32(lead), n - from) {
+                    let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    let next = i + 1 < n ? bytes[i + 1] : 0, third = i + 2 < n ? bytes[i + 2] : 0
+                    switch lead {
+                    case 0x7F: return true
+                    case 0xC2 where next >= 0x80 && next <= 0x9F: return true
+                    case 0xD8 where next == 0x9C: return true
+                    case 0xE2 where next == 0x80 && (third == 0x8E || third == 0x8F || (third >= 0xA8 && third <= 0xAE)): return true
+                    case 0xE2 where next == 0x81 && third >= 0xA6 && third <= 0xA9: return true
+                    default: from = i + 1
+                    }
                 }
             }
             return false

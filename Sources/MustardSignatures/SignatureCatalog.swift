@@ -82,8 +82,13 @@ public final class Signature: Sendable {
 
     /// The named values the text gives (the regex's named groups), or nil when the text does not match.
     public func match(_ text: String, origin: MessageOrigin?) -> [String: String]? {
+        match(text, origin: origin) { text.containsLikeFoundation(any[$0]) }
+    }
+
+    /// The same, `holds(i)` telling whether `any[i]` occurs in the text (the catalog answers from one scan).
+    func match(_ text: String, origin: MessageOrigin?, holds: (Int) -> Bool) -> [String: String]? {
         if let origin, !origins.isEmpty, !origins.contains(origin) { return nil }
-        if !any.isEmpty, !any.contains(where: text.containsLikeFoundation) { return nil }
+        if !any.isEmpty, !any.indices.contains(where: holds) { return nil }
         guard let regex else { return any.isEmpty ? nil : [:] }
         // Bounded input: quotes are cut long before this, and the catalog's patterns are linear in practice.
         let bounded = String(text.utf8.prefix(4096)) ?? text
@@ -126,6 +131,10 @@ public struct SignatureCatalogError: Error, CustomStringConvertible {
 /// The catalog of known error signatures, decoded from the YAML embedded in the binary.
 public struct SignatureCatalog: Sendable {
     public let signatures: [Signature]
+    /// Every signature's `any` substrings, searched in one pass over a text.
+    private let scan: NeedleScan
+    /// By signature, then by `any` entry: the entry's needle in `scan`, nil when it is not searched by bytes.
+    private let needleOfAny: [[Int?]]
 
     /// The catalog shipped in the binary (`signatures.yaml`); empty only if it failed to decode, which a test forbids.
     public static let builtIn: SignatureCatalog = (try? SignatureCatalog(yaml: PackageResources.signatures_yaml)) ?? SignatureCatalog(signatures: [])
@@ -140,7 +149,12 @@ public struct SignatureCatalog: Sendable {
         }
     }
 
-    public init(signatures: [Signature]) { self.signatures = signatures }
+    public init(signatures: [Signature]) {
+        self.signatures = signatures
+        let scan = NeedleScan(signatures.flatMap(\.any))
+        self.scan = scan
+        needleOfAny = signatures.map { $0.any.map { scan.index[$0] } }
+    }
 
     /// Decodes a catalog; every entry must have an id, a cause, a match and a fixture, and every regex must compile.
     public init(yaml bytes: [UInt8]) throws {
@@ -191,18 +205,88 @@ public struct SignatureCatalog: Sendable {
                 unless: entry["unless"].array.compactMap(\.string), fixture: try required("fixture")))
         }
         for s in out { for u in s.unless where !ids.contains(u) { throw SignatureCatalogError(description: "signature \(s.id): unless names unknown \(u)") } }
-        signatures = out
+        self.init(signatures: out)
     }
 
     /// The signatures a text matches, in catalog order, less those a more specific match excludes (`unless`).
     public func matches(_ text: String, origin: MessageOrigin? = nil, subject: String? = nil) -> [SignatureMatch] {
-        let found = signatures.compactMap { s -> SignatureMatch? in
+        // Each needle's answer, from one pass over the text (nil: a text the bytes cannot answer for).
+        let scanned = scan.answers(in: text)
+        let found = signatures.indices.compactMap { k -> SignatureMatch? in
+            let s = signatures[k]
             if let subject, !s.subjects.isEmpty, !s.subjects.contains(subject) { return nil }
-            return s.match(text, origin: origin).map { SignatureMatch(signature: s, captures: $0) }
+            let captures = s.match(text, origin: origin) { i in
+                guard let scanned, let needle = needleOfAny[k][i], let answer = scanned[needle] else { return text.containsLikeFoundation(s.any[i]) }
+                return answer
+            }
+            return captures.map { SignatureMatch(signature: s, captures: $0) }
         }
         let ids = Set(found.map(\.signature.id))
         return found.filter { m in !m.signature.unless.contains(where: ids.contains) }
     }
 
     public func signature(id: String) -> Signature? { signatures.first { $0.id == id } }
+}
+
+/// Substrings found in one pass over a text's bytes, with `ByteSearch.asciiContains`'s answer for each: a finding's
+/// statements are searched for every signature's substrings, and a search per substring and statement was most of
+/// what signature advice cost. Each needle is indexed by its first three bytes; the pass looks up only the positions
+/// whose three bytes some needle starts with (a bit table), then compares the needles that start there.
+struct NeedleScan: Sendable {
+    /// The needles searched by bytes: ASCII, at least three bytes, no CR or LF (as `asciiContains` requires).
+    private let needles: [[UInt8]]
+    /// Needle text → its place in `needles`.
+    let index: [String: Int]
+    /// A bit for each 16-bit hash of a needle's first three bytes.
+    private let starts: [UInt64]
+    private let byStart: [UInt32: [Int]]
+
+    init(_ texts: [String]) {
+        var needles: [[UInt8]] = []
+        var index: [String: Int] = [:]
+        var starts = [UInt64](repeating: 0, count: 1024)
+        var byStart: [UInt32: [Int]] = [:]
+        for text in texts where index[text] == nil {
+            let bytes = Array(text.utf8)
+            guard bytes.count >= 3, bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }) else { continue }
+            index[text] = needles.count
+            let key = Self.key(bytes[0], bytes[1], bytes[2])
+            starts[Int(Self.hash(key) >> 6)] |= 1 << (Self.hash(key) & 63)
+            byStart[key, default: []].append(needles.count)
+            needles.append(bytes)
+        }
+        self.needles = needles
+        self.index = index
+        self.starts = starts
+        self.byStart = byStart
+    }
+
+    private static func key(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt32 { UInt32(a) << 16 | UInt32(b) << 8 | UInt32(c) }
+    private static func hash(_ key: UInt32) -> UInt32 { (key &* 0x9E37_79B1) >> 16 }
+
+    /// By needle: true or false, or nil where Foundation must answer (a match followed by a byte past ASCII), as
+    /// `ByteSearch.asciiContains` answers; nil for the whole text when it holds a character canonically equal to
+    /// ASCII. A test compares both on the catalog and on texts outside ASCII.
+    func answers(in text: String) -> [Bool?]? {
+        var text = text
+        return text.withUTF8 { t -> [Bool?]? in
+            let outsideASCII = t.contains(where: { $0 >= 0x80 })
+            if outsideASCII, ByteSearch.holdsASCIISingleton(t) { return nil }
+            var found = [Bool?](repeating: false, count: needles.count)
+            guard t.count >= 3, let base = t.baseAddress else { return found }
+            for i in 0...(t.count - 3) {
+                let key = Self.key(t[i], t[i + 1], t[i + 2])
+                let h = Self.hash(key)
+                guard starts[Int(h >> 6)] & (1 << (h & 63)) != 0, let candidates = byStart[key] else { continue }
+                for j in candidates where found[j] != true {
+                    let needle = needles[j]
+                    let after = i + needle.count
+                    guard after <= t.count, needle.withUnsafeBufferPointer({ memcmp(base + i, $0.baseAddress!, needle.count) == 0 }) else { continue }
+                    // Past ASCII, a match followed by a byte past ASCII may end inside a combining sequence: unsure.
+                    if !outsideASCII || after == t.count || t[after] < 0x80 { found[j] = true } else { found[j] = nil }
+                }
+            }
+            return found
+        }
+    }
 }

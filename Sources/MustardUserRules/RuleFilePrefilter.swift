@@ -28,16 +28,17 @@ enum RuleFilePrefilter {
         }
     }
 
-    static func test(_ e: EventMatch) -> @Sendable (_ type: String, _ reason: String, _ message: String) -> Bool {
-        { type, reason, message in e.mayMatch(type: type, reason: reason, message: message) }
+    static func test(_ e: EventMatch) -> @Sendable (_ event: OfferedEvent) -> Bool {
+        { event in e.mayMatch(event) }
     }
 
     /// The field comparisons without time, and the conditions, as `ObjectMatch.holds` and `RelatedMatch.holds` test them.
     /// A field's values are read once per object for all the tests (`OfferedObject.values(at:)`).
     private static func holds(_ predicates: [FieldPredicate], _ conditions: [ConditionMatch], _ object: OfferedObject) -> Bool {
         for i in predicates.indices where !predicates[i].usesTime {
-            let p = predicates[i]
-            let holds = object.values(at: p.path.description, hash: p.path.hash, p.path.valuesUnderCap).map { p.holds(among: $0, now: nil) } ?? p.holds(in: object.body, now: nil)
+            let path = predicates[i].path
+            let holds = object.values(at: path.description, hash: path.hash, path.valuesUnderCap).map { predicates[i].holds(among: $0, now: nil) }
+                ?? predicates[i].holds(in: object.body, now: nil)
             if !holds { return false }
         }
         if conditions.isEmpty { return true }

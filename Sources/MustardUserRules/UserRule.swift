@@ -264,6 +264,8 @@ extension FieldPredicate {
         compare(now: now, any: { test in values.contains { $0.string.map(test) ?? false } }, reached: { !values.isEmpty })
     }
 
+    /// Inlined into both callers, so the closures are not boxed for each object tested.
+    @inline(__always)
     private func compare(now: Timestamp?, any: ((String) -> Bool) -> Bool, reached: () -> Bool) -> Bool {
         switch comparison {
         case .equals(let v): return any { $0 == v }
@@ -294,8 +296,8 @@ extension ConditionMatch {
 
 extension EventMatch {
     /// Everything but the time window, which needs the gather time: what can be told while the dump streams.
-    func mayMatch(type: String, reason: String, message: String) -> Bool {
-        (self.reason?.matches(reason) ?? true) && (self.type?.matches(type) ?? true) && (self.message?.matches(message) ?? true)
+    func mayMatch(_ event: OfferedEvent) -> Bool {
+        (reason?.matches(event.reason) ?? true) && (type?.matches(event.type) ?? true) && (message?.matches(event.message) ?? true)
     }
 
     func matches(_ e: Event, now: Timestamp?) -> Bool {

@@ -111,6 +111,32 @@ struct SignatureCatalogTests {
         #expect(c.matches("The migration has completed successfully.", origin: .condition).isEmpty)
     }
 
+    @Test("The catalog's one pass over a text finds what a search per substring finds, outside ASCII too")
+    func oneScan() {
+        let c = Self.catalog
+        /// What `matches` answered before the one pass: each signature searched on its own.
+        func reference(_ text: String) -> [String] {
+            let found = c.signatures.filter { $0.match(text, origin: nil) != nil }
+            let ids = Set(found.map(\.id))
+            return found.filter { !$0.unless.contains(where: ids.contains) }.map(\.id)
+        }
+        var texts: [String] = []
+        for needle in c.signatures.flatMap(\.any) {
+            for (before, after) in [("", ""), ("x ", " y"), ("\u{d7}3: ", ""), ("", "\u{301}"), ("", "\u{e9}"), ("\u{212A} ", " z"), ("", "\u{d7}"), ("pre", "")] {
+                texts.append(before + needle + after)
+                texts.append(before + String(needle.dropLast()) + after)
+            }
+        }
+        var random = SystemRandomNumberGenerator()
+        let pieces = c.signatures.flatMap(\.any).map { String($0.prefix(4)) } + ["no such", " host", "\u{301}", "\u{d7}", "\u{212A}", "Unauth", "orized", " "]
+        for _ in 0..<3_000 {
+            texts.append((0..<Int.random(in: 1...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())
+        }
+        for text in texts {
+            #expect(c.matches(text).map(\.signature.id) == reference(text), "\(text.debugDescription)")
+        }
+    }
+
     static var fixtures: [(String, String)] { catalog.signatures.map { ($0.id, $0.fixture) } }
 
     @Test("Each signature is named, with its cause, in a finding of its own fixture", arguments: fixtures)
