@@ -342,14 +342,16 @@ public final class OfferedObject {
     /// An object meets a handful of distinct fields, so a list beats a dictionary (which hashes the text each time).
     private var reached: [(hash: Int, path: String, values: [Value]?)] = []
 
-    /// What `compute` gives for the field `path` (as written; `hash` its `hashValue`, computed once by the caller),
-    /// computed once for this object: several tests comparing the same field share one walk. `compute` may answer
-    /// nil (the tests then walk the field themselves).
-    public func values(at path: String, hash: Int, _ compute: (Value) -> [Value]?) -> [Value]? {
-        for known in reached where known.hash == hash && known.path == path { return known.values }
-        let values = compute(body)
+    /// The values read before for the field `path` (as written; `hash` its `hashValue`, computed once by the caller):
+    /// `.some(nil)` when they were too many to keep (the tests then walk the field themselves), nil when not read yet.
+    public func known(_ path: String, hash: Int) -> [Value]?? {
+        for known in reached where known.hash == hash && known.path == path { return .some(known.values) }
+        return nil
+    }
+
+    /// Keeps what `known` answers for `path` from now on: several tests comparing the same field share one walk.
+    public func remember(_ values: [Value]?, for path: String, hash: Int) {
         reached.append((hash, path, values))
-        return values
     }
 }
 

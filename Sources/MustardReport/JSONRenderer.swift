@@ -137,14 +137,20 @@ extension JSON {
             Self.close(into: &out, pretty: pretty, level: level, empty: items.isEmpty)
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
-            guard fields.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return false }
+            guard fields.keys.allSatisfy({ $0.everyUTF8Byte { $0 < 0x80 } }) else { return false }
             out.append(UInt8(ascii: "{"))
             // The keys are ASCII, whose `<` is their bytes' order: `JSONEncoder`'s order, at the standard library's fast path.
             for (n, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 Self.newline(into: &out, pretty: pretty, level: level + 1)
                 Self.write(string: field.key, into: &out)
-                out.append(contentsOf: (pretty ? " : " : ":").utf8)
+                if pretty {
+                    out.append(UInt8(ascii: " "))
+                    out.append(UInt8(ascii: ":"))
+                    out.append(UInt8(ascii: " "))
+                } else {
+                    out.append(UInt8(ascii: ":"))
+                }
                 guard field.value.write(into: &out, pretty: pretty, level: level + 1) else { return false }
             }
             Self.close(into: &out, pretty: pretty, level: level, empty: fields.isEmpty)
@@ -156,8 +162,16 @@ extension JSON {
     private static func newline(into out: inout [UInt8], pretty: Bool, level: Int) {
         guard pretty else { return }
         out.append(0x0A)
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+        // From a line of spaces rather than `repeatElement`, whose append went byte by byte.
+        var left = 2 * level
+        while left > 0 {
+            let now = min(left, spaces.count)
+            spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<now])) }
+            left -= now
+        }
     }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
     /// Before a closing bracket: an empty one pretty-printed is `[`, a blank line, `]`, as `JSONEncoder` writes it.
     private static func close(into out: inout [UInt8], pretty: Bool, level: Int, empty: Bool) {
@@ -176,19 +190,26 @@ extension JSON {
         string.withUTF8 { bytes in
             // Runs of bytes that need no escape are copied whole; most strings are one run.
             var runStart = 0
-            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+                    i += 1
+                    continue
+                }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 runStart = i + 1
+                out.append(0x5C)
                 switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-                case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-                case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                default: out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0x0F)])
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(UInt8(ascii: "f"))
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                default: out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 0x0F)])
                 }
+                i += 1
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }

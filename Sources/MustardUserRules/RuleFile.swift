@@ -158,7 +158,9 @@ public struct Glob: Sendable, CustomStringConvertible {
     public let pattern: String
     private let scalars: [Unicode.Scalar]
     /// The common shapes, matched without copying the text: rules test every object of their kind.
-    private enum Shape: Sendable { case anything, literal, prefix([Unicode.Scalar]), general }
+    /// A literal and a prefix are compared as UTF-8 bytes: the same scalars are the same bytes, and a scalar prefix
+    /// is a byte prefix (UTF-8 is a prefix code); bytes compare without decoding.
+    private enum Shape: Sendable { case anything, literal, prefix(String), general }
     private let shape: Shape
 
     public init(_ pattern: String) {
@@ -168,7 +170,7 @@ public struct Glob: Sendable, CustomStringConvertible {
         if let wild {
             let rest = scalars[wild...]
             if rest.allSatisfy({ $0 == "*" }) {
-                shape = wild == 0 ? .anything : .prefix(Array(scalars[..<wild]))
+                shape = wild == 0 ? .anything : .prefix(String(String.UnicodeScalarView(scalars[..<wild])))
             } else {
                 shape = .general
             }
@@ -183,12 +185,17 @@ public struct Glob: Sendable, CustomStringConvertible {
     /// The text before the first wildcard (pod-name prefixes for the log scanner).
     public var prefix: String { String(pattern.prefix { $0 != "*" && $0 != "?" }) }
 
+    private static func bytes(of text: String, startWith head: String) -> Bool {
+        var text = text, head = head
+        return text.withUTF8 { t in head.withUTF8 { h in h.count <= t.count && UnsafeBufferPointer(rebasing: t[..<h.count]).elementsEqual(h) } }
+    }
+
     /// Greedy with one backtrack point: the classic linear wildcard match.
     public func matches(_ text: String) -> Bool {
         switch shape {
         case .anything: return true
-        case .literal: return text.unicodeScalars.elementsEqual(scalars)
-        case .prefix(let head): return text.unicodeScalars.starts(with: head)
+        case .literal: return text.utf8.count == pattern.utf8.count && Self.bytes(of: text, startWith: pattern)
+        case .prefix(let head): return Self.bytes(of: text, startWith: head)
         case .general: break
         }
         let t = Array(text.unicodeScalars)
@@ -252,7 +259,7 @@ public struct FieldPath: Sendable, CustomStringConvertible {
     public enum Step: Sendable { case key(String), every, index(Int) }
     public let steps: [Step]
     public let description: String
-    /// `description.hashValue`, for `OfferedObject.values(at:hash:)`.
+    /// `description.hashValue`, for `OfferedObject.known(_:hash:)`.
     public let hash: Int
 
     public static let maxSteps = 32
@@ -298,6 +305,8 @@ public struct FieldPath: Sendable, CustomStringConvertible {
 
     /// Every value the path reaches in `value` (nulls left out), at most `maxValues`.
     public func values(in value: Value) -> [Value] {
+        // One walk, no list per step, when under the cap (the same values in the same order); past it, the lists.
+        if let values = valuesUnderCap(in: value) { return values }
         var current = [value]
         for step in steps {
             var next: [Value] = []

@@ -33,14 +33,9 @@ enum RuleFilePrefilter {
     }
 
     /// The field comparisons without time, and the conditions, as `ObjectMatch.holds` and `RelatedMatch.holds` test them.
-    /// A field's values are read once per object for all the tests (`OfferedObject.values(at:)`).
+    /// A field's values are read once per object for all the tests (`FieldPredicate.holds(on:now:)`).
     private static func holds(_ predicates: [FieldPredicate], _ conditions: [ConditionMatch], _ object: OfferedObject) -> Bool {
-        for i in predicates.indices where !predicates[i].usesTime {
-            let path = predicates[i].path
-            let holds = object.values(at: path.description, hash: path.hash, path.valuesUnderCap).map { predicates[i].holds(among: $0, now: nil) }
-                ?? predicates[i].holds(in: object.body, now: nil)
-            if !holds { return false }
-        }
+        for i in predicates.indices where !predicates[i].usesTime && !predicates[i].holds(on: object, now: nil) { return false }
         if conditions.isEmpty { return true }
         let present = object.conditions
         return conditions.allSatisfy { c in

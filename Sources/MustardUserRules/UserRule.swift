@@ -259,6 +259,18 @@ extension FieldPredicate {
             reached: { path.contains(in: body) { _ in true } })
     }
 
+    /// `holds(in:now:)` on `object`, over the values it read once for every rule comparing the same field.
+    func holds(on object: OfferedObject, now: Timestamp?) -> Bool {
+        let values: [Value]?
+        if let known = object.known(path.description, hash: path.hash) {
+            values = known
+        } else {
+            values = path.valuesUnderCap(in: object.body)
+            object.remember(values, for: path.description, hash: path.hash)
+        }
+        return values.map { holds(among: $0, now: now) } ?? holds(in: object.body, now: now)
+    }
+
     /// The same over the values the path reaches, read before (`FieldPath.valuesUnderCap`).
     func holds(among values: [Value], now: Timestamp?) -> Bool {
         compare(now: now, any: { test in values.contains { $0.string.map(test) ?? false } }, reached: { !values.isEmpty })

@@ -78,7 +78,7 @@ extension ObjectMatch {
         for (key, value) in labels {
             guard let actual = object.metadata.label(key), value.matches(actual) else { return false }
         }
-        for p in predicates where !p.holds(in: object.body, now: now) { return false }
+        for i in predicates.indices where !predicates[i].holds(on: facts.offered, now: now) { return false }
         if !conditions.isEmpty {
             let present = facts.conditions
             for c in conditions {

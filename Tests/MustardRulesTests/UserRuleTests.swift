@@ -244,6 +244,10 @@ struct UserRuleTests {
         #expect(Glob("velero-*").matches("velero-abc"))
         #expect(Glob("*-?x").matches("a-bx"))
         #expect(!Glob("velero-*").matches("restic-1"))
+        // Literals and prefixes compare scalars (as bytes), not canonically equivalent forms; a prefix ends on a scalar.
+        #expect(Glob("caf\u{e9}").matches("caf\u{e9}") && !Glob("caf\u{e9}").matches("cafe\u{301}") && !Glob("cafe").matches("caf\u{e9}"))
+        #expect(Glob("caf*").matches("caf\u{e9}") && !Glob("\u{e9}*").matches("e\u{301}x") && Glob("\u{e9}*").matches("\u{e9}t\u{e9}"))
+        #expect(!Glob("cafe*").matches("caf") && Glob("").matches("") && !Glob("").matches("a"))
         let clock = ContinuousClock()
         let took = clock.measure { #expect(!Glob(String(repeating: "*a", count: 500) + "b").matches(String(repeating: "a", count: 20_000))) }
         #expect(took < .seconds(5))
