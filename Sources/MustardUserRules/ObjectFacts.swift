@@ -13,11 +13,11 @@ final class ObjectFacts {
         lineIndex = lines
     }
 
-    /// `KubeObject.group` splits the apiVersion on each call.
-    private(set) lazy var group: String = object.group
-    private(set) lazy var conditions: [Condition] = object.body["status"]["conditions"].array.map(Condition.init)
-    /// The object as rule files' field comparisons read it: each field once for all the rules (`FieldPredicate.holds(on:now:)`).
+    /// The object as the rules read it: its group, conditions and each field looked up once for all of them
+    /// (`FieldPredicate.holds(on:now:)`).
     private(set) lazy var offered = OfferedObject(object.body, cluster: cluster.name)
+    var group: String { offered.group }
+    var conditions: [Condition] { offered.conditions }
     /// The events about the object, as positions in `cluster.events`: most objects are tested, few match, and an
     /// `Event` is costly to copy.
     private(set) lazy var eventIndices: [Int] = cluster.eventIndices(for: object.kind, namespace: object.metadata.namespace, name: object.metadata.name)

@@ -24,9 +24,9 @@ public struct Template: Sendable {
         self.source = source
         var parts: [Part] = []
         var rest = Substring(source)
-        while let open = rest.rangeOfASCIIPair("{") {
+        while let open = rest.rangeOfPair(of: UInt8(ascii: "{")) {
             if open.lowerBound > rest.startIndex { parts.append(.text(String(rest[..<open.lowerBound]))) }
-            guard let close = rest[open.upperBound...].rangeOfASCIIPair("}") else {
+            guard let close = rest[open.upperBound...].rangeOfPair(of: UInt8(ascii: "}")) else {
                 throw .init(line: nil, field: nil, message: "'{{' without '}}'")
             }
             let inner = rest[open.upperBound..<close.lowerBound].trimmingSpaces
@@ -113,18 +113,17 @@ struct TemplateScope {
 
 extension Substring {
     /// Without leading and trailing spaces (U+0020 only), by UTF-8 bytes: a space is one byte and never part of
-    /// another character, so cutting there leaves the characters between as they were.
+    /// another scalar, so the cuts fall on scalar boundaries.
     var trimmingSpaces: String {
         let bytes = utf8
-        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }) else { return "" }
-        let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") })!
-        return String(self[first...last])
+        guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }), let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") })
+        else { return "" }
+        return String(self[first..<bytes.index(after: last)])
     }
 
-    /// Where `cc` (an ASCII character twice, as in `{{`) first occurs, by UTF-8 bytes rather than Foundation's
+    /// Where `byte` (ASCII) occurs twice in a row first, as in `{{`, by UTF-8 bytes rather than Foundation's
     /// `range(of:)`: rule files are read at every run, and their templates' holes were most of that.
-    func rangeOfASCIIPair(_ c: Character) -> Range<Index>? {
-        let byte = c.asciiValue!
+    func rangeOfPair(of byte: UInt8) -> Range<Index>? {
         let bytes = utf8
         var i = bytes.startIndex
         while i != bytes.endIndex {
