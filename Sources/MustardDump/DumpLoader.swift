@@ -266,7 +266,7 @@ private final class Collector: DumpVisitor {
             switch object.forRuleFiles {
             case .eventAbout(let pod)?: awaitingEvents.saw(eventAbout: pod)
             case .podIfEvent(let pod)?:
-                hold(object.body, cluster: object.cluster, source: object.source, pod: pod)
+                hold(pod)
                 continue
             case nil: break
             }
@@ -283,8 +283,8 @@ private final class Collector: DumpVisitor {
     enum ForRuleFiles: Sendable {
         /// An event some rule file's `events` clause could match, about this pod.
         case eventAbout(PodEventFilter.PodKey)
-        /// A healthy pod kept only if it has such an event (`KeepTest.Answer.ifEvent`).
-        case podIfEvent(PodEventFilter.PodKey)
+        /// A healthy pod kept only if it has such an event (`KeepTest.Answer.ifEvent`); its body is in the pod.
+        case podIfEvent(WaitingPod)
     }
 
     /// One YAML file's objects and problems, decoded without touching shared state.
@@ -340,11 +340,11 @@ private final class Collector: DumpVisitor {
     }
 
     /// A healthy pod kept only if some rule file may read one of its events: it waits for the walk's end in its place.
-    private func hold(_ body: Value, cluster: String, source: SourceRef, pod: PodEventFilter.PodKey) {
-        let o = SetAsideObject(body, kind: "Pod", cluster: cluster, source: source)
-        guard seen.insert(ObjectIdentity(cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)).inserted else { return }
-        if firstSources[cluster] == nil { firstSources[cluster] = source }
-        awaitingEvents.hold(body, as: o, pod: pod, position: objects[cluster]?.count ?? 0)
+    private func hold(_ pod: WaitingPod) {
+        let o = pod.setAside
+        guard seen.insert(ObjectIdentity(o.cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)).inserted else { return }
+        if firstSources[o.cluster] == nil { firstSources[o.cluster] = o.source }
+        awaitingEvents.hold(pod, position: objects[o.cluster]?.count ?? 0)
     }
 
     /// A healthy pod: counted (named when it restarted before); its creation time still counts for the gather time.
@@ -442,7 +442,13 @@ extension Collector.DecodedFile {
         let slim = ObjectSlimmer.slim(body)
         switch keeping.answer(slim, kind: kind, cluster: cluster) {
         case .yes: objects.append((slim, cluster, source, nil, nil))
-        case .ifEvent: objects.append((slim, cluster, source, nil, pod.map(Collector.ForRuleFiles.podIfEvent)))
+        case .ifEvent:
+            // A pod waits, encoded, for its events; only pods are asked about events, anything else is kept.
+            if let pod {
+                objects.append((.null, cluster, source, nil, .podIfEvent(WaitingPod(slim, pod: pod, cluster: cluster, source: source))))
+            } else {
+                objects.append((slim, cluster, source, nil, nil))
+            }
         case .no: setAside.append((objects.count, SetAsideObject(slim, kind: kind, cluster: cluster, source: source)))
         }
         return true

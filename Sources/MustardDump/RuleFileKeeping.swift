@@ -88,31 +88,45 @@ struct SetAsideObject: Sendable {
     var key: SetAside.Key { SetAside.Key(kind: kind, group: KubeObject.group(ofAPIVersion: apiVersion), namespace: namespace) }
 }
 
+/// A healthy pod some rule file may read if one of its events matches (`KeepTest.Answer.ifEvent`), as it waits for the
+/// walk's end: what setting it aside needs, and its (slimmed) body in `ValueCodec`'s form. Encoded on the decoding
+/// thread, so the walker never holds nor frees the pod's tree: 50 rule files reading the events of pods held every
+/// healthy pod of a 1 GB dump whole (100 MB) and freed them all, one by one, after the walk.
+struct WaitingPod: Sendable {
+    let pod: PodEventFilter.PodKey
+    let setAside: SetAsideObject
+    let encoded: [UInt8]
+
+    init(_ slim: Value, pod: PodEventFilter.PodKey, cluster: String, source: SourceRef) {
+        self.pod = pod
+        setAside = SetAsideObject(slim, kind: "Pod", cluster: cluster, source: source)
+        encoded = ValueCodec.encode(slim)
+    }
+}
+
 /// Pods kept only if some rule file may read one of their events (`KeepTest.Answer.ifEvent`): a namespace's events may
 /// come before or after its pods, so such a pod waits, with the place it would have had, until the walk ends.
 struct PodsAwaitingEvents {
     /// Pods (`PodEventFilter.podKey`) with an event some rule file's `events` clause could match.
     private var withEvents: Set<PodEventFilter.PodKey> = []
-    private var waiting: [(pod: PodEventFilter.PodKey, slim: Value, setAside: SetAsideObject, position: Int)] = []
+    private var waiting: [(pod: WaitingPod, position: Int)] = []
 
     mutating func saw(eventAbout pod: PodEventFilter.PodKey) { withEvents.insert(pod) }
 
-    /// `position`: where in its cluster's objects the pod would have been kept. Most are set aside in the end, so the
-    /// pod waits as what setting it aside needs, and its (slimmed) body.
-    mutating func hold(_ slim: Value, as setAside: SetAsideObject, pod: PodEventFilter.PodKey, position: Int) {
-        waiting.append((pod, slim, setAside, position))
-    }
+    /// `position`: where in its cluster's objects the pod would have been kept.
+    mutating func hold(_ pod: WaitingPod, position: Int) { waiting.append((pod, position)) }
 
     /// The held pods with such an event, by cluster, with their places; the others to be set aside.
     mutating func resolve() -> (kept: [String: [(position: Int, object: KubeObject)]], setAside: [SetAsideObject]) {
         var kept: [String: [(position: Int, object: KubeObject)]] = [:]
         var setAside: [SetAsideObject] = []
-        for w in waiting {
-            if withEvents.contains(w.pod) {
-                kept[w.setAside.cluster, default: []].append((w.position, KubeObject(body: w.slim, cluster: w.setAside.cluster, source: w.setAside.source)))
-            } else {
+        for (w, position) in waiting {
+            // The codec reads back what it wrote; were it ever not to, the pod is counted rather than lost.
+            guard withEvents.contains(w.pod), let body = ValueCodec.decode(w.encoded) else {
                 setAside.append(w.setAside)
+                continue
             }
+            kept[w.setAside.cluster, default: []].append((position, KubeObject(body: body, cluster: w.setAside.cluster, source: w.setAside.source)))
         }
         waiting = []
         return (kept, setAside)

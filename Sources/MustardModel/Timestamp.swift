@@ -37,8 +37,26 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
+        // Written into twenty bytes (the clamp keeps the year within four digits): interpolating eleven pieces cost
+        // thousands of instructions, and reports print a time on every piece of evidence.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            func digits(_ value: Int64, _ count: Int, at start: Int) {
+                var v = value
+                for i in stride(from: start + count - 1, through: start, by: -1) {
+                    out[i] = 0x30 + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            digits(year, 4, at: 0)
+            digits(month, 2, at: 5)
+            digits(day, 2, at: 8)
+            digits(secs / 3600, 2, at: 11)
+            digits(secs % 3600 / 60, 2, at: 14)
+            digits(secs % 60, 2, at: 17)
+            (out[4], out[7], out[10]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"))
+            (out[13], out[16], out[19]) = (UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "Z"))
+            return 20
+        }
     }
 
     static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {

@@ -12,10 +12,23 @@ public struct JSONRenderer: ReportRenderer {
 
     public func render(_ report: AnalysisReport) -> String {
         // The values stay the dump's exact strings (scripts match paths and names); only their encoding is inert.
-        Neutralizer.json(Self.document(report).text(pretty: !compact)) + "\n"
+        let pretty = !compact
+        let written = Self.document(report, findings: Self.renderedFindings(report.findings, pretty: pretty)).bytes(pretty: pretty, level: 0)
+        let text = written.map { String(decoding: $0, as: UTF8.self) } ?? Self.document(report).text(pretty: pretty)
+        return Neutralizer.json(text) + "\n"
     }
 
-    static func document(_ report: AnalysisReport) -> JSON {
+    /// Each finding's text, written on the machine's cores: rule files matching thousands of objects make as many
+    /// findings, and writing them one after another was the longest serial step after the rules. Nil when one
+    /// cannot be written directly (`JSON.text`), which leaves the whole document to the slow path.
+    static func renderedFindings(_ findings: [Finding], pretty: Bool) -> [JSON]? {
+        // Items of the document's `findings` array sit two levels down.
+        let texts = findings.concurrentMap(minimumPerCore: 256) { finding($0).bytes(pretty: pretty, level: 2) }
+        guard texts.allSatisfy({ $0 != nil }) else { return nil }
+        return texts.map { JSON.written($0!) }
+    }
+
+    static func document(_ report: AnalysisReport, findings: [JSON]? = nil) -> JSON {
         let i = report.input
         return [
             "schemaVersion": .int(AnalysisReport.schemaVersion),
@@ -27,7 +40,7 @@ public struct JSONRenderer: ReportRenderer {
                 "entries": .int(i.entries), "nestedArchives": .int(i.nestedArchives),
             ],
             "summary": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, JSON.int(report.count($0))) })),
-            "findings": .array(report.findings.map(finding)),
+            "findings": .array(findings ?? report.findings.map(finding)),
             "outcomes": .array(report.outcomes.map { ["rule": .string($0.rule), "status": .string($0.status.rawValue), "reason": JSON($0.reason)] }),
             "hiddenFindings": .int(report.hiddenFindings),
             "missingData": .array(report.missingData.map { ["headline": .string($0.headline), "detail": .string($0.detail), "ask": .string($0.ask)] }),
@@ -45,21 +58,20 @@ public struct JSONRenderer: ReportRenderer {
         ]
     }
 
+    /// Keys in their written order (sorted), so writing needs no sort (`JSON.fields`).
     static func finding(_ f: Finding) -> JSON {
         [
-            "id": .string(f.id), "rule": .string(f.rule), "severity": .string(f.severity.rawValue), "title": .string(f.title),
-            "cluster": JSON(f.cluster), "subject": reference(f.subject), "related": .array(f.related.map(reference)),
-            "namespaces": .array(f.namespaces.map(JSON.string)),
-            "explanation": .string(f.explanation),
+            "causedBy": .array(f.causedBy.map(JSON.string)), "causes": .array(f.causes.map(JSON.string)), "cluster": JSON(f.cluster),
             "evidence": .array(f.evidence.map {
-                ["statement": .string($0.statement), "path": .string($0.path), "field": JSON($0.field),
-                 "line": $0.line.map(JSON.int) ?? .null, "at": JSON($0.at?.description)]
+                ["at": JSON($0.at?.description), "field": JSON($0.field), "line": $0.line.map(JSON.int) ?? .null, "path": .string($0.path),
+                 "statement": .string($0.statement)]
             }),
-            "causedBy": .array(f.causedBy.map(JSON.string)), "causes": .array(f.causes.map(JSON.string)),
+            "explanation": .string(f.explanation), "id": .string(f.id), "namespaces": .array(f.namespaces.map(JSON.string)),
+            "references": .array(f.references.map(JSON.string)), "related": .array(f.related.map(reference)),
             "remediation": .array(f.remediation.map {
-                ["title": .string($0.title), "cluster": JSON($0.cluster), "command": .string($0.command), "verify": JSON($0.verify), "expect": JSON($0.expect)]
+                ["cluster": JSON($0.cluster), "command": .string($0.command), "expect": JSON($0.expect), "title": .string($0.title), "verify": JSON($0.verify)]
             }),
-            "references": .array(f.references.map(JSON.string)),
+            "rule": .string(f.rule), "severity": .string(f.severity.rawValue), "subject": reference(f.subject), "title": .string(f.title),
         ]
     }
 
@@ -75,7 +87,7 @@ public struct JSONRenderer: ReportRenderer {
     }
 
     static func reference(_ r: ResourceRef) -> JSON {
-        ["kind": .string(r.kind), "namespace": JSON(r.namespace), "name": .string(r.name)]
+        ["kind": .string(r.kind), "name": .string(r.name), "namespace": JSON(r.namespace)]
     }
 }
 
@@ -87,10 +99,20 @@ enum JSON: Encodable, ExpressibleByDictionaryLiteral {
     case string(String)
     case array([JSON])
     case object([String: JSON])
+    /// An object as its members in order, as a literal gives them: written sorted like `object` (in their order when
+    /// they already are, which needs no sort), without hashing each key into a dictionary first.
+    case fields([(key: String, value: JSON)])
+    /// A value already written by `bytes(pretty:level:)` at the level it is placed at.
+    case written([UInt8])
 
     init(_ string: String?) { self = string.map(JSON.string) ?? .null }
 
-    init(dictionaryLiteral elements: (String, JSON)...) { self = .object(Dictionary(uniqueKeysWithValues: elements)) }
+    init(dictionaryLiteral elements: (String, JSON)...) {
+        // Literals are written in the code; the tests' debug builds catch a repeated key (hashing every key of every
+        // literal in a release build cost more than writing them).
+        assert(Set(elements.map(\.0)).count == elements.count, "duplicate key in a JSON literal")
+        self = .fields(elements.map { (key: $0.0, value: $0.1) })
+    }
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
@@ -101,6 +123,11 @@ enum JSON: Encodable, ExpressibleByDictionaryLiteral {
         case .string(let s): try c.encode(s)
         case .array(let a): try c.encode(a)
         case .object(let o): try c.encode(o)
+        case .fields(let f): try c.encode(Dictionary(uniqueKeysWithValues: f.map { ($0.key, $0.value) }))
+        case .written:
+            // `JSONRenderer.render` makes these and writes them only through `bytes(pretty:level:)`, falling back to a
+            // document without them when that fails; the encoder never sees one.
+            preconditionFailure("pre-written JSON reached JSONEncoder")
         }
     }
 }
@@ -111,13 +138,18 @@ extension JSON {
     /// `JSONEncoder` (boxing every value, then sorting and escaping) was a tenth of a large dump's analysis. A key
     /// outside ASCII, whose place `JSONEncoder` decides by its own comparison, leaves the value to `JSONEncoder`.
     func text(pretty: Bool) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 << 10)
-        if write(into: &out, pretty: pretty, level: 0) { return String(decoding: out, as: UTF8.self) }
+        if let out = bytes(pretty: pretty, level: 0) { return String(decoding: out, as: UTF8.self) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The value written directly at `level` (what `text` writes at level 0); nil when a key is not ASCII.
+    func bytes(pretty: Bool, level: Int) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(level == 0 ? 64 << 10 : 2048)
+        return write(into: &out, pretty: pretty, level: level) ? out : nil
     }
 
     /// False when a key is not ASCII.
@@ -136,26 +168,37 @@ extension JSON {
             }
             Self.close(into: &out, pretty: pretty, level: level, empty: items.isEmpty)
             out.append(UInt8(ascii: "]"))
+        case .written(let bytes):
+            out.append(contentsOf: bytes)
         case .object(let fields):
-            guard fields.keys.allSatisfy({ $0.everyUTF8Byte { $0 < 0x80 } }) else { return false }
-            out.append(UInt8(ascii: "{"))
-            // The keys are ASCII, whose `<` is their bytes' order: `JSONEncoder`'s order, at the standard library's fast path.
-            for (n, field) in fields.sorted(by: { $0.key < $1.key }).enumerated() {
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                Self.newline(into: &out, pretty: pretty, level: level + 1)
-                Self.write(string: field.key, into: &out)
-                if pretty {
-                    out.append(UInt8(ascii: " "))
-                    out.append(UInt8(ascii: ":"))
-                    out.append(UInt8(ascii: " "))
-                } else {
-                    out.append(UInt8(ascii: ":"))
-                }
-                guard field.value.write(into: &out, pretty: pretty, level: level + 1) else { return false }
-            }
-            Self.close(into: &out, pretty: pretty, level: level, empty: fields.isEmpty)
-            out.append(UInt8(ascii: "}"))
+            return Self.write(members: fields.map { (key: $0.key, value: $0.value) }, into: &out, pretty: pretty, level: level)
+        case .fields(let fields):
+            return Self.write(members: fields, into: &out, pretty: pretty, level: level)
         }
+        return true
+    }
+
+    private static func write(members: [(key: String, value: JSON)], into out: inout [UInt8], pretty: Bool, level: Int) -> Bool {
+        guard members.allSatisfy({ $0.key.everyUTF8Byte { $0 < 0x80 } }) else { return false }
+        // The keys are ASCII, whose `<` is their bytes' order: `JSONEncoder`'s order, at the standard library's fast path.
+        let inOrder = zip(members, members.dropFirst()).allSatisfy { $0.key < $1.key }
+        let fields = inOrder ? members : members.sorted { $0.key < $1.key }
+        out.append(UInt8(ascii: "{"))
+        for (n, field) in fields.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            newline(into: &out, pretty: pretty, level: level + 1)
+            write(string: field.key, into: &out)
+            if pretty {
+                out.append(UInt8(ascii: " "))
+                out.append(UInt8(ascii: ":"))
+                out.append(UInt8(ascii: " "))
+            } else {
+                out.append(UInt8(ascii: ":"))
+            }
+            guard field.value.write(into: &out, pretty: pretty, level: level + 1) else { return false }
+        }
+        close(into: &out, pretty: pretty, level: level, empty: fields.isEmpty)
+        out.append(UInt8(ascii: "}"))
         return true
     }
 
@@ -180,6 +223,17 @@ extension JSON {
         newline(into: &out, pretty: true, level: level)
     }
 
+    /// Whether one of the eight bytes of `word` is a C0 control, a quote or a backslash, by the carry tricks of
+    /// "Bit Twiddling Hacks" (a byte less than n; a zero byte after xor): exact for the word as a whole, never missing
+    /// one; bytes past ASCII are never flagged.
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+        return (control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs)) != 0
+    }
+
     private static func hexDigit(_ n: UInt8) -> UInt8 { n < 10 ? 0x30 + n : UInt8(ascii: "a") + n - 10 }
 
     /// A string as `JSONEncoder` escapes it: quote, backslash and the C0 controls (`\b \f \n \r \t` short, the others
@@ -192,6 +246,11 @@ extension JSON {
             var runStart = 0
             var i = 0
             while i < bytes.count {
+                // Eight bytes at a time while none of them needs an escape.
+                if i + 8 <= bytes.count, !mayNeedEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let byte = bytes[i]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
                     i += 1

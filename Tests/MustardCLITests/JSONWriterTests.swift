@@ -24,6 +24,8 @@ struct JSONWriterTests {
     static let pieces = [
         "a", "Z", "0", " ", "\"", "\\", "/", "\u{0}", "\u{1}", "\u{8}", "\t", "\n", "\u{B}", "\u{C}", "\r", "\u{1B}", "\u{1F}", "\u{7F}",
         "\u{80}", "\u{9F}", "\u{2028}", "\u{2029}", "\u{202E}", "é", "日本", "😀", "oc get pods -n 'x'", "$(id)",
+        // Runs longer than the eight bytes the writer skips at once.
+        "namespaces/openshift-migration/core/pods.yaml", "0123456789abcdef", "~!@#$%^&*()_+{}|:<>?`-=[];',.",
     ]
     static let keys = ["a", "b", "B", "_", "a10", "a9", "aa", "id", "rule", "Z9", "x-y", "x.y", "", "0", "~"]
 
@@ -32,12 +34,15 @@ struct JSONWriterTests {
         case 0: return .null
         case 1: return .bool(g.below(2) == 0)
         case 2: return .int(g.below(2) == 0 ? g.below(1000) : -g.below(1_000_000_000))
-        case 3: return .string((0..<g.below(6)).map { _ in pieces[g.below(pieces.count)] }.joined())
+        case 3: return .string((0..<g.below(12)).map { _ in pieces[g.below(pieces.count)] }.joined())
         case 4, 5: return .array((0..<g.below(4)).map { _ in value(&g, depth: depth + 1) })
         default:
             var fields: [String: JSON] = [:]
             for _ in 0..<g.below(5) { fields[keys[g.below(keys.count)]] = value(&g, depth: depth + 1) }
-            return .object(fields)
+            // Half as a dictionary, half as ordered members (a literal's), in sorted or scrambled order.
+            guard g.below(2) == 0 else { return .object(fields) }
+            let members = fields.map { (key: $0.key, value: $0.value) }
+            return .fields(g.below(2) == 0 ? members.sorted { $0.key < $1.key } : members)
         }
     }
 
@@ -56,6 +61,18 @@ struct JSONWriterTests {
                 let expected = try Self.encoded(value, pretty: pretty)
                 #expect(value.text(pretty: pretty) == expected)
             }
+        }
+    }
+
+    @Test("The eight-byte test flags exactly the words holding a byte to escape")
+    func wordTest() {
+        var g = Generator(state: 7)
+        let interesting: [UInt8] = [0, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF]
+        for _ in 0..<200_000 {
+            let bytes = (0..<8).map { _ in g.below(3) == 0 ? interesting[g.below(interesting.count)] : UInt8(truncatingIfNeeded: g.next()) }
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            let expected = bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+            #expect(JSON.mayNeedEscape(word) == expected, "\(bytes)")
         }
     }
 

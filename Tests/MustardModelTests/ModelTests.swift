@@ -1,3 +1,4 @@
+import Foundation
 import MustardTestSupport
 import Testing
 @testable import MustardModel
@@ -173,9 +174,24 @@ struct HostileNumberTests {
             _ = Timestamp(secondsSince1970: 0).adding(seconds: seconds).description
         }
         #expect(Timestamp(secondsSince1970: 1e300).description == "9999-12-31T23:59:59Z")
+        #expect(Timestamp(secondsSince1970: -1e300).description == "0001-01-01T00:00:00Z", "RFC 3339's four-digit year")
         #expect(humanDuration(seconds: .infinity).hasSuffix("h") || humanDuration(seconds: .infinity).hasSuffix("d"))
         #expect(Int(saturating: .nan) == 0 && Int(saturating: 1e300) == .max && Int(saturating: -1e300) == .min)
         #expect(Int(saturating: 42.9) == 42)
+    }
+
+    @Test("Times are written as Foundation's ISO 8601 formatter writes them, across the whole range")
+    func writtenLikeFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var generator = SeededGenerator(state: 0x7469_6d65)
+        let range = Timestamp.plausibleSeconds
+        let edges: [Double] = [0, -1, 59, 86_399, 86_400, 951_782_400, 1_794_990_000.75, range.upperBound, 253_402_214_400]
+        let random = (0..<20_000).map { _ in Double(Int64.random(in: 0...253_402_300_799, using: &generator)) }
+        for seconds in edges + random {
+            let expected = formatter.string(from: Date(timeIntervalSince1970: seconds.rounded(.down)))
+            #expect(Timestamp(secondsSince1970: seconds).description == expected, "\(seconds)")
+        }
     }
 
     /// A seeded random walk over the time parsers: digits, signs, separators and junk in every position.
