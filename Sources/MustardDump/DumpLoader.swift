@@ -167,7 +167,9 @@ private final class Collector: DumpVisitor {
         case .objects, .podCopy:
             // Refused from the header's size when it has one, before reading a byte of it.
             if let size = entry.declaredSize, size > maxFileBytes { throw EntryReadError.tooLarge(limit: maxFileBytes) }
-            try readObjects(content, path: path, cluster: location.cluster)
+            var resource: String?
+            if case .objects(let r) = location.role { resource = r }
+            try readObjects(content, path: path, cluster: location.cluster, resource: resource)
         case .log(let ns, let pod, let container, let previous):
             let wanted = requirements.logs.filter { r in r.podPrefixes.contains { pod.hasPrefix($0) } }
             try keepLog(content, path: path, cluster: location.cluster, namespace: ns, pod: pod, container: container, previous: previous, wanted: wanted)
@@ -222,7 +224,8 @@ private final class Collector: DumpVisitor {
     // MARK: - Readers
 
     /// Reads the file here, on the walker's thread, and decodes it on another core while the walk goes on.
-    private func readObjects(_ content: EntryContent, path: String, cluster: String) throws {
+    /// `resource`: what the file's name says it holds (`configmaps`), when it says.
+    private func readObjects(_ content: EntryContent, path: String, cluster: String, resource: String?) throws {
         let bytes = try content.readAll()
         let yaml = self.yaml
         let keeping = self.keeping
@@ -230,11 +233,11 @@ private final class Collector: DumpVisitor {
             // A large file decodes alone, after the files before it: three hostile 120 MB files, two decoding
             // and one read, took 640 MB at once; one at a time stays near 270 MB.
             for file in parser.drain() { merge(file) }
-            merge(Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml, everyObject: requirements.everyObject, keeping: keeping))
+            merge(Self.decodeObjects(bytes, path: path, cluster: cluster, resource: resource, yaml: yaml, everyObject: requirements.everyObject, keeping: keeping))
             return
         }
         let everyObject = requirements.everyObject
-        parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, yaml: yaml, everyObject: everyObject, keeping: keeping) }
+        parser.submit { Self.decodeObjects(bytes, path: path, cluster: cluster, resource: resource, yaml: yaml, everyObject: everyObject, keeping: keeping) }
         for file in parser.takeReady() { merge(file) }
     }
 
@@ -304,13 +307,15 @@ private final class Collector: DumpVisitor {
         /// Resources whose every object is kept whole (`DataRequirements.everyObject`).
         var everyObject: Set<String> = []
         var keeping: RuleFileKeeping
+        /// The file's resource (`configmaps`), when its name says.
+        var resource: String?
     }
 
     static func decodeObjects(
-        _ bytes: [UInt8], path: String, cluster: String, yaml: YAMLReader, everyObject: Set<String> = [],
+        _ bytes: [UInt8], path: String, cluster: String, resource: String? = nil, yaml: YAMLReader, everyObject: Set<String> = [],
         keeping: RuleFileKeeping = RuleFileKeeping(DataRequirements())
     ) -> DecodedFile {
-        var file = DecodedFile(everyObject: everyObject, keeping: keeping)
+        var file = DecodedFile(everyObject: everyObject, keeping: keeping, resource: resource)
         let decoded = ObjectDocuments.decode(bytes, path: path, yaml: yaml)
         file.issues = decoded.issues
         for (body, source) in decoded.objects { file.append(body, cluster: cluster, source: source) }
@@ -422,6 +427,18 @@ extension Collector.DecodedFile {
                     source: source))
                 return
             }
+        }
+        if let kind, kind != "Pod", kind != "Event", let resource, resource.hasPrefix(kind.lowercased().dropLast()),
+            let tests = keeping.testsOnly(resource, namespace: body["metadata"]["namespace"].string) {
+            // Read only because rule files test its kind: kept if one could match it, else counted. (Only an object of
+            // the file's own kind: one out of place may be one a built-in rule reads.)
+            let slim = ObjectSlimmer.slim(body)
+            if RuleFileKeeping.answer(slim, cluster: cluster, tests: tests) == .no {
+                setAside.append((objects.count, SetAsideObject(slim, kind: kind, cluster: cluster, source: source)))
+            } else {
+                objects.append((slim, cluster, source, nil, nil))
+            }
+            return
         }
         let involved = body["involvedObject"]
         let slim = ObjectSlimmer.slim(body)

@@ -8,16 +8,30 @@ import MustardModel
 struct RuleFileKeeping: Sendable {
     /// By kind (`Pod`, `Deployment`): the tests of the resources rule files read, when none of them reads it whole.
     private let tests: [String: [KeepTest]]
+    /// By resource, the other kinds' tests (`ConfigMap`s, `MigPlan`s…): objects of those no rule reads whole in their
+    /// namespace (`DataRequirements.readsWhole`) are kept only if a test could match them.
+    private let otherTests: [String: [KeepTest]]
     private let eventTests: [@Sendable (_ event: OfferedEvent) -> Bool]
+    private let requirements: DataRequirements
 
     init(_ requirements: DataRequirements) {
-        var byKind: [String: [KeepTest]] = [:]
+        var byKind: [String: [KeepTest]] = [:], others: [String: [KeepTest]] = [:]
         for (resource, tests) in requirements.keepTests where !requirements.everyObject.contains(resource) {
-            guard let kind = Self.kinds[resource] else { continue }
-            byKind[kind] = tests
+            if let kind = Self.kinds[resource] { byKind[kind] = tests } else { others[resource] = tests }
         }
         self.tests = byKind
+        otherTests = others
         eventTests = requirements.eventTests
+        var slim = requirements
+        // Only what `readsWhole` reads: the closures are the loader's already.
+        (slim.keepTests, slim.eventTests, slim.logs) = ([:], [], [])
+        self.requirements = slim
+    }
+
+    /// The tests deciding which objects of `resource` in `namespace` are kept, when only rule files' tests read them.
+    func testsOnly(_ resource: String, namespace: String?) -> [KeepTest]? {
+        guard let tests = otherTests[resource], !requirements.readsWhole(resource, in: namespace) else { return nil }
+        return tests
     }
 
     /// The kinds the loader slims or drops for the built-in rules, by resource: the only ones set aside.
@@ -28,9 +42,13 @@ struct RuleFileKeeping: Sendable {
 
     /// What to do with an object of `kind` the built-in rules do not need, slimmed.
     func answer(_ slim: Value, kind: String, cluster: String) -> KeepTest.Answer {
+        Self.answer(slim, cluster: cluster, tests: tests[kind] ?? [])
+    }
+
+    static func answer(_ slim: Value, cluster: String, tests: [KeepTest]) -> KeepTest.Answer {
         var answer = KeepTest.Answer.no
         let offered = OfferedObject(slim, cluster: cluster)
-        for test in tests[kind] ?? [] {
+        for test in tests {
             switch test.answer(offered) {
             case .yes: return .yes
             case .ifEvent: answer = .ifEvent

@@ -268,18 +268,35 @@ public struct DataRequirements: Sendable {
     /// routine (a pod's scheduling and pulls), and keeps the pods they are about when a rule asks for its events.
     public var eventTests: [@Sendable (_ event: OfferedEvent) -> Bool] = []
 
+    /// Of `resources`, those some rule reads every object of (a built-in rule), not only the objects a rule file's
+    /// `keepTests` could match: elsewhere the loader sets aside what no test keeps, whatever the kind (a ConfigMap in
+    /// an application's namespace that 50 rule files read but none could match is counted, not kept).
+    public var readWhole: Set<ResourceRequirement>
+
     /// Whether a file of `resource` objects in `namespace` (nil: cluster-scoped) is wanted.
     public func wants(_ resource: String, in namespace: String?) -> Bool {
-        resources.contains(ResourceRequirement(resource)) || namespace.map { resources.contains(ResourceRequirement(resource, in: $0)) } ?? false
+        Self.holds(resources, resource, namespace)
     }
 
-    public init(resources: Set<ResourceRequirement> = [], logs: [LogRequirement] = []) {
+    /// Whether a rule reads every `resource` object in `namespace` (`readWhole`).
+    public func readsWhole(_ resource: String, in namespace: String?) -> Bool {
+        Self.holds(readWhole, resource, namespace)
+    }
+
+    private static func holds(_ set: Set<ResourceRequirement>, _ resource: String, _ namespace: String?) -> Bool {
+        set.contains(ResourceRequirement(resource)) || namespace.map { set.contains(ResourceRequirement(resource, in: $0)) } ?? false
+    }
+
+    /// `readWhole`: what the rule reads of `resources` when it does not narrow them with `keepTests` itself.
+    public init(resources: Set<ResourceRequirement> = [], logs: [LogRequirement] = [], readWhole: Set<ResourceRequirement>? = nil) {
         self.resources = resources
         self.logs = logs
+        self.readWhole = readWhole ?? resources
     }
 
     public mutating func formUnion(_ other: DataRequirements) {
         resources.formUnion(other.resources)
+        readWhole.formUnion(other.readWhole)
         logs.append(contentsOf: other.logs)
         everyObject.formUnion(other.everyObject)
         keepTests.merge(other.keepTests) { $0 + $1 }
@@ -290,6 +307,7 @@ public struct DataRequirements: Sendable {
     /// tests change no verdict).
     public func keepingEveryObject() -> DataRequirements {
         var all = self
+        all.readWhole = resources
         all.everyObject.formUnion(keepTests.keys)
         if !eventTests.isEmpty { all.everyObject.insert("events") }
         all.keepTests = [:]

@@ -39,7 +39,10 @@ public struct UserRule: Rule {
             }
             let logs = m.logs.map { LogRequirement(podPrefixes: [m.name?.prefix ?? ""], patterns: [$0.contains]) }
             if !m.logs.isEmpty { resources.insert(ResourceRequirement("pods", in: ns)) }
-            var requirements = DataRequirements(resources: resources, logs: logs)
+            // Its objects and related objects are read through its tests only; the events and the pods of its log
+            // clauses whole.
+            let tested = Set([m.resource] + m.related.map(\.resource))
+            var requirements = DataRequirements(resources: resources, logs: logs, readWhole: resources.filter { !tested.contains($0.resource) })
             // A rule file may match any object of its kinds, healthy pods and idle deployments included: the loader
             // keeps whole those it could match (`RuleFilePrefilter`), and the events its `events` clauses could.
             requirements.keepTests[m.resource, default: []].append(RuleFilePrefilter.test(m))

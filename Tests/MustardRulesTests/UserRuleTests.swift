@@ -290,7 +290,8 @@ struct UserRuleTests {
 
     /// Rule files of every shape the loader's prefilter judges (`RuleFilePrefilter`): pods by field, condition, label
     /// and namespace; pods by their events only (kept only with such an event), routine events among them; a time
-    /// comparison it cannot judge beside one it can; Deployments; a related pod that must be absent.
+    /// comparison it cannot judge beside one it can; Deployments; a related pod that must be absent; ConfigMaps (read
+    /// whole by the built-in rules in MTC's namespace only) and Secrets, as objects and as a related object.
     static let prefilterRules = [
         "kind: Pod\n  where:\n    - field: status.containerStatuses[*].state.waiting.reason\n      in: [CrashLoopBackOff, ImagePullBackOff]",
         "kind: Pod\n  name: \"*a*\"\n  conditions:\n    - type: Ready\n      status: \"True\"",
@@ -300,6 +301,11 @@ struct UserRuleTests {
         "kind: Pod\n  where:\n    - field: status.phase\n      equals: Succeeded\n    - field: metadata.creationTimestamp\n      olderThan: 1h",
         "kind: Deployment\n  group: apps\n  where:\n    - field: spec.replicas\n      greaterThan: 2",
         "kind: MigMigration\n  related:\n    - as: pod\n      kind: Pod\n      join: {name: status.phase}\n      where:\n        - field: status.phase\n          equals: Running\n      absent: true",
+        // Kinds the built-in rules read in one namespace only, or not at all: tested everywhere else.
+        "kind: ConfigMap\n  where:\n    - field: data.STAGE_IMAGE\n      exists: true",
+        "kind: ConfigMap\n  name: \"*ca*\"",
+        "kind: Secret\n  where:\n    - field: type\n      equals: kubernetes.io/dockerconfigjson",
+        "kind: MigPlan\n  related:\n    - as: cm\n      kind: ConfigMap\n      join: {name: metadata.name}\n      where:\n        - field: data\n          exists: true\n      absent: true",
     ].enumerated().map { i, match in
         """
         id: site/prefilter-\(i)
@@ -325,7 +331,7 @@ struct UserRuleTests {
         var requirements = engine.requirements
         requirements.formUnion(MigrationTimeline.requirements)
         #expect(!requirements.keepTests.isEmpty && !requirements.eventTests.isEmpty && requirements.everyObject.isEmpty)
-        var setAside = 0
+        var setAside = 0, configMapsSetAside = 0
         for dump in [Self.folder + "/crashloop/recent", Self.folder + "/crashloop/old", TestSupport.sample("stage-image-stuck.tar.gz"),
                      TestSupport.sample("healthy-migration"), TestSupport.fixture("k8s-pods-failing"), TestSupport.fixture("k8s-pods-recovered"),
                      TestSupport.fixture("mtc-1.7-healthy-old-backoff"), TestSupport.fixture("k8s-pods-signatures"),
@@ -333,6 +339,7 @@ struct UserRuleTests {
             let filtered = try DumpLoader(requirements: requirements).load(dump).snapshot
             let whole = try DumpLoader(requirements: requirements.keepingEveryObject()).load(dump).snapshot
             setAside += filtered.clusters.reduce(0) { $0 + $1.setAside.counts.values.reduce(0, +) }
+            configMapsSetAside += filtered.clusters.reduce(0) { $0 + $1.setAside.counts.filter { $0.key.kind == "ConfigMap" }.values.reduce(0, +) }
             let a = engine.run(RuleContext(snapshot: filtered, options: RuleOptions()))
             let b = engine.run(RuleContext(snapshot: whole, options: RuleOptions()))
             #expect(a.outcomes.map { "\($0.rule) \($0.status) \($0.reason ?? "")" } == b.outcomes.map { "\($0.rule) \($0.status) \($0.reason ?? "")" }, "\(dump)")
@@ -340,8 +347,8 @@ struct UserRuleTests {
                 == b.findings.map { "\($0.id) \($0.title) \($0.explanation) \($0.evidence.map(\.statement))" }, "\(dump)")
             #expect(filtered.gatheredAt == whole.gatheredAt, "\(dump)")
         }
-        // Not vacuous: healthy pods and idle Deployments were set aside.
-        #expect(setAside > 0)
+        // Not vacuous: healthy pods and idle Deployments were set aside, and ConfigMaps outside MTC's namespace.
+        #expect(setAside > 0 && configMapsSetAside > 0)
     }
 
     // MARK: - Shipped rules
