@@ -336,7 +336,7 @@ private final class Collector: DumpVisitor {
     /// `seen`: a pod that waited for its events was already told apart from its copies.
     private func setAsideOne(_ o: SetAsideObject, seen alreadySeen: Bool = false) {
         if !alreadySeen {
-            guard seen.insert(ObjectIdentity(o.cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)).inserted else { return }
+            guard seen.insert(o.identity).inserted else { return }
             if firstSources[o.cluster] == nil { firstSources[o.cluster] = o.source }
         }
         clock.sawDropped(o.newest)
@@ -347,7 +347,7 @@ private final class Collector: DumpVisitor {
     /// A healthy pod kept only if some rule file may read one of its events: it waits for the walk's end in its place.
     private func hold(_ pod: WaitingPod) {
         let o = pod.setAside
-        guard seen.insert(ObjectIdentity(o.cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)).inserted else { return }
+        guard seen.insert(o.identity).inserted else { return }
         if firstSources[o.cluster] == nil { firstSources[o.cluster] = o.source }
         awaitingEvents.hold(pod, position: objects[o.cluster]?.count ?? 0)
     }

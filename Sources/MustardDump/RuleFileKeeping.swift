@@ -21,10 +21,11 @@ struct RuleFileKeeping: Sendable {
         }
         self.tests = byKind
         otherTests = others
-        eventTests = requirements.eventTests
+        // Any order: an event is kept when any test holds.
+        eventTests = Array(requirements.eventTests.values)
         var slim = requirements
         // Only what `readsWhole` reads: the closures are the loader's already.
-        (slim.keepTests, slim.eventTests, slim.logs) = ([:], [], [])
+        (slim.keepTests, slim.eventTests, slim.logs) = ([:], [:], [])
         self.requirements = slim
     }
 
@@ -80,6 +81,9 @@ struct SetAsideObject: Sendable {
     /// The newest of its creation and conditions' times, which would have counted for the gather time had it been kept.
     let newest: Timestamp?
     let source: SourceRef
+    /// Worked out here, on the decoding thread, rather than by the walker that counts it.
+    let identity: ObjectIdentity
+    let key: SetAside.Key
 
     init(_ slim: Value, kind: String, cluster: String, source: SourceRef) {
         let metadata = slim["metadata"]
@@ -90,6 +94,8 @@ struct SetAsideObject: Sendable {
         name = metadata["name"].string ?? ""
         newest = Self.newestTime(slim)
         self.source = source
+        identity = ObjectIdentity(cluster, apiVersion: apiVersion, kind: kind, namespace: namespace, name: name)
+        key = SetAside.Key(kind: kind, group: KubeObject.group(ofAPIVersion: apiVersion), namespace: namespace)
     }
 
     /// The newest of the times an object states that the gather clock reads of a kept one (`GatherClock`): its
@@ -103,7 +109,6 @@ struct SetAsideObject: Sendable {
         return newest
     }
 
-    var key: SetAside.Key { SetAside.Key(kind: kind, group: KubeObject.group(ofAPIVersion: apiVersion), namespace: namespace) }
 }
 
 /// A healthy pod some rule file may read if one of its events matches (`KeepTest.Answer.ifEvent`), as it waits for the

@@ -266,7 +266,9 @@ public struct DataRequirements: Sendable {
     public var keepTests: [String: [KeepTest]] = [:]
     /// Events about an object that some rule file's `events` clause could match: the loader keeps them even when
     /// routine (a pod's scheduling and pulls), and keeps the pods they are about when a rule asks for its events.
-    public var eventTests: [@Sendable (_ event: OfferedEvent) -> Bool] = []
+    /// Keyed by what they test (`RuleFilePrefilter.key`): rule files copied from one another with another window
+    /// or threshold share one test, asked once per event.
+    public var eventTests: [String: @Sendable (_ event: OfferedEvent) -> Bool] = [:]
 
     /// Of `resources`, those some rule reads every object of (a built-in rule), not only the objects a rule file's
     /// `keepTests` could match: elsewhere the loader sets aside what no test keeps, whatever the kind (a ConfigMap in
@@ -300,7 +302,7 @@ public struct DataRequirements: Sendable {
         logs.append(contentsOf: other.logs)
         everyObject.formUnion(other.everyObject)
         keepTests.merge(other.keepTests) { $0 + $1 }
-        eventTests += other.eventTests
+        eventTests.merge(other.eventTests) { first, _ in first }
     }
 
     /// The same, keeping every object of the resources the tests name, as before the tests existed (the tests prove the
@@ -311,7 +313,7 @@ public struct DataRequirements: Sendable {
         all.everyObject.formUnion(keepTests.keys)
         if !eventTests.isEmpty { all.everyObject.insert("events") }
         all.keepTests = [:]
-        all.eventTests = []
+        all.eventTests = [:]
         return all
     }
 }

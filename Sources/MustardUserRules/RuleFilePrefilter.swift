@@ -32,6 +32,12 @@ enum RuleFilePrefilter {
         { event in e.mayMatch(event) }
     }
 
+    /// What `test(_ e:)` tests (not the window, which it cannot judge): two clauses with the same key have one test.
+    static func key(_ e: EventMatch) -> String {
+        // Each pattern with its length, so no pattern's text can pass for a separator.
+        [e.reason?.pattern, e.type?.pattern, e.message?.pattern].map { $0.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: " ")
+    }
+
     /// The field comparisons without time, and the conditions, as `ObjectMatch.holds` and `RelatedMatch.holds` test them.
     /// A field's values are read once per object for all the tests (`FieldPredicate.holds(on:now:)`).
     private static func holds(_ predicates: [FieldPredicate], _ conditions: [ConditionMatch], _ object: OfferedObject) -> Bool {

@@ -47,7 +47,7 @@ public struct UserRule: Rule {
             // keeps whole those it could match (`RuleFilePrefilter`), and the events its `events` clauses could.
             requirements.keepTests[m.resource, default: []].append(RuleFilePrefilter.test(m))
             for r in m.related { requirements.keepTests[r.resource, default: []].append(RuleFilePrefilter.test(r)) }
-            requirements.eventTests = m.events.map(RuleFilePrefilter.test)
+            requirements.eventTests = Dictionary(m.events.map { (RuleFilePrefilter.key($0), RuleFilePrefilter.test($0)) }) { first, _ in first }
             // Events matched as objects are kept whole, every one.
             if ([m.kind] + m.related.map(\.kind)).contains("Event") { requirements.everyObject.insert("events") }
             return requirements

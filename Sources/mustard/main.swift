@@ -283,14 +283,20 @@ final class ProgressLine: @unchecked Sendable {
     private var running = true
     private var shown = false
 
+    /// Seconds before the line first shows: `MUSTARD_PROGRESS_AFTER` (0 to 60), else one. The tests set it short:
+    /// whether a dump takes more than a second depends on the machine.
+    private let delay: Double
+
     init?(label: String) {
-        guard isatty(STDERR_FILENO) == 1, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        guard isatty(STDERR_FILENO) == 1, environment["CI"] == nil else { return nil }
         self.label = label
+        delay = environment["MUSTARD_PROGRESS_AFTER"].flatMap(Double.init).flatMap { $0.isFinite ? min(max($0, 0), 60) : nil } ?? 1.0
         Thread.detachNewThread { [self] in tick() }
     }
 
     private func tick() {
-        Thread.sleep(forTimeInterval: 1.0)
+        Thread.sleep(forTimeInterval: delay)
         while true {
             lock.lock()
             guard running else { lock.unlock(); return }

@@ -113,7 +113,7 @@ struct InjectionTests {
     }
 
     /// Runs mustard on a pseudo-terminal (Python's `pty`): standard output and error both go to it, as in a shell.
-    static func onPTY(_ arguments: [String], noColor: Bool) throws -> (code: Int32, output: String) {
+    static func onPTY(_ arguments: [String], noColor: Bool, extraEnvironment: [String: String] = [:]) throws -> (code: Int32, output: String) {
         let script = """
             import os, pty, sys
             pid, fd = pty.fork()
@@ -134,6 +134,7 @@ struct InjectionTests {
             """
         var environment = ["PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "LANG": "C.UTF-8"]
         if noColor { environment["NO_COLOR"] = "1" }
+        environment.merge(extraEnvironment) { _, extra in extra }
         let run = try TestSupport.run("/usr/bin/env", ["python3", "-c", script, TestSupport.mustardBinary] + arguments, environment: environment)
         return (run.code, "\(run.stdout)")
     }
@@ -211,7 +212,9 @@ struct InjectionTests {
 
     @Test("The progress line shows an entry's hostile name escaped")
     func progressLine() throws {
-        let run = try Self.onPTY(["analyze", HostileCorpusTests.corpus + "/inject-progress.tar.bz2"], noColor: false)
+        // The line shows after a second by default; this dump takes about one, so the test asks for it sooner.
+        let run = try Self.onPTY(
+            ["analyze", HostileCorpusTests.corpus + "/inject-progress.tar.bz2"], noColor: false, extraEnvironment: ["MUSTARD_PROGRESS_AFTER": "0.1"])
         #expect(run.code == 0)
         #expect(run.output.contains("mustard: reading "), "the dump takes long enough for a progress line")
         #expect(run.output.contains(#"\u{1B}[1;31m[CRITICAL] fake\u{1B}[0m \u{202E}evil"#), "the name's last 60 characters, escaped")

@@ -172,6 +172,23 @@ struct UserRuleTests {
         #expect(!(try BoundedRegex("b").matches(String(repeating: "a", count: 8192) + "b")))
     }
 
+    @Test("A pattern without metacharacters is found byte for byte, as the regex finds it")
+    func literalPatterns() throws {
+        var generator = SeededGenerator(state: 0x6c69_7465)
+        let pieces = ["a", "b", "restarting", " ", "failed", "é", "e\u{301}", "日本", "😀", "-", "/", "\u{0}", "container", "ab", "ba"]
+        func text(_ n: Int) -> String { (0..<n).map { _ in pieces.randomElement(using: &generator)! }.joined() }
+        for _ in 0..<3_000 {
+            let pattern = text(Int.random(in: 1...3, using: &generator))
+            let regex = try BoundedRegex(pattern)
+            #expect(regex.literal != nil, "\(pattern)")
+            let haystack = text(Int.random(in: 0...12, using: &generator))
+            #expect(regex.matches(haystack) == regex.matchesByRegex(haystack), "\(pattern) in \(haystack)")
+        }
+        for pattern in ["a.b", "^a", "a$", "a|b", "a?", "a*", "a+", "(a)", "[a]", "a{2}", "\\d"] {
+            #expect(try BoundedRegex(pattern).literal == nil, "\(pattern)")
+        }
+    }
+
     @Test("Patterns too long or too complex are refused when the file is read")
     func regexBounds() throws {
         #expect(throws: RuleFileError.Problem.self) { try BoundedRegex(String(repeating: "a", count: 1025)) }
