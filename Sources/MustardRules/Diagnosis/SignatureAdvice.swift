@@ -50,11 +50,16 @@ enum SignatureAdvice {
 
     /// The signatures the evidence matches, each once (its first evidence), in catalog order. The gather's own
     /// login error (`login_error.txt`) speaks only about the MigCluster whose token the gather used.
-    static func hits(in evidence: [Evidence], subject: String? = nil, rule: String = "") -> [Hit] {
+    /// `cache`: the run's, so a statement several findings quote (rule files copied with other thresholds, each
+    /// quoting the same condition of the same pod) is searched once.
+    static func hits(in evidence: [Evidence], subject: String? = nil, rule: String = "", cache: DetectionCache? = nil) -> [Hit] {
         var found: [String: Hit] = [:]
         let skipped = settled[rule] ?? []
         for e in evidence where subject == "MigCluster" || !e.path.hasSuffix("login_error.txt") {
-            for m in catalog.matches(e.statement, origin: origin(of: e), subject: subject)
+            let origin = origin(of: e)
+            let search = { catalog.matches(e.statement, origin: origin, subject: subject) }
+            let matches = cache.map { $0.value("signatures", "\(origin?.rawValue ?? "-")\u{0}\(subject ?? "-")\u{0}\(e.statement)", search) } ?? search()
+            for m in matches
             where found[m.signature.id] == nil && !skipped.contains(where: { m.signature.id.hasPrefix($0) }) {
                 found[m.signature.id] = Hit(signature: m.signature, captures: m.captures, evidence: e)
             }
@@ -249,7 +254,7 @@ enum SignatureAdvice {
     static func annotate(_ finding: Finding, context: RuleContext) -> Finding {
         // The dump's own findings are about the gather; a finding with a confirmed cause leaves the advice to it.
         guard !finding.explanation.containsLikeFoundation("(signature `"), !finding.rule.hasPrefix("dump/"), finding.confirmedCauses.isEmpty else { return finding }
-        let hits = hits(in: finding.evidence, subject: finding.subject.kind, rule: finding.rule).prefix(6)
+        let hits = hits(in: finding.evidence, subject: finding.subject.kind, rule: finding.rule, cache: context.detections).prefix(6)
         guard !hits.isEmpty else { return finding }
         let values = bindings(for: finding, context: context)
         let view = finding.subject.kind == "MigMigration" ? context.migrations.first { $0.migration.name == finding.subject.name } : nil
