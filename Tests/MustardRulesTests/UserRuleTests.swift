@@ -339,6 +339,18 @@ struct UserRuleTests {
         """
     }
 
+    @Test("A rule file's kinds are read through its tests only; the built-in rules' stay read whole where they read them")
+    func readWhole() throws {
+        let file = try RuleFile.decode(Array(Self.prefilterRules[9].utf8), path: "cm.yaml")
+        let rule = UserRule(file: file, triggeringExamples: [], nonTriggeringExamples: [])
+        var requirements = RuleEngine(rules: RuleRegistry.all).requirements
+        #expect(requirements.readsWhole("configmaps", in: "openshift-migration") && !requirements.wants("configmaps", in: "app"))
+        requirements.formUnion(rule.ruleDescription.requirements)
+        #expect(requirements.wants("configmaps", in: "app") && !requirements.readsWhole("configmaps", in: "app"))
+        #expect(requirements.readsWhole("configmaps", in: "openshift-migration"), "the built-in rules still read MTC's whole")
+        #expect(requirements.keepingEveryObject().readsWhole("configmaps", in: "app"))
+    }
+
     @Test("The loader's prefilter changes no verdict: every rule, built-in and rule file, says the same as with every object kept")
     func prefilterKeepsVerdicts() throws {
         let inline = try Self.prefilterRules.enumerated().map { i, yaml in
