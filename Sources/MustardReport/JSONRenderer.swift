@@ -21,11 +21,15 @@ public struct JSONRenderer: ReportRenderer {
     /// Each finding's text, written on the machine's cores: rule files matching thousands of objects make as many
     /// findings, and writing them one after another was the longest serial step after the rules. Nil when one
     /// cannot be written directly (`JSON.text`), which leaves the whole document to the slow path.
-    static func renderedFindings(_ findings: [Finding], pretty: Bool) -> [JSON]? {
+    static func renderedFindings(_ findings: [Finding], pretty: Bool) -> [JSON] {
         // Items of the document's `findings` array sit two levels down.
-        let texts = findings.concurrentMap(minimumPerCore: 256) { finding($0).bytes(pretty: pretty, level: 2) }
-        guard texts.allSatisfy({ $0 != nil }) else { return nil }
-        return texts.map { JSON.written($0!) }
+        findings.concurrentMap(minimumPerCore: 256) { f in
+            var out: [UInt8] = []
+            out.reserveCapacity(2048)
+            var writer = JSONMembers(pretty: pretty, level: 2)
+            writer.finding(f, into: &out)
+            return JSON.written(out)
+        }
     }
 
     static func document(_ report: AnalysisReport, findings: [JSON]? = nil) -> JSON {
@@ -88,6 +92,112 @@ public struct JSONRenderer: ReportRenderer {
 
     static func reference(_ r: ResourceRef) -> JSON {
         ["kind": .string(r.kind), "name": .string(r.name), "namespace": JSON(r.namespace)]
+    }
+}
+
+/// `JSONRenderer.finding(_:)`'s text written straight from the finding, without the tree: the report of a dump where
+/// rule files match thousands of objects is mostly findings, and building, writing and freeing each one's tree was most
+/// of what writing it cost. Members in sorted order, as `JSON.text` writes them; a test compares both on every
+/// fixture's findings.
+struct JSONMembers {
+    let pretty: Bool
+    var level: Int
+    private var count = 0
+
+    init(pretty: Bool, level: Int) {
+        self.pretty = pretty
+        self.level = level
+    }
+
+    mutating func finding(_ f: Finding, into out: inout [UInt8]) {
+        object(into: &out) { m, out in
+            m.key("causedBy", &out); m.strings(f.causedBy, &out)
+            m.key("causes", &out); m.strings(f.causes, &out)
+            m.key("cluster", &out); m.string(f.cluster, &out)
+            m.key("evidence", &out)
+            m.array(f.evidence, &out) { e, m, out in
+                m.object(into: &out) { m, out in
+                    m.key("at", &out); m.string(e.at?.description, &out)
+                    m.key("field", &out); m.string(e.field, &out)
+                    m.key("line", &out)
+                    if let line = e.line { out.append(contentsOf: String(line).utf8) } else { out.append(contentsOf: "null".utf8) }
+                    m.key("path", &out); m.string(e.path, &out)
+                    m.key("statement", &out); m.string(e.statement, &out)
+                }
+            }
+            m.key("explanation", &out); m.string(f.explanation, &out)
+            m.key("id", &out); m.string(f.id, &out)
+            m.key("namespaces", &out); m.strings(f.namespaces, &out)
+            m.key("references", &out); m.strings(f.references, &out)
+            m.key("related", &out)
+            m.array(f.related, &out) { r, m, out in m.reference(r, &out) }
+            m.key("remediation", &out)
+            m.array(f.remediation, &out) { step, m, out in
+                m.object(into: &out) { m, out in
+                    m.key("cluster", &out); m.string(step.cluster, &out)
+                    m.key("command", &out); m.string(step.command, &out)
+                    m.key("expect", &out); m.string(step.expect, &out)
+                    m.key("title", &out); m.string(step.title, &out)
+                    m.key("verify", &out); m.string(step.verify, &out)
+                }
+            }
+            m.key("rule", &out); m.string(f.rule, &out)
+            m.key("severity", &out); m.string(f.severity.rawValue, &out)
+            m.key("subject", &out); m.reference(f.subject, &out)
+            m.key("title", &out); m.string(f.title, &out)
+        }
+    }
+
+    private mutating func reference(_ r: ResourceRef, _ out: inout [UInt8]) {
+        object(into: &out) { m, out in
+            m.key("kind", &out); m.string(r.kind, &out)
+            m.key("name", &out); m.string(r.name, &out)
+            m.key("namespace", &out); m.string(r.namespace, &out)
+        }
+    }
+
+    /// `{`, the members `body` writes one level down, `}`, laid out as `JSON.text` lays out an object.
+    private mutating func object(into out: inout [UInt8], _ body: (inout JSONMembers, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "{"))
+        var inner = JSONMembers(pretty: pretty, level: level + 1)
+        body(&inner, &out)
+        JSON.close(into: &out, pretty: pretty, level: level, empty: inner.count == 0)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private mutating func array<T>(_ items: [T], _ out: inout [UInt8], _ item: (T, inout JSONMembers, inout [UInt8]) -> Void) {
+        out.append(UInt8(ascii: "["))
+        var inner = JSONMembers(pretty: pretty, level: level + 1)
+        for (n, element) in items.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            JSON.newline(into: &out, pretty: pretty, level: level + 1)
+            item(element, &inner, &out)
+        }
+        JSON.close(into: &out, pretty: pretty, level: level, empty: items.isEmpty)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func strings(_ items: [String], _ out: inout [UInt8]) {
+        array(items, &out) { s, m, out in m.string(s, &out) }
+    }
+
+    /// A member's key, after the separator and indentation of the one before.
+    private mutating func key(_ key: String, _ out: inout [UInt8]) {
+        if count > 0 { out.append(UInt8(ascii: ",")) }
+        count += 1
+        JSON.newline(into: &out, pretty: pretty, level: level)
+        JSON.write(string: key, into: &out)
+        if pretty {
+            out.append(UInt8(ascii: " "))
+            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: " "))
+        } else {
+            out.append(UInt8(ascii: ":"))
+        }
+    }
+
+    private func string(_ value: String?, _ out: inout [UInt8]) {
+        if let value { JSON.write(string: value, into: &out) } else { out.append(contentsOf: "null".utf8) }
     }
 }
 
@@ -202,7 +312,7 @@ extension JSON {
         return true
     }
 
-    private static func newline(into out: inout [UInt8], pretty: Bool, level: Int) {
+    static func newline(into out: inout [UInt8], pretty: Bool, level: Int) {
         guard pretty else { return }
         out.append(0x0A)
         // From a line of spaces rather than `repeatElement`, whose append went byte by byte.
@@ -217,7 +327,7 @@ extension JSON {
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
     /// Before a closing bracket: an empty one pretty-printed is `[`, a blank line, `]`, as `JSONEncoder` writes it.
-    private static func close(into out: inout [UInt8], pretty: Bool, level: Int, empty: Bool) {
+    static func close(into out: inout [UInt8], pretty: Bool, level: Int, empty: Bool) {
         guard pretty else { return }
         if empty { out.append(0x0A) }
         newline(into: &out, pretty: true, level: level)
@@ -238,7 +348,7 @@ extension JSON {
 
     /// A string as `JSONEncoder` escapes it: quote, backslash and the C0 controls (`\b \f \n \r \t` short, the others
     /// `\u00xx`); `/`, DEL and everything past ASCII as they are.
-    private static func write(string: String, into out: inout [UInt8]) {
+    static func write(string: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in

@@ -1,4 +1,6 @@
 import Foundation
+import MustardModel
+@testable import MustardRules
 import Testing
 @testable import MustardReport
 
@@ -60,6 +62,39 @@ struct JSONWriterTests {
             for pretty in [true, false] {
                 let expected = try Self.encoded(value, pretty: pretty)
                 #expect(value.text(pretty: pretty) == expected)
+            }
+        }
+    }
+
+    /// A finding with every member absent, empty, one or several, and texts that need escaping.
+    static func finding(_ g: inout Generator) -> Finding {
+        func text() -> String { (0..<g.below(8)).map { _ in pieces[g.below(pieces.count)] }.joined() }
+        func maybe() -> String? { g.below(3) == 0 ? nil : text() }
+        func some<T>(_ make: () -> T) -> [T] { (0..<[0, 1, 3][g.below(3)]).map { _ in make() } }
+        func ref() -> ResourceRef { ResourceRef(kind: text(), namespace: maybe(), name: text()) }
+        let evidence = some {
+            Evidence(text(), path: text(), field: maybe(), line: g.below(2) == 0 ? nil : g.below(100_000),
+                     at: g.below(2) == 0 ? nil : Timestamp(secondsSince1970: Double(g.below(2_000_000_000))))
+        }
+        var f = Finding(
+            id: text(), rule: text(), severity: Severity.allCases[g.below(Severity.allCases.count)], title: text(), cluster: maybe(),
+            subject: ref(), related: some(ref), namespaces: some(text), explanation: text(), evidence: evidence,
+            causedBy: some(text), remediation: some { RemediationStep(title: text(), cluster: maybe(), command: text(), verify: maybe(), expect: maybe()) },
+            references: some(text))
+        f.causes = some(text)
+        return f
+    }
+
+    @Test("A finding written straight from it has the bytes of its JSON tree, indented and compact")
+    func findingsWritten() {
+        var g = Generator(state: 11)
+        for _ in 0..<1_000 {
+            let f = Self.finding(&g)
+            for pretty in [true, false] {
+                var out: [UInt8] = []
+                var writer = JSONMembers(pretty: pretty, level: 2)
+                writer.finding(f, into: &out)
+                #expect(out == JSONRenderer.finding(f).bytes(pretty: pretty, level: 2), "\(f.id)")
             }
         }
     }
