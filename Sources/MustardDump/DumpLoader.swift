@@ -431,8 +431,9 @@ extension Collector.DecodedFile {
         if let kind, kind != "Pod", kind != "Event", let resource, resource.hasPrefix(kind.lowercased().dropLast()),
             let tests = keeping.testsOnly(resource, namespace: body["metadata"]["namespace"].string) {
             // Read only because rule files test its kind: kept if one could match it, else counted. (Only an object of
-            // the file's own kind: one out of place may be one a built-in rule reads.)
-            let slim = ObjectSlimmer.slim(body)
+            // the file's own kind: one out of place may be one a built-in rule reads.) Tested as the rules will see it:
+            // a Secret without its values.
+            let slim = ObjectSlimmer.withoutSecretValues(ObjectSlimmer.slim(body))
             if RuleFileKeeping.answer(slim, cluster: cluster, tests: tests) == .no {
                 setAside.append((objects.count, SetAsideObject(slim, kind: kind, cluster: cluster, source: source)))
             } else {

@@ -322,6 +322,8 @@ struct UserRuleTests {
         "kind: ConfigMap\n  where:\n    - field: data.STAGE_IMAGE\n      exists: true",
         "kind: ConfigMap\n  name: \"*ca*\"",
         "kind: Secret\n  where:\n    - field: type\n      equals: kubernetes.io/dockerconfigjson",
+        // The rules see a Secret without its values, so the loader must test it so too.
+        "kind: Secret\n  where:\n    - field: data.namespace\n      equals: \"<redacted>\"",
         "kind: MigPlan\n  related:\n    - as: cm\n      kind: ConfigMap\n      join: {name: metadata.name}\n      where:\n        - field: data\n          exists: true\n      absent: true",
     ].enumerated().map { i, match in
         """
