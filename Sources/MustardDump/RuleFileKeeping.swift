@@ -1,10 +1,11 @@
 import MustardModel
 
 /// What the loader keeps for the rule files, beyond what the built-in rules need (`DataRequirements.keepTests`):
-/// a healthy pod or an idle workload that some rule file could match is kept whole, the others are set aside (counted
-/// by kind, group and namespace for the rule files' verdicts, a pod also named as `HealthyPods.recovered`, their times
-/// still counting for the gather time). Without tests for a kind nothing changes: the kind is kept as the built-in rules
-/// need it, or whole (`everyObject`). Why: 50 rule files reading pods used to keep every pod and event of a 1 GB dump.
+/// a healthy pod, an idle workload, or an object of a kind only rule files read where it lies (a ConfigMap outside
+/// MTC's namespace) that some rule file could match is kept whole; the others are set aside (counted by kind, group
+/// and namespace for the rule files' verdicts, a pod also named as `HealthyPods.recovered`, their times still counting
+/// for the gather time). Without tests for a kind nothing changes: the kind is kept as the built-in rules need it, or
+/// whole (`everyObject`). Why: 50 rule files reading pods used to keep every pod and event of a 1 GB dump.
 struct RuleFileKeeping: Sendable {
     /// By kind (`Pod`, `Deployment`): the tests of the resources rule files read, when none of them reads it whole.
     private let tests: [String: [KeepTest]]
@@ -35,7 +36,8 @@ struct RuleFileKeeping: Sendable {
         return tests
     }
 
-    /// The kinds the loader slims or drops for the built-in rules, by resource: the only ones set aside.
+    /// The kinds the loader slims or drops for the built-in rules, by resource: their objects the built-in rules do
+    /// not need are offered to the tests (`answer`); other kinds' objects only where no rule reads them whole.
     private static let kinds = ["pods": "Pod", "deployments": "Deployment", "deploymentconfigs": "DeploymentConfig", "statefulsets": "StatefulSet"]
 
     /// Whether rule files test objects of `kind` (else it is kept as the built-in rules need it).
@@ -108,7 +110,6 @@ struct SetAsideObject: Sendable {
         }
         return newest
     }
-
 }
 
 /// A healthy pod some rule file may read if one of its events matches (`KeepTest.Answer.ifEvent`), as it waits for the

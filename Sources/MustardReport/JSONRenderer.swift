@@ -18,9 +18,8 @@ public struct JSONRenderer: ReportRenderer {
         return Neutralizer.json(text) + "\n"
     }
 
-    /// Each finding's text, written on the machine's cores: rule files matching thousands of objects make as many
-    /// findings, and writing them one after another was the longest serial step after the rules. Nil when one
-    /// cannot be written directly (`JSON.text`), which leaves the whole document to the slow path.
+    /// Each finding's text (`JSONMembers`), written on the machine's cores: rule files matching thousands of objects
+    /// make as many findings, and writing them one after another was the longest serial step after the rules.
     static func renderedFindings(_ findings: [Finding], pretty: Bool) -> [JSON] {
         // Items of the document's `findings` array sit two levels down.
         findings.concurrentMap(minimumPerCore: 256) { f in
