@@ -34,6 +34,9 @@ public struct IndexCache: Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         var configuration = Configuration()
         configuration.readonly = true
+        // Another run may be adding to the index (`extend`, an exclusive transaction): wait for it rather than fail
+        // with "database is locked" (a test of two runs at once saw it on a loaded machine).
+        configuration.busyMode = .timeout(30)
         do {
             let queue = try DatabaseQueue(path: url.path, configuration: configuration)
             let trusted = try queue.read { db in
