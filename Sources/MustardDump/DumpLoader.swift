@@ -433,12 +433,7 @@ extension Collector.DecodedFile {
             // Read only because rule files test its kind: kept if one could match it, else counted. (Only an object of
             // the file's own kind: one out of place may be one a built-in rule reads.) Tested as the rules will see it:
             // a Secret without its values.
-            let slim = ObjectSlimmer.withoutSecretValues(ObjectSlimmer.slim(body))
-            if RuleFileKeeping.answer(slim, cluster: cluster, tests: tests) == .no {
-                setAside.append((objects.count, SetAsideObject(slim, kind: kind, cluster: cluster, source: source)))
-            } else {
-                objects.append((slim, cluster, source, nil, nil))
-            }
+            offer(ObjectSlimmer.withoutSecretValues(ObjectSlimmer.slim(body)), kind: kind, to: tests, cluster: cluster, source: source, pod: nil)
             return
         }
         let involved = body["involvedObject"]
@@ -456,9 +451,15 @@ extension Collector.DecodedFile {
     /// An object the built-in rules do not need (a healthy pod, an idle workload), offered to the rule files' tests:
     /// kept whole when one could match it, set aside when none could; false when no rule file tests its kind.
     private mutating func offerToRuleFiles(_ body: Value, kind: String, cluster: String, source: SourceRef, pod: PodEventFilter.PodKey?) -> Bool {
-        guard keeping.tests(kind) else { return false }
-        let slim = ObjectSlimmer.slim(body)
-        switch keeping.answer(slim, kind: kind, cluster: cluster) {
+        guard let tests = keeping.tests(ofKind: kind) else { return false }
+        offer(ObjectSlimmer.slim(body), kind: kind, to: tests, cluster: cluster, source: source, pod: pod)
+        return true
+    }
+
+    /// Keeps `slim` if one of `tests` could match it (a pod that only its events could make match waits for them), or
+    /// sets it aside.
+    private mutating func offer(_ slim: Value, kind: String, to tests: [KeepTest], cluster: String, source: SourceRef, pod: PodEventFilter.PodKey?) {
+        switch RuleFileKeeping.answer(slim, cluster: cluster, tests: tests) {
         case .yes: objects.append((slim, cluster, source, nil, nil))
         case .ifEvent:
             // A pod waits, encoded, for its events; only pods are asked about events, anything else is kept.
@@ -469,7 +470,6 @@ extension Collector.DecodedFile {
             }
         case .no: setAside.append((objects.count, SetAsideObject(slim, kind: kind, cluster: cluster, source: source)))
         }
-        return true
     }
 }
 

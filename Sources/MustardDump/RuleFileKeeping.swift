@@ -13,7 +13,8 @@ struct RuleFileKeeping: Sendable {
     /// namespace (`DataRequirements.readsWhole`) are kept only if a test could match them.
     private let otherTests: [String: [KeepTest]]
     private let eventTests: [@Sendable (_ event: OfferedEvent) -> Bool]
-    private let requirements: DataRequirements
+    /// `DataRequirements.readWhole`.
+    private let readWhole: Set<ResourceRequirement>
 
     init(_ requirements: DataRequirements) {
         var byKind: [String: [KeepTest]] = [:], others: [String: [KeepTest]] = [:]
@@ -24,30 +25,24 @@ struct RuleFileKeeping: Sendable {
         otherTests = others
         // Any order: an event is kept when any test holds.
         eventTests = Array(requirements.eventTests.values)
-        var slim = requirements
-        // Only what `readsWhole` reads: the closures are the loader's already.
-        (slim.keepTests, slim.eventTests, slim.logs) = ([:], [:], [])
-        self.requirements = slim
+        readWhole = requirements.readWhole
     }
 
     /// The tests deciding which objects of `resource` in `namespace` are kept, when only rule files' tests read them.
     func testsOnly(_ resource: String, namespace: String?) -> [KeepTest]? {
-        guard let tests = otherTests[resource], !requirements.readsWhole(resource, in: namespace) else { return nil }
+        guard let tests = otherTests[resource], !readWhole.covers(resource, in: namespace) else { return nil }
         return tests
     }
 
     /// The kinds the loader slims or drops for the built-in rules, by resource: their objects the built-in rules do
-    /// not need are offered to the tests (`answer`); other kinds' objects only where no rule reads them whole.
+    /// not need are offered to the tests (`tests(ofKind:)`); other kinds' objects only where no rule reads them whole.
     private static let kinds = ["pods": "Pod", "deployments": "Deployment", "deploymentconfigs": "DeploymentConfig", "statefulsets": "StatefulSet"]
 
-    /// Whether rule files test objects of `kind` (else it is kept as the built-in rules need it).
-    func tests(_ kind: String) -> Bool { tests[kind] != nil }
+    /// The tests of `kind` (a pod, a workload) for its objects the built-in rules do not need; nil when no rule file
+    /// tests the kind (then they are handled as the built-in rules need).
+    func tests(ofKind kind: String) -> [KeepTest]? { tests[kind] }
 
-    /// What to do with an object of `kind` the built-in rules do not need, slimmed.
-    func answer(_ slim: Value, kind: String, cluster: String) -> KeepTest.Answer {
-        Self.answer(slim, cluster: cluster, tests: tests[kind] ?? [])
-    }
-
+    /// What to do with an object, slimmed, that only `tests` decide on.
     static func answer(_ slim: Value, cluster: String, tests: [KeepTest]) -> KeepTest.Answer {
         var answer = KeepTest.Answer.no
         let offered = OfferedObject(slim, cluster: cluster)
@@ -76,7 +71,6 @@ struct RuleFileKeeping: Sendable {
 /// An object set aside on a decoding thread: what the loader still counts of it.
 struct SetAsideObject: Sendable {
     let cluster: String
-    let apiVersion: String
     let kind: String
     let namespace: String
     let name: String
@@ -90,7 +84,7 @@ struct SetAsideObject: Sendable {
     init(_ slim: Value, kind: String, cluster: String, source: SourceRef) {
         let metadata = slim["metadata"]
         self.cluster = cluster
-        apiVersion = slim["apiVersion"].string ?? ""
+        let apiVersion = slim["apiVersion"].string ?? ""
         self.kind = kind
         namespace = metadata["namespace"].string ?? ""
         name = metadata["name"].string ?? ""

@@ -249,6 +249,13 @@ public struct ResourceRequirement: Hashable, Sendable, Comparable, ExpressibleBy
     public static func < (a: Self, b: Self) -> Bool { a.description < b.description }
 }
 
+extension Set<ResourceRequirement> {
+    /// Whether the set asks for `resource` objects in `namespace` (nil: cluster-scoped): everywhere, or there.
+    public func covers(_ resource: String, in namespace: String?) -> Bool {
+        contains(ResourceRequirement(resource)) || namespace.map { contains(ResourceRequirement(resource, in: $0)) } ?? false
+    }
+}
+
 /// What the rules need read from a dump, so the rest can be skipped unparsed.
 public struct DataRequirements: Sendable {
     /// The objects whose files are decoded.
@@ -276,18 +283,10 @@ public struct DataRequirements: Sendable {
     public var readWhole: Set<ResourceRequirement>
 
     /// Whether a file of `resource` objects in `namespace` (nil: cluster-scoped) is wanted.
-    public func wants(_ resource: String, in namespace: String?) -> Bool {
-        Self.holds(resources, resource, namespace)
-    }
+    public func wants(_ resource: String, in namespace: String?) -> Bool { resources.covers(resource, in: namespace) }
 
     /// Whether a rule reads every `resource` object in `namespace` (`readWhole`).
-    public func readsWhole(_ resource: String, in namespace: String?) -> Bool {
-        Self.holds(readWhole, resource, namespace)
-    }
-
-    private static func holds(_ set: Set<ResourceRequirement>, _ resource: String, _ namespace: String?) -> Bool {
-        set.contains(ResourceRequirement(resource)) || namespace.map { set.contains(ResourceRequirement(resource, in: $0)) } ?? false
-    }
+    public func readsWhole(_ resource: String, in namespace: String?) -> Bool { readWhole.covers(resource, in: namespace) }
 
     /// `readWhole`: what the rule reads of `resources` when it does not narrow them with `keepTests` itself.
     public init(resources: Set<ResourceRequirement> = [], logs: [LogRequirement] = [], readWhole: Set<ResourceRequirement>? = nil) {

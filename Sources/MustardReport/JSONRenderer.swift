@@ -12,27 +12,15 @@ public struct JSONRenderer: ReportRenderer {
 
     public func render(_ report: AnalysisReport) -> String {
         // The values stay the dump's exact strings (scripts match paths and names); only their encoding is inert.
-        let pretty = !compact
-        let written = Self.document(report, findings: Self.renderedFindings(report.findings, pretty: pretty)).bytes(pretty: pretty, level: 0)
-        let text = written.map { String(decoding: $0, as: UTF8.self) } ?? Self.document(report).text(pretty: pretty)
-        return Neutralizer.json(text) + "\n"
+        Neutralizer.json(Self.document(report, pretty: !compact).text(pretty: !compact)) + "\n"
     }
 
-    /// Each finding's text (`JSONMembers`), written on the machine's cores: rule files matching thousands of objects
-    /// make as many findings, and writing them one after another was the longest serial step after the rules.
-    static func renderedFindings(_ findings: [Finding], pretty: Bool) -> [JSON] {
-        // Items of the document's `findings` array sit two levels down.
-        findings.concurrentMap(minimumPerCore: 256) { f in
-            var out: [UInt8] = []
-            out.reserveCapacity(2048)
-            var writer = JSONMembers(pretty: pretty, level: 2)
-            writer.finding(f, into: &out)
-            return JSON.written(out)
-        }
-    }
-
-    static func document(_ report: AnalysisReport, findings: [JSON]? = nil) -> JSON {
+    /// The findings, kept and suppressed, come written (`JSONMembers`): the report of a dump where rule files match
+    /// thousands of objects is mostly findings, written on the machine's cores.
+    static func document(_ report: AnalysisReport, pretty: Bool) -> JSON {
         let i = report.input
+        // Items of the `findings` array sit two levels down; a suppressed one's `finding` member three.
+        let findings = report.findings.concurrentMap(minimumPerCore: 256) { JSON.written(JSONMembers.finding($0, pretty: pretty, level: 2)) }
         return [
             "schemaVersion": .int(AnalysisReport.schemaVersion),
             "tool": ["name": .string(report.tool.name), "version": .string(report.tool.version)],
@@ -43,12 +31,13 @@ public struct JSONRenderer: ReportRenderer {
                 "entries": .int(i.entries), "nestedArchives": .int(i.nestedArchives),
             ],
             "summary": .object(Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, JSON.int(report.count($0))) })),
-            "findings": .array(findings ?? report.findings.map(finding)),
+            "findings": .array(findings),
             "outcomes": .array(report.outcomes.map { ["rule": .string($0.rule), "status": .string($0.status.rawValue), "reason": JSON($0.reason)] }),
             "hiddenFindings": .int(report.hiddenFindings),
             "missingData": .array(report.missingData.map { ["headline": .string($0.headline), "detail": .string($0.detail), "ask": .string($0.ask)] }),
             "suppressed": .array(report.suppressed.map {
-                ["finding": finding($0.finding), "reason": .string($0.reason), "suppression": .string($0.source), "expires": JSON($0.expires)]
+                ["finding": .written(JSONMembers.finding($0.finding, pretty: pretty, level: 3)), "reason": .string($0.reason),
+                 "suppression": .string($0.source), "expires": JSON($0.expires)]
             }),
             "expiredSuppressions": .array(report.expiredSuppressions.map {
                 ["rule": .string($0.rule), "subject": JSON($0.subject), "cluster": JSON($0.cluster), "reason": .string($0.reason),
@@ -58,23 +47,6 @@ public struct JSONRenderer: ReportRenderer {
             "loadIssues": .array(report.loadIssues.map {
                 ["path": .string($0.path), "severity": .string($0.severity.rawValue), "message": .string($0.message), "damaged": .bool($0.damaged)]
             }),
-        ]
-    }
-
-    /// Keys in their written order (sorted), so writing needs no sort (`JSON.fields`).
-    static func finding(_ f: Finding) -> JSON {
-        [
-            "causedBy": .array(f.causedBy.map(JSON.string)), "causes": .array(f.causes.map(JSON.string)), "cluster": JSON(f.cluster),
-            "evidence": .array(f.evidence.map {
-                ["at": JSON($0.at?.description), "field": JSON($0.field), "line": $0.line.map(JSON.int) ?? .null, "path": .string($0.path),
-                 "statement": .string($0.statement)]
-            }),
-            "explanation": .string(f.explanation), "id": .string(f.id), "namespaces": .array(f.namespaces.map(JSON.string)),
-            "references": .array(f.references.map(JSON.string)), "related": .array(f.related.map(reference)),
-            "remediation": .array(f.remediation.map {
-                ["cluster": JSON($0.cluster), "command": .string($0.command), "expect": JSON($0.expect), "title": .string($0.title), "verify": JSON($0.verify)]
-            }),
-            "rule": .string(f.rule), "severity": .string(f.severity.rawValue), "subject": reference(f.subject), "title": .string(f.title),
         ]
     }
 
@@ -88,19 +60,14 @@ public struct JSONRenderer: ReportRenderer {
             }),
         ]
     }
-
-    static func reference(_ r: ResourceRef) -> JSON {
-        ["kind": .string(r.kind), "name": .string(r.name), "namespace": JSON(r.namespace)]
-    }
 }
 
-/// `JSONRenderer.finding(_:)`'s text written straight from the finding, without the tree: the report of a dump where
-/// rule files match thousands of objects is mostly findings, and building, writing and freeing each one's tree was most
-/// of what writing it cost. Members in sorted order, as `JSON.text` writes them; a test compares both on every
-/// fixture's findings.
+/// A finding's members written straight from it, in sorted order and laid out as `JSON.text` lays out an object,
+/// without building a tree of `JSON` values: building, writing and freeing each finding's tree was most of what
+/// writing a report of thousands of findings cost. A test compares the bytes with those of the tree.
 struct JSONMembers {
     let pretty: Bool
-    var level: Int
+    let level: Int
     private var count = 0
 
     init(pretty: Bool, level: Int) {
@@ -108,24 +75,33 @@ struct JSONMembers {
         self.level = level
     }
 
-    mutating func finding(_ f: Finding, into out: inout [UInt8]) {
+    /// The finding as an object written at `level`.
+    static func finding(_ f: Finding, pretty: Bool, level: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(2048)
+        var writer = JSONMembers(pretty: pretty, level: level)
+        writer.finding(f, into: &out)
+        return out
+    }
+
+    private mutating func finding(_ f: Finding, into out: inout [UInt8]) {
         object(into: &out) { m, out in
             m.key("causedBy", &out); m.strings(f.causedBy, &out)
             m.key("causes", &out); m.strings(f.causes, &out)
-            m.key("cluster", &out); m.string(f.cluster, &out)
+            m.member("cluster", f.cluster, &out)
             m.key("evidence", &out)
             m.array(f.evidence, &out) { e, m, out in
                 m.object(into: &out) { m, out in
-                    m.key("at", &out); m.string(e.at?.description, &out)
-                    m.key("field", &out); m.string(e.field, &out)
+                    m.member("at", e.at?.description, &out)
+                    m.member("field", e.field, &out)
                     m.key("line", &out)
                     if let line = e.line { out.append(contentsOf: String(line).utf8) } else { out.append(contentsOf: "null".utf8) }
-                    m.key("path", &out); m.string(e.path, &out)
-                    m.key("statement", &out); m.string(e.statement, &out)
+                    m.member("path", e.path, &out)
+                    m.member("statement", e.statement, &out)
                 }
             }
-            m.key("explanation", &out); m.string(f.explanation, &out)
-            m.key("id", &out); m.string(f.id, &out)
+            m.member("explanation", f.explanation, &out)
+            m.member("id", f.id, &out)
             m.key("namespaces", &out); m.strings(f.namespaces, &out)
             m.key("references", &out); m.strings(f.references, &out)
             m.key("related", &out)
@@ -133,25 +109,25 @@ struct JSONMembers {
             m.key("remediation", &out)
             m.array(f.remediation, &out) { step, m, out in
                 m.object(into: &out) { m, out in
-                    m.key("cluster", &out); m.string(step.cluster, &out)
-                    m.key("command", &out); m.string(step.command, &out)
-                    m.key("expect", &out); m.string(step.expect, &out)
-                    m.key("title", &out); m.string(step.title, &out)
-                    m.key("verify", &out); m.string(step.verify, &out)
+                    m.member("cluster", step.cluster, &out)
+                    m.member("command", step.command, &out)
+                    m.member("expect", step.expect, &out)
+                    m.member("title", step.title, &out)
+                    m.member("verify", step.verify, &out)
                 }
             }
-            m.key("rule", &out); m.string(f.rule, &out)
-            m.key("severity", &out); m.string(f.severity.rawValue, &out)
+            m.member("rule", f.rule, &out)
+            m.member("severity", f.severity.rawValue, &out)
             m.key("subject", &out); m.reference(f.subject, &out)
-            m.key("title", &out); m.string(f.title, &out)
+            m.member("title", f.title, &out)
         }
     }
 
     private mutating func reference(_ r: ResourceRef, _ out: inout [UInt8]) {
         object(into: &out) { m, out in
-            m.key("kind", &out); m.string(r.kind, &out)
-            m.key("name", &out); m.string(r.name, &out)
-            m.key("namespace", &out); m.string(r.namespace, &out)
+            m.member("kind", r.kind, &out)
+            m.member("name", r.name, &out)
+            m.member("namespace", r.namespace, &out)
         }
     }
 
@@ -195,6 +171,12 @@ struct JSONMembers {
         }
     }
 
+    /// A member whose value is a string, or `null`.
+    private mutating func member(_ key: String, _ value: String?, _ out: inout [UInt8]) {
+        self.key(key, &out)
+        string(value, &out)
+    }
+
     private func string(_ value: String?, _ out: inout [UInt8]) {
         if let value { JSON.write(string: value, into: &out) } else { out.append(contentsOf: "null".utf8) }
     }
@@ -234,8 +216,8 @@ enum JSON: Encodable, ExpressibleByDictionaryLiteral {
         case .object(let o): try c.encode(o)
         case .fields(let f): try c.encode(Dictionary(uniqueKeysWithValues: f.map { ($0.key, $0.value) }))
         case .written:
-            // `JSONRenderer.render` makes these and writes them only through `bytes(pretty:level:)`, falling back to a
-            // document without them when that fails; the encoder never sees one.
+            // Only `JSONRenderer`'s document holds these, and every key it has is an ASCII literal, so `text` writes
+            // it directly and never hands it to the encoder.
             preconditionFailure("pre-written JSON reached JSONEncoder")
         }
     }

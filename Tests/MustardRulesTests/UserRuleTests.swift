@@ -353,6 +353,25 @@ struct UserRuleTests {
         #expect(requirements.keepingEveryObject().readsWhole("configmaps", in: "app"))
     }
 
+    @Test("Event clauses that differ only in their window share one loader test; any other difference keeps both")
+    func eventTestsShared() throws {
+        func requirements(_ clauses: [String]) throws -> DataRequirements {
+            var all = DataRequirements()
+            for (i, clause) in clauses.enumerated() {
+                let yaml = Self.prefilterRules[2].replacingOccurrences(of: "prefilter-2", with: "shared-\(i)")
+                    .replacingOccurrences(of: "    - reason: BackOff", with: clause)
+                let rule = UserRule(file: try RuleFile.decode(Array(yaml.utf8), path: "s\(i).yaml"), triggeringExamples: [], nonTriggeringExamples: [])
+                all.formUnion(rule.ruleDescription.requirements)
+            }
+            return all
+        }
+        let windows = ["    - reason: BackOff\n      within: 1h", "    - reason: BackOff\n      within: 2h", "    - reason: BackOff"]
+        #expect(try requirements(windows).eventTests.count == 1)
+        let others = ["    - reason: BackOff", "    - reason: BackOff\n      type: Warning", "    - reason: BackOff\n      message: pull",
+                      "    - reason: Failed", "    - message: BackOff"]
+        #expect(try requirements(others).eventTests.count == others.count)
+    }
+
     @Test("The loader's prefilter changes no verdict: every rule, built-in and rule file, says the same as with every object kept")
     func prefilterKeepsVerdicts() throws {
         let inline = try Self.prefilterRules.enumerated().map { i, yaml in
