@@ -42,11 +42,21 @@ enum OutputFiles {
     /// Writes a file whole or not at all: into a temporary file in the same folder, then renamed over the target,
     /// so a reader never sees half a report and an interrupted run leaves the old file as it was. A symlink at
     /// the target is written through (the link stays, its target is replaced), as a plain write would.
-    static func writeAtomically(_ data: Data, to path: String) throws {
+    static func writeAtomically(_ data: some ContiguousBytes, to path: String) throws {
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue {
             throw WriteError(message: "\(path) is a folder")
+        }
+        // A device, pipe or socket (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is written to, never replaced: renaming a
+        // file over /dev/null, as root, swapped the machine's null device for a regular file.
+        var info = stat()
+        if stat(target, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            let fd = open(target, O_WRONLY)
+            guard fd >= 0 else { throw WriteError(message: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            guard writeAll(data, to: fd) else { throw WriteError(message: String(cString: strerror(errno))) }
+            return
         }
         let folder = (target as NSString).deletingLastPathComponent
         var template = Array(((folder.isEmpty ? "." : folder) + "/.mustard-report-XXXXXX").utf8CString)
@@ -59,7 +69,17 @@ enum OutputFiles {
         let mask = umask(0)
         umask(mask)
         fchmod(fd, 0o666 & ~mask)
-        let ok = data.withUnsafeBytes { bytes -> Bool in
+        let ok = writeAll(data, to: fd)
+        let synced = fsync(fd) == 0
+        close(fd)
+        guard ok, synced else { throw WriteError(message: String(cString: strerror(errno))) }
+        guard rename(temporary, target) == 0 else { throw WriteError(message: String(cString: strerror(errno))) }
+        written = true
+    }
+
+    /// Writes all of `data`, however many calls it takes; false on an error (`errno` says which).
+    private static func writeAll(_ data: some ContiguousBytes, to fd: Int32) -> Bool {
+        data.withUnsafeBytes { bytes -> Bool in
             var offset = 0
             while offset < bytes.count {
                 let n = Foundation.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
@@ -68,11 +88,6 @@ enum OutputFiles {
             }
             return true
         }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard ok, synced else { throw WriteError(message: String(cString: strerror(errno))) }
-        guard rename(temporary, target) == 0 else { throw WriteError(message: String(cString: strerror(errno))) }
-        written = true
     }
 
     struct WriteError: Error, CustomStringConvertible {

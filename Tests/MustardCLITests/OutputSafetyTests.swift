@@ -58,6 +58,59 @@ struct OutputSafetyTests {
         #expect(toFolder.code == 2 && toFolder.stderr.contains("is a folder"), "\(toFolder.stderr)")
     }
 
+    @Test("-o naming a device or a pipe writes into it and leaves it one: /dev/null stays the null device, a FIFO's reader gets the report")
+    func deviceAndPipeOutputs() throws {
+        let (folder, _) = try scratch()
+        defer { TestSupport.cleanUp(folder) }
+        // Renaming a temporary file over /dev/null (as root) once replaced the machine's null device with a file.
+        let toNull = try TestSupport.mustard(["analyze", "case.tar.gz", "-o", "/dev/null", "-f", "json"], in: folder)
+        #expect(toNull.code == 1, "\(toNull.stderr)")
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "/dev/null is no longer a character device")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "/dev").allSatisfy { !$0.hasPrefix(".mustard-report-") })
+
+        let fifo = folder.appendingPathComponent("report.pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Opened without waiting for a writer, and drained on another thread while mustard writes.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        let received = Received()
+        let drained = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let deadline = Date().addingTimeInterval(60)
+            var wroteOnce = false
+            while Date() < deadline {
+                let n = read(reader, &chunk, chunk.count)
+                if n > 0 {
+                    received.append(chunk[..<n])
+                    wroteOnce = true
+                } else if n == 0, wroteOnce {
+                    break
+                } else {
+                    usleep(2000)
+                }
+            }
+            drained.signal()
+        }
+        let toPipe = try TestSupport.mustard(["analyze", "case.tar.gz", "-o", "report.pipe", "-f", "markdown"], in: folder)
+        #expect(toPipe.code == 1, "\(toPipe.stderr)")
+        drained.wait()
+        close(reader)
+        #expect(String(decoding: received.bytes, as: UTF8.self).hasPrefix("# mustard report:"))
+        #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the FIFO was replaced")
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(left == ["case.tar.gz", "report.pipe"], "stray files: \(left)")
+    }
+
+    /// Bytes gathered on another thread.
+    final class Received: @unchecked Sendable {
+        private let lock = NSLock()
+        private var gathered: [UInt8] = []
+        func append(_ chunk: ArraySlice<UInt8>) { lock.withLock { gathered += chunk } }
+        var bytes: [UInt8] { lock.withLock { gathered } }
+    }
+
     @Test("The format follows -o's extension; a contradicting -f is a usage error")
     func formatFromExtension() throws {
         let (folder, _) = try scratch()
