@@ -171,10 +171,10 @@ private final class Collector: DumpVisitor {
             if case .objects(let r) = location.role { resource = r }
             try readObjects(content, path: path, cluster: location.cluster, resource: resource)
         case .log(let ns, let pod, let container, let previous):
-            let wanted = requirements.logs.filter { r in r.podPrefixes.contains { pod.hasPrefix($0) } }
+            let wanted = requirements.logs.indices.filter { requirements.logs[$0].podPrefixes.contains { pod.hasPrefix($0) } }
             try keepLog(content, path: path, cluster: location.cluster, namespace: ns, pod: pod, container: container, previous: previous, wanted: wanted)
         case .migplanText(let file):
-            let wanted = requirements.logs.filter { r in r.migplanFilePrefixes.contains { file.hasPrefix($0) } }
+            let wanted = requirements.logs.indices.filter { requirements.logs[$0].migplanFilePrefixes.contains { file.hasPrefix($0) } }
             try keepLog(content, path: path, cluster: location.cluster, namespace: MTC.namespace, pod: file, container: nil, previous: false, wanted: wanted)
         case .loginError:
             let text = SecretScrubber.scrub(String(decoding: try content.readAll().prefix(4096), as: UTF8.self)
@@ -365,12 +365,18 @@ private final class Collector: DumpVisitor {
         }
     }
 
+    /// The log scanners made so far, by the requirements (indices in `requirements.logs`) they look for.
+    private var scanners: [[Int]: LogScanner] = [:]
+
     /// A log's lines that the rules look for, kept; its first and last times summarised.
     private func keepLog(
         _ content: EntryContent, path: String, cluster: String, namespace: String, pod: String, container: String?, previous: Bool,
-        wanted: [LogRequirement]
+        wanted: [Int]
     ) throws {
-        let scanned = try LogScanner(wanted: wanted).scan(
+        // One scanner for each set of requirements: making one sorts and groups their patterns.
+        let scanner = scanners[wanted] ?? LogScanner(wanted: wanted.map { requirements.logs[$0] })
+        scanners[wanted] = scanner
+        let scanned = try scanner.scan(
             content, source: LogScanner.Source(path: path, cluster: cluster, namespace: namespace, pod: pod, container: container, previous: previous))
         logFiles.append(scanned.summary)
         if let issue = scanned.issue { issues.append(issue) }
@@ -506,16 +512,32 @@ struct ObjectIdentity: Hashable, Sendable {
     }
 
     init(_ cluster: String, apiVersion: String, kind: String, namespace: String, name: String) {
-        self.init(parts: [cluster, apiVersion, kind, namespace, name])
+        self.init { hasher in
+            hasher.combine(cluster)
+            hasher.combine(apiVersion)
+            hasher.combine(kind)
+            hasher.combine(namespace)
+            hasher.combine(name)
+        }
     }
 
-    init(parts: [String]) {
+    /// A pod's key (`PodEventFilter.podKey`).
+    init(cluster: String, namespace: String, name: String) {
+        self.init { hasher in
+            hasher.combine(cluster)
+            hasher.combine(namespace)
+            hasher.combine(name)
+        }
+    }
+
+    /// The parts fed to two differently seeded hashers, without an array of them: an identity is worked out for every
+    /// object read.
+    @inline(__always)
+    private init(hashing parts: (inout Hasher) -> Void) {
         var first = Hasher(), second = Hasher()
         second.combine(0x9E37_79B9_7F4A_7C15 as UInt64)
-        for part in parts {
-            first.combine(part)
-            second.combine(part)
-        }
+        parts(&first)
+        parts(&second)
         high = first.finalize()
         low = second.finalize()
     }

@@ -27,10 +27,10 @@ public struct LogScanner {
         let issue: LoadIssue?
     }
 
-    private let patterns: [[UInt8]]
+    private let patterns: ByteNeedles
 
     init(wanted: [LogRequirement]) {
-        patterns = Array(Set(wanted.flatMap(\.patterns))).sorted().map { Array($0.utf8) }
+        patterns = ByteNeedles(Array(Set(wanted.flatMap(\.patterns))).sorted().map { Array($0.utf8) })
     }
 
     func scan(_ content: EntryContent, source: Source) throws -> Result {
@@ -46,7 +46,7 @@ public struct LogScanner {
             if firstTime == nil, number <= 20 { firstTime = Self.lineTime(String(decoding: line.prefix(4096), as: UTF8.self)) }
             lastLine.removeAll(keepingCapacity: true)
             lastLine.append(contentsOf: line.prefix(4096))
-            let matches = line.withUnsafeBytes { bytes in patterns.contains { $0.withUnsafeBytes { ByteSearch.contains(bytes, $0) } } }
+            let matches = line.withUnsafeBytes(patterns.anyOccurs(in:))
             guard matches else { return }
             let text = SecretScrubber.scrub(String(decoding: line, as: UTF8.self))
             let fields = Self.jsonFields(text)

@@ -32,7 +32,7 @@ struct PodEventFilter {
     typealias PodKey = ObjectIdentity
 
     static func podKey(_ cluster: String, _ namespace: String?, _ name: String?) -> PodKey {
-        ObjectIdentity(parts: [cluster, namespace ?? "", name ?? ""])
+        ObjectIdentity(cluster: cluster, namespace: namespace ?? "", name: name ?? "")
     }
 
     /// Healthy pods seen so far (`podKey`): events about them tell no rule anything.

@@ -60,10 +60,11 @@ struct RuleFileKeeping: Sendable {
     /// `Cluster.eventIndices` finds a pod's events (the event's own namespace when it names none).
     func pod(readByRuleFilesIn slim: Value, cluster: String) -> PodEventFilter.PodKey? {
         guard !eventTests.isEmpty else { return nil }
-        let involved = Event.involved(slim)
-        guard involved["kind"].string == "Pod" else { return nil }
+        // The tests first: most events fail on their reason, before their object is looked up.
         let offered = OfferedEvent(slim)
         guard eventTests.contains(where: { $0(offered) }) else { return nil }
+        let involved = Event.involved(slim)
+        guard involved["kind"].string == "Pod" else { return nil }
         return PodEventFilter.podKey(cluster, involved["namespace"].string ?? slim["metadata"]["namespace"].string, involved["name"].string ?? "")
     }
 }

@@ -13,6 +13,44 @@ public enum ByteSearch {
     }
 }
 
+/// Several needles searched at once: whether any occurs in a text, byte for byte (`ByteSearch.contains` of each). One
+/// `memchr` pass per distinct first byte rather than one per needle: a log line is searched for every pattern the
+/// rules and rule files ask for, and rule files' patterns often share their start.
+public struct ByteNeedles: Sendable {
+    /// By first byte, the needles starting with it, and the shortest one's length.
+    private let groups: [(first: UInt8, shortest: Int, needles: [[UInt8]])]
+    /// An empty needle occurs in every text.
+    private let hasEmpty: Bool
+
+    public init(_ needles: [[UInt8]]) {
+        hasEmpty = needles.contains(where: \.isEmpty)
+        let byFirst = Dictionary(grouping: needles.filter { !$0.isEmpty }, by: { $0[0] })
+        groups = byFirst.keys.sorted().map { first in
+            let group = byFirst[first]!
+            return (first, group.map(\.count).min()!, group)
+        }
+    }
+
+    /// Whether some needle occurs in `haystack`.
+    public func anyOccurs(in haystack: UnsafeRawBufferPointer) -> Bool {
+        if hasEmpty { return true }
+        guard let base = haystack.baseAddress else { return false }
+        let n = haystack.count
+        for group in groups where n >= group.shortest {
+            let lastStart = n - group.shortest
+            var start = 0
+            while start <= lastStart, let hit = memchr(base + start, Int32(group.first), lastStart - start + 1) {
+                let at = base.distance(to: UnsafeRawPointer(hit))
+                for needle in group.needles where at + needle.count <= n {
+                    if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) }) == 0 { return true }
+                }
+                start = at + 1
+            }
+        }
+        return false
+    }
+}
+
 extension StringProtocol {
     /// Whether `needle` occurs in the text, compared byte for byte (UTF-8).
     ///

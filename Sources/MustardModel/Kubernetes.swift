@@ -135,7 +135,8 @@ public struct Event: Sendable {
 
     /// The object an event is about: `involvedObject`, or `regarding` in `events.k8s.io/v1`.
     public static func involved(_ b: Value) -> Value {
-        b["involvedObject"].isNull ? b["regarding"] : b["involvedObject"]
+        let involved = b["involvedObject"]
+        return involved.isNull ? b["regarding"] : involved
     }
 
     /// When an event was last seen: `lastTimestamp`, a series' last observation, or `eventTime`.

@@ -7,15 +7,13 @@
 /// bytes, for a sequence its count and items, for a mapping its count and key/value pairs.
 public enum ValueCodec {
     public static func encode(_ value: Value) -> [UInt8] {
-        // Measured, then written in place: appending byte by byte to a growing array cost 600 instructions a node,
-        // and a held pod has seventy nodes.
-        let size = encodedSize(value)
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var writer = Writer(base: buffer.baseAddress!)
-            writer.write(value)
-            precondition(writer.offset == size, "ValueCodec measured \(size) bytes and wrote \(writer.offset)")
-            count = size
-        }
+        // One pass into a scratch buffer that doubles when full, then one copy out: appending byte by byte to a growing
+        // array cost 600 instructions a node, and measuring the tree first walked it twice (a held pod has seventy
+        // nodes; the explorer's index encodes every object).
+        var writer = Writer(capacity: 4096)
+        defer { writer.base.deallocate() }
+        writer.write(value)
+        return [UInt8](UnsafeBufferPointer(start: writer.base, count: writer.offset))
     }
 
     /// Nil for bytes this codec did not write (a damaged or foreign index row).
@@ -25,43 +23,36 @@ public enum ValueCodec {
         return value
     }
 
-    private static func encodedSize(_ value: Value) -> Int {
-        switch value {
-        case .null: return 1
-        case .scalar(let text): return 1 + stringSize(text)
-        case .sequence(let items):
-            var size = 1 + countSize(items.count)
-            for item in items { size += encodedSize(item) }
-            return size
-        case .mapping(let fields):
-            var size = 1 + countSize(fields.count)
-            for key in fields.keys { size += stringSize(key) }
-            for item in fields.values { size += encodedSize(item) }
-            return size
-        }
-    }
-
-    private static func stringSize(_ text: String) -> Int {
-        let n = text.utf8.count
-        return countSize(n) + n
-    }
-
-    /// LEB128: seven bits a byte.
-    private static func countSize(_ count: Int) -> Int {
-        var n = UInt64(count), size = 1
-        while n >= 0x80 {
-            n >>= 7
-            size += 1
-        }
-        return size
-    }
-
-    /// Writes into memory `encodedSize` measured.
+    /// Writes into memory it owns, growing it as needed.
     private struct Writer {
-        let base: UnsafeMutablePointer<UInt8>
+        var base: UnsafeMutablePointer<UInt8>
+        var capacity: Int
         var offset = 0
 
+        init(capacity: Int) {
+            base = .allocate(capacity: capacity)
+            self.capacity = capacity
+        }
+
+        /// Room for `n` more bytes.
+        @inline(__always)
+        mutating func reserve(_ n: Int) {
+            if offset + n > capacity { grow(to: offset + n) }
+        }
+
+        @inline(never)
+        mutating func grow(to needed: Int) {
+            let larger = max(needed, capacity * 2)
+            let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+            moved.update(from: base, count: offset)
+            base.deallocate()
+            base = moved
+            capacity = larger
+        }
+
         mutating func write(_ value: Value) {
+            // A tag and a count take at most 11 bytes (a count is at most ten LEB128 bytes).
+            reserve(11)
             switch value {
             case .null:
                 byte(0)
@@ -90,22 +81,31 @@ public enum ValueCodec {
             offset += 1
         }
 
+        /// LEB128: seven bits a byte. The caller reserved the room.
+        @inline(__always)
         mutating func count(_ count: Int) {
             var n = UInt64(count)
-            repeat {
-                let low = UInt8(n & 0x7F)
+            while n >= 0x80 {
+                byte(UInt8(n & 0x7F) | 0x80)
                 n >>= 7
-                byte(n == 0 ? low : low | 0x80)
-            } while n != 0
+            }
+            byte(UInt8(n))
         }
 
         mutating func string(_ text: String) {
             var text = text
             text.withUTF8 { bytes in
-                count(bytes.count)
+                let n = bytes.count
+                reserve(n + 10)
+                count(n)
                 guard let source = bytes.baseAddress else { return }
-                (base + offset).update(from: source, count: bytes.count)
-                offset += bytes.count
+                // Most keys and values are a few bytes: copied here rather than through a call to memmove.
+                if n <= 32 {
+                    for i in 0..<n { base[offset + i] = source[i] }
+                } else {
+                    (base + offset).update(from: source, count: n)
+                }
+                offset += n
             }
         }
     }

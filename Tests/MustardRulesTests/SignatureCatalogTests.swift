@@ -25,6 +25,25 @@ struct SignatureCatalogTests {
         }
     }
 
+    @Test("Several needles searched at once answer as each searched alone, on random texts and needles sharing their start")
+    func needlesAtOnce() {
+        var random = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = Array("abn e\u{1}".utf8) + [0xC3, 0xA9]
+        func word(_ length: ClosedRange<Int>) -> [UInt8] { (0..<Int.random(in: length, using: &random)).map { _ in alphabet.randomElement(using: &random)! } }
+        for round in 0..<3_000 {
+            // Needles often share a prefix (`bench needle 1`, `bench needle 2`), as rule files' patterns do.
+            let stem = word(0...3)
+            let needles = (0..<Int.random(in: 0...5, using: &random)).map { _ in Bool.random(using: &random) ? stem + word(0...2) : word(round % 50 == 0 ? 0...2 : 1...3) }
+            let text = word(0...24)
+            let alone = text.withUnsafeBytes { t in needles.contains { $0.withUnsafeBytes { ByteSearch.contains(t, $0) } } }
+            let atOnce = text.withUnsafeBytes(ByteNeedles(needles).anyOccurs(in:))
+            #expect(atOnce == alone, "\(text) ∋ any of \(needles)")
+        }
+        #expect(Array("restarting failed container".utf8).withUnsafeBytes(ByteNeedles([Array("failed".utf8), Array("fail!".utf8)]).anyOccurs(in:)))
+        #expect(!Array("abc".utf8).withUnsafeBytes(ByteNeedles([]).anyOccurs(in:)))
+        #expect([UInt8]().withUnsafeBytes(ByteNeedles([[]]).anyOccurs(in:)), "an empty needle occurs even in an empty text")
+    }
+
     @Test("The byte search the catalog uses answers as Foundation's contains, or leaves the question to it")
     func asciiContains() {
         let texts = [
