@@ -162,6 +162,13 @@ public enum GatherTimeOrigin: String, Sendable {
 /// One output format.
 public protocol ReportRenderer {
     func render(_ report: AnalysisReport) -> String
+    /// `render`'s UTF-8: what the command line writes. A renderer that builds bytes (JSON) hands them over without
+    /// making a string of a report of megabytes and copying it back.
+    func renderUTF8(_ report: AnalysisReport) -> [UInt8]
+}
+
+extension ReportRenderer {
+    public func renderUTF8(_ report: AnalysisReport) -> [UInt8] { Array(render(report).utf8) }
 }
 
 extension AnalysisReport {

@@ -11,8 +11,25 @@ public struct JSONRenderer: ReportRenderer {
     public init(compact: Bool = false) { self.compact = compact }
 
     public func render(_ report: AnalysisReport) -> String {
+        String(decoding: renderUTF8(report), as: UTF8.self)
+    }
+
+    public func renderUTF8(_ report: AnalysisReport) -> [UInt8] {
+        let document = Self.document(report, pretty: !compact)
         // The values stay the dump's exact strings (scripts match paths and names); only their encoding is inert.
-        Neutralizer.json(Self.document(report, pretty: !compact).text(pretty: !compact)) + "\n"
+        // Written as bytes and handed on as bytes when nothing needs neutralizing (a report of thousands of findings
+        // is megabytes: a string of it, checked as UTF-8, then copied twice, was a tenth of the time after the rules).
+        let text: String
+        if var bytes = document.bytes(pretty: !compact, level: 0) {
+            if !bytes.withUnsafeBufferPointer(Neutralizer.mayHoldUnsafeNonASCII(utf8:)) {
+                bytes.append(UInt8(ascii: "\n"))
+                return bytes
+            }
+            text = String(decoding: bytes, as: UTF8.self)
+        } else {
+            text = document.text(pretty: !compact)
+        }
+        return Array((Neutralizer.json(text) + "\n").utf8)
     }
 
     /// The findings, kept and suppressed, come written (`JSONMembers`): the report of a dump where rule files match

@@ -69,28 +69,31 @@ public enum Neutralizer {
     /// a text without these byte runs holds none of them (a test compares with the scalar walk).
     static func mayHoldUnsafeNonASCII(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            let n = bytes.count
-            // `memchr` for each lead byte, then a look at the bytes after each one found: a report is a megabyte at
-            // most, and its few non-ASCII characters are mostly dashes and `×`.
-            for lead: UInt8 in [0x7F, 0xC2, 0xD8, 0xE2] {
-                var from = 0
-                while from < n, let hit = memchr(base + from, Int32(lead), n - from) {
-                    let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    let next = i + 1 < n ? bytes[i + 1] : 0, third = i + 2 < n ? bytes[i + 2] : 0
-                    switch lead {
-                    case 0x7F: return true
-                    case 0xC2 where next >= 0x80 && next <= 0x9F: return true
-                    case 0xD8 where next == 0x9C: return true
-                    case 0xE2 where next == 0x80 && (third == 0x8E || third == 0x8F || (third >= 0xA8 && third <= 0xAE)): return true
-                    case 0xE2 where next == 0x81 && third >= 0xA6 && third <= 0xA9: return true
-                    default: from = i + 1
-                    }
+        return text.withUTF8(mayHoldUnsafeNonASCII(utf8:))
+    }
+
+    /// The same over UTF-8 bytes.
+    static func mayHoldUnsafeNonASCII(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let n = bytes.count
+        // `memchr` for each lead byte, then a look at the bytes after each one found: a report is a megabyte at
+        // most, and its few non-ASCII characters are mostly dashes and `×`.
+        for lead: UInt8 in [0x7F, 0xC2, 0xD8, 0xE2] {
+            var from = 0
+            while from < n, let hit = memchr(base + from, Int32(lead), n - from) {
+                let i = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                let next = i + 1 < n ? bytes[i + 1] : 0, third = i + 2 < n ? bytes[i + 2] : 0
+                switch lead {
+                case 0x7F: return true
+                case 0xC2 where next >= 0x80 && next <= 0x9F: return true
+                case 0xD8 where next == 0x9C: return true
+                case 0xE2 where next == 0x80 && (third == 0x8E || third == 0x8F || (third >= 0xA8 && third <= 0xAE)): return true
+                case 0xE2 where next == 0x81 && third >= 0xA6 && third <= 0xA9: return true
+                default: from = i + 1
                 }
             }
-            return false
         }
+        return false
     }
 
     private static func hex(_ value: UInt32, digits: Int) -> String {

@@ -218,8 +218,9 @@ struct Analyze: ParsableCommand {
         let shown = redactor?.redact(report) ?? report
         let width = reportWidth(toTerminal: toTerminal)
         let rules = ruleDescriptions(with: options.userRules)
-        write(format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief, rules: rules).render(shown), to: output)
+        write(utf8: format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief, rules: rules).renderUTF8(shown), to: output)
         writeRedactionMap(redactor)
+        LeftForExit.keep(report, shown)
         let code = report.exitCode(failOn: failOn)
         if code != 0 { throw ExitCode(code) }
     }
@@ -244,7 +245,7 @@ struct Analyze: ParsableCommand {
             if let conflict = OutputFiles.conflict(outputs: reports, inputs: dumps + paths) { throw ValidationError(conflict) }
             for (item, target) in zip(items, targets) {
                 guard let report = item.report else { continue }
-                write(format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief, rules: ruleDescriptions(with: options.userRules)).render(report), to: target)
+                write(utf8: format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief, rules: ruleDescriptions(with: options.userRules)).renderUTF8(report), to: target)
             }
         }
         switch format {
@@ -542,13 +543,26 @@ struct NeutralizingLogHandler: LogHandler {
 
 /// Writes to a file, or to standard output.
 func write(_ text: String, to output: String?) {
+    write(utf8: Array(text.utf8), to: output)
+}
+
+/// A report's bytes to standard output or to `output`, written whole (`OutputFiles.writeAtomically`).
+func write(utf8 bytes: [UInt8], to output: String?) {
     guard let output else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        FileHandle.standardOutput.write(Data(bytes))
         return
     }
-    do { try OutputFiles.writeAtomically(Data(text.utf8), to: output) } catch {
+    do { try OutputFiles.writeAtomically(bytes, to: output) } catch {
         fail("cannot write \(output): \(error)")
     }
+}
+
+/// What the process's end reclaims at once: freeing a report of thousands of findings piece by piece, after it is
+/// written, only delays the exit.
+enum LeftForExit {
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    static func keep(_ objects: Any...) { kept += objects }
 }
 
 /// Says why on standard error and exits 2: nothing could be done. The message may name a file in the dump.
