@@ -300,7 +300,11 @@ public struct DataRequirements: Sendable {
         readWhole.formUnion(other.readWhole)
         logs.append(contentsOf: other.logs)
         everyObject.formUnion(other.everyObject)
-        keepTests.merge(other.keepTests) { $0 + $1 }
+        // Rule files copied from one another with another threshold in time (`olderThan`) or window test alike: every
+        // healthy pod goes through each test kept here.
+        keepTests.merge(other.keepTests) { mine, theirs in
+            mine + theirs.filter { test in test.key.map { key in !mine.contains { $0.key == key } } ?? true }
+        }
         eventTests.merge(other.eventTests) { first, _ in first }
     }
 
@@ -332,8 +336,14 @@ public struct KeepTest: Sendable {
     }
 
     public let answer: @Sendable (_ object: OfferedObject) -> Answer
+    /// What the test reads of an object, as text (`RuleFilePrefilter.key`): two tests with one key answer alike, so a
+    /// resource keeps one of them (`DataRequirements.formUnion`). Nil: never shared.
+    public let key: String?
 
-    public init(_ answer: @escaping @Sendable (_ object: OfferedObject) -> Answer) { self.answer = answer }
+    public init(key: String? = nil, _ answer: @escaping @Sendable (_ object: OfferedObject) -> Answer) {
+        self.key = key
+        self.answer = answer
+    }
 }
 
 /// An object offered to the `KeepTest`s of its kind, with what they read of it looked up once for all of them: every

@@ -8,7 +8,7 @@ import MustardModel
 /// a loader that keeps everything (a test loads the fixtures both ways and compares).
 enum RuleFilePrefilter {
     static func test(_ m: ObjectMatch) -> KeepTest {
-        KeepTest { object in
+        KeepTest(key: key(m)) { object in
             guard object.kind == m.kind, m.cluster?.matches(object.cluster) ?? true, m.group.map({ object.group == $0 }) ?? true else { return .no }
             if let ns = m.namespace, !ns.matches(object.namespace) { return .no }
             if let name = m.name, !name.matches(object.name) { return .no }
@@ -22,7 +22,7 @@ enum RuleFilePrefilter {
 
     /// A related object: only one that holds could be the one a match names (or, `absent`, whose absence it asks).
     static func test(_ r: RelatedMatch) -> KeepTest {
-        KeepTest { object in
+        KeepTest(key: key(r)) { object in
             guard object.kind == r.kind, r.group.map({ object.group == $0 }) ?? true, holds(r.predicates, r.conditions, object) else { return .no }
             return .yes
         }
@@ -36,6 +36,49 @@ enum RuleFilePrefilter {
     static func key(_ e: EventMatch) -> String {
         // Each pattern with its length, so no pattern's text can pass for a separator.
         [e.reason?.pattern, e.type?.pattern, e.message?.pattern].map { $0.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: " ")
+    }
+
+    /// What `test(_ m:)` reads, as text: everything but the comparisons in time, which it does not judge. Rule files
+    /// differing only in those (`olderThan: 1h`, `2h`…) or in what the loader never tests (logs, related objects,
+    /// event windows) share one test.
+    static func key(_ m: ObjectMatch) -> String {
+        var parts: [String?] = ["object", m.kind, m.group, m.cluster?.pattern, m.namespace?.pattern, m.name?.pattern, m.events.isEmpty ? "no events" : "events"]
+        for (label, value) in m.labels { parts += ["label", label, value.pattern] }
+        return joined(parts + Self.parts(m.predicates, m.conditions))
+    }
+
+    /// What `test(_ r:)` reads, as text.
+    static func key(_ r: RelatedMatch) -> String {
+        joined(["related", r.kind, r.group] + parts(r.predicates, r.conditions))
+    }
+
+    /// The comparisons `holds` tests, and the conditions, each part on its own.
+    private static func parts(_ predicates: [FieldPredicate], _ conditions: [ConditionMatch]) -> [String?] {
+        var parts: [String?] = []
+        for p in predicates where !p.usesTime {
+            parts += ["field", p.path.description]
+            switch p.comparison {
+            case .equals(let v): parts += ["equals", v]
+            case .notEquals(let v): parts += ["notEquals", v]
+            case .isIn(let values): parts += ["in", String(values.count)] + values
+            case .notIn(let values): parts += ["notIn", String(values.count)] + values
+            case .regex(let r): parts += ["regex", r.pattern]
+            case .exists(let wanted): parts += ["exists", wanted ? "true" : "false"]
+            // A Double's description reads back as the same number.
+            case .greaterThan(let n): parts += ["greaterThan", n.description]
+            case .lessThan(let n): parts += ["lessThan", n.description]
+            case .olderThan, .newerThan: break
+            }
+        }
+        for c in conditions {
+            parts += ["condition", c.type.pattern, c.status?.pattern, c.reason?.pattern, c.category?.pattern, c.message?.pattern, c.notTrue ? "notTrue" : "-"]
+        }
+        return parts
+    }
+
+    /// Each part with its length (an absent one as `-`), so no part's text can pass for a separator or another part.
+    private static func joined(_ parts: [String?]) -> String {
+        parts.map { $0.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: " ")
     }
 
     /// The field comparisons without time, and the conditions, as `ObjectMatch.holds` and `RelatedMatch.holds` test them.

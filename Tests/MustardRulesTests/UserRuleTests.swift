@@ -325,10 +325,15 @@ struct UserRuleTests {
         // The rules see a Secret without its values, so the loader must test it so too.
         "kind: Secret\n  where:\n    - field: data.namespace\n      equals: \"<redacted>\"",
         "kind: MigPlan\n  related:\n    - as: cm\n      kind: ConfigMap\n      join: {name: metadata.name}\n      where:\n        - field: data\n          exists: true\n      absent: true",
-    ].enumerated().map { i, match in
+        // Shares its loader test with the sixth rule (they differ only in time), yet keeps its own verdict.
+        "kind: Pod\n  where:\n    - field: status.phase\n      equals: Succeeded\n    - field: metadata.creationTimestamp\n      olderThan: 90d",
+    ].enumerated().map { i, match in ruleYAML(id: "site/prefilter-\(i)", match: match) }
+
+    /// A rule file with this `match` (indented as under `match:`).
+    static func ruleYAML(id: String, match: String) -> String {
         """
-        id: site/prefilter-\(i)
-        name: prefilter \(i)
+        id: \(id)
+        name: \(id)
         severity: warning
         summary: s
         rationale: r
@@ -351,6 +356,34 @@ struct UserRuleTests {
         #expect(requirements.wants("configmaps", in: "app") && !requirements.readsWhole("configmaps", in: "app"))
         #expect(requirements.readsWhole("configmaps", in: "openshift-migration"), "the built-in rules still read MTC's whole")
         #expect(requirements.keepingEveryObject().readsWhole("configmaps", in: "app"))
+    }
+
+    @Test("Rule files that differ only in a comparison in time share one loader test; any other difference keeps both")
+    func keepTestsShared() throws {
+        func podTests(_ matches: [String]) throws -> Int {
+            var all = DataRequirements()
+            for (i, match) in matches.enumerated() {
+                let yaml = Self.ruleYAML(id: "site/kept-\(i)", match: match)
+                let rule = UserRule(file: try RuleFile.decode(Array(yaml.utf8), path: "k\(i).yaml"), triggeringExamples: [], nonTriggeringExamples: [])
+                all.formUnion(rule.ruleDescription.requirements)
+            }
+            return all.keepTests["pods"]?.count ?? 0
+        }
+        let phase = "kind: Pod\n  where:\n    - field: status.phase\n      equals: Pending"
+        let times = [phase, phase + "\n    - field: metadata.creationTimestamp\n      olderThan: 1h",
+                     phase + "\n    - field: metadata.creationTimestamp\n      olderThan: 2h", phase + "\n    - field: status.startTime\n      newerThan: 5m"]
+        #expect(try podTests(times) == 1)
+        let others = [
+            phase, "kind: Pod\n  where:\n    - field: status.phase\n      equals: Running", "kind: Pod\n  where:\n    - field: status.phase\n      notEquals: Pending",
+            "kind: Pod\n  where:\n    - field: status.phase\n      in: [Pending]", "kind: Pod\n  where:\n    - field: status.phase\n      notIn: [Pending]",
+            "kind: Pod\n  where:\n    - field: status.phase\n      regex: Pending", "kind: Pod\n  where:\n    - field: status.reason\n      equals: Pending",
+            "kind: Pod\n  where:\n    - field: status.phase\n      exists: true", "kind: Pod\n  where:\n    - field: status.phase\n      exists: false",
+            "kind: Pod\n  where:\n    - field: spec.priority\n      greaterThan: 1", "kind: Pod\n  where:\n    - field: spec.priority\n      greaterThan: 1.5",
+            "kind: Pod\n  where:\n    - field: spec.priority\n      lessThan: 1", phase + "\n  name: \"a*\"", phase + "\n  namespace: \"a*\"",
+            phase + "\n  labels:\n    app: \"*\"", phase + "\n  labels:\n    app: web", phase + "\n  events:\n    - reason: BackOff",
+            phase + "\n  conditions:\n    - type: Ready\n      status: \"False\"", phase + "\n  conditions:\n    - type: Ready\n      notTrue: true",
+        ]
+        #expect(try podTests(others) == others.count)
     }
 
     @Test("Event clauses that differ only in their window share one loader test; any other difference keeps both")
