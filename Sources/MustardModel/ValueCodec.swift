@@ -62,15 +62,20 @@ public enum ValueCodec {
             case .sequence(let items):
                 byte(2)
                 count(items.count)
-                for item in items { write(item) }
+                // Over the stored items: iterating the array retained and released each one.
+                items.withUnsafeBufferPointer { items in
+                    for item in items { write(item) }
+                }
             case .mapping(let fields):
                 byte(3)
                 count(fields.count)
-                // By index: the mapping's iterator boxes each pair, a visible cost over a whole dump.
-                let keys = fields.keys, values = fields.values
-                for i in keys.indices {
-                    string(keys[i])
-                    write(values[i])
+                fields.keys.withUnsafeBufferPointer { keys in
+                    fields.values.withUnsafeBufferPointer { values in
+                        for i in 0..<keys.count {
+                            string(keys[i])
+                            write(values[i])
+                        }
+                    }
                 }
             }
         }
@@ -93,20 +98,21 @@ public enum ValueCodec {
         }
 
         mutating func string(_ text: String) {
+            // The stored bytes when the string has them (always, for what the YAML readers make), else a copy.
+            if let done = text.utf8.withContiguousStorageIfAvailable({ bytes(UnsafeRawBufferPointer($0)) }) { return done }
             var text = text
-            text.withUTF8 { bytes in
-                let n = bytes.count
-                reserve(n + 10)
-                count(n)
-                guard let source = bytes.baseAddress else { return }
-                // Most keys and values are a few bytes: copied here rather than through a call to memmove.
-                if n <= 32 {
-                    for i in 0..<n { base[offset + i] = source[i] }
-                } else {
-                    (base + offset).update(from: source, count: n)
-                }
-                offset += n
-            }
+            text.withUTF8 { bytes(UnsafeRawBufferPointer($0)) }
+        }
+
+        /// A string's UTF-8 with its length before it.
+        @inline(__always)
+        mutating func bytes(_ source: UnsafeRawBufferPointer) {
+            let n = source.count
+            reserve(n + 10)
+            count(n)
+            guard let from = source.baseAddress else { return }
+            UnsafeMutableRawPointer(base + offset).copyMemory(from: from, byteCount: n)
+            offset += n
         }
     }
 
