@@ -6,13 +6,15 @@ import MustardYAML
 /// (network status, …), every part of the spec but what identifies containers, images, volumes and placement, and
 /// the addresses and runtime ids in the status. Conditions, container states, labels and the rest stay whole.
 public enum ObjectSlimmer {
+    // Lists rather than sets: slimming asks them of every key of every pod, and comparing a key with a handful of
+    // short strings is cheaper than hashing it.
     /// What `Pod` reads of the spec: containers' names and images, placement, volumes' claims.
-    static let keptPodSpec: Set<String> = ["containers", "initContainers", "nodeName", "volumes"]
-    static let keptContainerFields: Set<String> = ["name", "image"]
+    static let keptPodSpec = ["containers", "initContainers", "nodeName", "volumes"]
+    static let keptContainerFields = ["name", "image"]
     /// A pod's status fields no rule reads: addresses, QoS class.
-    static let droppedPodStatus: Set<String> = ["podIP", "podIPs", "hostIP", "hostIPs", "qosClass"]
+    static let droppedPodStatus = ["podIP", "podIPs", "hostIP", "hostIPs", "qosClass"]
     /// A container status's runtime ids no rule reads.
-    static let droppedContainerStatus: Set<String> = ["imageID", "containerID"]
+    static let droppedContainerStatus = ["imageID", "containerID"]
 
     /// The fields of an Event that anything reads.
     static let keptEventFields: Set<String> = [
