@@ -188,13 +188,15 @@ public struct Analyzer {
             .map { MigrationTimeline($0, snapshot: loaded.snapshot) }
         stageDone("timelines")
         let input = Self.input(path: path, loaded: loaded)
-        Self.releaseInBackground(loaded, context)
+        let loadIssues = loaded.loadIssues, missing = missingData(loaded.snapshot)
+        // Consumed, so the other thread holds the dump's last reference: had it let go first, this thread freed it.
+        Self.releaseInBackground(consume loaded, consume context)
         return AnalysisReport(
             tool: .init(name: "mustard", version: mustardVersion),
             input: input,
-            findings: shown, outcomes: outcomes, loadIssues: loaded.loadIssues,
+            findings: shown, outcomes: outcomes, loadIssues: loadIssues,
             timelines: timelines, hiddenFindings: findings.count - focused.count,
-            missingData: missingData(loaded.snapshot), suppressed: suppressed, expiredSuppressions: expired)
+            missingData: missing, suppressed: suppressed, expiredSuppressions: expired)
     }
 
     /// What the selected rules look for and the dump lacks: today, MTC's own resources.
@@ -223,7 +225,7 @@ public struct Analyzer {
     }
 
     /// Freeing a large dump's objects takes a noticeable moment: let another thread do it while the report renders.
-    private static func releaseInBackground(_ loaded: LoadedDump, _ context: RuleContext) {
+    private static func releaseInBackground(_ loaded: consuming LoadedDump, _ context: consuming RuleContext) {
         let dump = DisposableBox((loaded, context))
         DispatchQueue.global(qos: .utility).async { dump.dispose() }
     }

@@ -81,7 +81,7 @@ public struct AnalysisReport: Sendable {
     }
 
     /// Findings per severity.
-    public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
+    public func count(_ severity: Severity) -> Int { findings.count { $0.severity == severity } }
 
     /// Data was lost while reading: the report covers only part of the dump.
     public var isDamaged: Bool { loadIssues.contains { $0.damaged } }

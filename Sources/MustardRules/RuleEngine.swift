@@ -1,3 +1,4 @@
+import Foundation
 import MustardModel
 
 /// One rule's outcome in a report: every rule has exactly one.
@@ -28,11 +29,16 @@ public struct RuleEngine: Sendable {
     public func run(_ context: RuleContext) -> (findings: [Finding], outcomes: [RuleOutcome]) {
         var findings: [Finding] = []
         var outcomes: [RuleOutcome] = []
-        // The rule files' shared pass and the other rules side by side on two cores: neither reads what the other
-        // makes, and each verdict is the one its rule alone gives. Together they give every rule's verdict.
+        // The other rules on another thread while the rule files' shared pass runs here: neither reads what the other
+        // makes, and each verdict is the one its rule alone gives. The pass spreads its objects over the cores itself
+        // (`concurrentMap`), which it could not do from inside another `concurrentMap` (a nested one runs serially).
         let engine = self
-        let parts = [true, false].concurrentMap(minimumPerCore: 1) { $0 ? engine.batchedVerdicts(context) : engine.aloneVerdicts(context) }
-        let verdicts = parts[0].merging(parts[1]) { first, _ in first }
+        let alone = VerdictsBox()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { alone.verdicts = engine.aloneVerdicts(context) }
+        let batched = batchedVerdicts(context)
+        group.wait()
+        let verdicts = batched.merging(alone.verdicts) { first, _ in first }
         for (index, rule) in rules.enumerated() {
             let id = rule.ruleDescription.id
             switch verdicts[index] ?? rule.evaluate(context) {
@@ -123,4 +129,9 @@ public struct RuleEngine: Sendable {
         }
         return ordered.map { linked[$0] }
     }
+}
+
+/// The verdicts one thread works out for another, read only after the group it was written in is waited for.
+private final class VerdictsBox: @unchecked Sendable {
+    var verdicts: [Int: RuleVerdict] = [:]
 }

@@ -26,24 +26,22 @@ final class ObjectFacts {
     private(set) lazy var lines: [LogLine] = lineIndex.lines(cluster: cluster.name, namespace: object.metadata.namespace ?? "", pod: object.metadata.name)
 }
 
-/// The kept log lines by pod, built on first use: a rule reading an object's log lines looks up its pod instead of
-/// filtering every line of the dump for every object.
-final class LogLineIndex {
+/// The kept log lines by pod: a rule reading an object's log lines looks up its pod instead of filtering every line
+/// of the dump for every object. Built whole at once, since the pass reads it from several threads.
+final class LogLineIndex: @unchecked Sendable {
     private struct Key: Hashable {
         let cluster: String
         let namespace: String
         let pod: String
     }
 
-    private let all: [LogLine]
+    private let byPod: [Key: [LogLine]]
 
-    init(_ lines: [LogLine]) { all = lines }
-
-    private lazy var byPod: [Key: [LogLine]] = {
+    init(_ lines: [LogLine]) {
         var index: [Key: [LogLine]] = [:]
-        for line in all { index[Key(cluster: line.cluster, namespace: line.namespace, pod: line.pod), default: []].append(line) }
-        return index
-    }()
+        for line in lines { index[Key(cluster: line.cluster, namespace: line.namespace, pod: line.pod), default: []].append(line) }
+        byPod = index
+    }
 
     func lines(cluster: String, namespace: String, pod: String) -> [LogLine] {
         byPod[Key(cluster: cluster, namespace: namespace, pod: pod)] ?? []
