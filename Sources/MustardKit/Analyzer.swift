@@ -63,8 +63,12 @@ public struct Focus: Sendable {
     /// The findings to show, with the causes of every shown finding kept, re-linked and ordered. `ordered`: the
     /// findings are already linked and ordered (`RuleEngine.linkAndOrder`), so when all are shown they stay as they are.
     func apply(_ findings: [Finding], ordered: Bool = false) -> [Finding] {
+        let shown = { (f: Finding) in f.severity >= minSeverity && (namespace.map { f.namespaces.contains($0) } ?? true) }
+        // Every finding shown (no --namespace or --min-severity narrowing them): nothing to re-link, and thousands of
+        // findings are not copied into a table by id to find that out.
+        if ordered, findings.allSatisfy(shown) { return findings }
         let byID = Dictionary(uniqueKeysWithValues: findings.map { ($0.id, $0) })
-        var kept = Set(findings.filter { f in f.severity >= minSeverity && (namespace.map { f.namespaces.contains($0) } ?? true) }.map(\.id))
+        var kept = Set(findings.filter(shown).map(\.id))
         var frontier = Array(kept)
         while let id = frontier.popLast() {
             for cause in byID[id]?.causedBy ?? [] where kept.insert(cause).inserted { frontier.append(cause) }

@@ -9,9 +9,13 @@ extension Array where Element: Sendable {
         let cores = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count / Swift.max(1, minimumPerCore))
         guard cores > 1 else { return map(transform) }
         let results = ResultSlots<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: cores) { part in
-            // Contiguous parts: each thread writes only its own slots.
-            for i in (count * part / cores)..<(count * (part + 1) / cores) { results.set(i, transform(self[i])) }
+        // The items read in place: `self[i]` copied each one (a finding is dozens of references to retain and release).
+        withUnsafeBufferPointer { items in
+            let items = SharedItems(items)
+            DispatchQueue.concurrentPerform(iterations: cores) { part in
+                // Contiguous parts: each thread writes only its own slots.
+                for i in (count * part / cores)..<(count * (part + 1) / cores) { results.set(i, transform(items.buffer[i])) }
+            }
         }
         return results.values()
     }
@@ -37,4 +41,10 @@ private final class ResultSlots<T>: @unchecked Sendable {
     func set(_ i: Int, _ value: T) { slots[i] = value }
 
     func values() -> [T] { (0..<count).map { slots[$0]! } }
+}
+
+/// The array's storage, read by `concurrentMap`'s threads while the array is alive and unchanged.
+private struct SharedItems<Element>: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<Element>
+    init(_ buffer: UnsafeBufferPointer<Element>) { self.buffer = buffer }
 }

@@ -22,14 +22,20 @@ public enum Restatements {
             return (u.file.id, target)
         }, uniquingKeysWith: { a, _ in a })
         guard !restating.isEmpty else { return (findings, outcomes) }
+        // Only the restated rules' subjects, and the findings copied only when some go: a dump where rule files
+        // match thousands of objects has thousands of findings that restate nothing.
+        let targets = Set(restating.values)
         var subjects: [String: Set<ResourceRef>] = [:]
-        for f in findings { subjects[f.rule, default: []].insert(f.subject) }
+        for f in findings where targets.contains(f.rule) { subjects[f.rule, default: []].insert(f.subject) }
         var folded: [String: Int] = [:]
-        let kept = findings.filter { f in
-            guard let target = restating[f.rule], subjects[target]?.contains(f.subject) ?? false else { return true }
+        var restated = Set<Int>()
+        for (i, f) in findings.enumerated() {
+            guard let target = restating[f.rule], subjects[target]?.contains(f.subject) ?? false else { continue }
             folded[f.rule, default: 0] += 1
-            return false
+            restated.insert(i)
         }
+        guard !restated.isEmpty else { return (findings, outcomes) }
+        let kept = findings.indices.filter { !restated.contains($0) }.map { findings[$0] }
         let remaining = Set(kept.map(\.rule))
         let outcomes = outcomes.map { o -> RuleOutcome in
             guard let n = folded[o.rule], let target = restating[o.rule], !remaining.contains(o.rule) else { return o }
