@@ -69,8 +69,8 @@ public struct Template: Sendable {
 
 /// What holes are filled from: the objects of one match.
 struct TemplateScope {
-    var objects: [String: KubeObject] = [:]
-    var scalars: [String: String] = [:]
+    var objects = SmallTable<KubeObject>()
+    var scalars = SmallTable<String>()
     var event: Event?
     var log: LogLine?
 
@@ -132,5 +132,24 @@ extension Substring {
             i = next
         }
         return nil
+    }
+}
+
+/// A few named values (a scope holds three or four), looked up by comparing names: a dictionary hashed the name at
+/// every hole of every finding, and rule files matching thousands of objects fill thousands of templates.
+struct SmallTable<Value> {
+    private var entries: [(name: String, value: Value)] = []
+
+    subscript(name: String) -> Value? {
+        get { entries.first { $0.name == name }?.value }
+        set {
+            let i = entries.firstIndex { $0.name == name }
+            switch (i, newValue) {
+            case (let i?, let value?): entries[i].value = value
+            case (let i?, nil): entries.remove(at: i)
+            case (nil, let value?): entries.append((name, value))
+            case (nil, nil): break
+            }
+        }
     }
 }

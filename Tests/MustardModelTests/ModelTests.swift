@@ -25,6 +25,28 @@ struct TimestampTests {
         #expect(Timestamp(rfc3339: "2026-13-01T00:00:00Z") == nil)
     }
 
+    @Test("The short way through Kubernetes' own form reads every time as the general parser does, and refuses what it refuses")
+    func canonicalTimes() {
+        // The same time with `.0` before its zone goes through the general parser: both must agree, values and nils.
+        var random = SystemRandomNumberGenerator()
+        let pieces: [[String]] = [
+            ["0000", "0001", "1969", "1970", "2026", "9999", "20x6", "-026"], ["-"], ["00", "01", "02", "12", "13", "1a"], ["-"],
+            ["00", "01", "28", "29", "30", "31", "32", "3 "], ["T", "t", " ", "x"], ["00", "09", "23", "24"], [":"], ["00", "59", "60"], [":"],
+            ["00", "59", "60", "61", "6x"], ["Z", "z", "+"],
+        ]
+        var agreed = 0
+        for _ in 0..<5_000 {
+            let parts = pieces.map { $0.randomElement(using: &random)! }
+            let text = parts.joined()
+            guard text.utf8.count == 20 else { continue }
+            let general = parts.dropLast().joined() + ".0" + parts.last!
+            let short = Timestamp(rfc3339: text), long = Timestamp(rfc3339: general)
+            #expect(short == long, "\(text): \(String(describing: short)) but \(general): \(String(describing: long))")
+            if short != nil { agreed += 1 }
+        }
+        #expect(agreed > 100, "the random times were mostly refused: \(agreed) read")
+    }
+
     @Test("Durations read as people say them")
     func durations() {
         #expect(humanDuration(seconds: 15_583) == "4h 19m")
