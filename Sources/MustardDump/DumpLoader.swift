@@ -106,9 +106,16 @@ private final class Collector: DumpVisitor {
     /// Works out the analysis' "now".
     private var clock = GatherClock()
 
+    /// Every pod name prefix and `migplans/` file prefix some log requirement names, asked of each of the dump's
+    /// tens of thousands of log files (asking each requirement copied it every time).
+    private let logPodPrefixes: [String]
+    private let migplanFilePrefixes: [String]
+
     init(requirements: DataRequirements, yaml: YAMLReader, maxFileBytes: Int, progress: LoadProgress?, logger: Logger) {
         self.progress = progress
         self.requirements = requirements
+        logPodPrefixes = Array(Set(requirements.logs.flatMap(\.podPrefixes))).sorted()
+        migplanFilePrefixes = Array(Set(requirements.logs.flatMap(\.migplanFilePrefixes))).sorted()
         self.yaml = yaml
         self.maxFileBytes = maxFileBytes
         self.logger = logger
@@ -146,9 +153,9 @@ private final class Collector: DumpVisitor {
             guard requirements.resources.contains("pods") else { return .none }
             return podLists.contains("\(location.cluster)/\(ns)") ? .none : .content
         case .log(_, let pod, _, _):
-            return requirements.logs.contains { r in r.podPrefixes.contains { pod.hasPrefix($0) } } ? .content : .none
+            return logPodPrefixes.contains { pod.hasPrefix($0) } ? .content : .none
         case .migplanText(let file):
-            return requirements.logs.contains { r in r.migplanFilePrefixes.contains { file.hasPrefix($0) } } ? .content : .none
+            return migplanFilePrefixes.contains { file.hasPrefix($0) } ? .content : .none
         case .loginError:
             return .content
         case .ignored:
