@@ -174,11 +174,14 @@ struct JSONMembers {
     }
 
     /// A member's key, after the separator and indentation of the one before.
-    private mutating func key(_ key: String, _ out: inout [UInt8]) {
+    /// `key` is a literal of letters, which JSON writes as it is (no escape to look for).
+    private mutating func key(_ key: StaticString, _ out: inout [UInt8]) {
         if count > 0 { out.append(UInt8(ascii: ",")) }
         count += 1
         JSON.newline(into: &out, pretty: pretty, level: level)
-        JSON.write(string: key, into: &out)
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        out.append(UInt8(ascii: "\""))
         if pretty {
             out.append(UInt8(ascii: " "))
             out.append(UInt8(ascii: ":"))
@@ -189,7 +192,7 @@ struct JSONMembers {
     }
 
     /// A member whose value is a string, or `null`.
-    private mutating func member(_ key: String, _ value: String?, _ out: inout [UInt8]) {
+    private mutating func member(_ key: StaticString, _ value: String?, _ out: inout [UInt8]) {
         self.key(key, &out)
         string(value, &out)
     }
