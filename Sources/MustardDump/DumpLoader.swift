@@ -110,12 +110,15 @@ private final class Collector: DumpVisitor {
     /// tens of thousands of log files (asking each requirement copied it every time).
     private let logPodPrefixes: [String]
     private let migplanFilePrefixes: [String]
+    /// Whether any rule reads pods, asked of each of the dump's per-pod files.
+    private let readsPods: Bool
 
     init(requirements: DataRequirements, yaml: YAMLReader, maxFileBytes: Int, progress: LoadProgress?, logger: Logger) {
         self.progress = progress
         self.requirements = requirements
         logPodPrefixes = Array(Set(requirements.logs.flatMap(\.podPrefixes))).sorted()
         migplanFilePrefixes = Array(Set(requirements.logs.flatMap(\.migplanFilePrefixes))).sorted()
+        readsPods = requirements.resources.contains("pods")
         self.yaml = yaml
         self.maxFileBytes = maxFileBytes
         self.logger = logger
@@ -150,7 +153,7 @@ private final class Collector: DumpVisitor {
             return requirements.wants(resource, in: location.namespace) ? .content : .none
         case .podCopy(let ns):
             // Read only when the namespace's pod list was not (yet) seen: it holds the same pods.
-            guard requirements.resources.contains("pods") else { return .none }
+            guard readsPods else { return .none }
             return podLists.contains("\(location.cluster)/\(ns)") ? .none : .content
         case .log(_, let pod, _, _):
             return logPodPrefixes.contains { pod.hasPrefix($0) } ? .content : .none
