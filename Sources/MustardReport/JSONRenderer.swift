@@ -182,13 +182,7 @@ struct JSONMembers {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         out.append(UInt8(ascii: "\""))
-        if pretty {
-            out.append(UInt8(ascii: " "))
-            out.append(UInt8(ascii: ":"))
-            out.append(UInt8(ascii: " "))
-        } else {
-            out.append(UInt8(ascii: ":"))
-        }
+        JSON.colon(into: &out, pretty: pretty)
     }
 
     /// A member whose value is a string, or `null`.
@@ -312,18 +306,23 @@ extension JSON {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             newline(into: &out, pretty: pretty, level: level + 1)
             write(string: field.key, into: &out)
-            if pretty {
-                out.append(UInt8(ascii: " "))
-                out.append(UInt8(ascii: ":"))
-                out.append(UInt8(ascii: " "))
-            } else {
-                out.append(UInt8(ascii: ":"))
-            }
+            colon(into: &out, pretty: pretty)
             guard field.value.write(into: &out, pretty: pretty, level: level + 1) else { return false }
         }
         close(into: &out, pretty: pretty, level: level, empty: fields.isEmpty)
         out.append(UInt8(ascii: "}"))
         return true
+    }
+
+    /// Between a key and its value: ` : ` indented, as `JSONEncoder` writes it, `:` compact.
+    static func colon(into out: inout [UInt8], pretty: Bool) {
+        if pretty {
+            out.append(UInt8(ascii: " "))
+            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: " "))
+        } else {
+            out.append(UInt8(ascii: ":"))
+        }
     }
 
     static func newline(into out: inout [UInt8], pretty: Bool, level: Int) {

@@ -34,8 +34,7 @@ enum RuleFilePrefilter {
 
     /// What `test(_ e:)` tests (not the window, which it cannot judge): two clauses with the same key have one test.
     static func key(_ e: EventMatch) -> String {
-        // Each pattern with its length, so no pattern's text can pass for a separator.
-        [e.reason?.pattern, e.type?.pattern, e.message?.pattern].map { $0.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: " ")
+        joined([e.reason?.pattern, e.type?.pattern, e.message?.pattern])
     }
 
     /// What `test(_ m:)` reads, as text: everything but the comparisons in time, which it does not judge. Rule files

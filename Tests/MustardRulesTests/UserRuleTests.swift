@@ -92,6 +92,47 @@ struct UserRuleTests {
         #expect(found.first?.remediation.first?.command == #"oc -n '$(id)' get cm 'x'\''; rm -rf / #'"#)
     }
 
+    @Test("The shared pass over thousands of objects, spread over the cores in slices, finds what one walk finds, in its order")
+    func slicedPass() throws {
+        func rule(_ id: String, _ match: String) throws -> UserRule {
+            UserRule(file: try RuleFile.decode(Array(Self.ruleYAML(id: id, match: match).utf8), path: "\(id).yaml"), triggeringExamples: [], nonTriggeringExamples: [])
+        }
+        // More objects than one slice holds (`sliceSize`), in an order no sort would give back.
+        let count = UserRule.sliceSize * 4 + 37
+        let objects = (0..<count).map { i in
+            let name = "cm-\((i * 7919) % count)"
+            var data: Fields = [:]
+            if i % 3 == 0 { data["key"] = .scalar("v") }
+            let body: Value = .mapping([
+                "apiVersion": .scalar("v1"), "kind": .scalar("ConfigMap"), "data": .mapping(data),
+                "metadata": .mapping(["name": .scalar(name), "namespace": .scalar(i % 2 == 0 ? "a" : "b")]),
+            ])
+            return KubeObject(body: body, cluster: "host", source: SourceRef(path: "cm.yaml", listIndex: i))
+        }
+        let snapshot = DumpSnapshot(
+            clusters: [Cluster(name: "host", objects: objects, namespaces: ["a", "b"], loginError: nil)], logLines: [], gatheredAt: nil,
+            gatherTimeSource: .unknown)
+        let rules = [
+            try rule("site/sliced-a", "kind: ConfigMap\n  namespace: a\n  where:\n    - field: data.key\n      exists: true"),
+            try rule("site/sliced-none", "kind: ConfigMap\n  namespace: b\n  where:\n    - field: data.other\n      exists: true"),
+        ]
+        let verdicts = UserRule.evaluate(batch: rules, RuleContext(snapshot: snapshot, options: RuleOptions()))
+        guard case .findings(let found) = verdicts[0] else {
+            Issue.record("no findings: \(verdicts[0])")
+            return
+        }
+        // What one walk in dump order finds: objects in namespace a holding the key.
+        let expected = objects.filter { $0.metadata.namespace == "a" && !$0.body[path: "data.key"].isNull }.map(\.metadata.name)
+        #expect(expected.count > 100, "findings in every slice")
+        #expect(found.map(\.subject.name) == expected)
+        // Counted in every slice: half the objects lie in namespace b.
+        guard case .passed(let reason) = verdicts[1] else {
+            Issue.record("not passed: \(verdicts[1])")
+            return
+        }
+        #expect(reason == "\(count / 2) ConfigMap(s) in namespace b checked: none matches", "\(reason)")
+    }
+
     // MARK: - Broken files
 
     static let valid = """
