@@ -28,14 +28,15 @@ struct TimestampTests {
     @Test("The short way through Kubernetes' own form reads every time as the general parser does, and refuses what it refuses")
     func canonicalTimes() {
         // The same time with `.0` before its zone goes through the general parser: both must agree, values and nils.
-        var random = SystemRandomNumberGenerator()
+        // Seeded: an unseeded generator made the count of readable times below vary around its bound.
+        var random = SeededGenerator(state: 20_261_201)
         let pieces: [[String]] = [
             ["0000", "0001", "1969", "1970", "2026", "9999", "20x6", "-026"], ["-"], ["00", "01", "02", "12", "13", "1a"], ["-"],
             ["00", "01", "28", "29", "30", "31", "32", "3 "], ["T", "t", " ", "x"], ["00", "09", "23", "24"], [":"], ["00", "59", "60"], [":"],
             ["00", "59", "60", "61", "6x"], ["Z", "z", "+"],
         ]
         var agreed = 0
-        for _ in 0..<5_000 {
+        for _ in 0..<20_000 {
             let parts = pieces.map { $0.randomElement(using: &random)! }
             let text = parts.joined()
             guard text.utf8.count == 20 else { continue }
@@ -44,7 +45,7 @@ struct TimestampTests {
             #expect(short == long, "\(text): \(String(describing: short)) but \(general): \(String(describing: long))")
             if short != nil { agreed += 1 }
         }
-        #expect(agreed > 100, "the random times were mostly refused: \(agreed) read")
+        #expect(agreed > 300, "the random times were mostly refused: \(agreed) read")
     }
 
     @Test("Durations read as people say them")
@@ -130,7 +131,7 @@ struct SecretScrubberTests {
             #expect(!SecretScrubber.mightHoldSecret(String(clue.prefix(2))))
         }
         let pieces = ["pa", "ss", "to", "ke", "n", "au", "th", "se", "cr", "et", ":/", "/", "\u{d7}", "A", "K", "I", "sh", "a256~", " ", "my", "sql"]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator(state: 0x6d75_7374_6172_64)
         for _ in 0..<3000 {
             let text = (0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             #expect(SecretScrubber.mightHoldSecret(text) == reference(text), "\(text)")
