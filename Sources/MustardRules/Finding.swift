@@ -85,47 +85,107 @@ public struct RemediationStep: Sendable, Hashable {
 }
 
 /// A diagnosis: what is wrong, on which object, the evidence, and the fix.
+///
+/// Its parts live in one shared box, copied only when a copy is changed: findings are copied at every stage after
+/// the rules (ordering, linking, advice, restatements, rendering), and rule files make thousands of them; a copy of
+/// seventeen references took as many atomic retains on memory long cold, a fifth of the files' extra CPU after loading.
 public struct Finding: Sendable {
+    private final class Parts: @unchecked Sendable {
+        // Sendable: `var` members change only through `Finding`'s setters, on a box no other finding shares.
+        let id: String
+        let rule: String
+        let severity: Severity
+        let title: String
+        let cluster: String?
+        let subject: ResourceRef
+        let related: [ResourceRef]
+        let namespaces: [String]
+        let explanation: String
+        let evidence: [Evidence]
+        var causedBy: [String]
+        var causes: [String]
+        var confirmedCauses: [String]
+        let remediation: [RemediationStep]
+        let references: [String]
+
+        init(
+            id: String, rule: String, severity: Severity, title: String, cluster: String?, subject: ResourceRef, related: [ResourceRef],
+            namespaces: [String], explanation: String, evidence: [Evidence], causedBy: [String], causes: [String],
+            confirmedCauses: [String], remediation: [RemediationStep], references: [String]
+        ) {
+            self.id = id
+            self.rule = rule
+            self.severity = severity
+            self.title = title
+            self.cluster = cluster
+            self.subject = subject
+            self.related = related
+            self.namespaces = namespaces
+            self.explanation = explanation
+            self.evidence = evidence
+            self.causedBy = causedBy
+            self.causes = causes
+            self.confirmedCauses = confirmedCauses
+            self.remediation = remediation
+            self.references = references
+        }
+
+        func copy() -> Parts {
+            Parts(
+                id: id, rule: rule, severity: severity, title: title, cluster: cluster, subject: subject, related: related,
+                namespaces: namespaces, explanation: explanation, evidence: evidence, causedBy: causedBy, causes: causes,
+                confirmedCauses: confirmedCauses, remediation: remediation, references: references)
+        }
+    }
+
+    private var parts: Parts
+
     /// Stable within a dump: `<rule>#<what it is about>`.
-    public let id: String
-    public let rule: String
-    public let severity: Severity
-    public let title: String
-    public let cluster: String?
-    public let subject: ResourceRef
-    public let related: [ResourceRef]
+    public var id: String { parts.id }
+    public var rule: String { parts.rule }
+    public var severity: Severity { parts.severity }
+    public var title: String { parts.title }
+    public var cluster: String? { parts.cluster }
+    public var subject: ResourceRef { parts.subject }
+    public var related: [ResourceRef] { parts.related }
     /// Application namespaces the finding concerns (a plan's namespaces, a pod's namespace), for `--namespace`.
-    public let namespaces: [String]
-    public let explanation: String
-    public let evidence: [Evidence]
+    public var namespaces: [String] { parts.namespaces }
+    public var explanation: String { parts.explanation }
+    public var evidence: [Evidence] { parts.evidence }
     /// Ids of findings that cause this one. Set by the rule; ids of findings not in the report are dropped.
-    public internal(set) var causedBy: [String]
+    public internal(set) var causedBy: [String] {
+        get { parts.causedBy }
+        set { own().causedBy = newValue }
+    }
     /// Ids of findings this one causes: filled in by the engine from the others' `causedBy`.
-    public internal(set) var causes: [String]
+    public internal(set) var causes: [String] {
+        get { parts.causes }
+        set { own().causes = newValue }
+    }
     /// The `causedBy` ids the rule confirmed (`CauseLink.confirmed`): they must resolve when their rules run.
-    public internal(set) var confirmedCauses: [String] = []
-    public let remediation: [RemediationStep]
-    public let references: [String]
+    public internal(set) var confirmedCauses: [String] {
+        get { parts.confirmedCauses }
+        set { own().confirmedCauses = newValue }
+    }
+    public var remediation: [RemediationStep] { parts.remediation }
+    public var references: [String] { parts.references }
+
+    /// The box, this finding's alone: copied first when another finding shares it.
+    private mutating func own() -> Parts {
+        if !isKnownUniquelyReferenced(&parts) { parts = parts.copy() }
+        return parts
+    }
 
     public init(
         id: String, rule: String, severity: Severity, title: String, cluster: String?, subject: ResourceRef,
         related: [ResourceRef] = [], namespaces: [String] = [], explanation: String, evidence: [Evidence], causedBy: [String] = [],
         remediation: [RemediationStep] = [], references: [String] = []
     ) {
-        self.id = id
-        self.rule = rule
-        self.severity = severity
-        self.title = title
-        self.cluster = cluster
-        self.subject = subject
-        self.related = related
-        self.namespaces = Array(Set(namespaces + [subject.namespace].compactMap { $0 } + related.compactMap(\.namespace))).sorted()
-        self.explanation = explanation
-        self.evidence = evidence
-        self.causedBy = causedBy
-        self.causes = []
-        self.remediation = remediation
-        self.references = references
+        parts = Parts(
+            id: id, rule: rule, severity: severity, title: title, cluster: cluster, subject: subject, related: related,
+            namespaces: Array(Set(namespaces + [subject.namespace].compactMap { $0 } + related.compactMap(\.namespace))).sorted(),
+            explanation: explanation, evidence: evidence, causedBy: causedBy, causes: [], confirmedCauses: [], remediation: remediation,
+            references: references)
     }
 }
 
@@ -133,12 +193,20 @@ extension Finding {
     /// The finding with secret-looking values removed from every text that quotes the dump, each cut to
     /// `QuoteBound.quotedBytes`: the last guard before a report. Remediation commands are built by the rules and left as they are.
     public func scrubbingSecrets() -> Finding {
-        var f = Finding(
-            id: id, rule: rule, severity: severity, title: QuoteBound.scrubbed(title), cluster: cluster, subject: subject,
-            related: related, namespaces: namespaces, explanation: QuoteBound.scrubbed(explanation),
-            evidence: evidence.map { Evidence(QuoteBound.scrubbed($0.statement), path: $0.path, field: $0.field, line: $0.line, at: $0.at) },
-            causedBy: causedBy, remediation: remediation, references: references)
-        f.causes = causes
+        let title = QuoteBound.scrubbed(self.title), explanation = QuoteBound.scrubbed(self.explanation)
+        let evidence = self.evidence.map { Evidence(QuoteBound.scrubbed($0.statement), path: $0.path, field: $0.field, line: $0.line, at: $0.at) }
+        // Most findings quote nothing to scrub or cut: they stay as they are, their parts shared.
+        if title == self.title, explanation == self.explanation, evidence == self.evidence { return self }
+        return with(title: title, explanation: explanation, evidence: evidence)
+    }
+
+    /// The same finding with other texts; subject, links, confirmations and namespaces kept.
+    func with(title: String? = nil, explanation: String? = nil, evidence: [Evidence]? = nil, remediation: [RemediationStep]? = nil) -> Finding {
+        var f = self
+        f.parts = Parts(
+            id: id, rule: rule, severity: severity, title: title ?? self.title, cluster: cluster, subject: subject, related: related,
+            namespaces: namespaces, explanation: explanation ?? self.explanation, evidence: evidence ?? self.evidence, causedBy: causedBy,
+            causes: causes, confirmedCauses: confirmedCauses, remediation: remediation ?? self.remediation, references: references)
         return f
     }
 }

@@ -98,14 +98,20 @@ public struct RuleEngine: Sendable {
     /// roots by severity (then id), each followed by what it causes, so an effect reads right after its cause.
     public static func linkAndOrder(_ input: [Finding]) -> [Finding] {
         let ids = Set(input.map(\.id))
+        // A finding's parts are copied only when changed (`Finding`): most have no links, so most are left alone.
         var findings = input.map { f -> Finding in
+            let kept = f.causedBy.filter { ids.contains($0) && $0 != f.id }.sorted()
+            guard kept != f.causedBy else { return f }
             var f = f
-            f.causedBy = f.causedBy.filter { ids.contains($0) && $0 != f.id }.sorted()
+            f.causedBy = kept
             return f
         }
         var causes: [String: [String]] = [:]
         for f in findings { for cause in f.causedBy { causes[cause, default: []].append(f.id) } }
-        for i in findings.indices { findings[i].causes = (causes[findings[i].id] ?? []).sorted() }
+        for i in findings.indices {
+            let found = (causes[findings[i].id] ?? []).sorted()
+            if found != findings[i].causes { findings[i].causes = found }
+        }
         // Indices are sorted and placed, not the findings: a finding is large, and thousands of them (rule files
         // matching every pod) made moving them the bulk of the ordering.
         let linked = findings

@@ -267,19 +267,6 @@ enum SignatureAdvice {
             sentences.append(explanation([hit], own))
         }
         for step in finding.remediation where !steps.contains(step) { steps.append(step) }
-        return finding.replacing(explanation: finding.explanation + " " + sentences.joined(separator: " "), remediation: steps)
-    }
-}
-
-extension Finding {
-    /// The same finding with another explanation and remediation (links and confirmations kept).
-    func replacing(explanation: String, remediation: [RemediationStep]) -> Finding {
-        var f = Finding(
-            id: id, rule: rule, severity: severity, title: title, cluster: cluster, subject: subject, related: related,
-            namespaces: namespaces, explanation: explanation, evidence: evidence, causedBy: causedBy,
-            remediation: remediation, references: references)
-        f.causes = causes
-        f.confirmedCauses = confirmedCauses
-        return f
+        return finding.with(explanation: finding.explanation + " " + sentences.joined(separator: " "), remediation: steps)
     }
 }
