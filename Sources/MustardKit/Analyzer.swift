@@ -141,6 +141,7 @@ public struct Analyzer {
             logger.debug("stage done", metadata: ["stage": "\(stage)", "seconds": "\(Self.seconds(now - stageStart))"])
             stageStart = now
         }
+        RuleEngine.prepareInBackground()
         let loaded: LoadedDump
         do {
             var requirements = engine.requirements

@@ -154,6 +154,18 @@ public struct SignatureCatalog: Sendable {
         let scan = NeedleScan(signatures.flatMap(\.any))
         self.scan = scan
         needleOfAny = signatures.map { $0.any.map { scan.index[$0] } }
+        everyNeedleScanned = needleOfAny.allSatisfy { $0.allSatisfy { $0 != nil } }
+    }
+
+    /// Whether every `any` substring is answered by the one pass (`NeedleScan`), none left to Foundation.
+    private let everyNeedleScanned: Bool
+
+    /// False when no signature can match `text`: the one pass finds none of the catalog's substrings, and each
+    /// signature needs one of its own (`match.any`, required). Most quoted statements hold none, and answering them
+    /// here spares the run's cache of matches a key and a look-up each (rule files quoting thousands of objects).
+    public func mayMatch(_ text: String) -> Bool {
+        guard everyNeedleScanned, let scanned = scan.answers(in: text) else { return true }
+        return scanned.contains { $0 != false }
     }
 
     /// Decodes a catalog; every entry must have an id, a cause, a match and a fixture, and every regex must compile.

@@ -151,9 +151,16 @@ struct SignatureCatalogTests {
         for _ in 0..<3_000 {
             texts.append((0..<Int.random(in: 1...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined())
         }
+        var refused = 0
         for text in texts {
             #expect(c.matches(text).map(\.signature.id) == reference(text), "\(text.debugDescription)")
+            // The quick refusal the advice asks first must never refuse a text some signature matches.
+            if !c.mayMatch(text) {
+                refused += 1
+                #expect(reference(text).isEmpty, "refused, yet matched: \(text.debugDescription)")
+            }
         }
+        #expect(refused > 100, "the quick refusal was tried on texts without a needle: \(refused)")
     }
 
     static var fixtures: [(String, String)] { catalog.signatures.map { ($0.id, $0.fixture) } }

@@ -56,6 +56,7 @@ enum SignatureAdvice {
         var found: [String: Hit] = [:]
         let skipped = settled[rule] ?? []
         for e in evidence where subject == "MigCluster" || !e.path.hasSuffix("login_error.txt") {
+            guard catalog.mayMatch(e.statement) else { continue }
             let origin = origin(of: e)
             let search = { catalog.matches(e.statement, origin: origin, subject: subject) }
             let matches = cache.map { $0.value("signatures", "\(origin?.rawValue ?? "-")\u{0}\(subject ?? "-")\u{0}\(e.statement)", search) } ?? search()
