@@ -162,13 +162,14 @@ public enum GatherTimeOrigin: String, Sendable {
 /// One output format.
 public protocol ReportRenderer {
     func render(_ report: AnalysisReport) -> String
-    /// `render`'s UTF-8: what the command line writes. A renderer that builds bytes (JSON) hands them over without
-    /// making a string of a report of megabytes and copying it back.
-    func renderUTF8(_ report: AnalysisReport) -> [UInt8]
+    /// `render`'s UTF-8 in pieces, to be written one after the other: what the command line writes. A renderer that
+    /// builds bytes (JSON) hands them over as they are, its findings' own pieces included, without a string or one
+    /// buffer of a report of megabytes (copied, and fresh pages to fault in, for nothing but the writing).
+    func renderPieces(_ report: AnalysisReport) -> [[UInt8]]
 }
 
 extension ReportRenderer {
-    public func renderUTF8(_ report: AnalysisReport) -> [UInt8] { Array(render(report).utf8) }
+    public func renderPieces(_ report: AnalysisReport) -> [[UInt8]] { [Array(render(report).utf8)] }
 }
 
 extension AnalysisReport {

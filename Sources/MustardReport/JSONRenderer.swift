@@ -11,25 +11,25 @@ public struct JSONRenderer: ReportRenderer {
     public init(compact: Bool = false) { self.compact = compact }
 
     public func render(_ report: AnalysisReport) -> String {
-        String(decoding: renderUTF8(report), as: UTF8.self)
+        String(decoding: renderPieces(report).joined(), as: UTF8.self)
     }
 
-    public func renderUTF8(_ report: AnalysisReport) -> [UInt8] {
+    public func renderPieces(_ report: AnalysisReport) -> [[UInt8]] {
         let document = Self.document(report, pretty: !compact)
         // The values stay the dump's exact strings (scripts match paths and names); only their encoding is inert.
         // Written as bytes and handed on as bytes when nothing needs neutralizing (a report of thousands of findings
         // is megabytes: a string of it, checked as UTF-8, then copied twice, was a tenth of the time after the rules).
         let text: String
-        if var bytes = document.bytes(pretty: !compact, level: 0) {
-            if !bytes.withUnsafeBufferPointer(Neutralizer.mayHoldUnsafeNonASCII(utf8:)) {
-                bytes.append(UInt8(ascii: "\n"))
-                return bytes
+        if var pieces = document.pieces(pretty: !compact) {
+            if !pieces.contains(where: { $0.withUnsafeBufferPointer(Neutralizer.mayHoldUnsafeNonASCII(utf8:)) }) {
+                pieces[pieces.count - 1].append(UInt8(ascii: "\n"))
+                return pieces
             }
-            text = String(decoding: bytes, as: UTF8.self)
+            text = String(decoding: pieces.joined(), as: UTF8.self)
         } else {
             text = document.text(pretty: !compact)
         }
-        return Array((Neutralizer.json(text) + "\n").utf8)
+        return [Array((Neutralizer.json(text) + "\n").utf8)]
     }
 
     /// The findings, kept and suppressed, come written (`JSONMembers`): the report of a dump where rule files match
@@ -250,6 +250,24 @@ extension JSON {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// What `bytes` writes at level 0, in pieces: the large parts written before (`written`, a report's findings)
+    /// are pieces of their own, not copied; nil when a key is not ASCII.
+    func pieces(pretty: Bool) -> [[UInt8]]? {
+        let spill = Spill()
+        var out: [UInt8] = []
+        out.reserveCapacity(64 << 10)
+        guard write(into: &out, pretty: pretty, level: 0, spill: spill) else { return nil }
+        spill.pieces.append(out)
+        return spill.pieces
+    }
+
+    /// Where `write` moves what it wrote so far and each large written part, when writing in pieces.
+    private final class Spill {
+        var pieces: [[UInt8]] = []
+        /// Smaller written parts are copied: a piece each would only make the writing take more calls.
+        static let ownPiece = 512
+    }
+
     /// The value written directly at `level` (what `text` writes at level 0); nil when a key is not ASCII.
     func bytes(pretty: Bool, level: Int) -> [UInt8]? {
         var out: [UInt8] = []
@@ -271,7 +289,7 @@ extension JSON {
     }
 
     /// False when a key is not ASCII.
-    private func write(into out: inout [UInt8], pretty: Bool, level: Int) -> Bool {
+    private func write(into out: inout [UInt8], pretty: Bool, level: Int, spill: Spill? = nil) -> Bool {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
@@ -282,21 +300,28 @@ extension JSON {
             for (n, item) in items.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
                 Self.newline(into: &out, pretty: pretty, level: level + 1)
-                guard item.write(into: &out, pretty: pretty, level: level + 1) else { return false }
+                guard item.write(into: &out, pretty: pretty, level: level + 1, spill: spill) else { return false }
             }
             Self.close(into: &out, pretty: pretty, level: level, empty: items.isEmpty)
             out.append(UInt8(ascii: "]"))
         case .written(let bytes):
-            out.append(contentsOf: bytes)
+            if let spill, bytes.count >= Spill.ownPiece {
+                spill.pieces.append(out)
+                spill.pieces.append(bytes)
+                out = []
+                out.reserveCapacity(4096)
+            } else {
+                out.append(contentsOf: bytes)
+            }
         case .object(let fields):
-            return Self.write(members: fields.map { (key: $0.key, value: $0.value) }, into: &out, pretty: pretty, level: level)
+            return Self.write(members: fields.map { (key: $0.key, value: $0.value) }, into: &out, pretty: pretty, level: level, spill: spill)
         case .fields(let fields):
-            return Self.write(members: fields, into: &out, pretty: pretty, level: level)
+            return Self.write(members: fields, into: &out, pretty: pretty, level: level, spill: spill)
         }
         return true
     }
 
-    private static func write(members: [(key: String, value: JSON)], into out: inout [UInt8], pretty: Bool, level: Int) -> Bool {
+    private static func write(members: [(key: String, value: JSON)], into out: inout [UInt8], pretty: Bool, level: Int, spill: Spill? = nil) -> Bool {
         guard members.allSatisfy({ $0.key.everyUTF8Byte { $0 < 0x80 } }) else { return false }
         // The keys are ASCII, whose `<` is their bytes' order: `JSONEncoder`'s order, at the standard library's fast path.
         let inOrder = zip(members, members.dropFirst()).allSatisfy { $0.key < $1.key }
@@ -307,7 +332,7 @@ extension JSON {
             newline(into: &out, pretty: pretty, level: level + 1)
             write(string: field.key, into: &out)
             colon(into: &out, pretty: pretty)
-            guard field.value.write(into: &out, pretty: pretty, level: level + 1) else { return false }
+            guard field.value.write(into: &out, pretty: pretty, level: level + 1, spill: spill) else { return false }
         }
         close(into: &out, pretty: pretty, level: level, empty: fields.isEmpty)
         out.append(UInt8(ascii: "}"))

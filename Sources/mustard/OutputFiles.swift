@@ -42,7 +42,7 @@ enum OutputFiles {
     /// Writes a file whole or not at all: into a temporary file in the same folder, then renamed over the target,
     /// so a reader never sees half a report and an interrupted run leaves the old file as it was. A symlink at
     /// the target is written through (the link stays, its target is replaced), as a plain write would.
-    static func writeAtomically(_ data: some ContiguousBytes, to path: String) throws {
+    static func writeAtomically(_ pieces: [[UInt8]], to path: String) throws {
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: target, isDirectory: &isFolder), isFolder.boolValue {
@@ -55,7 +55,7 @@ enum OutputFiles {
             let fd = open(target, O_WRONLY)
             guard fd >= 0 else { throw WriteError(message: String(cString: strerror(errno))) }
             defer { close(fd) }
-            guard writeAll(data, to: fd) else { throw WriteError(message: String(cString: strerror(errno))) }
+            guard writeAll(pieces, to: fd) else { throw WriteError(message: String(cString: strerror(errno))) }
             return
         }
         let folder = (target as NSString).deletingLastPathComponent
@@ -69,7 +69,7 @@ enum OutputFiles {
         let mask = umask(0)
         umask(mask)
         fchmod(fd, 0o666 & ~mask)
-        let ok = writeAll(data, to: fd)
+        let ok = writeAll(pieces, to: fd)
         let synced = fsync(fd) == 0
         close(fd)
         guard ok, synced else { throw WriteError(message: String(cString: strerror(errno))) }
@@ -77,9 +77,31 @@ enum OutputFiles {
         written = true
     }
 
-    /// Writes all of `data`, however many calls it takes; false on an error (`errno` says which).
-    private static func writeAll(_ data: some ContiguousBytes, to fd: Int32) -> Bool {
-        data.withUnsafeBytes { bytes -> Bool in
+    /// Writes all of `pieces`, one after the other, however many calls it takes; false on an error (`errno` says
+    /// which). Small pieces (a report's findings are thousands) are gathered in one reused buffer of `stagedBytes`
+    /// first, so a report takes a few calls and no buffer of its whole size.
+    static func writeAll(_ pieces: [[UInt8]], to fd: Int32) -> Bool {
+        var staged: [UInt8] = []
+        staged.reserveCapacity(min(stagedBytes, pieces.reduce(0) { $0 + $1.count }))
+        for piece in pieces {
+            if staged.count + piece.count > stagedBytes, !staged.isEmpty {
+                guard writeAll(staged, to: fd) else { return false }
+                staged.removeAll(keepingCapacity: true)
+            }
+            if piece.count >= stagedBytes {
+                guard writeAll(piece, to: fd) else { return false }
+            } else {
+                staged.append(contentsOf: piece)
+            }
+        }
+        return staged.isEmpty || writeAll(staged, to: fd)
+    }
+
+    static let stagedBytes = 1 << 20
+
+    /// Writes all of `bytes`, however many calls it takes; false on an error (`errno` says which).
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        bytes.withUnsafeBytes { bytes -> Bool in
             var offset = 0
             while offset < bytes.count {
                 let n = Foundation.write(fd, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)

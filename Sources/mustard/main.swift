@@ -218,7 +218,7 @@ struct Analyze: ParsableCommand {
         let shown = redactor?.redact(report) ?? report
         let width = reportWidth(toTerminal: toTerminal)
         let rules = ruleDescriptions(with: options.userRules)
-        write(utf8: format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief, rules: rules).renderUTF8(shown), to: output)
+        write(pieces: format.renderer(color: color, verbose: verbose, timeline: timeline, width: width, brief: brief, rules: rules).renderPieces(shown), to: output)
         writeRedactionMap(redactor)
         LeftForExit.keep(report, shown)
         let code = report.exitCode(failOn: failOn)
@@ -245,7 +245,7 @@ struct Analyze: ParsableCommand {
             if let conflict = OutputFiles.conflict(outputs: reports, inputs: dumps + paths) { throw ValidationError(conflict) }
             for (item, target) in zip(items, targets) {
                 guard let report = item.report else { continue }
-                write(utf8: format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief, rules: ruleDescriptions(with: options.userRules)).renderUTF8(report), to: target)
+                write(pieces: format.renderer(color: false, verbose: verbose, timeline: timeline, brief: brief, rules: ruleDescriptions(with: options.userRules)).renderPieces(report), to: target)
             }
         }
         switch format {
@@ -543,16 +543,17 @@ struct NeutralizingLogHandler: LogHandler {
 
 /// Writes to a file, or to standard output.
 func write(_ text: String, to output: String?) {
-    write(utf8: Array(text.utf8), to: output)
+    write(pieces: [Array(text.utf8)], to: output)
 }
 
-/// A report's bytes to standard output or to `output`, written whole (`OutputFiles.writeAtomically`).
-func write(utf8 bytes: [UInt8], to output: String?) {
+/// A report's pieces, one after the other, to standard output or to `output`, written whole (`OutputFiles.writeAtomically`).
+func write(pieces: [[UInt8]], to output: String?) {
     guard let output else {
-        FileHandle.standardOutput.write(Data(bytes))
+        // A reader gone (a closed pipe) ends the run by SIGPIPE, as before; another error is said.
+        guard OutputFiles.writeAll(pieces, to: STDOUT_FILENO) else { fail("cannot write the report: \(String(cString: strerror(errno)))") }
         return
     }
-    do { try OutputFiles.writeAtomically(bytes, to: output) } catch {
+    do { try OutputFiles.writeAtomically(pieces, to: output) } catch {
         fail("cannot write \(output): \(error)")
     }
 }

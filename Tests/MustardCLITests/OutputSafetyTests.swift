@@ -58,6 +58,52 @@ struct OutputSafetyTests {
         #expect(toFolder.code == 2 && toFolder.stderr.contains("is a folder"), "\(toFolder.stderr)")
     }
 
+    @Test("A report of megabytes, written in pieces, is the same on standard output and in a file, in every format")
+    func largeReportsWhole() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        // 3,000 ConfigMaps a rule file finds: a JSON report of several of the writer's 1 MB batches, and a Markdown one
+        // larger than a batch, written alone.
+        let core = folder.appendingPathComponent("mg/namespaces/app/core")
+        try FileManager.default.createDirectory(at: core, withIntermediateDirectories: true)
+        let items = (0..<3_000).map { i in
+            "- apiVersion: v1\n  data:\n    key: value-\(i)\n  kind: ConfigMap\n  metadata:\n    name: settings-\(i)\n    namespace: app\n"
+        }
+        try ("apiVersion: v1\nitems:\n" + items.joined() + "kind: ConfigMapList\n").write(to: core.appendingPathComponent("configmaps.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n".write(
+            to: folder.appendingPathComponent("mg/namespaces/app/app.yaml"), atomically: true, encoding: .utf8)
+        let rules = folder.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try """
+            id: site/settings-key
+            name: settings key
+            severity: warning
+            summary: s
+            rationale: r
+            examples: {fires: [a], quiet: [b]}
+            match:
+              kind: ConfigMap
+              where:
+                - field: data.key
+                  exists: true
+            finding:
+              title: "{{ object.metadata.name }} sets key"
+              explanation: "The ConfigMap {{ object.metadata.name }} sets key to {{ object.data.key }}."
+            """.write(to: rules.appendingPathComponent("settings.yaml"), atomically: true, encoding: .utf8)
+        for format in ["json", "markdown", "sarif", "html"] {
+            let printed = try TestSupport.mustard(["analyze", "mg", "--rules", "rules", "-f", format], in: folder)
+            let written = try TestSupport.mustard(["analyze", "mg", "--rules", "rules", "-f", format, "-o", "report.out"], in: folder)
+            #expect(printed.code == written.code, "\(format): \(printed.stderr) \(written.stderr)")
+            let file = try #require(bytes(folder.appendingPathComponent("report.out").path))
+            #expect(file.count > 1 << 20, "\(format): \(file.count) bytes, less than a batch")
+            #expect(file == Data(printed.stdout.utf8), "\(format): standard output and the file differ")
+            if format == "json" {
+                let report = try #require(try JSONSerialization.jsonObject(with: file) as? [String: Any])
+                #expect((report["findings"] as? [Any])?.count == 3_001, "each ConfigMap's finding, and the dump's own")
+            }
+        }
+    }
+
     @Test("-o naming a device or a pipe writes into it and leaves it one: /dev/null stays the null device, a FIFO's reader gets the report")
     func deviceAndPipeOutputs() throws {
         let (folder, _) = try scratch()
