@@ -374,12 +374,16 @@ public final class OfferedObject {
     /// The values read before for the field `path` (as written; `hash` its `hashValue`, computed once by the caller):
     /// `.some(nil)` when they were too many to keep (the tests then walk the field themselves), nil when not read yet.
     public func known(_ path: String, hash: Int) -> [Value]?? {
-        for known in reached where known.hash == hash && known.path == path { return .some(known.values) }
-        return nil
+        // In place: a loop over copies retained and released each entry's text and values.
+        reached.withUnsafeBufferPointer { reached in
+            for i in reached.indices where reached[i].hash == hash && reached[i].path == path { return .some(reached[i].values) }
+            return nil
+        }
     }
 
     /// Keeps what `known` answers for `path` from now on: several tests comparing the same field share one walk.
     public func remember(_ values: [Value]?, for path: String, hash: Int) {
+        if reached.isEmpty { reached.reserveCapacity(8) }
         reached.append((hash, path, values))
     }
 }

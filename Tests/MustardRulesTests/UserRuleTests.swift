@@ -92,6 +92,22 @@ struct UserRuleTests {
         #expect(found.first?.remediation.first?.command == #"oc -n '$(id)' get cm 'x'\''; rm -rf / #'"#)
     }
 
+    @Test("Numbers compared by rule files read as the standard library reads them, digits the short way")
+    func numbersAsDouble() {
+        var random = SeededGenerator(state: 12)
+        let pieces = ["-", "0", "1", "7", "9", "42", ".", "5", "e", "E", "+", " ", "x", "1234567890", "00", "nan", "inf", "\u{663}"]
+        var short = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let fast = FieldPredicate.number(text), standard = Double(text)
+            #expect(fast == standard || (fast?.isNaN == true && standard?.isNaN == true), "\(text.debugDescription): \(String(describing: fast)) / \(String(describing: standard))")
+            if fast != nil, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) { short += 1 }
+        }
+        #expect(short > 1_000, "digits read the short way: \(short)")
+        #expect(FieldPredicate.number("999999999999999") == 999_999_999_999_999 && FieldPredicate.number("1234567890123456789") == 1_234_567_890_123_456_789)
+        #expect(FieldPredicate.number("-3") == -3 && FieldPredicate.number("-") == nil && FieldPredicate.number("") == nil)
+    }
+
     @Test("The shared pass over thousands of objects, spread over the cores in slices, finds what one walk finds, in its order")
     func slicedPass() throws {
         func rule(_ id: String, _ match: String) throws -> UserRule {
