@@ -5,6 +5,12 @@ import MustardReport
 /// Every text from the dump passes the `Neutralizer`, so a name cannot drive the terminal.
 public enum TableText {
     public static func render(_ table: Table, showNamespace: Bool, showCluster: Bool) -> String {
+        String(decoding: renderUTF8(table, showNamespace: showNamespace, showCluster: showCluster), as: UTF8.self)
+    }
+
+    /// `render`'s bytes, for printing: a table of tens of thousands of events is megabytes, checked again as UTF-8 for
+    /// nothing when made a string.
+    public static func renderUTF8(_ table: Table, showNamespace: Bool, showCluster: Bool) -> [UInt8] {
         var header = table.columns
         if showNamespace { header.insert("NAMESPACE", at: 0) }
         if showCluster { header.insert("CLUSTER", at: 0) }
@@ -16,18 +22,23 @@ public enum TableText {
             if showCluster { cells.insert(Neutralizer.text(row.key.cluster), at: 0) }
             return cells
         }
-        return aligned([header] + lines)
+        return alignedUTF8([header] + lines)
     }
 
     /// A cell's width: its bytes when ASCII (nearly always, and cheap), else its Unicode scalars.
     static func width(_ cell: String) -> Int {
-        cell.everyUTF8Byte { $0 < 0x80 } ? cell.utf8.count : cell.unicodeScalars.count
+        var text = cell
+        return text.withUTF8(ByteSearch.isASCII) ? cell.utf8.count : cell.unicodeScalars.count
     }
 
     /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
     /// thousands of rows); the last column is not padded. Built as bytes: appending to a String cell by cell was a
     /// fifth of printing 74,000 events.
     public static func aligned(_ rows: [[String]]) -> String {
+        String(decoding: alignedUTF8(rows), as: UTF8.self)
+    }
+
+    static func alignedUTF8(_ rows: [[String]]) -> [UInt8] {
         let count = rows.map(\.count).max() ?? 0
         var widths = Array(repeating: 0, count: count)
         // Each cell's width, row after row (one flat array: an array per row was a visible share of printing).
@@ -47,15 +58,25 @@ public enum TableText {
             let lineStart = out.count
             for (i, cell) in row.enumerated() {
                 out.appendUTF8(of: cell)
-                if i < row.count - 1 {
-                    for _ in 0..<(widths[i] - cellWidths[k] + 3) { out.append(UInt8(ascii: " ")) }
-                }
+                if i < row.count - 1 { appendSpaces(widths[i] - cellWidths[k] + 3, to: &out) }
                 k += 1
             }
             while out.count > lineStart, out.last == UInt8(ascii: " ") { out.removeLast() }
             out.append(UInt8(ascii: "\n"))
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
+    }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    /// Padding from a line of spaces (a byte at a time was a tenth of printing a table).
+    private static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
+        var left = count
+        while left > 0 {
+            let now = min(left, spaces.count)
+            spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<now])) }
+            left -= now
+        }
     }
 }
 

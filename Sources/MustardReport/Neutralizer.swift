@@ -26,7 +26,8 @@ public enum Neutralizer {
     /// The text with every unsafe scalar shown as `\u{XX}`; the text itself when it holds none (nearly always).
     public static func text(_ s: String) -> String {
         // Printable ASCII and tabs, checked by bytes first: the scalar walk showed when printing tens of thousands of rows.
-        if s.everyUTF8Byte({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) { return s }
+        var bytes = s
+        if bytes.withUTF8(ByteSearch.isPrintableASCIIOrTab) { return s }
         guard s.unicodeScalars.contains(where: { isUnsafe($0.value) }) else { return s }
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {

@@ -150,7 +150,7 @@ struct Get: ParsableCommand {
                 if table.rows.isEmpty { warn("No resources found\(scope.namespace.map { " in \($0) namespace" } ?? "")."); return explorer }
                 let columns = scope.columns(explorer)
                 FileHandle.standardOutput.write(
-                    Data(TableText.render(table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster).utf8))
+                    Data(TableText.renderUTF8(table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster)))
             }
             return explorer
         }
@@ -279,7 +279,7 @@ struct Events: ParsableCommand {
             if table.rows.isEmpty { warn("No events found."); return explorer }
             let columns = scope.columns(explorer)
             FileHandle.standardOutput.write(
-                Data(TableText.render(table, showNamespace: columns.namespace, showCluster: columns.cluster).utf8))
+                Data(TableText.renderUTF8(table, showNamespace: columns.namespace, showCluster: columns.cluster)))
             return explorer
         }
     }

@@ -241,3 +241,28 @@ struct HostileNumberTests {
         for v in versions { #expect(KubeObject.group(ofAPIVersion: v) == bySplit(v), "\(v)") }
     }
 }
+
+@Suite("Byte tests eight bytes at a time")
+struct ByteClassTests {
+    @Test("Printable ASCII and ASCII, tested by words, answer as a test of each byte, at every length and offset")
+    func wordsAsBytes() {
+        var random = SeededGenerator(state: 0x7461_626c_65)
+        // Mostly printable, with now and then a tab, a control, DEL or a byte past ASCII, anywhere in the word.
+        let rare: [UInt8] = [0x09, 0x00, 0x0A, 0x1F, 0x7F, 0x80, 0xC3, 0xFF, 0x20, 0x7E]
+        var printable = 0, ascii = 0
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...40, using: &random)
+            let bytes = (0..<count).map { _ -> UInt8 in
+                Int.random(in: 0..<12, using: &random) == 0 ? rare.randomElement(using: &random)! : UInt8.random(in: 0x20...0x7E, using: &random)
+            }
+            let isPrintable = bytes.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }
+            let isASCII = bytes.allSatisfy { $0 < 0x80 }
+            #expect(bytes.withUnsafeBufferPointer(ByteSearch.isPrintableASCIIOrTab) == isPrintable, "\(bytes)")
+            #expect(bytes.withUnsafeBufferPointer(ByteSearch.isASCII) == isASCII, "\(bytes)")
+            if isPrintable { printable += 1 }
+            if isASCII { ascii += 1 }
+        }
+        // Both answers were given often.
+        #expect(printable > 2_000 && printable < 18_000 && ascii > printable && ascii < 20_000, "\(printable) \(ascii)")
+    }
+}
