@@ -99,7 +99,7 @@ let package = Package(
 
         .testTarget(name: "MustardArchiveTests", dependencies: ["MustardArchive", "MustardTestSupport"]),
         .testTarget(name: "MustardModelTests", dependencies: ["MustardModel", "MustardTestSupport"]),
-        .testTarget(name: "MustardExploreTests", dependencies: ["MustardExplore", "MustardTestSupport"]),
+        .testTarget(name: "MustardExploreTests", dependencies: ["MustardExplore", "MustardTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MustardDumpTests", dependencies: ["MustardDump", "MustardYAML", "MustardModel", "MustardTestSupport"]),
         .testTarget(
             name: "MustardRulesTests",

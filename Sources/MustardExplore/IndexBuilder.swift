@@ -374,7 +374,7 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// The files left, by resource, for later walks.
     func writeDeferred() throws {
-        for (resource, files) in deferred {
+        for (resource, files) in deferred.sorted(by: { $0.key < $1.key }) {
             try db.execute(sql: "INSERT INTO deferred(resource, files) VALUES (?, ?)", arguments: [resource, files])
         }
     }
@@ -392,7 +392,7 @@ private final class IndexingVisitor: DumpVisitor {
                 DELETE FROM kindCount;
                 INSERT INTO kindCount SELECT cluster, kind, grp, COUNT(*) AS n FROM object GROUP BY cluster, kind, grp;
                 """)
-        for key in namespaces {
+        for key in namespaces.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             try db.execute(sql: "INSERT OR IGNORE INTO namespace(cluster, name) VALUES (?, ?)", arguments: [key[0], key[1]])
         }
         // What the archive holds wrong was met by the first walk too: only what is new is added.
@@ -409,8 +409,8 @@ private final class IndexingVisitor: DumpVisitor {
     private func writeCounts() throws {
         var tally: [[String]: Int] = [:]
         for o in counted.values where !seen.contains(o.identity) { tally[[o.resource, o.cluster, o.kind, o.group], default: 0] += 1 }
-        let catalog = KindCatalog(seen: crds.values.map(\.0))
-        for (key, n) in tally {
+        let catalog = KindCatalog(seen: crds.keys.sorted().map { crds[$0]!.0 })
+        for (key, n) in tally.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
             let known = catalog.kinds.first { $0.kind == key[2] && $0.group == key[3] } ?? catalog.kinds.first { $0.kind == key[2] }
             try db.execute(
                 sql: "INSERT INTO deferredCount(resource, cluster, kind, grp, plural, n) VALUES (?, ?, ?, ?, ?, ?)",
@@ -420,12 +420,17 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// The CRDs' printer columns kept, and the rows of custom resources (they wait for them) made.
     private func fillCustomRows() throws {
-        for (info, columns) in crds.values {
+        // In one order, keys sorted: the same dump makes the same index (a dictionary's order and `JSONEncoder`'s keys
+        // vary from run to run).
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        for key in crds.keys.sorted() {
+            let (info, columns) = crds[key]!
             try db.execute(
                 sql: "INSERT OR REPLACE INTO crdColumns(kind, grp, plural, shortNames, namespaced, columns) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [
                     info.kind, info.group, info.plural, info.shortNames.joined(separator: ","), info.namespaced,
-                    try JSONEncoder().encode(columns),
+                    try encoder.encode(columns),
                 ])
         }
         let update = try db.makeStatement(sql: "UPDATE object SET row = ?, wide = ? WHERE id = ?")
@@ -443,7 +448,7 @@ private final class IndexingVisitor: DumpVisitor {
     /// One layout per kind found, with the names it answers to.
     private func writeKindLayouts(_ kinds: [Row]) throws {
         func crdColumns(_ kind: String, _ group: String) -> [PrinterColumn]? { crds[Self.crdKey(kind, group)]?.1 }
-        let catalog = KindCatalog(seen: crds.values.map(\.0))
+        let catalog = KindCatalog(seen: crds.keys.sorted().map { crds[$0]!.0 })
         for row in kinds {
             let kind: String = row["kind"], group: String = row["grp"], namespaced: Bool = row["namespaced"]
             let known = catalog.kinds.first { $0.kind == kind && $0.group == group } ?? catalog.kinds.first { $0.kind == kind }
@@ -482,13 +487,13 @@ private final class IndexingVisitor: DumpVisitor {
         try writeKindLayouts(
             try Row.fetchAll(db, sql: "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object GROUP BY kind, grp"))
 
-        for key in namespaces {
+        for key in namespaces.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             try db.execute(sql: "INSERT OR IGNORE INTO namespace(cluster, name) VALUES (?, ?)", arguments: [key[0], key[1]])
         }
-        for (name, loginError) in clusters {
+        for (name, loginError) in clusters.sorted(by: { $0.key < $1.key }) {
             try db.execute(sql: "INSERT INTO cluster(name, loginError) VALUES (?, ?)", arguments: [name, loginError])
         }
-        for layout in layouts { try db.execute(sql: "INSERT INTO layout(name) VALUES (?)", arguments: [layout.rawValue]) }
+        for layout in layouts.sorted(by: { $0.rawValue < $1.rawValue }) { try db.execute(sql: "INSERT INTO layout(name) VALUES (?)", arguments: [layout.rawValue]) }
         try writeIssues(dedupe: false)
 
         var meta: [String: String] = [
@@ -500,7 +505,7 @@ private final class IndexingVisitor: DumpVisitor {
             meta["gatherTimeSource"] = "timestamp file " + file.path
         }
         if case .first(_, counting: true) = pass { meta["restCounted"] = "1" }
-        for (key, value) in meta { try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: [key, value]) }
+        for (key, value) in meta.sorted(by: { $0.key < $1.key }) { try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: [key, value]) }
         if timestampFile == nil { try IndexBuilder.writeNewestTime(db) }
         try writeCounts()
     }

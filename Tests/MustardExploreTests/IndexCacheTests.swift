@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MustardTestSupport
 import Testing
 
@@ -218,5 +219,30 @@ struct IndexCacheTests {
         #expect(IndexCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "/x/cache", "HOME": "/h"])?.path == "/x/cache/mustard")
         #expect(IndexCache.defaultDirectory(environment: ["XDG_CACHE_HOME": "relative", "HOME": "/h"])?.path == "/h/.cache/mustard")
         #expect(IndexCache.defaultDirectory(environment: [:]) == nil)
+    }
+
+    @Test("The same dump makes the same index, row for row, in any process (CRDs' columns, namespaces, counts)")
+    func deterministicIndex() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        // Two processes: a dictionary's order, and JSONEncoder's keys, change with each process's hashing seed.
+        let dump = TestSupport.realdata("openshift__must-gather-clean/test/files/must-gather-aws.tar.xz")
+        var contents: [[String]] = []
+        for name in ["a", "b"] {
+            let cacheHome = folder.appendingPathComponent(name)
+            let run = try TestSupport.run(TestSupport.mustardBinary, ["ls", dump], environment: ["PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": cacheHome.path])
+            #expect(run.code == 0, "\(run.stderr)")
+            let folder = cacheHome.appendingPathComponent("mustard")
+            let index = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".sqlite") })
+            let db = try DatabaseQueue(path: folder.appendingPathComponent(index).path)
+            contents.append(try db.read { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                return try tables.flatMap { table in
+                    try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid").map { "\(table) \($0)" }
+                }
+            })
+        }
+        #expect(contents[0].contains { $0.hasPrefix("crdColumns ") } && contents[0].count > 1_000)
+        #expect(contents[0] == contents[1], "\(zip(contents[0], contents[1]).first { $0 != $1 }.map { "\($0)\n\($1)" } ?? "lengths")")
     }
 }
