@@ -40,7 +40,7 @@ struct IndexBuilder {
         let summary = try DumpWalker(limits: limits, logger: logger).walk(path, visitor: visitor)
         try visitor.writeDeferred()
         try visitor.finish(summary: summary)
-        try IndexSchema.finish(db)
+        try IndexSchema.finish(db, kindCounts: visitor.kindCounts)
         if !visitor.deferred.isEmpty, !visitor.hasTimestampFile {
             try addDeferred(path, into: db, resources: nil)
             try Self.writeNewestTime(db)
@@ -52,6 +52,10 @@ struct IndexBuilder {
         guard let newest = try Double.fetchOne(db, sql: "SELECT MAX(MAX(COALESCE(sortTime, 0)), MAX(COALESCE(created, 0))) FROM object"),
             newest > 0
         else { return }
+        try writeNewestTime(newest, db)
+    }
+
+    static func writeNewestTime(_ newest: Double, _ db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO meta(key, value) VALUES ('gatheredAt', ?), ('gatherTimeSource', ?)",
             arguments: [String(newest), "newest time in the dump (no timestamp file)"])
@@ -115,6 +119,15 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// Objects of files only counted, by identity (the first copy wins, as for the objects indexed).
     private var counted: [String: CountedObject] = [:]
+
+    /// What the first walk put in the object table, tallied as the rows go in, so that finishing it does not read the
+    /// whole table again for each (a 1 GB dump's events are a table of 100 MB; each scan took 50 ms): by kind and group,
+    /// whether any is namespaced; by cluster, kind and group, how many; the newest time; whether a row waits for its
+    /// CRD's columns.
+    private var kindsIndexed: [[String]: Bool] = [:]
+    private var countsIndexed: [[String]: Int] = [:]
+    private var newestIndexed = 0.0
+    private var rowsWaiting = false
 
     struct PreparedFile: Sendable {
         var objects: [PreparedObject] = []
@@ -369,6 +382,10 @@ private final class IndexingVisitor: DumpVisitor {
             if o.kind == "Namespace" { namespaces.insert([o.cluster, o.name]) }
             if let defined = o.definedKind, !definitionsSeen.contains(identity) { crds[Self.crdKey(defined.info.kind, defined.info.group)] = defined }
             try insertObject.insert(o)
+            kindsIndexed[[o.kind, o.group], default: false] = kindsIndexed[[o.kind, o.group]] == true || o.namespace != nil
+            countsIndexed[[o.cluster, o.kind, o.group], default: 0] += 1
+            newestIndexed = max(newestIndexed, o.sortTime?.secondsSince1970 ?? 0, o.created?.secondsSince1970 ?? 0)
+            if o.row == nil { rowsWaiting = true }
         }
     }
 
@@ -419,7 +436,7 @@ private final class IndexingVisitor: DumpVisitor {
     }
 
     /// The CRDs' printer columns kept, and the rows of custom resources (they wait for them) made.
-    private func fillCustomRows() throws {
+    private func fillCustomRows(rowsWaiting: Bool = true) throws {
         // In one order, keys sorted: the same dump makes the same index (a dictionary's order and `JSONEncoder`'s keys
         // vary from run to run).
         let encoder = JSONEncoder()
@@ -433,6 +450,8 @@ private final class IndexingVisitor: DumpVisitor {
                     try encoder.encode(columns),
                 ])
         }
+        // No row waits (the first walk knows): the table is not read for none.
+        guard rowsWaiting else { return }
         let update = try db.makeStatement(sql: "UPDATE object SET row = ?, wide = ? WHERE id = ?")
         for row in try Row.fetchAll(db, sql: "SELECT id, kind, grp, body FROM object WHERE row IS NULL") {
             let kind: String = row["kind"], group: String = row["grp"], bytes: Data = row["body"]
@@ -446,11 +465,14 @@ private final class IndexingVisitor: DumpVisitor {
     }
 
     /// One layout per kind found, with the names it answers to.
-    private func writeKindLayouts(_ kinds: [Row]) throws {
+    private func writeKindLayouts(_ rows: [Row]) throws {
+        try writeKindLayouts(rows.map { (kind: $0["kind"], group: $0["grp"], namespaced: $0["namespaced"]) })
+    }
+
+    private func writeKindLayouts(_ kinds: [(kind: String, group: String, namespaced: Bool)]) throws {
         func crdColumns(_ kind: String, _ group: String) -> [PrinterColumn]? { crds[Self.crdKey(kind, group)]?.1 }
         let catalog = KindCatalog(seen: crds.keys.sorted().map { crds[$0]!.0 })
-        for row in kinds {
-            let kind: String = row["kind"], group: String = row["grp"], namespaced: Bool = row["namespaced"]
+        for (kind, group, namespaced) in kinds {
             let known = catalog.kinds.first { $0.kind == kind && $0.group == group } ?? catalog.kinds.first { $0.kind == kind }
             let layout = Printers.layout(kind: kind, crdColumns: crdColumns(kind, group))
             try db.execute(
@@ -483,9 +505,10 @@ private final class IndexingVisitor: DumpVisitor {
     /// the event lists wait for the events pass; the index says so, and `Event` is a kind already.
     func finish(summary: WalkSummary) throws {
         for file in decoder.drain() { try merge(file) }
-        try fillCustomRows()
+        try fillCustomRows(rowsWaiting: rowsWaiting)
+        // As `GROUP BY kind, grp` gives them: in byte order.
         try writeKindLayouts(
-            try Row.fetchAll(db, sql: "SELECT kind, grp, MAX(namespace IS NOT NULL) AS namespaced FROM object GROUP BY kind, grp"))
+            kindsIndexed.sorted { Self.byteOrder($0.key, $1.key) }.map { (kind: $0.key[0], group: $0.key[1], namespaced: $0.value) })
 
         for key in namespaces.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             try db.execute(sql: "INSERT OR IGNORE INTO namespace(cluster, name) VALUES (?, ?)", arguments: [key[0], key[1]])
@@ -506,7 +529,18 @@ private final class IndexingVisitor: DumpVisitor {
         }
         if case .first(_, counting: true) = pass { meta["restCounted"] = "1" }
         for (key, value) in meta.sorted(by: { $0.key < $1.key }) { try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: [key, value]) }
-        if timestampFile == nil { try IndexBuilder.writeNewestTime(db) }
+        if timestampFile == nil, newestIndexed > 0 { try IndexBuilder.writeNewestTime(newestIndexed, db) }
         try writeCounts()
+    }
+
+    /// The objects indexed by cluster, kind and group, as `GROUP BY cluster, kind, grp` gives them (`IndexSchema.finish`).
+    var kindCounts: [(key: [String], n: Int)] {
+        countsIndexed.sorted { Self.byteOrder($0.key, $1.key) }.map { ($0.key, $0.value) }
+    }
+
+    /// SQLite's order of texts (BINARY: their bytes), part by part.
+    private static func byteOrder(_ a: [String], _ b: [String]) -> Bool {
+        for (x, y) in zip(a, b) where x != y { return x.utf8.lexicographicallyPrecedes(y.utf8) }
+        return a.count < b.count
     }
 }

@@ -40,7 +40,9 @@ enum IndexSchema {
     /// Indexes made once the rows are in (faster than keeping them up to date row by row; `object_event_order` is the
     /// order `events` prints, so a query for all of them reads instead of sorting), and the counts `ls` shows
     /// (counted once here: counting at each query read the whole table).
-    static func finish(_ db: Database) throws {
+    /// `kindCounts`: the rows of `kindCount`, as the walk tallied them (`GROUP BY cluster, kind, grp` without reading the
+    /// table again).
+    static func finish(_ db: Database, kindCounts: [(key: [String], n: Int)]) throws {
         try db.execute(
             sql: """
                 CREATE INDEX object_kind ON object(kind, namespace, name);
@@ -48,7 +50,10 @@ enum IndexSchema {
                 CREATE INDEX object_involved ON object(involvedName);
                 CREATE INDEX object_event_order ON object(sortTime IS NULL, sortTime, cluster, namespace, name, id) WHERE kind = 'Event';
                 CREATE INDEX log_pod ON log(pod);
-                CREATE TABLE kindCount AS SELECT cluster, kind, grp, COUNT(*) AS n FROM object GROUP BY cluster, kind, grp;
+                CREATE TABLE kindCount AS SELECT cluster, kind, grp, COUNT(*) AS n FROM object WHERE 0 GROUP BY cluster, kind, grp;
                 """)
+        for (key, n) in kindCounts {
+            try db.execute(sql: "INSERT INTO kindCount(cluster, kind, grp, n) VALUES (?, ?, ?, ?)", arguments: [key[0], key[1], key[2], n])
+        }
     }
 }
