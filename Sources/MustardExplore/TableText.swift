@@ -58,25 +58,13 @@ public enum TableText {
             let lineStart = out.count
             for (i, cell) in row.enumerated() {
                 out.appendUTF8(of: cell)
-                if i < row.count - 1 { appendSpaces(widths[i] - cellWidths[k] + 3, to: &out) }
+                if i < row.count - 1 { out.appendSpaces(widths[i] - cellWidths[k] + 3) }
                 k += 1
             }
             while out.count > lineStart, out.last == UInt8(ascii: " ") { out.removeLast() }
             out.append(UInt8(ascii: "\n"))
         }
         return out
-    }
-
-    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
-
-    /// Padding from a line of spaces (a byte at a time was a tenth of printing a table).
-    private static func appendSpaces(_ count: Int, to out: inout [UInt8]) {
-        var left = count
-        while left > 0 {
-            let now = min(left, spaces.count)
-            spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<now])) }
-            left -= now
-        }
     }
 }
 

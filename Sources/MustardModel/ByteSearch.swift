@@ -228,4 +228,17 @@ extension [UInt8] {
         var text = text
         text.withUTF8 { append(contentsOf: $0) }
     }
+
+    /// Appends `count` spaces from a line of them (`repeatElement`'s append went byte by byte): indentation and
+    /// padding of reports and tables of tens of thousands of rows.
+    public mutating func appendSpaces(_ count: Int) {
+        var left = count
+        while left > 0 {
+            let now = Swift.min(left, spaceLine.count)
+            spaceLine.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<now])) }
+            left -= now
+        }
+    }
 }
+
+private let spaceLine = [UInt8](repeating: UInt8(ascii: " "), count: 64)

@@ -353,16 +353,8 @@ extension JSON {
     static func newline(into out: inout [UInt8], pretty: Bool, level: Int) {
         guard pretty else { return }
         out.append(0x0A)
-        // From a line of spaces rather than `repeatElement`, whose append went byte by byte.
-        var left = 2 * level
-        while left > 0 {
-            let now = min(left, spaces.count)
-            spaces.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<now])) }
-            left -= now
-        }
+        out.appendSpaces(2 * level)
     }
-
-    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
     /// Before a closing bracket: an empty one pretty-printed is `[`, a blank line, `]`, as `JSONEncoder` writes it.
     static func close(into out: inout [UInt8], pretty: Bool, level: Int, empty: Bool) {
