@@ -14,15 +14,21 @@ public enum TableText {
         var header = table.columns
         if showNamespace { header.insert("NAMESPACE", at: 0) }
         if showCluster { header.insert("CLUSTER", at: 0) }
-        let lines = table.rows.map { row -> [String] in
-            var cells = row.cells.map { Neutralizer.text($0.shown(now: table.now)) }
+        // Every cell in one array, row after row (an array per row, then a copy of them all behind the header, was a
+        // third of printing 74,000 events).
+        var cells = header
+        cells.reserveCapacity((table.rows.count + 1) * header.count)
+        var rowEnds = [cells.count]
+        rowEnds.reserveCapacity(table.rows.count + 1)
+        for row in table.rows {
+            if showCluster { cells.append(Neutralizer.text(row.key.cluster)) }
+            if showNamespace { cells.append(Neutralizer.text(row.key.namespace ?? "")) }
+            for cell in row.cells { cells.append(Neutralizer.text(cell.shown(now: table.now))) }
             // A row from an index of another layout may be short: pad rather than misalign.
-            cells += Array(repeating: "", count: max(0, table.columns.count - cells.count))
-            if showNamespace { cells.insert(Neutralizer.text(row.key.namespace ?? ""), at: 0) }
-            if showCluster { cells.insert(Neutralizer.text(row.key.cluster), at: 0) }
-            return cells
+            for _ in row.cells.count..<max(row.cells.count, table.columns.count) { cells.append("") }
+            rowEnds.append(cells.count)
         }
-        return alignedUTF8([header] + lines)
+        return aligned(cells, rowEnds: rowEnds)
     }
 
     /// A cell's width: its bytes when ASCII (nearly always, and cheap), else its Unicode scalars.
@@ -39,30 +45,47 @@ public enum TableText {
     }
 
     static func alignedUTF8(_ rows: [[String]]) -> [UInt8] {
-        let count = rows.map(\.count).max() ?? 0
-        var widths = Array(repeating: 0, count: count)
-        // Each cell's width, row after row (one flat array: an array per row was a visible share of printing).
-        var cellWidths: [Int] = []
-        cellWidths.reserveCapacity(rows.count * count)
+        var rowEnds: [Int] = []
+        var end = 0
         for row in rows {
-            for (i, cell) in row.enumerated() {
-                let w = width(cell)
+            end += row.count
+            rowEnds.append(end)
+        }
+        return aligned(Array(rows.joined()), rowEnds: rowEnds)
+    }
+
+    /// `cells` row after row, each row ending at its `rowEnds` offset.
+    private static func aligned(_ cells: [String], rowEnds: [Int]) -> [UInt8] {
+        var count = 0, start = 0
+        for end in rowEnds {
+            count = max(count, end - start)
+            start = end
+        }
+        var widths = Array(repeating: 0, count: count)
+        // Each cell's width, in the cells' order.
+        var cellWidths: [Int] = []
+        cellWidths.reserveCapacity(cells.count)
+        start = 0
+        for end in rowEnds {
+            for k in start..<end {
+                let w = width(cells[k])
                 cellWidths.append(w)
-                widths[i] = max(widths[i], w)
+                widths[k - start] = max(widths[k - start], w)
             }
+            start = end
         }
         var out: [UInt8] = []
-        out.reserveCapacity(rows.count * (widths.reduce(0, +) + 3 * count + 1))
-        var k = 0
-        for row in rows {
+        out.reserveCapacity(rowEnds.count * (widths.reduce(0, +) + 3 * count + 1))
+        start = 0
+        for end in rowEnds {
             let lineStart = out.count
-            for (i, cell) in row.enumerated() {
-                out.appendUTF8(of: cell)
-                if i < row.count - 1 { out.appendSpaces(widths[i] - cellWidths[k] + 3) }
-                k += 1
+            for k in start..<end {
+                out.appendUTF8(of: cells[k])
+                if k < end - 1 { out.appendSpaces(widths[k - start] - cellWidths[k] + 3) }
             }
             while out.count > lineStart, out.last == UInt8(ascii: " ") { out.removeLast() }
             out.append(UInt8(ascii: "\n"))
+            start = end
         }
         return out
     }
