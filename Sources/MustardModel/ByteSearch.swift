@@ -17,72 +17,79 @@ public enum ByteSearch {
 /// `memchr` pass per distinct first byte rather than one per needle: a log line is searched for every pattern the
 /// rules and rule files ask for, and rule files' patterns often share their start.
 public struct ByteNeedles: Sendable {
-    /// One distinct first byte: the shortest needle starting with it, and where its needles lie in `spans`.
+    /// One distinct first byte: the shortest needle starting with it, and where its needles lie in the store's spans.
     private struct Group {
         let first: UInt8
         let shortest: Int
         let needles: Range<Int>
     }
 
-    // Flat, trivially copyable storage: the search runs for every log line, and arrays of arrays cost a retain and
-    // a release per group and per needle visited (three quarters of a log scan's time in the 1 GB benchmark).
+    private let store: NeedleStore
     private let groups: [Group]
-    /// Each needle as a range of `bytes`, grouped by first byte.
-    private let spans: [Range<Int>]
-    private let bytes: [UInt8]
     /// An empty needle occurs in every text.
     private let hasEmpty: Bool
 
     public init(_ needles: [[UInt8]]) {
         hasEmpty = needles.contains(where: \.isEmpty)
-        let byFirst = Dictionary(grouping: needles.filter { !$0.isEmpty }, by: { $0[0] })
-        var groups: [Group] = []
-        var spans: [Range<Int>] = []
-        var bytes: [UInt8] = []
-        for first in byFirst.keys.sorted() {
-            let group = byFirst[first]!
-            let from = spans.count
-            for needle in group {
-                spans.append(bytes.count..<bytes.count + needle.count)
-                bytes += needle
-            }
-            groups.append(Group(first: first, shortest: group.map(\.count).min()!, needles: from..<spans.count))
-        }
-        self.groups = groups
-        self.spans = spans
-        self.bytes = bytes
+        let store = NeedleStore(needles)
+        self.store = store
+        groups = store.groups.map { Group(first: $0.first, shortest: store.spans[$0.needles].map(\.count).min()!, needles: $0.needles) }
     }
 
     /// Whether some needle occurs in `haystack`.
     public func anyOccurs(in haystack: UnsafeRawBufferPointer) -> Bool {
         if hasEmpty { return true }
         guard let base = haystack.baseAddress, !groups.isEmpty else { return false }
+        let n = haystack.count
         return groups.withUnsafeBufferPointer { groups in
-            spans.withUnsafeBufferPointer { spans in
-                bytes.withUnsafeBytes { bytes in
-                    Self.anyOccurs(in: base, count: haystack.count, groups: groups, spans: spans, bytes: bytes.baseAddress!)
+            store.withBuffers { bytes, spans in
+                for group in groups where n >= group.shortest {
+                    let lastStart = n - group.shortest
+                    var start = 0
+                    while start <= lastStart, let hit = memchr(base + start, Int32(group.first), lastStart - start + 1) {
+                        let at = base.distance(to: UnsafeRawPointer(hit))
+                        for needle in group.needles {
+                            let span = spans[needle]
+                            if at + span.count <= n, memcmp(base + at, bytes.baseAddress! + span.lowerBound, span.count) == 0 { return true }
+                        }
+                        start = at + 1
+                    }
                 }
+                return false
             }
         }
     }
+}
 
-    private static func anyOccurs(
-        in base: UnsafeRawPointer, count n: Int, groups: UnsafeBufferPointer<Group>, spans: UnsafeBufferPointer<Range<Int>>,
-        bytes: UnsafeRawPointer
-    ) -> Bool {
-        for group in groups where n >= group.shortest {
-            let lastStart = n - group.shortest
-            var start = 0
-            while start <= lastStart, let hit = memchr(base + start, Int32(group.first), lastStart - start + 1) {
-                let at = base.distance(to: UnsafeRawPointer(hit))
-                for needle in group.needles {
-                    let span = spans[needle]
-                    if at + span.count <= n, memcmp(base + at, bytes + span.lowerBound, span.count) == 0 { return true }
-                }
-                start = at + 1
+/// Byte strings in one array, each a span of it, the spans grouped by first byte in ascending order: flat, trivially
+/// copyable storage for what is searched at every log line or text (`ByteNeedles`, `SecretScrubber`'s clues), where an
+/// array per needle cost a retain and a release at each visit (three quarters of a log scan in the 1 GB benchmark).
+struct NeedleStore: Sendable {
+    let bytes: [UInt8]
+    let spans: [Range<Int>]
+    /// Each distinct first byte, ascending, with the range of `spans` its needles take.
+    let groups: [(first: UInt8, needles: Range<Int>)]
+
+    /// Empty needles are left out.
+    init(_ needles: [[UInt8]]) {
+        let byFirst = Dictionary(grouping: needles.filter { !$0.isEmpty }, by: { $0[0] })
+        var bytes: [UInt8] = [], spans: [Range<Int>] = [], groups: [(first: UInt8, needles: Range<Int>)] = []
+        for first in byFirst.keys.sorted() {
+            let from = spans.count
+            for needle in byFirst[first]! {
+                spans.append(bytes.count..<bytes.count + needle.count)
+                bytes += needle
             }
+            groups.append((first, from..<spans.count))
         }
-        return false
+        self.bytes = bytes
+        self.spans = spans
+        self.groups = groups
+    }
+
+    /// `body` with the bytes and the spans in place (no needle is copied out).
+    func withBuffers<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Range<Int>>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { bytes in spans.withUnsafeBufferPointer { spans in body(bytes, spans) } }
     }
 }
 

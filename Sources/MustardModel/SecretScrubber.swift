@@ -39,21 +39,19 @@ public enum SecretScrubber {
         return text.withUTF8 { bytes in
             guard bytes.count >= 3 else { return false }
             return cluePairs.withUnsafeBufferPointer { pairs in
-                clueTable.byFirstByte.withUnsafeBufferPointer { byFirst in
-                    clueTable.spans.withUnsafeBufferPointer { spans in
-                        clueTable.bytes.withUnsafeBufferPointer { clueBytes in
-                            var next = lowered(bytes[0])
-                            for i in 0..<bytes.count - 1 {
-                                let byte = next
-                                next = lowered(bytes[i + 1])
-                                let pair = Int(byte) << 8 | Int(next)
-                                guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
-                                for k in byFirst[Int(byte)] where startsWith(bytes, at: i, UnsafeBufferPointer(rebasing: clueBytes[spans[k]])) {
-                                    return true
-                                }
+                cluesByFirstByte.withUnsafeBufferPointer { byFirst in
+                    clueStore.withBuffers { clueBytes, spans in
+                        var next = lowered(bytes[0])
+                        for i in 0..<bytes.count - 1 {
+                            let byte = next
+                            next = lowered(bytes[i + 1])
+                            let pair = Int(byte) << 8 | Int(next)
+                            guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
+                            for k in byFirst[Int(byte)] where startsWith(bytes, at: i, UnsafeBufferPointer(rebasing: clueBytes[spans[k]])) {
+                                return true
                             }
-                            return false
                         }
+                        return false
                     }
                 }
             }
@@ -79,20 +77,13 @@ public enum SecretScrubber {
         return true
     }
 
-    /// `clues` as bytes in one array, each clue a span of it, the spans grouped by first byte (ASCII only): flat, so
-    /// trying the clues at a position costs no retain and release of an array per clue (a third of indexing events).
-    static let clueTable: (bytes: [UInt8], spans: [Range<Int>], byFirstByte: [Range<Int>]) = {
-        var bytes: [UInt8] = [], spans: [Range<Int>] = [], byFirst = [Range<Int>](repeating: 0..<0, count: 128)
-        let all = clues.map { Array($0.utf8) }
-        for first in 0..<128 {
-            let from = spans.count
-            for clue in all where clue[0] == first {
-                spans.append(bytes.count..<bytes.count + clue.count)
-                bytes += clue
-            }
-            byFirst[first] = from..<spans.count
-        }
-        return (bytes, spans, byFirst)
+    /// `clues` as bytes in one flat store (`NeedleStore`: no array per clue to retain and release at each position
+    /// tried, a third of indexing events), and by first byte the range of the store's spans it starts (ASCII only).
+    static let clueStore = NeedleStore(clues.map { Array($0.utf8) })
+    static let cluesByFirstByte: [Range<Int>] = {
+        var table = [Range<Int>](repeating: 0..<0, count: 128)
+        for group in clueStore.groups { table[Int(group.first)] = group.needles }
+        return table
     }()
 
     /// Words one of the forms needs, lower-cased.
