@@ -154,17 +154,19 @@ public struct SignatureCatalog: Sendable {
         let scan = NeedleScan(signatures.flatMap(\.any))
         self.scan = scan
         needleOfAny = signatures.map { $0.any.map { scan.index[$0] } }
-        everyNeedleScanned = needleOfAny.allSatisfy { $0.allSatisfy { $0 != nil } }
+        refusesByScan = needleOfAny.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 != nil } }
     }
 
-    /// Whether every `any` substring is answered by the one pass (`NeedleScan`), none left to Foundation.
-    private let everyNeedleScanned: Bool
+    /// Whether the one pass (`NeedleScan`) can refuse a text: every signature has `any` substrings (a catalog made
+    /// in code may have one without, decided by its regex alone), all of them answered by the pass, none by Foundation.
+    private let refusesByScan: Bool
 
     /// False when no signature can match `text`: the one pass finds none of the catalog's substrings, and each
-    /// signature needs one of its own (`match.any`, required). Most quoted statements hold none, and answering them
-    /// here spares the run's cache of matches a key and a look-up each (rule files quoting thousands of objects).
+    /// signature needs one of its own (`match.any`, which the decoded catalog requires). Most quoted statements hold
+    /// none, and answering them here spares the run's cache of matches a key and a look-up each (rule files quoting
+    /// thousands of objects).
     public func mayMatch(_ text: String) -> Bool {
-        guard everyNeedleScanned, let scanned = scan.answers(in: text) else { return true }
+        guard refusesByScan, let scanned = scan.answers(in: text) else { return true }
         return scanned.contains { $0 != false }
     }
 

@@ -131,7 +131,7 @@ struct SignatureCatalogTests {
     }
 
     @Test("The catalog's one pass over a text finds what a search per substring finds, outside ASCII too")
-    func oneScan() {
+    func oneScan() throws {
         let c = Self.catalog
         /// What `matches` answered before the one pass: each signature searched on its own.
         func reference(_ text: String) -> [String] {
@@ -161,6 +161,12 @@ struct SignatureCatalogTests {
             }
         }
         #expect(refused > 100, "the quick refusal was tried on texts without a needle: \(refused)")
+        // A catalog made in code may hold a signature decided by its regex alone: the quick refusal then never refuses.
+        let byRegex = Signature(
+            id: "by-regex", title: "t", any: [], regex: try NSRegularExpression(pattern: "disk full"), regexPattern: "disk full",
+            origins: [], subjects: [], sources: [], cause: "c", fix: [], decide: "", unless: [], fixture: "")
+        let regexOnly = SignatureCatalog(signatures: c.signatures + [byRegex])
+        #expect(regexOnly.mayMatch("write failed: disk full") && regexOnly.matches("write failed: disk full").map(\.signature.id) == ["by-regex"])
     }
 
     static var fixtures: [(String, String)] { catalog.signatures.map { ($0.id, $0.fixture) } }
