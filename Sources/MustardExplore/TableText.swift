@@ -41,17 +41,13 @@ public enum TableText {
     /// thousands of rows); the last column is not padded. Built as bytes: appending to a String cell by cell was a
     /// fifth of printing 74,000 events.
     public static func aligned(_ rows: [[String]]) -> String {
-        String(decoding: alignedUTF8(rows), as: UTF8.self)
-    }
-
-    static func alignedUTF8(_ rows: [[String]]) -> [UInt8] {
         var rowEnds: [Int] = []
         var end = 0
         for row in rows {
             end += row.count
             rowEnds.append(end)
         }
-        return aligned(Array(rows.joined()), rowEnds: rowEnds)
+        return String(decoding: aligned(Array(rows.joined()), rowEnds: rowEnds), as: UTF8.self)
     }
 
     /// `cells` row after row, each row ending at its `rowEnds` offset.

@@ -271,21 +271,9 @@ extension JSON {
     /// The value written directly at `level` (what `text` writes at level 0); nil when a key is not ASCII.
     func bytes(pretty: Bool, level: Int) -> [UInt8]? {
         var out: [UInt8] = []
-        // Room for the parts already written too: a report of thousands of findings is megabytes, and growing to them
-        // by doubling copied them and touched fresh memory at each step.
-        out.reserveCapacity((level == 0 ? 64 << 10 : 2048) + writtenBytes)
+        // A report's findings, the large written parts, go out as pieces of their own (`pieces`), not through here.
+        out.reserveCapacity(level == 0 ? 64 << 10 : 2048)
         return write(into: &out, pretty: pretty, level: level) ? out : nil
-    }
-
-    /// The bytes of the `written` parts inside.
-    private var writtenBytes: Int {
-        switch self {
-        case .written(let bytes): return bytes.count
-        case .array(let items): return items.reduce(0) { $0 + $1.writtenBytes }
-        case .object(let fields): return fields.values.reduce(0) { $0 + $1.writtenBytes }
-        case .fields(let fields): return fields.reduce(0) { $0 + $1.value.writtenBytes }
-        case .null, .bool, .int, .string: return 0
-        }
     }
 
     /// False when a key is not ASCII.

@@ -26,8 +26,8 @@ public enum Neutralizer {
     /// The text with every unsafe scalar shown as `\u{XX}`; the text itself when it holds none (nearly always).
     public static func text(_ s: String) -> String {
         // Printable ASCII and tabs, checked by bytes first: the scalar walk showed when printing tens of thousands of rows.
-        var bytes = s
-        if bytes.withUTF8(ByteSearch.isPrintableASCIIOrTab) { return s }
+        var text = s
+        if text.withUTF8(ByteSearch.isPrintableASCIIOrTab) { return s }
         guard s.unicodeScalars.contains(where: { isUnsafe($0.value) }) else { return s }
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars {
