@@ -93,15 +93,18 @@ struct EngineTests {
 
     @Test("Root causes come first, each followed by its effects; causes are the inverse of causedBy; dangling links dropped")
     func ordering() {
-        let ordered = RuleEngine.linkAndOrder([
+        let input = [
             finding("effect", .critical, causedBy: ["cause", "gone"]),
             finding("minor", .info),
             finding("cause", .warning),
             finding("other-root", .error),
-        ])
+        ]
+        let ordered = RuleEngine.linkAndOrder(input)
         #expect(ordered.map(\.id) == ["other-root", "cause", "effect", "minor"])
         #expect(ordered[1].causes == ["effect"])
         #expect(ordered[2].causedBy == ["cause"])
+        // A finding's copies share its parts until one changes (`Finding`): the findings given stay as they were.
+        #expect(input[0].causedBy == ["cause", "gone"] && input[2].causes.isEmpty)
     }
 
     @Test("Shell quoting leaves plain names alone and quotes the rest")
