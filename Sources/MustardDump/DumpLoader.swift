@@ -513,7 +513,7 @@ struct IdleObject: Sendable {
 /// Which object this is (cluster, apiVersion, kind, namespace, name), held as 128 bits of hash rather than the
 /// text: a 4 GB dump has hundreds of thousands of objects, and the texts took tens of megabytes. Two different
 /// objects share an identity with odds of about n²/2¹²⁹ (10⁻²⁸ for a million objects).
-struct ObjectIdentity: Hashable, Sendable {
+public struct ObjectIdentity: Hashable, Sendable {
     let high: Int
     let low: Int
 
@@ -521,7 +521,7 @@ struct ObjectIdentity: Hashable, Sendable {
         self.init(cluster, apiVersion: object.apiVersion, kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name)
     }
 
-    init(_ cluster: String, apiVersion: String, kind: String, namespace: String, name: String) {
+    public init(_ cluster: String, apiVersion: String, kind: String, namespace: String, name: String) {
         self.init { hasher in
             hasher.combine(cluster)
             hasher.combine(apiVersion)

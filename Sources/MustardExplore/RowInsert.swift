@@ -4,10 +4,16 @@ import GRDBSQLite
 /// An INSERT the index makes once per object or log, bound and stepped with SQLite's own calls. Through GRDB each
 /// value was boxed into `StatementArguments` first, a fifth of writing the rows of a dump's events; the statement is
 /// still GRDB's, made and finalized by it, and left reset after each row.
+///
+/// A row's texts and blobs are copied into one buffer the insert owns and bound from there without SQLite copying them
+/// again (`SQLITE_STATIC`): SQLite copying each value and freeing the copies at the next row (`sqlite3_clear_bindings`)
+/// was a third of storing an event. The buffer grows only between rows, so what a row bound stays where it was until
+/// the row is written; a value that does not fit is bound as a copy, and the buffer is made larger for the next row.
 struct RowInsert {
     let sql: String
     private let statement: Statement
     private let db: Database
+    private let scratch = Scratch()
 
     init(_ db: Database, sql: String) throws {
         self.db = db
@@ -15,15 +21,17 @@ struct RowInsert {
         statement = try db.makeStatement(sql: sql)
     }
 
-    /// One row: `bind` binds its values in order; a value not bound (nil) stays NULL.
+    /// One row: `bind` binds its values in order; a value not bound (nil, or past the last one bound) is NULL.
     func insert(_ bind: (inout Binder) -> Void) throws {
         let s = statement.sqliteStatement
         defer {
             sqlite3_reset(s)
-            sqlite3_clear_bindings(s)
+            scratch.rowWritten()
         }
-        var binder = Binder(statement: s)
+        var binder = Binder(statement: s, scratch: scratch)
         bind(&binder)
+        // Every parameter is bound at each row (none keeps the previous row's value), so no clearing is needed.
+        binder.nullsToEnd()
         let code = sqlite3_step(s)
         guard code == SQLITE_DONE else {
             let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
@@ -31,13 +39,55 @@ struct RowInsert {
         }
     }
 
-    /// Binds the next parameter at each call. SQLite copies text and blobs at once (`SQLITE_TRANSIENT`).
+    /// The buffer a row's texts and blobs are bound from.
+    final class Scratch {
+        private var base: UnsafeMutableRawPointer
+        private var capacity: Int
+        private var used = 0
+        /// What the row would have needed, when more than `capacity`.
+        private var wanted = 0
+
+        init(capacity: Int = 16 << 10) {
+            self.capacity = capacity
+            base = .allocate(byteCount: capacity, alignment: 8)
+        }
+
+        deinit { base.deallocate() }
+
+        /// A copy of `bytes` that stays until the row is written, or nil when the buffer is full.
+        func place(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawPointer? {
+            guard used + bytes.count <= capacity else {
+                wanted = max(wanted, used) + bytes.count
+                return nil
+            }
+            let at = base + used
+            if let from = bytes.baseAddress { at.copyMemory(from: from, byteCount: bytes.count) }
+            used += bytes.count
+            return UnsafeRawPointer(at)
+        }
+
+        /// The row is written (and the statement reset): the buffer is free again, and larger if the row needed it.
+        func rowWritten() {
+            used = 0
+            guard wanted > capacity else { return }
+            base.deallocate()
+            capacity = max(wanted, capacity * 2)
+            base = .allocate(byteCount: capacity, alignment: 8)
+            wanted = 0
+        }
+    }
+
+    /// Binds the next parameter at each call.
     struct Binder {
         let statement: SQLiteStatement
+        let scratch: Scratch
         private var index: CInt = 0
         private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-        init(statement: SQLiteStatement) { self.statement = statement }
+        init(statement: SQLiteStatement, scratch: Scratch) {
+            self.statement = statement
+            self.scratch = scratch
+        }
 
         private mutating func next() -> CInt {
             index += 1
@@ -46,29 +96,47 @@ struct RowInsert {
 
         mutating func text(_ text: String?) {
             let at = next()
-            guard var text else { return }
+            guard var text else {
+                sqlite3_bind_null(statement, at)
+                return
+            }
             text.withUTF8 { bytes in
-                // An empty text still needs a pointer: NULL would bind NULL.
-                let start = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-                _ = sqlite3_bind_text(statement, at, start, CInt(bytes.count), Self.transient)
+                let raw = UnsafeRawBufferPointer(bytes)
+                // An empty text still needs a pointer: NULL would bind NULL. The buffer's never is.
+                if let placed = scratch.place(raw) {
+                    _ = sqlite3_bind_text(statement, at, placed.assumingMemoryBound(to: CChar.self), CInt(raw.count), nil)
+                } else {
+                    let start = UnsafeRawPointer(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+                    _ = sqlite3_bind_text(statement, at, start, CInt(raw.count), Self.transient)
+                }
             }
         }
 
         mutating func double(_ number: Double?) {
             let at = next()
-            if let number { sqlite3_bind_double(statement, at, number) }
+            if let number { sqlite3_bind_double(statement, at, number) } else { sqlite3_bind_null(statement, at) }
         }
 
         mutating func int(_ number: Int64?) {
             let at = next()
-            if let number { sqlite3_bind_int64(statement, at, number) }
+            if let number { sqlite3_bind_int64(statement, at, number) } else { sqlite3_bind_null(statement, at) }
         }
 
         mutating func blob(_ bytes: [UInt8]) {
             let at = next()
-            _ = bytes.withUnsafeBytes {
-                sqlite3_bind_blob(statement, at, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), CInt($0.count), Self.transient)
+            _ = bytes.withUnsafeBytes { raw in
+                if let placed = scratch.place(raw) {
+                    sqlite3_bind_blob(statement, at, placed, CInt(raw.count), nil)
+                } else {
+                    sqlite3_bind_blob(statement, at, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), CInt(raw.count), Self.transient)
+                }
             }
+        }
+
+        /// NULL for every parameter after the last one bound.
+        mutating func nullsToEnd() {
+            let count = sqlite3_bind_parameter_count(statement)
+            while index < count { sqlite3_bind_null(statement, next()) }
         }
     }
 }

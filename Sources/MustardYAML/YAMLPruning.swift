@@ -23,7 +23,11 @@ public struct YAMLPruning: Sendable {
         /// A sequence: each of its mappings under these rules.
         let item: Keys?
 
+        /// Every name in `names` and `inside` is `String.isCanonicallyUnique`: keys are compared by length first.
+        let namesAreUnique: Bool
+
         private init(names: [String], keepsNames: Bool, inside: [(name: String, rules: Keys)], containing: String? = nil, item: Keys? = nil) {
+            namesAreUnique = (names + inside.map(\.name)).allSatisfy(\.isCanonicallyUnique)
             self.names = names
             self.keepsNames = keepsNames
             self.inside = inside
@@ -48,18 +52,18 @@ public struct YAMLPruning: Sendable {
         public static func eachItem(_ rules: Keys) -> Keys { Keys(names: [], keepsNames: false, inside: [], item: rules) }
 
         /// Whether `key` of a mapping under these rules is skipped, and if not, the rules for its value (nil: whole).
-        /// The lists are a few names each: searched by `==`, which compares small strings in place, instead of hashed
+        /// The lists are a few names each: searched (`String.isSameText`) instead of hashed
         /// (hashing every key of every pod cost more than the pruning saved).
         func rules(for key: String) -> (skip: Bool, inside: Keys?) {
             if let containing { return (!key.containsBytes(containing), nil) }
             if item != nil { return (false, nil) }
             var named = false
-            for name in names where name == key {
+            for name in names where namesAreUnique ? key.isSameText(asUnique: name) : name == key {
                 named = true
                 break
             }
             guard named == keepsNames else { return (true, nil) }
-            for entry in inside where entry.name == key { return (false, entry.rules) }
+            for entry in inside where namesAreUnique ? key.isSameText(asUnique: entry.name) : entry.name == key { return (false, entry.rules) }
             return (false, nil)
         }
     }

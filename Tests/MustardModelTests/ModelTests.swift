@@ -266,3 +266,33 @@ struct ByteClassTests {
         #expect(printable > 2_000 && printable < 18_000 && ascii > printable && ascii < 20_000, "\(printable) \(ascii)")
     }
 }
+
+@Suite("Keys compared by length first")
+struct KeyComparisonTests {
+    /// Texts `==` holds for with other bytes: a character and its canonical decomposition, and the three characters
+    /// that decompose to ASCII (the Kelvin sign, the Greek question mark, the Greek varia).
+    static let equivalentPairs: [(String, String)] = [
+        ("\u{212A}ind", "Kind"), ("a\u{037E}b", "a;b"), ("\u{1FEF}x", "`x"), ("caf\u{E9}", "cafe\u{301}"), ("e\u{301}x", "\u{E9}x"),
+    ]
+
+    @Test("A mapping's key is found as `==` finds it, whatever its bytes")
+    func lookupsFollowEquality() {
+        for (stored, asked) in Self.equivalentPairs + [("kind", "kind"), ("metadata", "message"), ("spec", "status")] {
+            let fields: Fields = ["apiVersion": .scalar("v1"), stored: .scalar("found"), "zz": .null]
+            #expect((fields[asked] != nil) == (stored == asked), "\(stored) \(asked)")
+            #expect((fields[stored] != nil), "\(stored)")
+        }
+    }
+
+    @Test("Only ASCII without K, ; and ` is unique; comparing by length first agrees with `==` for those")
+    func uniqueness() {
+        #expect("metadata".isCanonicallyUnique && "creation-time_2".isCanonicallyUnique && "".isCanonicallyUnique)
+        #expect(!"Kind".isCanonicallyUnique && !"a;b".isCanonicallyUnique && !"`x".isCanonicallyUnique && !"caf\u{E9}".isCanonicallyUnique)
+        let texts = ["kind", "kinds", "metadata", "message", "status", "spec", "", "k", "caf\u{E9}", "cafe\u{301}"]
+        for unique in texts where unique.isCanonicallyUnique {
+            for other in texts + Self.equivalentPairs.flatMap({ [$0.0, $0.1] }) {
+                #expect(other.isSameText(asUnique: unique) == (other == unique), "\(other) \(unique)")
+            }
+        }
+    }
+}
