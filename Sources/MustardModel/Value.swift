@@ -88,9 +88,9 @@ public struct Fields: Sendable, Equatable, Sequence, ExpressibleByDictionaryLite
 
     /// The value of `key`; setting `nil` removes it, setting a new key appends it.
     public subscript(key: String) -> Value? {
-        get { index(of: key).map { values[$0] } }
+        get { keys.firstIndex(of: key).map { values[$0] } }
         set {
-            if let i = index(of: key) {
+            if let i = keys.firstIndex(of: key) {
                 if let newValue { values[i] = newValue } else {
                     keys.remove(at: i)
                     values.remove(at: i)
@@ -100,13 +100,6 @@ public struct Fields: Sendable, Equatable, Sequence, ExpressibleByDictionaryLite
                 values.append(newValue)
             }
         }
-    }
-
-    /// Where `key` is: by length first when that decides (`String.isSameText(asUnique:)`; `firstIndex(of:)` alone
-    /// took twice as long over an object's dozen keys).
-    @inline(__always)
-    private func index(of key: String) -> Int? {
-        key.isCanonicallyUnique ? keys.firstIndex { $0.isSameText(asUnique: key) } : keys.firstIndex(of: key)
     }
 
     /// Keys known to be distinct (the YAML readers check duplicates themselves) with their values, in order.

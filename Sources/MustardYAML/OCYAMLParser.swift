@@ -188,10 +188,8 @@ private struct OpenElements<Element>: ~Copyable {
         return array
     }
 
-    /// A key among those from `start` on (by length first when that decides: `String.isSameText(asUnique:)`).
-    func contains(_ key: String, from start: Int) -> Bool where Element == String {
-        let keys = UnsafeBufferPointer(start: base + start, count: count - start)
-        return key.isCanonicallyUnique ? keys.contains { $0.isSameText(asUnique: key) } : keys.contains(key)
+    func contains(_ element: Element, from start: Int) -> Bool where Element: Equatable {
+        UnsafeBufferPointer(start: base + start, count: count - start).contains(element)
     }
 
     func set(from start: Int) -> Set<Element> where Element: Hashable {

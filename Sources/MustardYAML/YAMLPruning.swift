@@ -52,7 +52,7 @@ public struct YAMLPruning: Sendable {
         public static func eachItem(_ rules: Keys) -> Keys { Keys(names: [], keepsNames: false, inside: [], item: rules) }
 
         /// Whether `key` of a mapping under these rules is skipped, and if not, the rules for its value (nil: whole).
-        /// The lists are a few names each: searched (`String.isSameText`) instead of hashed
+        /// The lists are a few names each: searched (`String.isSameText(asUnique:)`) instead of hashed
         /// (hashing every key of every pod cost more than the pruning saved).
         func rules(for key: String) -> (skip: Bool, inside: Keys?) {
             if let containing { return (!key.containsBytes(containing), nil) }

@@ -267,7 +267,7 @@ struct ByteClassTests {
     }
 }
 
-@Suite("Keys compared by length first")
+@Suite("Keys compared as `==` compares them, by length first where that decides")
 struct KeyComparisonTests {
     /// Texts `==` holds for with other bytes: a character and its canonical decomposition, and the three characters
     /// that decompose to ASCII (the Kelvin sign, the Greek question mark, the Greek varia).
