@@ -13,12 +13,14 @@ struct RowInsert {
     let sql: String
     private let statement: Statement
     private let db: Database
-    private let scratch = Scratch()
+    private let scratch: Scratch
 
-    init(_ db: Database, sql: String) throws {
+    /// `scratchBytes`: the buffer's first size (a test makes it small to make rows outgrow it).
+    init(_ db: Database, sql: String, scratchBytes: Int = 16 << 10) throws {
         self.db = db
         self.sql = sql
         statement = try db.makeStatement(sql: sql)
+        scratch = Scratch(capacity: scratchBytes)
     }
 
     /// One row: `bind` binds its values in order; a value not bound (nil, or past the last one bound) is NULL.
@@ -47,7 +49,7 @@ struct RowInsert {
         /// What the row would have needed, when more than `capacity`.
         private var wanted = 0
 
-        init(capacity: Int = 16 << 10) {
+        init(capacity: Int) {
             self.capacity = capacity
             base = .allocate(byteCount: capacity, alignment: 8)
         }

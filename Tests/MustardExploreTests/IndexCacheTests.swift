@@ -246,3 +246,48 @@ struct IndexCacheTests {
         #expect(contents[0] == contents[1], "\(zip(contents[0], contents[1]).first { $0 != $1 }.map { "\($0)\n\($1)" } ?? "lengths")")
     }
 }
+
+/// Rows bound from the insert's own buffer: what each row stored is what it was given, when a row outgrows the buffer
+/// (bound as copies, the buffer grown for the next), when a value is NULL or empty, and in the rows after.
+@Suite("Index rows")
+struct RowInsertTests {
+    @Test("Texts, blobs, NULLs and empty values stored as given, whatever the rows' sizes against the buffer")
+    func rowsAsGiven() throws {
+        let queue = try DatabaseQueue()
+        var random = SeededGenerator(state: 0x726f_7773)
+        typealias Given = (text: String?, number: Double?, blob: [UInt8], last: String?)
+        var given: [Given] = []
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t(id INTEGER PRIMARY KEY, text TEXT, number REAL, blob BLOB, last TEXT)")
+            // A short text first, so that a larger one after it in the same row finds the buffer part used.
+            let insert = try RowInsert(db, sql: "INSERT INTO t(last, text, number, blob) VALUES (?, ?, ?, ?)", scratchBytes: 64)
+            // Small rows, rows past the 64-byte buffer (and past the buffer it grows to), NULLs and empty values.
+            for size in [3, 71, 0, 70, 5, 501, 1, 40_000, 0, 40_001, 30, 100_000, 2, 64, 63, 65] {
+                let text: String? = size % 7 == 3 ? nil : String((0..<size).map { _ in "aé\u{1F}x\n".randomElement(using: &random)! })
+                let row: Given = (
+                    text, size % 5 == 0 ? nil : Double(size) / 3, (0..<size / 2).map { _ in UInt8.random(in: 0...255, using: &random) },
+                    size % 2 == 0 ? "" : "end \(size)"
+                )
+                given.append(row)
+                try insert.insert { bind in
+                    bind.text(row.last)
+                    bind.text(row.text)
+                    bind.double(row.number)
+                    bind.blob(row.blob)
+                }
+            }
+            // A row binding fewer values than the statement has leaves the rest NULL, not the previous row's.
+            try insert.insert { bind in bind.text("short") }
+            given.append((nil, nil, [], "short"))
+        }
+        let stored = try queue.read { db in try Row.fetchAll(db, sql: "SELECT text, number, blob, last FROM t ORDER BY id") }
+        #expect(stored.count == given.count)
+        for (row, expected) in zip(stored, given) {
+            #expect((row[0] as String?) == expected.text)
+            #expect((row[1] as Double?) == expected.number)
+            #expect(((row[2] as Data?).map { [UInt8]($0) } ?? []) == expected.blob)
+            #expect((row[3] as String?) == expected.last)
+        }
+        #expect(stored.last.map { $0[2] as Data? } == .some(nil))
+    }
+}
