@@ -28,7 +28,8 @@ struct RowInsert {
         let s = statement.sqliteStatement
         defer {
             sqlite3_reset(s)
-            scratch.rowWritten()
+            // A buffer made larger leaves the statement no pointer into the one freed.
+            if scratch.rowWritten() { sqlite3_clear_bindings(s) }
         }
         var binder = Binder(statement: s, scratch: scratch)
         bind(&binder)
@@ -68,14 +69,17 @@ struct RowInsert {
             return UnsafeRawPointer(at)
         }
 
-        /// The row is written (and the statement reset): the buffer is free again, and larger if the row needed it.
-        func rowWritten() {
+        /// The row is written (and the statement reset): the buffer is free again, and larger if the row needed it
+        /// (then true: the old one is freed).
+        @discardableResult
+        func rowWritten() -> Bool {
             used = 0
-            guard wanted > capacity else { return }
+            guard wanted > capacity else { return false }
             base.deallocate()
             capacity = max(wanted, capacity * 2)
             base = .allocate(byteCount: capacity, alignment: 8)
             wanted = 0
+            return true
         }
     }
 
