@@ -33,13 +33,12 @@ public enum TableText {
 
     /// A cell's width: its bytes when ASCII (nearly always, and cheap), else its Unicode scalars.
     static func width(_ cell: String) -> Int {
-        var text = cell
-        return text.withUTF8(ByteSearch.isASCII) ? cell.utf8.count : cell.unicodeScalars.count
+        // Over the stored bytes, without a copy of the string (one retain and release a cell, tens of thousands of rows).
+        let ascii = cell.utf8.withContiguousStorageIfAvailable(ByteSearch.isASCII) ?? cell.utf8.allSatisfy { $0 < 0x80 }
+        return ascii ? cell.utf8.count : cell.unicodeScalars.count
     }
 
-    /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
-    /// thousands of rows); the last column is not padded. Built as bytes: appending to a String cell by cell was a
-    /// fifth of printing 74,000 events.
+    /// Rows as `aligned(_:rowEnds:)` lays them out.
     public static func aligned(_ rows: [[String]]) -> String {
         var rowEnds: [Int] = []
         var end = 0
@@ -50,7 +49,10 @@ public enum TableText {
         return String(decoding: aligned(Array(rows.joined()), rowEnds: rowEnds), as: UTF8.self)
     }
 
-    /// `cells` row after row, each row ending at its `rowEnds` offset.
+    /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
+    /// thousands of rows); the last column is not padded, and no line ends in spaces. Built as bytes into memory sized
+    /// once: appending to a String cell by cell was a fifth of printing 74,000 events, and appending to an array,
+    /// with a retain and release of each cell at each of two passes, most of what was left.
     private static func aligned(_ cells: [String], rowEnds: [Int]) -> [UInt8] {
         var count = 0, start = 0
         for end in rowEnds {
@@ -61,29 +63,59 @@ public enum TableText {
         // Each cell's width, in the cells' order.
         var cellWidths: [Int] = []
         cellWidths.reserveCapacity(cells.count)
+        // At most this many bytes: every cell and its padding, and a line end per row.
+        var bytes = rowEnds.count
+        cells.withUnsafeBufferPointer { cells in
+            start = 0
+            for end in rowEnds {
+                for k in start..<end {
+                    let w = width(cells[k])
+                    cellWidths.append(w)
+                    widths[k - start] = max(widths[k - start], w)
+                    bytes += cells[k].utf8.count
+                }
+                start = end
+            }
+        }
         start = 0
         for end in rowEnds {
-            for k in start..<end {
-                let w = width(cells[k])
-                cellWidths.append(w)
-                widths[k - start] = max(widths[k - start], w)
-            }
+            for k in start..<end where k < end - 1 { bytes += widths[k - start] - cellWidths[k] + 3 }
             start = end
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(rowEnds.count * (widths.reduce(0, +) + 3 * count + 1))
-        start = 0
-        for end in rowEnds {
-            let lineStart = out.count
-            for k in start..<end {
-                out.appendUTF8(of: cells[k])
-                if k < end - 1 { out.appendSpaces(widths[k - start] - cellWidths[k] + 3) }
+        return [UInt8](unsafeUninitializedCapacity: bytes) { out, written in
+            var at = 0
+            cells.withUnsafeBufferPointer { cells in
+                start = 0
+                for end in rowEnds {
+                    let lineStart = at
+                    for k in start..<end {
+                        at = copy(cells[k], into: out, at: at)
+                        if k < end - 1 {
+                            let pad = widths[k - start] - cellWidths[k] + 3
+                            (out.baseAddress! + at).initialize(repeating: UInt8(ascii: " "), count: pad)
+                            at += pad
+                        }
+                    }
+                    while at > lineStart, out[at - 1] == UInt8(ascii: " ") { at -= 1 }
+                    out[at] = UInt8(ascii: "\n")
+                    at += 1
+                    start = end
+                }
             }
-            while out.count > lineStart, out.last == UInt8(ascii: " ") { out.removeLast() }
-            out.append(UInt8(ascii: "\n"))
-            start = end
+            written = at
         }
-        return out
+    }
+
+    /// Copies the text's UTF-8 bytes into `out` at `at`; returns where they end.
+    @inline(__always)
+    private static func copy(_ text: String, into out: UnsafeMutableBufferPointer<UInt8>, at: Int) -> Int {
+        let n = text.utf8.count
+        guard n > 0 else { return at }
+        if text.utf8.withContiguousStorageIfAvailable({ (out.baseAddress! + at).initialize(from: $0.baseAddress!, count: n) }) == nil {
+            var copy = text
+            copy.withUTF8 { (out.baseAddress! + at).initialize(from: $0.baseAddress!, count: n) }
+        }
+        return at + n
     }
 }
 
