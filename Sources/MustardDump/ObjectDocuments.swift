@@ -4,6 +4,13 @@ import MustardModel
 /// The Kubernetes objects a YAML file holds: one object, a `List`'s items, or several documents; and what is wrong
 /// with it (empty, not YAML, `oc` error text instead of objects). Shared by the analysis and the explore index.
 public enum ObjectDocuments {
+    /// All that telling objects apart and counting them by kind reads (`apiVersion`, `kind`, `metadata.name` and
+    /// `metadata.namespace`): the rest, most of the bytes, is moved past unread. The same for every kind, so it applies
+    /// from an object's first key (`YAMLPruning.kindIndependent`): a ConfigMap's `data`, which sorts before `kind`, is
+    /// skipped too.
+    public static let identityPruning = YAMLPruning(
+        byKind: [:], otherKinds: .keeping(["apiVersion", "kind", "metadata"], inside: [("metadata", .keeping(["name", "namespace"]))]))
+
     public static func decode(_ bytes: [UInt8], path: String, yaml: YAMLReader) -> (objects: [(Value, SourceRef)], issues: [LoadIssue]) {
         var objects: [(Value, SourceRef)] = []
         var issues: [LoadIssue] = []

@@ -139,9 +139,6 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// What a count keeps of an object: whose file it came from and what kind it is.
     struct CountedObject: Sendable {
-        /// All a count reads of an object: the rest, most of its bytes, is moved past unread.
-        static let pruning = YAMLPruning(
-            byKind: [:], otherKinds: .keeping(["apiVersion", "kind", "metadata"], inside: [("metadata", .keeping(["name", "namespace"]))]))
 
         let identity: ObjectIdentity
         let resource: String
@@ -186,7 +183,7 @@ private final class IndexingVisitor: DumpVisitor {
         definitionsYAML.pruning = PreparedObject.definitionPruning
         self.definitionsYAML = definitionsYAML
         var countingYAML = yaml
-        countingYAML.pruning = CountedObject.pruning
+        countingYAML.pruning = ObjectDocuments.identityPruning
         self.countingYAML = countingYAML
         self.maxFileBytes = maxFileBytes
         self.logger = logger

@@ -357,6 +357,9 @@ private struct Parser: ~Copyable {
         case .object: (isObject, isDocument) = (true, false)
         default: (isObject, isDocument) = (false, false)
         }
+        // Rules the same for every kind (a count's) apply from an object's first key: keys before `kind` (a ConfigMap's
+        // `data`, most of its bytes) need not wait for it to be known. A document's `items` is still read as objects.
+        if rules == nil, isObject, let sameForAll = pruning?.kindIndependent { rules = sameForAll }
         var kind: Value?
         var itemsPruned = false
         while true {

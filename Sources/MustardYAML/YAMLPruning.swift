@@ -6,9 +6,9 @@ import MustardModel
 ///
 /// Rules apply from an object's root mapping — a document, or an item of a document's `items` — once its `kind:` is
 /// read (`oc` writes keys sorted, so `kind` comes before `metadata`, `spec` and `status`); keys before it are read
-/// whole. The result must be what the caller's own dropping gives from the whole object: the caller drops the same
-/// parts again, and a test compares both ways on every real dump. Only `OCYAMLParser` prunes; libyaml, the fallback,
-/// reads everything.
+/// whole, unless no kind has rules of its own (`kindIndependent`: then they apply from the first key). The result must
+/// be what the caller's own dropping gives from the whole object: the caller drops the same parts again, and a test
+/// compares both ways on every real dump. Only `OCYAMLParser` prunes; libyaml, the fallback, reads everything.
 public struct YAMLPruning: Sendable {
     /// What to do with the keys of one mapping. A class, not an indirect enum: an enum's boxes are held by pointers
     /// with tag bits in them, which LeakSanitizer does not follow from a global (the fuzz target saw the rules as leaked).
@@ -79,4 +79,7 @@ public struct YAMLPruning: Sendable {
     }
 
     func rules(forKind kind: String) -> Keys? { byKind[kind] ?? otherKinds }
+
+    /// The rules of every kind, when no kind has its own: they need not wait for an object's `kind`.
+    var kindIndependent: Keys? { byKind.isEmpty ? otherKinds : nil }
 }

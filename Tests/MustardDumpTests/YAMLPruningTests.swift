@@ -211,3 +211,75 @@ struct PruningTests {
         #expect(pod["status"]["phase"].string == "Pending")
     }
 }
+
+/// Decodes every `.yaml`/`.yml` entry of a dump whole and with `ObjectDocuments.identityPruning` (what the explore
+/// index reads of the files it only counts) and compares what identifies each object.
+final class IdentityPruningVisitor: DumpVisitor {
+    var files = 0
+    var objects = 0
+    /// Objects whose pruned decoding differs from the whole one: pruning did something.
+    var pruned = 0
+    var different: [(path: String, why: String)] = []
+    static let whole = YAMLReader()
+    static let pruning: YAMLReader = {
+        var reader = YAMLReader()
+        reader.pruning = ObjectDocuments.identityPruning
+        return reader
+    }()
+
+    func interest(in entry: ArchiveEntry) -> EntryInterest {
+        let path = entry.path.description.lowercased()
+        return path.hasSuffix(".yaml") || path.hasSuffix(".yml") ? .content : .none
+    }
+
+    func visit(_ entry: ArchiveEntry, content: EntryContent) throws {
+        let bytes = try content.readAll()
+        let path = entry.path.description
+        files += 1
+        let a = ObjectDocuments.decode(bytes, path: path, yaml: Self.whole)
+        let b = ObjectDocuments.decode(bytes, path: path, yaml: Self.pruning)
+        guard a.issues == b.issues else { return different.append((path, "issues \(a.issues) / \(b.issues)")) }
+        guard a.objects.count == b.objects.count else { return different.append((path, "\(a.objects.count) / \(b.objects.count) objects")) }
+        for ((whole, sourceA), (pruned, sourceB)) in zip(a.objects, b.objects) {
+            objects += 1
+            if !YAMLPaths.identical(whole, pruned) { self.pruned += 1 }
+            let identity = { (o: Value) in [o["apiVersion"], o["kind"], o["metadata"]["name"], o["metadata"]["namespace"]] }
+            if identity(whole) != identity(pruned) || sourceA != sourceB { different.append((path, "\(identity(whole)) / \(identity(pruned))")) }
+        }
+    }
+
+    func report(_ issue: ArchiveIssue) {}
+}
+
+@Suite("YAML pruning to objects' identities (the explore index's counts)")
+struct IdentityPruningTests {
+    @Test("Every object of the three must-gather dumps, the other real data, the fixtures and the samples: the same identity")
+    func realDumps() throws {
+        var pruned = 0
+        for tree in OCYAMLParserTests.mustGatherDumps + OCYAMLParserTests.otherTrees {
+            let visitor = IdentityPruningVisitor()
+            _ = try DumpWalker().walk(tree, visitor: visitor)
+            #expect(visitor.different.isEmpty, "\(tree): \(visitor.different.prefix(5))")
+            pruned += visitor.pruned
+        }
+        #expect(pruned > 1000, "pruning left every object whole")
+    }
+
+    @Test("Rules the same for every kind apply before `kind`: a ConfigMap's data is skipped; a List's items stay objects")
+    func beforeKind() throws {
+        func decode(_ yaml: String) -> [Value]? {
+            OCYAMLParser.documents(Array(yaml.utf8), maxDepth: 256, pruning: ObjectDocuments.identityPruning)
+        }
+        let configMap = "apiVersion: v1\ndata:\n  ca.crt: |\n    -----BEGIN\n    x\nkind: ConfigMap\nmetadata:\n  name: a\n  uid: u\n"
+        let one = try #require(decode(configMap)?.first)
+        #expect(one.mapping?.keys == ["apiVersion", "kind", "metadata"])
+        #expect(one["metadata"].mapping?.keys == ["name"])
+        let list = "apiVersion: v1\nitems:\n- apiVersion: v1\n  data:\n    k: v\n  kind: ConfigMap\n  metadata:\n    name: a\n    namespace: n\nkind: ConfigMapList\nmetadata:\n  resourceVersion: \"\"\n"
+        let document = try #require(decode(list)?.first)
+        #expect(document["kind"].string == "ConfigMapList")
+        #expect(document["items"].array.first?.mapping?.keys == ["apiVersion", "kind", "metadata"])
+        #expect(document["items"].array.first?["metadata"]["namespace"].string == "n")
+        // Rules that depend on the kind still wait for it: the loader's keep what comes before `kind`.
+        #expect(ObjectSlimmer.pruning.kindIndependent == nil && ObjectDocuments.identityPruning.kindIndependent != nil)
+    }
+}
