@@ -107,14 +107,8 @@ struct RowInsert {
                 return
             }
             text.withUTF8 { bytes in
-                let raw = UnsafeRawBufferPointer(bytes)
-                // An empty text still needs a pointer: NULL would bind NULL. The buffer's never is.
-                if let placed = scratch.place(raw) {
-                    _ = sqlite3_bind_text(statement, at, placed.assumingMemoryBound(to: CChar.self), CInt(raw.count), nil)
-                } else {
-                    let start = UnsafeRawPointer(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-                    _ = sqlite3_bind_text(statement, at, start, CInt(raw.count), Self.transient)
-                }
+                let (start, destructor) = source(UnsafeRawBufferPointer(bytes))
+                _ = sqlite3_bind_text(statement, at, start.assumingMemoryBound(to: CChar.self), CInt(bytes.count), destructor)
             }
         }
 
@@ -131,12 +125,17 @@ struct RowInsert {
         mutating func blob(_ bytes: [UInt8]) {
             let at = next()
             _ = bytes.withUnsafeBytes { raw in
-                if let placed = scratch.place(raw) {
-                    sqlite3_bind_blob(statement, at, placed, CInt(raw.count), nil)
-                } else {
-                    sqlite3_bind_blob(statement, at, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), CInt(raw.count), Self.transient)
-                }
+                let (start, destructor) = source(raw)
+                return sqlite3_bind_blob(statement, at, start, CInt(raw.count), destructor)
             }
+        }
+
+        /// Where a value is bound from: its copy in the buffer, which SQLite reads as it is (`SQLITE_STATIC`, nil), or
+        /// when the buffer is full the value itself, which SQLite copies at once (`SQLITE_TRANSIENT`). Never a null
+        /// pointer, even for an empty value: NULL would bind NULL.
+        private func source(_ raw: UnsafeRawBufferPointer) -> (UnsafeRawPointer, sqlite3_destructor_type?) {
+            if let placed = scratch.place(raw) { return (placed, nil) }
+            return (raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, Self.transient)
         }
 
         /// NULL for every parameter after the last one bound.

@@ -6,16 +6,23 @@ import Testing
 @testable import MustardDump
 @testable import MustardYAML
 
-/// Decodes every `.yaml`/`.yml` entry of a dump with and without the loader's pruning and compares what the loader
-/// keeps of each object: the slimmed object, and what it reads before slimming.
+/// Decodes every `.yaml`/`.yml` entry of a dump whole and with a pruning reader and compares what the reader's user
+/// keeps of each object (`difference`: nil when the same).
 final class PruningVisitor: DumpVisitor {
     var files = 0
     var objects = 0
-    /// Objects whose pruned decoding differs from the whole one before slimming: pruning did something.
+    /// Objects whose pruned decoding differs from the whole one: pruning did something.
     var pruned = 0
     var different: [(path: String, why: String)] = []
     static let whole = YAMLReader()
-    static let pruning = DumpLoader(requirements: DataRequirements()).yaml
+    let pruning: YAMLReader
+    let difference: (_ whole: Value, _ pruned: Value) -> String?
+
+    /// By default the loader's pruning, compared as the loader keeps objects (`PruningTests.difference`).
+    init(pruning: YAMLReader = DumpLoader(requirements: DataRequirements()).yaml, difference: @escaping (Value, Value) -> String? = PruningTests.difference) {
+        self.pruning = pruning
+        self.difference = difference
+    }
 
     func interest(in entry: ArchiveEntry) -> EntryInterest {
         let path = entry.path.description.lowercased()
@@ -27,13 +34,13 @@ final class PruningVisitor: DumpVisitor {
         let path = entry.path.description
         files += 1
         let a = ObjectDocuments.decode(bytes, path: path, yaml: Self.whole)
-        let b = ObjectDocuments.decode(bytes, path: path, yaml: Self.pruning)
+        let b = ObjectDocuments.decode(bytes, path: path, yaml: pruning)
         guard a.issues == b.issues else { return different.append((path, "issues \(a.issues) / \(b.issues)")) }
         guard a.objects.count == b.objects.count else { return different.append((path, "\(a.objects.count) / \(b.objects.count) objects")) }
         for ((whole, sourceA), (pruned, sourceB)) in zip(a.objects, b.objects) {
             objects += 1
             if !YAMLPaths.identical(whole, pruned) { self.pruned += 1 }
-            if let why = PruningTests.difference(whole, pruned) ?? (sourceA == sourceB ? nil : "sources") {
+            if let why = difference(whole, pruned) ?? (sourceA == sourceB ? nil : "sources") {
                 different.append((path, why))
             }
         }
@@ -67,8 +74,7 @@ struct PruningTests {
         OCYAMLParser.documents(Array(yaml.utf8), maxDepth: 256, pruning: ObjectSlimmer.pruning)
     }
 
-    func walk(_ path: String) throws -> PruningVisitor {
-        let visitor = PruningVisitor()
+    static func walk(_ path: String, _ visitor: PruningVisitor = PruningVisitor()) throws -> PruningVisitor {
         _ = try DumpWalker().walk(path, visitor: visitor)
         let name = path.split(separator: "/").suffix(2).joined(separator: "/")
         print("\(name): \(visitor.files) YAML files, \(visitor.objects) objects, \(visitor.pruned) pruned")
@@ -80,7 +86,7 @@ struct PruningTests {
     func realDumps() throws {
         var pruned = 0
         for tree in OCYAMLParserTests.mustGatherDumps + OCYAMLParserTests.otherTrees {
-            let visitor = try walk(tree)
+            let visitor = try Self.walk(tree)
             #expect(visitor.different.isEmpty, "\(tree): \(visitor.different.map(\.path).prefix(10))")
             pruned += visitor.pruned
         }
@@ -98,7 +104,7 @@ struct PruningTests {
         #expect(dumps.count > 20)
         for dump in dumps {
             // Some are meant not to open (a FIFO, a bomb past the limits): only what opens is compared.
-            guard let visitor = try? walk(root + "/" + dump) else { continue }
+            guard let visitor = try? Self.walk(root + "/" + dump) else { continue }
             #expect(visitor.different.isEmpty, "\(dump): \(visitor.different.map(\.path).prefix(10))")
         }
     }
@@ -212,53 +218,26 @@ struct PruningTests {
     }
 }
 
-/// Decodes every `.yaml`/`.yml` entry of a dump whole and with `ObjectDocuments.identityPruning` (what the explore
-/// index reads of the files it only counts) and compares what identifies each object.
-final class IdentityPruningVisitor: DumpVisitor {
-    var files = 0
-    var objects = 0
-    /// Objects whose pruned decoding differs from the whole one: pruning did something.
-    var pruned = 0
-    var different: [(path: String, why: String)] = []
-    static let whole = YAMLReader()
+@Suite("YAML pruning to objects' identities (the explore index's counts)")
+struct IdentityPruningTests {
+    /// What the explore index reads of the files it only counts.
     static let pruning: YAMLReader = {
         var reader = YAMLReader()
         reader.pruning = ObjectDocuments.identityPruning
         return reader
     }()
 
-    func interest(in entry: ArchiveEntry) -> EntryInterest {
-        let path = entry.path.description.lowercased()
-        return path.hasSuffix(".yaml") || path.hasSuffix(".yml") ? .content : .none
+    /// Nil when both name the same object.
+    static func difference(_ whole: Value, _ pruned: Value) -> String? {
+        let identity = { (o: Value) in [o["apiVersion"], o["kind"], o["metadata"]["name"], o["metadata"]["namespace"]] }
+        return identity(whole) == identity(pruned) ? nil : "\(identity(whole)) / \(identity(pruned))"
     }
 
-    func visit(_ entry: ArchiveEntry, content: EntryContent) throws {
-        let bytes = try content.readAll()
-        let path = entry.path.description
-        files += 1
-        let a = ObjectDocuments.decode(bytes, path: path, yaml: Self.whole)
-        let b = ObjectDocuments.decode(bytes, path: path, yaml: Self.pruning)
-        guard a.issues == b.issues else { return different.append((path, "issues \(a.issues) / \(b.issues)")) }
-        guard a.objects.count == b.objects.count else { return different.append((path, "\(a.objects.count) / \(b.objects.count) objects")) }
-        for ((whole, sourceA), (pruned, sourceB)) in zip(a.objects, b.objects) {
-            objects += 1
-            if !YAMLPaths.identical(whole, pruned) { self.pruned += 1 }
-            let identity = { (o: Value) in [o["apiVersion"], o["kind"], o["metadata"]["name"], o["metadata"]["namespace"]] }
-            if identity(whole) != identity(pruned) || sourceA != sourceB { different.append((path, "\(identity(whole)) / \(identity(pruned))")) }
-        }
-    }
-
-    func report(_ issue: ArchiveIssue) {}
-}
-
-@Suite("YAML pruning to objects' identities (the explore index's counts)")
-struct IdentityPruningTests {
     @Test("Every object of the three must-gather dumps, the other real data, the fixtures and the samples: the same identity")
     func realDumps() throws {
         var pruned = 0
         for tree in OCYAMLParserTests.mustGatherDumps + OCYAMLParserTests.otherTrees {
-            let visitor = IdentityPruningVisitor()
-            _ = try DumpWalker().walk(tree, visitor: visitor)
+            let visitor = try PruningTests.walk(tree, PruningVisitor(pruning: Self.pruning, difference: Self.difference))
             #expect(visitor.different.isEmpty, "\(tree): \(visitor.different.prefix(5))")
             pruned += visitor.pruned
         }
