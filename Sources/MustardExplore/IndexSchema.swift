@@ -6,6 +6,8 @@ import GRDB
 enum IndexSchema {
     /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
     static let version = "7"
+    /// Set before the first table is made (SQLite fixes it then).
+    static let pageSize = 32768
 
     static func create(_ db: Database) throws {
         try db.execute(

@@ -28,7 +28,12 @@ struct IndexCacheTests {
         let second = try DumpExplorer.open(dump, options: options)
         #expect(!first.fromCache && second.fromCache)
         #expect(try first.get(GetQuery(kind: "pods")).rows == second.get(GetQuery(kind: "pods")).rows)
-        #expect(Self.indexes(in: folder.appendingPathComponent("cache")).count == 1)
+        let indexes = Self.indexes(in: folder.appendingPathComponent("cache"))
+        #expect(indexes.count == 1)
+        // The page size is fixed when the first table is made: set too late, it would silently stay 4 KB.
+        let file = folder.appendingPathComponent("cache").appendingPathComponent(indexes[0]).path
+        let pageSize = try DatabaseQueue(path: file).read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
+        #expect(pageSize == IndexSchema.pageSize)
     }
 
     @Test(
