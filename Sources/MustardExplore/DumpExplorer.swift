@@ -275,10 +275,10 @@ public final class DumpExplorer: @unchecked Sendable {
             // Columns by position: GRDB's look-up by name lower-cases the name at every access.
             while let row = try cursor.next() {
                 if let selector = query.selector, !selector.matches(Self.labels(row[5])) { continue }
-                var cells = CellCoding.decode(row[7] ?? "")
-                if wide { cells += CellCoding.decode(row[8] ?? "") }
                 rows.append(
-                    TableRow(key: Self.positionalKey(row), cells: cells, time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:))))
+                    TableRow(
+                        key: Self.positionalKey(row), encoded: row[7] ?? "", wide: wide ? row[8] ?? "" : nil,
+                        time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:))))
             }
             if let name = query.name, rows.isEmpty {
                 throw ExploreError.notFound(
@@ -388,10 +388,10 @@ public final class DumpExplorer: @unchecked Sendable {
             var rows: [TableRow] = []
             while let row = try cursor.next() {
                 // SELECT cluster, kind, grp, namespace, name, sortTime, row, wide — by position, as in `get`.
-                var cells = CellCoding.decode(row[6] ?? "")
-                if wide { cells += CellCoding.decode(row[7] ?? "") }
                 rows.append(
-                    TableRow(key: Self.positionalKey(row), cells: cells, time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:))))
+                    TableRow(
+                        key: Self.positionalKey(row), encoded: row[6] ?? "", wide: wide ? row[7] ?? "" : nil,
+                        time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:))))
             }
             return rows
         }

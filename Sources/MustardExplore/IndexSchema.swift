@@ -5,7 +5,7 @@ import GRDB
 /// what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
 enum IndexSchema {
     /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
-    static let version = "7"
+    static let version = "8"
     /// Set before the first table is made (SQLite fixes it then).
     static let pageSize = 32768
 
@@ -39,9 +39,11 @@ enum IndexSchema {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'restCounted'") == "1"
     }
 
-    /// Indexes made once the rows are in (faster than keeping them up to date row by row; `object_event_order` is the
-    /// order `events` prints, so a query for all of them reads instead of sorting), and the counts `ls` shows
-    /// (counted once here: counting at each query read the whole table).
+    /// Indexes made once the rows are in (faster than keeping them up to date row by row), and the counts `ls` shows
+    /// (counted once here: counting at each query read the whole table). `object_event_order` is the order `events`
+    /// prints, so a query for all of them reads instead of sorting, and it holds every column that query reads and
+    /// filters on: reading each event's row from the table instead, in time order, went back and forth across it
+    /// (a repeated `events -A` on the 1 GB dump: 0.21 s, 0.15 s from the index alone; the index file grows by 14 %).
     /// `kindCounts`: the rows of `kindCount`, as the walk tallied them (`GROUP BY cluster, kind, grp` without reading the
     /// table again).
     static func finish(_ db: Database, kindCounts: [(key: [String], n: Int)]) throws {
@@ -50,7 +52,8 @@ enum IndexSchema {
                 CREATE INDEX object_kind ON object(kind, namespace, name);
                 CREATE INDEX object_name ON object(name);
                 CREATE INDEX object_involved ON object(involvedName);
-                CREATE INDEX object_event_order ON object(sortTime IS NULL, sortTime, cluster, namespace, name, id) WHERE kind = 'Event';
+                CREATE INDEX object_event_order ON object(sortTime IS NULL, sortTime, cluster, namespace, name, id, kind, grp, eventType, row, wide)
+                    WHERE kind = 'Event';
                 CREATE INDEX log_pod ON log(pod);
                 CREATE TABLE kindCount AS SELECT cluster, kind, grp, COUNT(*) AS n FROM object WHERE 0 GROUP BY cluster, kind, grp;
                 """)

@@ -40,14 +40,65 @@ public struct ObjectKey: Sendable, Hashable, Comparable, Codable {
 /// A row of `get`: the object it shows and its cells (the same count as the table's columns).
 public struct TableRow: Sendable, Hashable {
     public let key: ObjectKey
-    public let cells: [Cell]
     /// For events, the time they are sorted by (last seen).
     public let time: Timestamp?
+    private let stored: Stored
+
+    /// The cells as given, or as the index keeps them (`CellCoding`: the row's, then the wide columns'), decoded only
+    /// when asked: printing reads the index's bytes as they are (decoding each cell of 74,000 events into its own
+    /// string, then freeing them all, was a third of printing them).
+    enum Stored: Sendable {
+        case cells([Cell])
+        case encoded(String, wide: String?)
+    }
 
     public init(key: ObjectKey, cells: [Cell], time: Timestamp? = nil) {
         self.key = key
-        self.cells = cells
+        self.stored = .cells(cells)
         self.time = time
+    }
+
+    /// A row from the index: `encoded` and `wide` as `CellCoding.encode` wrote them.
+    init(key: ObjectKey, encoded: String, wide: String?, time: Timestamp?) {
+        self.key = key
+        self.stored = .encoded(encoded, wide: wide)
+        self.time = time
+    }
+
+    public var cells: [Cell] {
+        switch stored {
+        case .cells(let cells): return cells
+        case .encoded(let row, let wide): return CellCoding.decode(row) + (wide.map(CellCoding.decode) ?? [])
+        }
+    }
+
+    /// Calls `body` with each cell in turn: a text as its bytes, a time as a cell (see `CellCoding.forEach`).
+    func forEachCell(_ body: (CellCoding.Part) -> Void) {
+        switch stored {
+        case .cells(let cells):
+            for cell in cells { body(.cell(cell)) }
+        case .encoded(let row, let wide):
+            CellCoding.forEach(row, body)
+            if let wide { CellCoding.forEach(wide, body) }
+        }
+    }
+
+    /// About how many bytes the cells print as: those the index keeps, or a guess for cells given.
+    var byteEstimate: Int {
+        switch stored {
+        case .cells(let cells): return cells.count * 16
+        case .encoded(let row, let wide): return row.utf8.count + (wide?.utf8.count ?? 0)
+        }
+    }
+
+    public static func == (l: TableRow, r: TableRow) -> Bool {
+        l.key == r.key && l.time == r.time && l.cells == r.cells
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(time)
+        hasher.combine(cells)
     }
 }
 
@@ -115,19 +166,39 @@ enum CellCoding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A cell as `forEach` gives it: a text's bytes (valid only during the call), or a time or given cell.
+    enum Part {
+        case textBytes(UnsafeBufferPointer<UInt8>)
+        case cell(Cell)
+    }
+
     static func decode(_ text: String) -> [Cell] {
-        guard !text.isEmpty else { return [] }
+        var cells: [Cell] = []
+        forEach(text) { part in
+            switch part {
+            case .textBytes(let bytes): cells.append(.text(String(decoding: bytes, as: UTF8.self)))
+            case .cell(let cell): cells.append(cell)
+            }
+        }
+        return cells
+    }
+
+    /// The cells of an encoded row in order, texts as their bytes: printing copies them without making strings.
+    /// By bytes: splitting on Characters, then the UTF-8 view's split, were a quarter of printing 74,000 events.
+    static func forEach(_ text: String, _ body: (Part) -> Void) {
+        guard !text.isEmpty else { return }
         var text = text
-        // By bytes: splitting on Characters, then the UTF-8 view's split, were a quarter of printing 74,000 events.
-        return text.withUTF8 { bytes in
-            var cells: [Cell] = []
+        text.withUTF8 { bytes in
             var start = 0
             for end in 0...bytes.count where end == bytes.count || bytes[end] == 0x1F {
-                let body = String(decoding: UnsafeBufferPointer(rebasing: bytes[min(start + 1, end)..<end]), as: UTF8.self)
-                cells.append(start < end && bytes[start] == UInt8(ascii: "a") ? .age(Double(body).map(Timestamp.init(secondsSince1970:))) : .text(body))
+                let rest = UnsafeBufferPointer(rebasing: bytes[min(start + 1, end)..<end])
+                if start < end && bytes[start] == UInt8(ascii: "a") {
+                    body(.cell(.age(Double(String(decoding: rest, as: UTF8.self)).map(Timestamp.init(secondsSince1970:)))))
+                } else {
+                    body(.textBytes(rest))
+                }
                 start = end + 1
             }
-            return cells
         }
     }
 }

@@ -14,21 +14,31 @@ public enum TableText {
         var header = table.columns
         if showNamespace { header.insert("NAMESPACE", at: 0) }
         if showCluster { header.insert("CLUSTER", at: 0) }
-        // Every cell in one array, row after row (an array per row, then a copy of them all behind the header, was a
-        // third of printing 74,000 events).
-        var cells = header
-        cells.reserveCapacity((table.rows.count + 1) * header.count)
-        var rowEnds = [cells.count]
-        rowEnds.reserveCapacity(table.rows.count + 1)
-        for row in table.rows {
-            if showCluster { cells.append(Neutralizer.text(row.key.cluster)) }
-            if showNamespace { cells.append(Neutralizer.text(row.key.namespace ?? "")) }
-            for cell in row.cells { cells.append(Neutralizer.text(cell.shown(now: table.now))) }
-            // A row from an index of another layout may be short: pad rather than misalign.
-            for _ in row.cells.count..<max(row.cells.count, table.columns.count) { cells.append("") }
-            rowEnds.append(cells.count)
+        var bytes = 0
+        for i in table.rows.indices {
+            bytes += table.rows[i].byteEstimate + (showCluster ? table.rows[i].key.cluster.utf8.count : 0)
+                + (showNamespace ? table.rows[i].key.namespace?.utf8.count ?? 0 : 0)
         }
-        return aligned(cells, rowEnds: rowEnds)
+        var cells = CellBytes(rows: table.rows.count + 1, columns: header.count, bytes: bytes)
+        for column in header { cells.append(neutralizing: column) }
+        cells.endRow()
+        // By index: a row taken out of the array was copied, each of its strings retained and released.
+        for i in table.rows.indices {
+            if showCluster { cells.append(neutralizing: table.rows[i].key.cluster) }
+            if showNamespace { cells.append(neutralizing: table.rows[i].key.namespace ?? "") }
+            var count = 0
+            table.rows[i].forEachCell { part in
+                switch part {
+                case .textBytes(let bytes): cells.append(neutralizing: bytes)
+                case .cell(let cell): cells.append(neutralizing: cell.shown(now: table.now))
+                }
+                count += 1
+            }
+            // A row from an index of another layout may be short: pad rather than misalign.
+            for _ in count..<max(count, table.columns.count) { cells.append(neutralizing: "") }
+            cells.endRow()
+        }
+        return cells.aligned()
     }
 
     /// A cell's width: its bytes when ASCII (nearly always, and cheap), else its Unicode scalars.
@@ -38,60 +48,98 @@ public enum TableText {
         return ascii ? cell.utf8.count : cell.unicodeScalars.count
     }
 
-    /// Rows as `aligned(_:rowEnds:)` lays them out.
+    /// Rows laid out as `CellBytes.aligned` does, their texts as they are.
     public static func aligned(_ rows: [[String]]) -> String {
-        var rowEnds: [Int] = []
-        var end = 0
+        var cells = CellBytes(rows: rows.count, columns: rows.first?.count ?? 0)
         for row in rows {
-            end += row.count
-            rowEnds.append(end)
+            for cell in row { cells.append(cell) }
+            cells.endRow()
         }
-        return String(decoding: aligned(Array(rows.joined()), rowEnds: rowEnds), as: UTF8.self)
+        return String(decoding: cells.aligned(), as: UTF8.self)
+    }
+}
+
+/// A table's cells, row after row, as bytes in one buffer with each cell's end and width: printing 74,000 events
+/// copies the index's bytes once, instead of making a string of every cell (then retaining, measuring and freeing
+/// each), which was most of printing them.
+struct CellBytes {
+    private var bytes: [UInt8] = []
+    /// Where each cell ends in `bytes`, and its width on screen.
+    private var ends: [Int] = []
+    private var widths: [Int] = []
+    /// Where each row ends in `ends`.
+    private var rowEnds: [Int] = []
+
+    /// `bytes`: about how many the cells hold (growing the buffer copied megabytes several times over).
+    init(rows: Int, columns: Int, bytes: Int = 0) {
+        self.bytes.reserveCapacity(bytes)
+        ends.reserveCapacity(rows * columns)
+        widths.reserveCapacity(rows * columns)
+        rowEnds.reserveCapacity(rows)
+    }
+
+    /// A text from the dump, every unsafe scalar escaped (`Neutralizer`).
+    mutating func append(neutralizing text: String) {
+        append(Neutralizer.text(text))
+    }
+
+    /// A text from the dump as UTF-8 bytes: copied as they are when printable ASCII (nearly always), else as
+    /// `append(neutralizing:)` makes them.
+    mutating func append(neutralizing text: UnsafeBufferPointer<UInt8>) {
+        guard ByteSearch.isPrintableASCIIOrTab(text) else { return append(neutralizing: String(decoding: text, as: UTF8.self)) }
+        bytes.append(contentsOf: text)
+        ends.append(bytes.count)
+        widths.append(text.count)
+    }
+
+    /// A text as it is.
+    mutating func append(_ text: String) {
+        // Over the stored bytes, without a copy of the string.
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: Array(text.utf8)) }
+        ends.append(bytes.count)
+        widths.append(TableText.width(text))
+    }
+
+    mutating func endRow() {
+        rowEnds.append(ends.count)
     }
 
     /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
-    /// thousands of rows); the last column is not padded, and no line ends in spaces. Built as bytes into memory sized
-    /// once: appending to a String cell by cell was a fifth of printing 74,000 events, and appending to an array,
-    /// with a retain and release of each cell at each of two passes, most of what was left.
-    private static func aligned(_ cells: [String], rowEnds: [Int]) -> [UInt8] {
+    /// thousands of rows), three spaces apart; the last column is not padded, and no line ends in spaces. Written
+    /// into memory sized once.
+    func aligned() -> [UInt8] {
         var count = 0, start = 0
         for end in rowEnds {
             count = max(count, end - start)
             start = end
         }
-        var widths = Array(repeating: 0, count: count)
-        // Each cell's width, in the cells' order.
-        var cellWidths: [Int] = []
-        cellWidths.reserveCapacity(cells.count)
-        // At most this many bytes: every cell and its padding, and a line end per row.
-        var bytes = rowEnds.count
-        cells.withUnsafeBufferPointer { cells in
-            start = 0
-            for end in rowEnds {
-                for k in start..<end {
-                    let w = width(cells[k])
-                    cellWidths.append(w)
-                    widths[k - start] = max(widths[k - start], w)
-                    bytes += cells[k].utf8.count
-                }
-                start = end
-            }
-        }
+        var columnWidths = Array(repeating: 0, count: count)
         start = 0
         for end in rowEnds {
-            for k in start..<end where k < end - 1 { bytes += widths[k - start] - cellWidths[k] + 3 }
+            for k in start..<end { columnWidths[k - start] = max(columnWidths[k - start], widths[k]) }
             start = end
         }
-        return [UInt8](unsafeUninitializedCapacity: bytes) { out, written in
+        // At most this many bytes: every cell and its padding, and a line end per row.
+        var size = bytes.count + rowEnds.count
+        start = 0
+        for end in rowEnds {
+            for k in start..<end where k < end - 1 { size += columnWidths[k - start] - widths[k] + 3 }
+            start = end
+        }
+        return [UInt8](unsafeUninitializedCapacity: size) { out, written in
             var at = 0
-            cells.withUnsafeBufferPointer { cells in
+            bytes.withUnsafeBufferPointer { bytes in
                 start = 0
+                var cellStart = 0
                 for end in rowEnds {
                     let lineStart = at
                     for k in start..<end {
-                        at = copy(cells[k], into: out, at: at)
+                        let n = ends[k] - cellStart
+                        if n > 0 { (out.baseAddress! + at).initialize(from: bytes.baseAddress! + cellStart, count: n) }
+                        at += n
+                        cellStart = ends[k]
                         if k < end - 1 {
-                            let pad = widths[k - start] - cellWidths[k] + 3
+                            let pad = columnWidths[k - start] - widths[k] + 3
                             (out.baseAddress! + at).initialize(repeating: UInt8(ascii: " "), count: pad)
                             at += pad
                         }
@@ -104,18 +152,6 @@ public enum TableText {
             }
             written = at
         }
-    }
-
-    /// Copies the text's UTF-8 bytes into `out` at `at`; returns where they end.
-    @inline(__always)
-    private static func copy(_ text: String, into out: UnsafeMutableBufferPointer<UInt8>, at: Int) -> Int {
-        let n = text.utf8.count
-        guard n > 0 else { return at }
-        if text.utf8.withContiguousStorageIfAvailable({ (out.baseAddress! + at).initialize(from: $0.baseAddress!, count: n) }) == nil {
-            var copy = text
-            copy.withUTF8 { (out.baseAddress! + at).initialize(from: $0.baseAddress!, count: n) }
-        }
-        return at + n
     }
 }
 

@@ -76,6 +76,15 @@ struct ExitWithMessage: Error {
     init(_ message: String) { self.message = message }
 }
 
+/// Writes a table's bytes to standard output as they are (wrapping them in `Data` copied megabytes for a table of
+/// every event).
+func printOut(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress, !raw.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none))
+    }
+}
+
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("mustard: \(Neutralizer.text(message))\n".utf8))
 }
@@ -149,8 +158,7 @@ struct Get: ParsableCommand {
                 let table = try explorer.get(query, wide: output == .wide)
                 if table.rows.isEmpty { warn("No resources found\(scope.namespace.map { " in \($0) namespace" } ?? "")."); return explorer }
                 let columns = scope.columns(explorer)
-                FileHandle.standardOutput.write(
-                    Data(TableText.renderUTF8(table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster)))
+                printOut(TableText.renderUTF8(table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster))
             }
             return explorer
         }
@@ -278,8 +286,7 @@ struct Events: ParsableCommand {
             let table = try explorer.events(query, wide: wide)
             if table.rows.isEmpty { warn("No events found."); return explorer }
             let columns = scope.columns(explorer)
-            FileHandle.standardOutput.write(
-                Data(TableText.renderUTF8(table, showNamespace: columns.namespace, showCluster: columns.cluster)))
+            printOut(TableText.renderUTF8(table, showNamespace: columns.namespace, showCluster: columns.cluster))
             return explorer
         }
     }

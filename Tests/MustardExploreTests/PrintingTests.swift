@@ -118,6 +118,42 @@ struct PrintingTests {
         #expect(CellCoding.decode("") == [])
     }
 
+    @Test(
+        "A table prints the same from the index's bytes as from its cells: escapes, wide characters, ages, short rows, wide columns"
+    )
+    func tableFromIndexBytes() {
+        let now = Timestamp(secondsSince1970: 1_700_000_000)
+        let rows: [(ObjectKey, [Cell], [Cell])] = [
+            (
+                ObjectKey(cluster: "host", kind: "Event", group: "", namespace: "ns-é", name: "a"),
+                [.age(Timestamp(secondsSince1970: 1_699_999_000)), .text("Warning"), .text("Bad\u{1B}[31mred"), .text("pod/日本")],
+                [.text("spec"), .age(nil)]
+            ),
+            (ObjectKey(cluster: "host", kind: "Event", group: "", namespace: nil, name: "b"), [.text("x\ty"), .text("\u{202E}rtl")], []),
+            (ObjectKey(cluster: "other-cluster", kind: "Event", group: "", namespace: "ns", name: "c"), [], [.text("")]),
+        ]
+        let columns = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "FIRST SEEN"]
+        let given = Table(
+            columns: columns, rows: rows.map { TableRow(key: $0.0, cells: $0.1 + $0.2, time: nil) }, now: now)
+        let fromIndex = Table(
+            columns: columns,
+            rows: rows.map { TableRow(key: $0.0, encoded: CellCoding.encode($0.1), wide: CellCoding.encode($0.2), time: nil) }, now: now)
+        #expect(fromIndex.rows.map(\.cells) == given.rows.map(\.cells))
+        #expect(fromIndex.rows == given.rows)
+        for (namespace, cluster) in [(true, true), (false, false), (true, false)] {
+            let text = TableText.renderUTF8(fromIndex, showNamespace: namespace, showCluster: cluster)
+            #expect(text == TableText.renderUTF8(given, showNamespace: namespace, showCluster: cluster))
+            let printed = String(decoding: text, as: UTF8.self)
+            #expect(!printed.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E }, "unsafe scalars are escaped")
+            #expect(printed.split(separator: "\n").allSatisfy { !$0.hasSuffix(" ") })
+        }
+        let lines = TableText.render(given, showNamespace: true, showCluster: false).split(separator: "\n").map(String.init)
+        // TYPE is as wide as the escaped `\u{202E}rtl` below it.
+        #expect(lines[0].hasPrefix("NAMESPACE   LAST SEEN   TYPE          REASON"))
+        // Columns line up by characters shown: é and 日本 count one scalar each.
+        #expect(lines[1] == "ns-é        16m         Warning       Bad\\u{1B}[31mred   pod/日本   spec        <unknown>")
+    }
+
     @Test("The index's binary form gives back every object of a real file exactly, key order included")
     func codecRoundTrip() throws {
         let objects = try Self.objects(
