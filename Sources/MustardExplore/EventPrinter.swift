@@ -54,8 +54,9 @@ enum EventPrinter {
 
     static func wideCells(_ event: Value) -> [Cell] {
         let source = event["source"]
-        let sourceText = [source["component"].string ?? event["reportingComponent"].string, source["host"].string]
-            .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        // Joined by hand: an array of optionals filtered and joined was most of making an event's wide cells.
+        var sourceText = source["component"].string ?? event["reportingComponent"].string ?? ""
+        if let host = source["host"].string, !host.isEmpty { sourceText += sourceText.isEmpty ? host : ", " + host }
         let count = event["count"].int ?? event["series"]["count"].int ?? 1
         return [
             .text(involved(event)["fieldPath"].string ?? ""),

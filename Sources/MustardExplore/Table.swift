@@ -160,10 +160,20 @@ enum CellCoding {
                 for j in start..<out.count where out[j] == 0x1F { out[j] = UInt8(ascii: " ") }
             case .age(let time):
                 out.append(UInt8(ascii: "a"))
-                if let time { out.appendUTF8(of: String(time.secondsSince1970)) }
+                if let time { appendSeconds(time.secondsSince1970, to: &out) }
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whole seconds (nearly every time in a dump) as an integer's digits: making the text of a `Double` was a fifth
+    /// of encoding an event's cells. Read back by `Double(_:)` either way.
+    private static func appendSeconds(_ seconds: Double, to out: inout [UInt8]) {
+        if seconds.rounded(.towardZero) == seconds, abs(seconds) < 1e15 {
+            out.appendUTF8(of: String(Int64(seconds)))
+        } else {
+            out.appendUTF8(of: String(seconds))
+        }
     }
 
     /// A cell as `forEach` gives it: a text's bytes (valid only during the call), or a time or given cell.

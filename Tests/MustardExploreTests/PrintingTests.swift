@@ -112,9 +112,15 @@ struct PrintingTests {
     func cellCoding() {
         let cells: [Cell] = [
             .text("a\u{1F}b"), .age(Timestamp(secondsSince1970: 1_700_000_000)), .age(nil), .text(""), .text("x\u{1F}\u{301}y é"),
+            .age(Timestamp(secondsSince1970: 1_700_000_000.25)), .age(Timestamp(secondsSince1970: -86_400)),
         ]
         let back = CellCoding.decode(CellCoding.encode(cells))
-        #expect(back == [.text("a b"), .age(Timestamp(secondsSince1970: 1_700_000_000)), .age(nil), .text(""), .text("x \u{301}y é")])
+        #expect(
+            back == [
+                .text("a b"), .age(Timestamp(secondsSince1970: 1_700_000_000)), .age(nil), .text(""), .text("x \u{301}y é"),
+                .age(Timestamp(secondsSince1970: 1_700_000_000.25)), .age(Timestamp(secondsSince1970: -86_400)),
+            ])
+        #expect(CellCoding.encode([.age(Timestamp(secondsSince1970: 1_700_000_000))]) == "a1700000000", "whole seconds as an integer")
         #expect(CellCoding.decode("") == [])
     }
 
