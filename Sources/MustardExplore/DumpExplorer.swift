@@ -301,7 +301,7 @@ public final class DumpExplorer: @unchecked Sendable {
             let cursor = try Row.fetchCursor(
                 db,
                 sql:
-                    "SELECT cluster, kind, grp, apiVersion, namespace, name, labels, source, listIndex, body FROM object WHERE \(condition) ORDER BY cluster, namespace, name, id",
+                    "SELECT cluster, kind, grp, apiVersion, namespace, name, labels, (SELECT path FROM file WHERE file.id = object.file) AS source, listIndex, body FROM object WHERE \(condition) ORDER BY cluster, namespace, name, id",
                 arguments: arguments)
             while let row = try cursor.next() {
                 if let selector = query.selector, !selector.matches(Self.labels(row["labels"])) { continue }

@@ -102,6 +102,10 @@ private final class IndexingVisitor: DumpVisitor {
     private let insertObject: RowInsert
     private let insertLog: RowInsert
     private var seen: Set<ObjectIdentity> = []
+    /// The files objects came from, by path, with their numbers in `file`; the last one looked up, the same for a
+    /// file's every object.
+    private var files: [String: Int64] = [:]
+    private var lastFile: (path: String, id: Int64)?
     private var podLists: Set<String> = []
     private var namespaces: Set<[String]> = []
     private var clusters: [String: String?] = [:]
@@ -194,6 +198,7 @@ private final class IndexingVisitor: DumpVisitor {
             for row in try Row.fetchAll(db, sql: "SELECT cluster, apiVersion, kind, namespace, name FROM object") {
                 seen.insert(Self.identity(cluster: row[0], apiVersion: row[1], kind: row[2], namespace: row[3], name: row[4]))
             }
+            for row in try Row.fetchAll(db, sql: "SELECT id, path FROM file") { files[row["path"]] = row["id"] }
             for row in try Row.fetchAll(db, sql: "SELECT kind, grp, plural, shortNames, namespaced, columns FROM crdColumns") {
                 let short: String = row["shortNames"], columns: Data = row["columns"]
                 let info = KindInfo(
@@ -380,12 +385,27 @@ private final class IndexingVisitor: DumpVisitor {
             if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
             if o.kind == "Namespace" { namespaces.insert([o.cluster, o.name]) }
             if let defined = o.definedKind, !definitionsSeen.contains(identity) { crds[Self.crdKey(defined.info.kind, defined.info.group)] = defined }
-            try insertObject.insert(o)
+            try insertObject.insert(o, file: try fileNumber(o.source.path))
             kindsIndexed[[o.kind, o.group], default: false] = kindsIndexed[[o.kind, o.group]] == true || o.namespace != nil
             countsIndexed[[o.cluster, o.kind, o.group], default: 0] += 1
             newestIndexed = max(newestIndexed, o.sortTime?.secondsSince1970 ?? 0, o.created?.secondsSince1970 ?? 0)
             if o.row == nil { rowsWaiting = true }
         }
+    }
+
+    /// The number of the file at `path` in `file`, added the first time.
+    private func fileNumber(_ path: String) throws -> Int64 {
+        if let last = lastFile, last.path == path { return last.id }
+        let id: Int64
+        if let known = files[path] {
+            id = known
+        } else {
+            try db.execute(sql: "INSERT INTO file(path) VALUES (?)", arguments: [path])
+            id = db.lastInsertedRowID
+            files[path] = id
+        }
+        lastFile = (path, id)
+        return id
     }
 
     /// The files left, by resource, for later walks.

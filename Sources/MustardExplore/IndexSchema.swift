@@ -1,11 +1,11 @@
 import GRDB
 
 /// The tables of a dump's index. One row per object (the table row `get` prints already made, the object itself in
-/// `ValueCodec`'s form), one per container log (where it lies in the dump, not its text), the load issues, and
-/// what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
+/// `ValueCodec`'s form, the file it came from by number: the path written in each of a list's events was a sixth of
+/// the table), one per container log (where it lies in the dump, not its text), the load issues, and what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
 enum IndexSchema {
     /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
-    static let version = "8"
+    static let version = "9"
     /// Set before the first table is made (SQLite fixes it then).
     static let pageSize = 32768
 
@@ -17,7 +17,8 @@ enum IndexSchema {
                     id INTEGER PRIMARY KEY, cluster TEXT NOT NULL, kind TEXT NOT NULL, grp TEXT NOT NULL, apiVersion TEXT NOT NULL,
                     namespace TEXT, name TEXT NOT NULL, created REAL, sortTime REAL, labels TEXT NOT NULL,
                     involvedKind TEXT, involvedNamespace TEXT, involvedName TEXT, eventType TEXT,
-                    source TEXT NOT NULL, listIndex INTEGER, row TEXT, wide TEXT, body BLOB NOT NULL);
+                    file INTEGER NOT NULL, listIndex INTEGER, row TEXT, wide TEXT, body BLOB NOT NULL);
+                CREATE TABLE file(id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE);
                 CREATE TABLE kindLayout(kind TEXT NOT NULL, grp TEXT NOT NULL, plural TEXT NOT NULL, shortNames TEXT NOT NULL,
                     namespaced INTEGER NOT NULL, columns TEXT NOT NULL, wide TEXT NOT NULL, PRIMARY KEY(kind, grp));
                 CREATE TABLE crdColumns(kind TEXT NOT NULL, grp TEXT NOT NULL, plural TEXT NOT NULL, shortNames TEXT NOT NULL,

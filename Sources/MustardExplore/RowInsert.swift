@@ -153,12 +153,13 @@ extension RowInsert {
             db,
             sql: """
                 INSERT INTO object(cluster, kind, grp, apiVersion, namespace, name, created, sortTime, labels, involvedKind,
-                    involvedNamespace, involvedName, eventType, source, listIndex, row, wide, body)
+                    involvedNamespace, involvedName, eventType, file, listIndex, row, wide, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
     }
 
-    func insert(_ o: PreparedObject) throws {
+    /// `file`: the number of the file it came from (`file.id`).
+    func insert(_ o: PreparedObject, file: Int64) throws {
         try insert { row in
             row.text(o.cluster)
             row.text(o.kind)
@@ -173,7 +174,7 @@ extension RowInsert {
             row.text(o.involved.namespace)
             row.text(o.involved.name)
             row.text(o.eventType)
-            row.text(o.source.path)
+            row.int(file)
             row.int(o.source.listIndex.map(Int64.init))
             row.text(o.row)
             row.text(o.wide)

@@ -51,6 +51,8 @@ struct IndexCacheTests {
         #expect(whole.summary.kinds.contains { $0.kind == "Pod" } && !lazy.summary.kinds.contains { $0.kind == "Pod" })
         for kind in ["pods", "ev", "mig", "migplans", "backups", "configmaps", "deployments"] {
             #expect(try lazy.get(GetQuery(kind: kind)).rows == whole.get(GetQuery(kind: kind)).rows, "\(kind)")
+            // Each object names the file it came from (kept by number, the numbers added walk by walk).
+            #expect(try Self.sources(lazy, kind) == Self.sources(whole, kind), "\(kind)")
         }
         let pod = try #require(whole.get(GetQuery(kind: "pods")).rows.first).key
         let fresh = try DumpExplorer.open(dump, options: ExploreOptions(cache: IndexCache(directory: folder.appendingPathComponent("fresh"))))
@@ -71,7 +73,18 @@ struct IndexCacheTests {
             #expect(explorer.summary.loadIssues == whole.summary.loadIssues)
             #expect(explorer.summary.gatheredAt == whole.summary.gatheredAt)
             #expect(explorer.summary.clusters == whole.summary.clusters)
+            for kind in ["pods", "ev", "configmaps"] {
+                let sources = try Self.sources(explorer, kind), expected = try Self.sources(whole, kind)
+                #expect(!sources.isEmpty && sources == expected, "\(kind)")
+            }
         }
+    }
+
+    /// Where each object of a kind came from: its file and place in the file's list.
+    static func sources(_ explorer: DumpExplorer, _ kind: String) throws -> [String] {
+        let objects = try explorer.objects(GetQuery(kind: kind))
+        #expect(objects.allSatisfy { !$0.source.path.isEmpty }, "\(kind)")
+        return objects.map { "\($0.key.name) \($0.source.path) \($0.source.listIndex ?? -1)" }
     }
 
     @Test(
