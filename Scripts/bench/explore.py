@@ -187,7 +187,8 @@ def main():
             f"{seconds(r['first events'])} ({r['first events'][1]:.2f}; {ratios['first events']:.2f}×) | "
             f"{seconds(r['then events'])} ({r['then events'][1]:.2f}) | {seconds(r['repeated events'])} | "
             f"{seconds(r['first ls'])} ({r['first ls'][1]:.2f}; {ratios['first ls']:.2f}×) | {r['index MB']:.0f} MB |")
-        verdicts.append((dump, ratios, r["repeated get"][0]))
+        # The repeated-query target holds for every question: the slower of a repeated `get pods` and `events -A`.
+        verdicts.append((dump, ratios, max(r["repeated get"][0], r["repeated events"][0])))
     lines.append("")
     counted = [(d, r["instructions"]) for d, r in rows if all(r.get("instructions", {}).get(k) for k in ("analyze",) + FIRST_QUESTIONS)]
     if counted:
@@ -230,7 +231,7 @@ def main():
     lines.append(
         f"Targets: a first question costs no more than `analyze` (CPU, within {round((NOISE - 1) * 100)} % noise): "
         + "; ".join(first_verdicts) + "; "
-        + (f"a repeated query under {REPEAT_TARGET} s on the 1 GB benchmark dump: **{'pass' if repeat_ok else 'miss'}** ("
+        + (f"a repeated query (the slower of `get pods -A` and `events`, which prints every event of the dump) under {REPEAT_TARGET} s on the 1 GB benchmark dump: **{'pass' if repeat_ok else 'miss'}** ("
            + ", ".join(f"{t:.2f} s" for _, _, t in big) + ")"
            + "".join(f"; on {os.path.basename(d)} {t:.2f} s" for d, _, t in others) + "."
            if repeat_ok is not None else "the 1 GB dump was not among these (SIZES without 1G): repeated-query target not checked."))
