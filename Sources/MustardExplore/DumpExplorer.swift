@@ -254,38 +254,58 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// The table `oc get` would print (all namespaces unless one is given), rows sorted by cluster, namespace, name.
     public func get(_ query: GetQuery, wide: Bool = false) throws -> Table {
+        var rows: [TableRow] = []
+        let columns = try get(query, wide: wide) { table in try table.forEachRow { rows.append($0) } }
+        return Table(columns: columns, rows: rows, now: summary.gatheredAt)
+    }
+
+    /// The rows `get(_:wide:)` returns, as a table `read` goes through row by row (`RowStream`: printing every event
+    /// or pod of a dump need not hold them); returns the columns. A name not found throws before `read` is called.
+    @discardableResult
+    public func get(_ query: GetQuery, wide: Bool = false, read: (RowStream) throws -> Void) throws -> [String] {
         let info = try resolveKind(query.kind)
         try index([info.plural])
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
-        let (condition, arguments) = scope(kind: info.kind, name: query.name, namespace: query.namespace, cluster: query.cluster)
+        var (condition, arguments) = scope(kind: info.kind, name: query.name, namespace: query.namespace, cluster: query.cluster)
         // Events by when they happened (what `oc get events --sort-by=.lastTimestamp` gives), the rest by name.
         let order = info.kind == "Event" ? "sortTime IS NULL, sortTime, cluster, namespace, name, id" : "cluster, namespace, name, id"
+        // Labels are read only for a selector; without one, events are read along `object_event_order`, already in
+        // the order printed and holding every column read (the kind written out: only then can SQLite use it).
+        let inTimeOrder = info.kind == "Event" && query.selector == nil
+        if inTimeOrder { condition = "kind = 'Event' AND " + condition }
+        let sql =
+            "SELECT cluster, kind, grp, namespace, name, \(query.selector == nil ? "NULL" : "labels"), sortTime, row, wide FROM object "
+            + "\(inTimeOrder ? "INDEXED BY object_event_order " : "")WHERE \(condition) ORDER BY \(order)"
         return try db.read { db in
             let layout = try Row.fetchOne(db, sql: "SELECT columns, wide FROM kindLayout WHERE kind = ? LIMIT 1", arguments: [info.kind])
             let fallback = Printers.layout(kind: info.kind, crdColumns: nil)
             var columns = layout.map { ($0["columns"] as String).split(separator: "\u{1F}").map(String.init) } ?? fallback.columns
             if wide { columns += layout.map { ($0["wide"] as String).split(separator: "\u{1F}").map(String.init) } ?? fallback.wideColumns }
-            var rows: [TableRow] = []
-            let cursor = try Row.fetchCursor(
-                db,
-                sql:
-                    "SELECT cluster, kind, grp, namespace, name, labels, sortTime, row, wide FROM object WHERE \(condition) ORDER BY \(order)",
-                arguments: arguments)
-            // Columns by position: GRDB's look-up by name lower-cases the name at every access.
-            while let row = try cursor.next() {
-                if let selector = query.selector, !selector.matches(Self.labels(row[5])) { continue }
-                rows.append(
-                    TableRow(
-                        key: Self.positionalKey(row), encoded: row[7] ?? "", wide: wide ? row[8] ?? "" : nil,
-                        time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:))))
+            var stream = RowStream(columns: columns, now: summary.gatheredAt) { each in
+                let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                // Columns by position: GRDB's look-up by name lower-cases the name at every access.
+                while let row = try cursor.next() {
+                    if let selector = query.selector, !selector.matches(Self.labels(row[5])) { continue }
+                    try each(
+                        TableRow(
+                            key: Self.positionalKey(row), encoded: row[7] ?? "", wide: wide ? row[8] ?? "" : nil,
+                            time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:))))
+                }
             }
-            if let name = query.name, rows.isEmpty {
-                throw ExploreError.notFound(
-                    kind: info.plural, name: name, scope: Self.describeScope(query.namespace, query.cluster),
-                    suggestions: try self.nearNames(db, kind: info.kind, to: name, namespace: query.namespace, cluster: query.cluster))
+            if let name = query.name {
+                // One name: a few rows, held, so that none found is an error before anything is printed.
+                var rows: [TableRow] = []
+                try stream.forEachRow { rows.append($0) }
+                if rows.isEmpty {
+                    throw ExploreError.notFound(
+                        kind: info.plural, name: name, scope: Self.describeScope(query.namespace, query.cluster),
+                        suggestions: try self.nearNames(db, kind: info.kind, to: name, namespace: query.namespace, cluster: query.cluster))
+                }
+                stream = Table(columns: columns, rows: rows, now: summary.gatheredAt).stream
             }
-            return Table(columns: columns, rows: rows, now: summary.gatheredAt)
+            try read(stream)
+            return columns
         }
     }
 
@@ -327,9 +347,15 @@ public final class DumpExplorer: @unchecked Sendable {
                 what: "\(kind) \"\(name)\"",
                 candidates: found.map { o in [o.key.cluster, o.key.namespace].compactMap { $0 }.joined(separator: "/") })
         }
-        let events = try eventRows(
-            where: "involvedKind = ? AND involvedName = ? AND cluster = ? AND (involvedNamespace IS ? OR namespace IS ?)",
-            arguments: [object.key.kind, object.key.name, object.key.cluster, object.key.namespace, object.key.namespace])
+        let events = try db.read { db in
+            var rows: [TableRow] = []
+            try eventRows(
+                db, columns: EventPrinter.columns,
+                where: "involvedKind = ? AND involvedName = ? AND cluster = ? AND (involvedNamespace IS ? OR namespace IS ?)",
+                arguments: [object.key.kind, object.key.name, object.key.cluster, object.key.namespace, object.key.namespace]
+            ).forEachRow { rows.append($0) }
+            return rows
+        }
         let table = try get(GetQuery(kind: kind, name: name, namespace: object.key.namespace, cluster: object.key.cluster), wide: true)
         return ObjectDescription(
             object: object, columns: table.columns, cells: table.rows.first?.cells ?? [], events: events, now: summary.gatheredAt)
@@ -339,6 +365,15 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// Events, oldest first (by last seen), as `oc get events` shows them.
     public func events(_ query: EventQuery, wide: Bool = false) throws -> Table {
+        var rows: [TableRow] = []
+        let columns = try events(query, wide: wide) { table in try table.forEachRow { rows.append($0) } }
+        return Table(columns: columns, rows: rows, now: summary.gatheredAt)
+    }
+
+    /// The events `events(_:wide:)` returns, as a table `read` goes through row by row (`RowStream`: printing all
+    /// events of a dump need not hold them); returns the columns.
+    @discardableResult
+    public func events(_ query: EventQuery, wide: Bool = false, read: (RowStream) throws -> Void) throws -> [String] {
         try index(["events"])
         try checkCluster(query.cluster)
         try checkNamespace(query.namespace, cluster: query.cluster)
@@ -368,32 +403,37 @@ public final class DumpExplorer: @unchecked Sendable {
             conditions.append("LOWER(eventType) IN (\(query.types.map { _ in "?" }.joined(separator: ", ")))")
             arguments += StatementArguments(query.types.map { $0.lowercased() })
         }
-        let rows = try eventRows(
-            where: conditions.joined(separator: " AND "), arguments: arguments, wide: wide, inTimeOrder: query.involved == nil)
-        return Table(columns: EventPrinter.columns + (wide ? EventPrinter.wideColumns : []), rows: rows, now: summary.gatheredAt)
+        let columns = EventPrinter.columns + (wide ? EventPrinter.wideColumns : [])
+        try db.read { db in
+            try read(
+                eventRows(
+                    db, columns: columns, where: conditions.joined(separator: " AND "), arguments: arguments, wide: wide,
+                    inTimeOrder: query.involved == nil))
+        }
+        return columns
     }
 
     /// `inTimeOrder`: read the events along `object_event_order`, already in the order printed, rather than sorting
     /// them (a repeated query for all of them costs a tenth less); not for the few of one object, found by its index.
-    private func eventRows(where condition: String, arguments: StatementArguments, wide: Bool = false, inTimeOrder: Bool = false) throws
-        -> [TableRow]
-    {
-        try db.read { db in
+    /// Each pass over the stream runs the query again, in `db`'s read (the same rows each time).
+    private func eventRows(
+        _ db: Database, columns: [String], where condition: String, arguments: StatementArguments, wide: Bool = false,
+        inTimeOrder: Bool = false
+    ) -> RowStream {
+        RowStream(columns: columns, now: summary.gatheredAt) { each in
             // A cursor, as in `get`: fetching all rows first copied each of them, a fifth of a query for all events.
             let cursor = try Row.fetchCursor(
                 db,
                 sql:
                     "SELECT cluster, kind, grp, namespace, name, sortTime, row, wide FROM object \(inTimeOrder ? "INDEXED BY object_event_order " : "")WHERE kind = 'Event' AND \(condition) ORDER BY sortTime IS NULL, sortTime, cluster, namespace, name, id",
                 arguments: arguments)
-            var rows: [TableRow] = []
             while let row = try cursor.next() {
                 // SELECT cluster, kind, grp, namespace, name, sortTime, row, wide — by position, as in `get`.
-                rows.append(
+                try each(
                     TableRow(
                         key: Self.positionalKey(row), encoded: row[6] ?? "", wide: wide ? row[7] ?? "" : nil,
                         time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:))))
             }
-            return rows
         }
     }
 

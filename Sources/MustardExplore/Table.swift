@@ -117,6 +117,33 @@ public struct Table: Sendable {
     }
 }
 
+/// A table whose rows are read on demand, the same rows in the same order at each pass: printing copies each row's
+/// cells as it comes rather than holding the rows (every event of a 1 GB many-small-files dump, held as rows and then
+/// as their printed text, took 240 MB). One from the index is valid only within the read that made it.
+public struct RowStream {
+    public let columns: [String]
+    /// The dump's gather time, which ages are relative to.
+    public let now: Timestamp?
+    private let rows: ((TableRow) throws -> Void) throws -> Void
+
+    public init(columns: [String], now: Timestamp?, rows: @escaping ((TableRow) throws -> Void) throws -> Void) {
+        self.columns = columns
+        self.now = now
+        self.rows = rows
+    }
+
+    public func forEachRow(_ body: (TableRow) throws -> Void) throws {
+        try withoutActuallyEscaping(body) { try rows($0) }
+    }
+}
+
+extension Table {
+    /// The rows held, as a stream.
+    public var stream: RowStream {
+        RowStream(columns: columns, now: now) { each in for row in rows { try each(row) } }
+    }
+}
+
 /// Ages as `oc` prints them (Kubernetes' `duration.HumanDuration`): `45s`, `3m12s`, `5h2m`, `3d4h`, `400d`, `2y30d`.
 public enum Age {
     public static func short(seconds: Double) -> String {

@@ -11,23 +11,32 @@ public enum TableText {
     /// `render`'s bytes, for printing: a table of tens of thousands of events is megabytes, checked again as UTF-8 for
     /// nothing when made a string.
     public static func renderUTF8(_ table: Table, showNamespace: Bool, showCluster: Bool) -> [UInt8] {
+        var out: [UInt8] = []
+        // The rows are held: reading them cannot fail.
+        try? write(table.stream, showNamespace: showNamespace, showCluster: showCluster) { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// Prints a table to `sink` in pieces of about 64 KB, its rows read once: each row's cells are copied into one
+    /// buffer as bytes, and the rows themselves are not held. Returns how many rows there were; `headerAlone`: whether
+    /// a table without rows prints its header (else nothing).
+    @discardableResult
+    public static func write(
+        _ table: RowStream, showNamespace: Bool, showCluster: Bool, headerAlone: Bool = true,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws -> Int {
         var header = table.columns
         if showNamespace { header.insert("NAMESPACE", at: 0) }
         if showCluster { header.insert("CLUSTER", at: 0) }
-        var bytes = 0
-        for i in table.rows.indices {
-            bytes += table.rows[i].byteEstimate + (showCluster ? table.rows[i].key.cluster.utf8.count : 0)
-                + (showNamespace ? table.rows[i].key.namespace?.utf8.count ?? 0 : 0)
-        }
-        var cells = CellBytes(rows: table.rows.count + 1, columns: header.count, bytes: bytes)
-        for column in header { cells.append(neutralizing: column) }
+        var cells = CellBytes()
+        for column in header { cells.append(column) }
         cells.endRow()
-        // By index: a row taken out of the array was copied, each of its strings retained and released.
-        for i in table.rows.indices {
-            if showCluster { cells.append(neutralizing: table.rows[i].key.cluster) }
-            if showNamespace { cells.append(neutralizing: table.rows[i].key.namespace ?? "") }
+        var rows = 0
+        try table.forEachRow { row in
+            if showCluster { cells.append(neutralizing: row.key.cluster) }
+            if showNamespace { cells.append(neutralizing: row.key.namespace ?? "") }
             var count = 0
-            table.rows[i].forEachCell { part in
+            row.forEachCell { part in
                 switch part {
                 case .textBytes(let bytes): cells.append(neutralizing: bytes)
                 case .cell(let cell): cells.append(neutralizing: cell.shown(now: table.now))
@@ -37,8 +46,11 @@ public enum TableText {
             // A row from an index of another layout may be short: pad rather than misalign.
             for _ in count..<max(count, table.columns.count) { cells.append(neutralizing: "") }
             cells.endRow()
+            rows += 1
         }
-        return cells.aligned()
+        if rows == 0 && !headerAlone { return 0 }
+        cells.write(to: sink)
+        return rows
     }
 
     /// A cell's width: its bytes when ASCII (nearly always, and cheap), else its Unicode scalars.
@@ -48,14 +60,16 @@ public enum TableText {
         return ascii ? cell.utf8.count : cell.unicodeScalars.count
     }
 
-    /// Rows laid out as `CellBytes.aligned` does, their texts as they are.
+    /// Rows laid out as `write` lays them out, their texts as they are.
     public static func aligned(_ rows: [[String]]) -> String {
-        var cells = CellBytes(rows: rows.count, columns: rows.first?.count ?? 0)
+        var cells = CellBytes()
         for row in rows {
             for cell in row { cells.append(cell) }
             cells.endRow()
         }
-        return String(decoding: cells.aligned(), as: UTF8.self)
+        var out: [UInt8] = []
+        cells.write { out.append(contentsOf: $0) }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -64,19 +78,12 @@ public enum TableText {
 /// each), which was most of printing them.
 struct CellBytes {
     private var bytes: [UInt8] = []
-    /// Where each cell ends in `bytes`, and its width on screen.
+    /// Where each cell ends in `bytes`, and its width on screen (counted in Unicode scalars: counting Characters was
+    /// slow on tens of thousands of rows).
     private var ends: [Int] = []
     private var widths: [Int] = []
     /// Where each row ends in `ends`.
     private var rowEnds: [Int] = []
-
-    /// `bytes`: about how many the cells hold (growing the buffer copied megabytes several times over).
-    init(rows: Int, columns: Int, bytes: Int = 0) {
-        self.bytes.reserveCapacity(bytes)
-        ends.reserveCapacity(rows * columns)
-        widths.reserveCapacity(rows * columns)
-        rowEnds.reserveCapacity(rows)
-    }
 
     /// A text from the dump, every unsafe scalar escaped (`Neutralizer`).
     mutating func append(neutralizing text: String) {
@@ -104,54 +111,38 @@ struct CellBytes {
         rowEnds.append(ends.count)
     }
 
-    /// Columns padded to their widest cell (counted in Unicode scalars: counting Characters was slow on tens of
-    /// thousands of rows), three spaces apart; the last column is not padded, and no line ends in spaces. Written
-    /// into memory sized once.
-    func aligned() -> [UInt8] {
-        var count = 0, start = 0
+    /// The rows as lines, to `sink` in pieces of about 64 KB: columns padded to their widest cell, three spaces apart;
+    /// the last column not padded, and no line ending in spaces.
+    func write(to sink: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var columns: [Int] = []
+        var start = 0
         for end in rowEnds {
-            count = max(count, end - start)
+            if columns.count < end - start { columns += Array(repeating: 0, count: end - start - columns.count) }
+            for k in start..<end where widths[k] > columns[k - start] { columns[k - start] = widths[k] }
             start = end
         }
-        var columnWidths = Array(repeating: 0, count: count)
-        start = 0
-        for end in rowEnds {
-            for k in start..<end { columnWidths[k - start] = max(columnWidths[k - start], widths[k]) }
-            start = end
-        }
-        // At most this many bytes: every cell and its padding, and a line end per row.
-        var size = bytes.count + rowEnds.count
-        start = 0
-        for end in rowEnds {
-            for k in start..<end where k < end - 1 { size += columnWidths[k - start] - widths[k] + 3 }
-            start = end
-        }
-        return [UInt8](unsafeUninitializedCapacity: size) { out, written in
-            var at = 0
-            bytes.withUnsafeBufferPointer { bytes in
-                start = 0
-                var cellStart = 0
-                for end in rowEnds {
-                    let lineStart = at
-                    for k in start..<end {
-                        let n = ends[k] - cellStart
-                        if n > 0 { (out.baseAddress! + at).initialize(from: bytes.baseAddress! + cellStart, count: n) }
-                        at += n
-                        cellStart = ends[k]
-                        if k < end - 1 {
-                            let pad = columnWidths[k - start] - widths[k] + 3
-                            (out.baseAddress! + at).initialize(repeating: UInt8(ascii: " "), count: pad)
-                            at += pad
-                        }
-                    }
-                    while at > lineStart, out[at - 1] == UInt8(ascii: " ") { at -= 1 }
-                    out[at] = UInt8(ascii: "\n")
-                    at += 1
-                    start = end
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        bytes.withUnsafeBufferPointer { bytes in
+            start = 0
+            var cellStart = 0
+            for end in rowEnds {
+                let lineStart = out.count
+                for k in start..<end {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cellStart..<ends[k]]))
+                    cellStart = ends[k]
+                    if k < end - 1 { out.appendSpaces(columns[k - start] - widths[k] + 3) }
+                }
+                while out.count > lineStart, out.last == UInt8(ascii: " ") { out.removeLast() }
+                out.append(UInt8(ascii: "\n"))
+                start = end
+                if out.count >= 1 << 16 {
+                    out.withUnsafeBufferPointer(sink)
+                    out.removeAll(keepingCapacity: true)
                 }
             }
-            written = at
         }
+        if !out.isEmpty { out.withUnsafeBufferPointer(sink) }
     }
 }
 

@@ -79,10 +79,12 @@ struct ExitWithMessage: Error {
 /// Writes a table's bytes to standard output as they are (wrapping them in `Data` copied megabytes for a table of
 /// every event).
 func printOut(_ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { raw in
-        guard let base = raw.baseAddress, !raw.isEmpty else { return }
-        FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: raw.count, deallocator: .none))
-    }
+    bytes.withUnsafeBufferPointer(printOut)
+}
+
+func printOut(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
 }
 
 func warn(_ message: String) {
@@ -155,10 +157,14 @@ struct Get: ParsableCommand {
                         : objects.map { ObjectText.name($0) + "\n" }.joined()
                 FileHandle.standardOutput.write(Data(text.utf8))
             case .wide, nil:
-                let table = try explorer.get(query, wide: output == .wide)
-                if table.rows.isEmpty { warn("No resources found\(scope.namespace.map { " in \($0) namespace" } ?? "")."); return explorer }
                 let columns = scope.columns(explorer)
-                printOut(TableText.renderUTF8(table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster))
+                var rows = 0
+                // Streamed: the rows of a large dump are printed as read, not held.
+                try explorer.get(query, wide: output == .wide) { table in
+                    rows = try TableText.write(
+                        table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster, headerAlone: false, to: printOut)
+                }
+                if rows == 0 { warn("No resources found\(scope.namespace.map { " in \($0) namespace" } ?? "").") }
             }
             return explorer
         }
@@ -283,10 +289,13 @@ struct Events: ParsableCommand {
             let query = EventQuery(
                 namespace: scope.namespace, cluster: scope.cluster, involved: target,
                 types: types.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } } ?? [])
-            let table = try explorer.events(query, wide: wide)
-            if table.rows.isEmpty { warn("No events found."); return explorer }
             let columns = scope.columns(explorer)
-            printOut(TableText.renderUTF8(table, showNamespace: columns.namespace, showCluster: columns.cluster))
+            var rows = 0
+            // Streamed: the events of a large dump are printed as read, not held.
+            try explorer.events(query, wide: wide) { table in
+                rows = try TableText.write(table, showNamespace: columns.namespace, showCluster: columns.cluster, headerAlone: false, to: printOut)
+            }
+            if rows == 0 { warn("No events found.") }
             return explorer
         }
     }

@@ -160,6 +160,26 @@ struct PrintingTests {
         #expect(lines[1] == "ns-é        16m         Warning       Bad\\u{1B}[31mred   pod/日本   spec        <unknown>")
     }
 
+    @Test("A table streamed in pieces prints the bytes it prints whole; without rows, its header only when asked")
+    func streamedTable() throws {
+        let rows = (0..<3000).map { i in
+            TableRow(
+                key: ObjectKey(cluster: "c\(i % 3)", kind: "Event", group: "", namespace: "ns-\(i % 7)", name: "e\(i)"),
+                encoded: CellCoding.encode([.age(Timestamp(secondsSince1970: Double(1_700_000_000 - i))), .text(String(repeating: "x", count: i % 50))]),
+                wide: nil, time: nil)
+        }
+        let table = Table(columns: ["LAST SEEN", "MESSAGE"], rows: rows, now: Timestamp(secondsSince1970: 1_700_000_000))
+        var pieces: [[UInt8]] = []
+        let count = try TableText.write(table.stream, showNamespace: true, showCluster: true) { pieces.append(Array($0)) }
+        #expect(count == 3000 && pieces.count > 1 && pieces.dropLast().allSatisfy { $0.count >= 1 << 16 && $0.last == 0x0A })
+        #expect(Array(pieces.joined()) == TableText.renderUTF8(table, showNamespace: true, showCluster: true))
+        let empty = Table(columns: ["NAME"], rows: [], now: nil)
+        var printed: [UInt8] = []
+        #expect(try TableText.write(empty.stream, showNamespace: false, showCluster: false, headerAlone: false) { printed += $0 } == 0)
+        #expect(printed.isEmpty)
+        #expect(TableText.render(empty, showNamespace: false, showCluster: false) == "NAME\n")
+    }
+
     @Test("The index's binary form gives back every object of a real file exactly, key order included")
     func codecRoundTrip() throws {
         let objects = try Self.objects(
