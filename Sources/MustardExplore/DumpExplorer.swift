@@ -270,9 +270,10 @@ public final class DumpExplorer: @unchecked Sendable {
         var (condition, arguments) = scope(kind: info.kind, name: query.name, namespace: query.namespace, cluster: query.cluster)
         // Events by when they happened (what `oc get events --sort-by=.lastTimestamp` gives), the rest by name.
         let order = info.kind == "Event" ? "sortTime IS NULL, sortTime, cluster, namespace, name, id" : "cluster, namespace, name, id"
-        // Labels are read only for a selector; without one, events are read along `object_event_order`, already in
-        // the order printed and holding every column read (the kind written out: only then can SQLite use it).
-        let inTimeOrder = info.kind == "Event" && query.selector == nil
+        // Labels are read only for a selector; without one, all events (not one by name, which `object_kind` finds)
+        // are read along `object_event_order`, already in the order printed and holding every column read (the kind
+        // written out: only then can SQLite use it).
+        let inTimeOrder = info.kind == "Event" && query.selector == nil && query.name == nil
         if inTimeOrder { condition = "kind = 'Event' AND " + condition }
         let sql =
             "SELECT cluster, kind, grp, namespace, name, \(query.selector == nil ? "NULL" : "labels"), sortTime, row, wide FROM object "
@@ -386,7 +387,9 @@ public final class DumpExplorer: @unchecked Sendable {
             try index([info.plural])
             let exists = try db.read { db in
                 try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS(SELECT 1 FROM object WHERE (kind = ? AND name = ?) OR (involvedKind = ? AND involvedName = ?))",
+                    db,
+                    sql:
+                        "SELECT EXISTS(SELECT 1 FROM object WHERE kind = ? AND name = ?) OR EXISTS(SELECT 1 FROM object WHERE involvedKind = ? AND involvedName = ?)",
                     arguments: [info.kind, name, info.kind, name]) ?? false
             }
             if !exists {
