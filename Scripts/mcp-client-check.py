@@ -119,6 +119,14 @@ async def main(mustard, dumps):
                 _, events = cli(mustard, "events", dump, "-A")
                 error, got = await call(session, "events", {"dump": dump, "limit": 500})
                 check(not error and got["total"] == max(0, len(events.splitlines()) - 1), f"events {dump}: as many as the CLI ({got['total'] if not error else '?'})")
+                if not error and got["total"] > 3:
+                    # Pages of a streamed table: the same rows as one larger page, the total, where the next starts.
+                    error, page = await call(session, "events", {"dump": dump, "offset": 1, "limit": 2})
+                    check(not error and page["rows"] == got["rows"][1:3] and page["total"] == got["total"] and page["offset"] == 1
+                          and page["nextOffset"] == 3, f"events {dump}: a page from offset 1")
+                    error, past = await call(session, "events", {"dump": dump, "offset": got["total"] + 5})
+                    check(not error and past["rows"] == [] and past["offset"] == got["total"] and past["nextOffset"] is None,
+                          f"events {dump}: a page past the end is empty")
                 _, listing = cli(mustard, "ls", dump, "-v")
                 error, got = await call(session, "ls", {"dump": dump})
                 check(not error and got["summary"] == listing, f"ls {dump}: the CLI's summary")

@@ -17,18 +17,25 @@ enum ExploreTools {
         parts.reduce(into: [:]) { all, part in all.merge(part) { a, _ in a } }
     }
 
-    /// A table as JSON rows (column name → cell as `oc get` prints it), with each row's cluster and namespace.
-    static func rows(_ table: Table) -> [Value] {
-        table.rows.map { row in
-            var o: [String: Value] = ["cluster": .string(row.key.cluster), "namespace": row.key.namespace.map(Value.string) ?? .null]
-            for (column, cell) in zip(table.columns, row.cells) { o[column] = .string(cell.shown(now: table.now)) }
-            return .object(o)
+    /// A page of a table's rows as JSON (column name → cell as `oc get` prints it, with each row's cluster and
+    /// namespace), read as a stream: the rows outside the page are only counted (a page of 100 of a dump's 175,000
+    /// events converts 100, and holds no more).
+    static func paged(_ arguments: [String: Value], _ read: ((RowStream) throws -> Void) throws -> [String]) throws -> Value {
+        let (offset, limit) = try Paging.window(arguments)
+        var items: [Value] = []
+        var total = 0
+        let columns = try read { table in
+            try table.forEachRow { row in
+                if total >= offset, items.count < limit {
+                    var o: [String: Value] = ["cluster": .string(row.key.cluster), "namespace": row.key.namespace.map(Value.string) ?? .null]
+                    for (column, cell) in zip(table.columns, row.cells) { o[column] = .string(cell.shown(now: table.now)) }
+                    items.append(.object(o))
+                }
+                total += 1
+            }
         }
-    }
-
-    static func paged(_ table: Table, _ arguments: [String: Value]) throws -> Value {
-        guard case .object(var page) = try Paging.page(rows(table), arguments: arguments, key: "rows") else { return .null }
-        page["columns"] = .array(table.columns.map(Value.string))
+        guard case .object(var page) = Paging.page(items, total: total, start: min(offset, total), key: "rows") else { return .null }
+        page["columns"] = .array(columns.map(Value.string))
         return .object(page)
     }
 
@@ -71,9 +78,9 @@ enum ExploreTools {
                 let objects = try explorer.objects(query).map { try JSONDecoder().decode(Value.self, from: Data(ValueText.json($0.body).utf8)) }
                 return try Paging.page(objects, arguments: arguments, key: "objects")
             case "table":
-                return try paged(try explorer.get(query), arguments)
+                return try paged(arguments) { try explorer.get(query, read: $0) }
             case "wide":
-                return try paged(try explorer.get(query, wide: true), arguments)
+                return try paged(arguments) { try explorer.get(query, wide: true, read: $0) }
             default:
                 throw ToolError.invalid("output must be table, wide or json")
             }
@@ -156,6 +163,6 @@ enum ExploreTools {
             let query = EventQuery(
                 namespace: try Arguments.string(arguments, "namespace"), cluster: try Arguments.string(arguments, "cluster"),
                 involved: involved, types: types)
-            return try paged(try explorer.events(query), arguments)
+            return try paged(arguments) { try explorer.events(query, read: $0) }
         })
 }

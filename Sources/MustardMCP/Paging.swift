@@ -7,20 +7,27 @@ enum Paging {
     static let maxLimit = 500
     static let maxCharacters = 200_000
 
-    /// One page of `items` with where the next one starts (null on the last).
-    static func page(_ items: [Value], arguments: [String: Value], key: String) throws -> Value {
+    /// The page asked for: its first item and at most how many.
+    static func window(_ arguments: [String: Value]) throws -> (offset: Int, limit: Int) {
         let offset = try Arguments.int(arguments, "offset") ?? 0
         let limit = try Arguments.int(arguments, "limit") ?? defaultLimit
         guard offset >= 0 else { throw ToolError.invalid("offset must be 0 or more") }
         guard (1...maxLimit).contains(limit) else { throw ToolError.invalid("limit must be 1 to \(maxLimit)") }
+        return (offset, limit)
+    }
+
+    /// One page of `items` with where the next one starts (null on the last).
+    static func page(_ items: [Value], arguments: [String: Value], key: String) throws -> Value {
+        let (offset, limit) = try window(arguments)
         let start = min(offset, items.count)
         let end = min(start + limit, items.count)
-        return .object([
-            key: .array(Array(items[start..<end])),
-            "total": .int(items.count),
-            "offset": .int(start),
-            "nextOffset": end < items.count ? .int(end) : .null,
-        ])
+        return page(Array(items[start..<end]), total: items.count, start: start, key: key)
+    }
+
+    /// A page of `total` items: `items` are those from `start` on.
+    static func page(_ items: [Value], total: Int, start: Int, key: String) -> Value {
+        let end = start + items.count
+        return .object([key: .array(items), "total": .int(total), "offset": .int(start), "nextOffset": end < total ? .int(end) : .null])
     }
 
     /// The schema properties every paged tool takes.
