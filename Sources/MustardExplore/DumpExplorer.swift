@@ -285,13 +285,9 @@ public final class DumpExplorer: @unchecked Sendable {
             if wide { columns += layout.map { ($0["wide"] as String).split(separator: "\u{1F}").map(String.init) } ?? fallback.wideColumns }
             var stream = RowStream(columns: columns, now: summary.gatheredAt) { each in
                 let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                // Columns by position: GRDB's look-up by name lower-cases the name at every access.
                 while let row = try cursor.next() {
                     if let selector = query.selector, !selector.matches(Self.labels(row[5])) { continue }
-                    try each(
-                        TableRow(
-                            key: Self.positionalKey(row), encoded: row[7] ?? "", wide: wide ? row[8] ?? "" : nil,
-                            time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:))))
+                    try each(Self.tableRow(row, wide: wide))
                 }
             }
             if let name = query.name {
@@ -428,15 +424,9 @@ public final class DumpExplorer: @unchecked Sendable {
             let cursor = try Row.fetchCursor(
                 db,
                 sql:
-                    "SELECT cluster, kind, grp, namespace, name, sortTime, row, wide FROM object \(inTimeOrder ? "INDEXED BY object_event_order " : "")WHERE kind = 'Event' AND \(condition) ORDER BY sortTime IS NULL, sortTime, cluster, namespace, name, id",
+                    "SELECT cluster, kind, grp, namespace, name, NULL, sortTime, row, wide FROM object \(inTimeOrder ? "INDEXED BY object_event_order " : "")WHERE kind = 'Event' AND \(condition) ORDER BY sortTime IS NULL, sortTime, cluster, namespace, name, id",
                 arguments: arguments)
-            while let row = try cursor.next() {
-                // SELECT cluster, kind, grp, namespace, name, sortTime, row, wide — by position, as in `get`.
-                try each(
-                    TableRow(
-                        key: Self.positionalKey(row), encoded: row[6] ?? "", wide: wide ? row[7] ?? "" : nil,
-                        time: (row[5] as Double?).map(Timestamp.init(secondsSince1970:))))
-            }
+            while let row = try cursor.next() { try each(Self.tableRow(row, wide: wide)) }
         }
     }
 
@@ -568,8 +558,12 @@ public final class DumpExplorer: @unchecked Sendable {
     }
 
     /// The key from the first five columns: cluster, kind, grp, namespace, name.
-    private static func positionalKey(_ row: Row) -> ObjectKey {
-        ObjectKey(cluster: row[0], kind: row[1], group: row[2], namespace: row[3], name: row[4])
+    /// A table row from `SELECT cluster, kind, grp, namespace, name, labels, sortTime, row, wide`, by position (GRDB's
+    /// look-up by name lower-cases the name at every access); its cells left as the index keeps them.
+    private static func tableRow(_ row: Row, wide: Bool) -> TableRow {
+        TableRow(
+            key: ObjectKey(cluster: row[0], kind: row[1], group: row[2], namespace: row[3], name: row[4]), encoded: row[7] ?? "",
+            wide: wide ? row[8] ?? "" : nil, time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:)))
     }
 
     private static func key(_ row: Row) -> ObjectKey {

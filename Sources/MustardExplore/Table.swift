@@ -83,14 +83,6 @@ public struct TableRow: Sendable, Hashable {
         }
     }
 
-    /// About how many bytes the cells print as: those the index keeps, or a guess for cells given.
-    var byteEstimate: Int {
-        switch stored {
-        case .cells(let cells): return cells.count * 16
-        case .encoded(let row, let wide): return row.utf8.count + (wide?.utf8.count ?? 0)
-        }
-    }
-
     public static func == (l: TableRow, r: TableRow) -> Bool {
         l.key == r.key && l.time == r.time && l.cells == r.cells
     }
