@@ -125,7 +125,7 @@ public struct RowStream {
     }
 
     public func forEachRow(_ body: (TableRow) throws -> Void) throws {
-        try withoutActuallyEscaping(body) { try rows($0) }
+        try rows(body)
     }
 }
 
