@@ -255,7 +255,7 @@ public final class DumpExplorer: @unchecked Sendable {
     /// The table `oc get` would print (all namespaces unless one is given), rows sorted by cluster, namespace, name.
     public func get(_ query: GetQuery, wide: Bool = false) throws -> Table {
         var rows: [TableRow] = []
-        let columns = try get(query, wide: wide) { table in try table.forEachRow { rows.append($0) } }
+        let columns = try get(query, wide: wide) { rows = try $0.collected() }
         return Table(columns: columns, rows: rows, now: summary.gatheredAt)
     }
 
@@ -292,8 +292,7 @@ public final class DumpExplorer: @unchecked Sendable {
             }
             if let name = query.name {
                 // One name: a few rows, held, so that none found is an error before anything is printed.
-                var rows: [TableRow] = []
-                try stream.forEachRow { rows.append($0) }
+                let rows = try stream.collected()
                 if rows.isEmpty {
                     throw ExploreError.notFound(
                         kind: info.plural, name: name, scope: Self.describeScope(query.namespace, query.cluster),
@@ -345,13 +344,11 @@ public final class DumpExplorer: @unchecked Sendable {
                 candidates: found.map { o in [o.key.cluster, o.key.namespace].compactMap { $0 }.joined(separator: "/") })
         }
         let events = try db.read { db in
-            var rows: [TableRow] = []
             try eventRows(
                 db, columns: EventPrinter.columns,
                 where: "involvedKind = ? AND involvedName = ? AND cluster = ? AND (involvedNamespace IS ? OR namespace IS ?)",
                 arguments: [object.key.kind, object.key.name, object.key.cluster, object.key.namespace, object.key.namespace]
-            ).forEachRow { rows.append($0) }
-            return rows
+            ).collected()
         }
         let table = try get(GetQuery(kind: kind, name: name, namespace: object.key.namespace, cluster: object.key.cluster), wide: true)
         return ObjectDescription(
@@ -363,7 +360,7 @@ public final class DumpExplorer: @unchecked Sendable {
     /// Events, oldest first (by last seen), as `oc get events` shows them.
     public func events(_ query: EventQuery, wide: Bool = false) throws -> Table {
         var rows: [TableRow] = []
-        let columns = try events(query, wide: wide) { table in try table.forEachRow { rows.append($0) } }
+        let columns = try events(query, wide: wide) { rows = try $0.collected() }
         return Table(columns: columns, rows: rows, now: summary.gatheredAt)
     }
 
@@ -414,7 +411,7 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// `inTimeOrder`: read the events along `object_event_order`, already in the order printed, rather than sorting
     /// them (a repeated query for all of them costs a tenth less); not for the few of one object, found by its index.
-    /// Each pass over the stream runs the query again, in `db`'s read (the same rows each time).
+    /// Each pass over the stream runs the query again, within `db`'s read (the same rows each time).
     private func eventRows(
         _ db: Database, columns: [String], where condition: String, arguments: StatementArguments, wide: Bool = false,
         inTimeOrder: Bool = false
@@ -557,7 +554,6 @@ public final class DumpExplorer: @unchecked Sendable {
         [namespace.map { "namespace \($0)" }, cluster.map { "cluster \($0)" }].compactMap { $0 }.joined(separator: ", ")
     }
 
-    /// The key from the first five columns: cluster, kind, grp, namespace, name.
     /// A table row from `SELECT cluster, kind, grp, namespace, name, labels, sortTime, row, wide`, by position (GRDB's
     /// look-up by name lower-cases the name at every access); its cells left as the index keeps them.
     private static func tableRow(_ row: Row, wide: Bool) -> TableRow {

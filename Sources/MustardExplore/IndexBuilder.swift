@@ -102,10 +102,8 @@ private final class IndexingVisitor: DumpVisitor {
     private let insertObject: RowInsert
     private let insertLog: RowInsert
     private var seen: Set<ObjectIdentity> = []
-    /// The files objects came from, by path, with their numbers in `file`; the last one looked up, the same for a
-    /// file's every object.
+    /// The files objects came from, by path, with their numbers in `file`.
     private var files: [String: Int64] = [:]
-    private var lastFile: (path: String, id: Int64)?
     private var podLists: Set<String> = []
     private var namespaces: Set<[String]> = []
     private var clusters: [String: String?] = [:]
@@ -143,7 +141,6 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// What a count keeps of an object: whose file it came from and what kind it is.
     struct CountedObject: Sendable {
-
         let identity: ObjectIdentity
         let resource: String
         let cluster: String
@@ -379,13 +376,17 @@ private final class IndexingVisitor: DumpVisitor {
             counted[o.identity] = o
             if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
         }
+        // A file's objects all came from its path: its number is looked up once.
+        var fileID: Int64?
         for o in file.objects {
             let identity = Self.identity(cluster: o.cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)
             guard seen.insert(identity).inserted else { continue }
             if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
             if o.kind == "Namespace" { namespaces.insert([o.cluster, o.name]) }
             if let defined = o.definedKind, !definitionsSeen.contains(identity) { crds[Self.crdKey(defined.info.kind, defined.info.group)] = defined }
-            try insertObject.insert(o, file: try fileNumber(o.source.path))
+            let id = try fileID ?? fileNumber(o.source.path)
+            fileID = id
+            try insertObject.insert(o, file: id)
             kindsIndexed[[o.kind, o.group], default: false] = kindsIndexed[[o.kind, o.group]] == true || o.namespace != nil
             countsIndexed[[o.cluster, o.kind, o.group], default: 0] += 1
             newestIndexed = max(newestIndexed, o.sortTime?.secondsSince1970 ?? 0, o.created?.secondsSince1970 ?? 0)
@@ -395,17 +396,10 @@ private final class IndexingVisitor: DumpVisitor {
 
     /// The number of the file at `path` in `file`, added the first time.
     private func fileNumber(_ path: String) throws -> Int64 {
-        if let last = lastFile, last.path == path { return last.id }
-        let id: Int64
-        if let known = files[path] {
-            id = known
-        } else {
-            try db.execute(sql: "INSERT INTO file(path) VALUES (?)", arguments: [path])
-            id = db.lastInsertedRowID
-            files[path] = id
-        }
-        lastFile = (path, id)
-        return id
+        if let known = files[path] { return known }
+        try db.execute(sql: "INSERT INTO file(path) VALUES (?)", arguments: [path])
+        files[path] = db.lastInsertedRowID
+        return db.lastInsertedRowID
     }
 
     /// The files left, by resource, for later walks.

@@ -2,7 +2,8 @@ import GRDB
 
 /// The tables of a dump's index. One row per object (the table row `get` prints already made, the object itself in
 /// `ValueCodec`'s form, the file it came from by number: the path written in each of a list's events was a sixth of
-/// the table), one per container log (where it lies in the dump, not its text), the load issues, and what `ls` tells. `meta.complete` is written last: an index without it is never trusted.
+/// the table), one per container log (where it lies in the dump, not its text), the load issues, and what `ls` tells.
+/// `meta.complete` is written last: an index without it is never trusted.
 enum IndexSchema {
     /// Bumped whenever the tables or what goes into them change: an index of another version is rebuilt.
     static let version = "9"
@@ -41,12 +42,13 @@ enum IndexSchema {
     }
 
     /// Indexes made once the rows are in (faster than keeping them up to date row by row), and the counts `ls` shows
-    /// (counted once here: counting at each query read the whole table). Each index reads the whole table once: no
-    /// index by name alone, which only the check that `events --for KIND/NAME` names something used (it finds the
-    /// object by kind and name in `object_kind` as fast; a first `events` on the many-small-files 1 GB dump 4.65 ->
-    /// 4.48 s CPU without it). `object_event_order` is the order `events`
-    /// prints, so a query for all of them reads instead of sorting, and it holds every column that query reads and
-    /// filters on: reading each event's row from the table instead, in time order, went back and forth across it
+    /// (counted once here: counting at each query read the whole table).
+    ///
+    /// Each index reads the whole table once: there is none by name alone, which only the check that
+    /// `events --for KIND/NAME` names something used (`object_kind` finds the object by kind and name as fast; a first
+    /// `events` on the many-small-files 1 GB dump 4.65 -> 4.48 s CPU without it). `object_event_order` is the order
+    /// `events` prints, so a query for all of them reads instead of sorting, and it holds every column that query reads
+    /// and filters on: reading each event's row from the table instead, in time order, went back and forth across it
     /// (a repeated `events -A` on the 1 GB dump: 0.21 s, 0.15 s from the index alone; the index file grows by 14 %).
     /// `kindCounts`: the rows of `kindCount`, as the walk tallied them (`GROUP BY cluster, kind, grp` without reading the
     /// table again).

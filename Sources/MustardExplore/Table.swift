@@ -127,6 +127,13 @@ public struct RowStream {
     public func forEachRow(_ body: (TableRow) throws -> Void) throws {
         try rows(body)
     }
+
+    /// Every row, held.
+    public func collected() throws -> [TableRow] {
+        var held: [TableRow] = []
+        try rows { held.append($0) }
+        return held
+    }
 }
 
 extension Table {

@@ -76,12 +76,7 @@ struct ExitWithMessage: Error {
     init(_ message: String) { self.message = message }
 }
 
-/// Writes a table's bytes to standard output as they are (wrapping them in `Data` copied megabytes for a table of
-/// every event).
-func printOut(_ bytes: [UInt8]) {
-    bytes.withUnsafeBufferPointer(printOut)
-}
-
+/// Writes a piece of a table to standard output as it is (wrapping an array's bytes in `Data` copied them again).
 func printOut(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
     FileHandle.standardOutput.write(Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))

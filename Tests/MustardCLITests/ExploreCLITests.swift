@@ -78,6 +78,18 @@ struct ExploreCLITests {
                 && Self.lines(logs.stdout).allSatisfy { $0.contains("Validating backup storage location") })
     }
 
+    @Test("An answer with no rows prints nothing, not a header alone, and says so on standard error")
+    func emptyAnswers() throws {
+        for (arguments, message) in [
+            (["events", Self.sample, "--types", "NoSuchType"], "No events found."),
+            (["get", Self.sample, "pods", "-A", "-l", "no-such-label=x"], "No resources found."),
+            (["get", Self.sample, "events", "-A", "-l", "no-such-label=x"], "No resources found."),
+        ] {
+            let run = try TestSupport.mustard(arguments)
+            #expect(run.code == 0 && run.stdout.isEmpty && run.stderr.contains(message), "\(arguments)")
+        }
+    }
+
     @Test("ls tells the clusters, layouts, gather time and kinds")
     func ls() throws {
         let run = try TestSupport.mustard(["ls", Self.sample])
