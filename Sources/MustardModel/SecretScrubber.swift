@@ -30,8 +30,8 @@ public enum SecretScrubber {
     /// the scan lower-cases ASCII only, so bytes of other characters (a statement's `×`) can neither start a clue
     /// nor hide one from the scan.
     ///
-    /// Each position is first tried against the clues' first two bytes (`cluePairs`, a bit per pair of lower-cased
-    /// bytes): every clue is at least three bytes long, so a position whose pair no clue begins with cannot start one,
+    /// Each position is first tried against the clues' first two bytes (`cluePairs`, a bit per pair of bytes, either
+    /// case, so only the positions tried are lower-cased): every clue is at least three bytes long, so a position whose pair no clue begins with cannot start one,
     /// and the clues themselves are tried only where one could (trying them at each of the many `a`, `e`, `s` and
     /// `t` was most of the cost of indexing tens of thousands of events).
     static func mightHoldSecret(_ text: String) -> Bool {
@@ -41,13 +41,13 @@ public enum SecretScrubber {
             return cluePairs.withUnsafeBufferPointer { pairs in
                 cluesByFirstByte.withUnsafeBufferPointer { byFirst in
                     clueStore.withBuffers { clueBytes, spans in
-                        var next = lowered(bytes[0])
+                        var next = bytes[0]
                         for i in 0..<bytes.count - 1 {
                             let byte = next
-                            next = lowered(bytes[i + 1])
+                            next = bytes[i + 1]
                             let pair = Int(byte) << 8 | Int(next)
                             guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { continue }
-                            for k in byFirst[Int(byte)] where startsWith(bytes, at: i, UnsafeBufferPointer(rebasing: clueBytes[spans[k]])) {
+                            for k in byFirst[Int(lowered(byte))] where startsWith(bytes, at: i, UnsafeBufferPointer(rebasing: clueBytes[spans[k]])) {
                                 return true
                             }
                         }
@@ -58,13 +58,18 @@ public enum SecretScrubber {
         }
     }
 
-    /// A bit for each pair of lower-cased bytes some clue begins with.
+    /// A bit for each pair of bytes some clue begins with, in either case: the scan lower-cases only where one does.
     static let cluePairs: [UInt64] = {
         var bits = [UInt64](repeating: 0, count: 65536 / 64)
+        func cases(_ byte: UInt8) -> [UInt8] { byte >= 0x61 && byte <= 0x7A ? [byte, byte - 0x20] : [byte] }
         for clue in clues.map({ Array($0.utf8) }) {
             precondition(clue.count >= 3, "mightHoldSecret tries pairs: a clue needs three bytes")
-            let pair = Int(clue[0]) << 8 | Int(clue[1])
-            bits[pair >> 6] |= 1 << UInt64(pair & 63)
+            for first in cases(clue[0]) {
+                for second in cases(clue[1]) {
+                    let pair = Int(first) << 8 | Int(second)
+                    bits[pair >> 6] |= 1 << UInt64(pair & 63)
+                }
+            }
         }
         return bits
     }()
@@ -235,11 +240,8 @@ public enum SecretScrubber {
             {
                 afterMySQL = true
             }
-            guard let kind = SecretScrubber.classify(b, key) else {
-                emit(i..<j)
-                return
-            }
-            if let start = valueStart(afterKey: j, flag: dashes == 2), value(at: start, kind: kind) {
+            // Whether a value follows first: most words have none, and classifying each was most of the scan.
+            if let start = valueStart(afterKey: j, flag: dashes == 2), let kind = SecretScrubber.classify(b, key), value(at: start, kind: kind) {
                 return
             }
             emit(i..<j)

@@ -159,6 +159,31 @@ struct InjectionTests {
         }
     }
 
+    @Test("The neutraliser's escaping by bytes equals the scalar walk: each scalar alone, next to ASCII and to others")
+    func neutralizerByBytes() {
+        // What `Neutralizer.text` did scalar by scalar before it worked over bytes.
+        func scalarWalk(_ s: String) -> String {
+            var out = ""
+            for scalar in s.unicodeScalars {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out += Neutralizer.isUnsafe(scalar.value) ? "\\u{\(hex.count < 2 ? "0" + hex : hex)}" : String(scalar)
+            }
+            return out
+        }
+        let samples = Array(UInt32(0)...0x2FF) + Array(0x600...0x61F) + Array(0x2000...0x206F) + Array(0xFFF0...0x1_0010) + [0x1F600, 0x10FFFF]
+        let scalars = samples.compactMap(Unicode.Scalar.init)
+        for scalar in scalars {
+            for text in ["\(scalar)", "a\(scalar)b", "\(scalar)\(scalar)é\n"] {
+                #expect(Neutralizer.text(text) == scalarWalk(text), "U+\(String(scalar.value, radix: 16))")
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = String(String.UnicodeScalarView((0..<Int.random(in: 1...12, using: &generator)).map { _ in scalars.randomElement(using: &generator)! }))
+            #expect(Neutralizer.text(text) == scalarWalk(text), "\(Array(text.unicodeScalars.map(\.value)))")
+        }
+    }
+
     @Test("Every format shows the planted text escaped; none holds a raw control, a bidi control or a forged line",
           arguments: ["text", "markdown", "json", "sarif", "html"])
     func formats(format: String) throws {
