@@ -38,8 +38,24 @@ enum EventPrinter {
         // Most messages need no trimming: checked first (by their end bytes when those are ASCII and not blank,
         // else by Characters), Foundation's trim is slow on tens of thousands of events.
         if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F { return text }
+        if let trimmed = asciiTrimmed(text) { return trimmed }
         guard let first = text.first, let last = text.last, first.isWhitespace || last.isWhitespace else { return text }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `text` without the ASCII blanks and line breaks at its ends, when what is left begins and ends with ASCII (or is
+    /// empty): then Foundation's trim would stop at the same bytes. Nil otherwise. Through `Character`s and Foundation, a
+    /// message ending in a newline cost 3,900 instructions.
+    static func asciiTrimmed(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            func blank(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+            var start = 0, end = bytes.count
+            while start < end, blank(bytes[start]) { start += 1 }
+            while end > start, blank(bytes[end - 1]) { end -= 1 }
+            if start < end, bytes[start] >= 0x80 || bytes[end - 1] >= 0x80 { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 
     static func cells(_ event: Value) -> [Cell] {

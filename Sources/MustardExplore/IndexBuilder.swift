@@ -376,22 +376,36 @@ private final class IndexingVisitor: DumpVisitor {
             counted[o.identity] = o
             if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
         }
-        // A file's objects all came from its path: its number is looked up once.
+        // A file's objects all came from its path: its number is looked up once. They mostly share a cluster,
+        // namespace and kind, so each run of equal ones is noted once (arrays made and hashed for each of a list's
+        // events were a fifth of merging it).
         var fileID: Int64?
+        var run: (cluster: String, namespace: String?, kind: String, group: String, count: Int)?
         for o in file.objects {
             let identity = Self.identity(cluster: o.cluster, apiVersion: o.apiVersion, kind: o.kind, namespace: o.namespace, name: o.name)
             guard seen.insert(identity).inserted else { continue }
-            if let ns = o.namespace { namespaces.insert([o.cluster, ns]) }
             if o.kind == "Namespace" { namespaces.insert([o.cluster, o.name]) }
             if let defined = o.definedKind, !definitionsSeen.contains(identity) { crds[Self.crdKey(defined.info.kind, defined.info.group)] = defined }
             let id = try fileID ?? fileNumber(o.source.path)
             fileID = id
             try insertObject.insert(o, file: id)
-            kindsIndexed[[o.kind, o.group], default: false] = kindsIndexed[[o.kind, o.group]] == true || o.namespace != nil
-            countsIndexed[[o.cluster, o.kind, o.group], default: 0] += 1
+            if let r = run, r.cluster == o.cluster, r.namespace == o.namespace, r.kind == o.kind, r.group == o.group {
+                run?.count += 1
+            } else {
+                if let r = run { noteIndexed(r) }
+                run = (o.cluster, o.namespace, o.kind, o.group, 1)
+            }
             newestIndexed = max(newestIndexed, o.sortTime?.secondsSince1970 ?? 0, o.created?.secondsSince1970 ?? 0)
             if o.row == nil { rowsWaiting = true }
         }
+        if let r = run { noteIndexed(r) }
+    }
+
+    /// `count` objects indexed of one cluster, namespace (nil: cluster-scoped) and kind.
+    private func noteIndexed(_ r: (cluster: String, namespace: String?, kind: String, group: String, count: Int)) {
+        if let ns = r.namespace { namespaces.insert([r.cluster, ns]) }
+        kindsIndexed[[r.kind, r.group], default: false] = kindsIndexed[[r.kind, r.group]] == true || r.namespace != nil
+        countsIndexed[[r.cluster, r.kind, r.group], default: 0] += r.count
     }
 
     /// The number of the file at `path` in `file`, added the first time.

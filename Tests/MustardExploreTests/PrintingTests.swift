@@ -61,6 +61,25 @@ struct PrintingTests {
         (777_600, "9d"), (69_120_000, "2y70d"), (-0.5, "0s"), (-5, "<invalid>"),
     ]
 
+    @Test("An event's message trimmed by bytes as Foundation trims it: ASCII and Unicode blanks, marks and text past ASCII at its ends")
+    func messageTrimming() {
+        let pieces = [" ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}", "\u{200B}", "a", "Z", "é",
+                      "\u{301}", "名", "😀", "-", "x y", ""]
+        var generator = SystemRandomNumberGenerator()
+        var texts = pieces.flatMap { a in pieces.map { b in a + "Back-off" + b } }
+        for _ in 0..<3000 {
+            texts.append((0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
+        for text in texts {
+            // What `message` did before its bytes were looked at: untouched unless an end is whitespace as a
+            // Character (not a space before a combining mark), else Foundation's trim.
+            let untouched = !(text.first?.isWhitespace ?? false) && !(text.last?.isWhitespace ?? false)
+            let expected = untouched ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let got = EventPrinter.message(.mapping(["message": .scalar(text)]))
+            #expect(got == expected, "\(Array(text.unicodeScalars.map(\.value)))")
+        }
+    }
+
     @Test("Ages as kubectl's HumanDuration prints them")
     func ages() {
         for (seconds, shown) in Self.ages { #expect(Age.short(seconds: seconds) == shown, "\(seconds) s") }
