@@ -149,9 +149,8 @@ private final class IndexingVisitor: DumpVisitor {
         let namespace: String?
 
         init(_ raw: Value, cluster: String, resource: String) {
-            let parts = (raw["apiVersion"].string ?? "").split(separator: "/")
             kind = raw["kind"].string ?? ""
-            group = parts.count == 2 ? String(parts[0]) : ""
+            group = KubeObject.group(ofAPIVersion: raw["apiVersion"].string ?? "")
             namespace = raw["metadata"]["namespace"].string
             identity = IndexingVisitor.identity(of: raw, cluster: cluster)
             self.resource = resource

@@ -31,8 +31,7 @@ struct PreparedObject: Sendable {
         self.cluster = cluster
         kind = body["kind"].string ?? ""
         apiVersion = body["apiVersion"].string ?? ""
-        let parts = apiVersion.split(separator: "/")
-        group = parts.count == 2 ? String(parts[0]) : ""
+        group = KubeObject.group(ofAPIVersion: apiVersion)
         namespace = metadata["namespace"].string
         name = metadata["name"].string ?? ""
         created = metadata["creationTimestamp"].string.flatMap(Timestamp.init(rfc3339:))
