@@ -53,17 +53,30 @@ enum IndexSchema {
     /// `kindCounts`: the rows of `kindCount`, as the walk tallied them (`GROUP BY cluster, kind, grp` without reading the
     /// table again).
     static func finish(_ db: Database, kindCounts: [(key: [String], n: Int)]) throws {
+        try createObjectIndexes(db)
         try db.execute(
             sql: """
-                CREATE INDEX object_kind ON object(kind, namespace, name);
-                CREATE INDEX object_involved ON object(involvedName);
-                CREATE INDEX object_event_order ON object(sortTime IS NULL, sortTime, cluster, namespace, name, id, kind, grp, eventType, row, wide)
-                    WHERE kind = 'Event';
                 CREATE INDEX log_pod ON log(pod);
                 CREATE TABLE kindCount AS SELECT cluster, kind, grp, COUNT(*) AS n FROM object WHERE 0 GROUP BY cluster, kind, grp;
                 """)
         for (key, n) in kindCounts {
             try db.execute(sql: "INSERT INTO kindCount(cluster, kind, grp, n) VALUES (?, ?, ?, ?)", arguments: [key[0], key[1], key[2], n])
         }
+    }
+
+    /// The object table's indexes (`finish`).
+    static func createObjectIndexes(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX object_kind ON object(kind, namespace, name);
+                CREATE INDEX object_involved ON object(involvedName);
+                CREATE INDEX object_event_order ON object(sortTime IS NULL, sortTime, cluster, namespace, name, id, kind, grp, eventType, row, wide)
+                    WHERE kind = 'Event';
+                """)
+    }
+
+    /// Dropped by a later walk that adds more rows than the table held, and made again at its end.
+    static func dropObjectIndexes(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX IF EXISTS object_kind; DROP INDEX IF EXISTS object_involved; DROP INDEX IF EXISTS object_event_order")
     }
 }

@@ -80,6 +80,52 @@ struct IndexCacheTests {
         }
     }
 
+    @Test("A later walk adding more rows than the index held makes its object indexes again: the answers equal an index read in one walk")
+    func laterWalkRemakesIndexes() throws {
+        let folder = TestSupport.temporaryFolder()
+        defer { TestSupport.cleanUp(folder) }
+        let dump = folder.appendingPathComponent("mg")
+        try FileManager.default.copyItem(atPath: TestSupport.fixture("k8s-pods-failing"), toPath: dump.path)
+        // 60 events about the fixture's three pods, in many times: the events' walk adds far more rows than the pods'.
+        let pods = ["cart-7c9d5b8f4-m2x7q", "search-5f6d7c8b9-q4w8e", "web-6b7c8d9e0-a1b2c"]
+        var yaml = "---\napiVersion: v1\nitems:\n"
+        for i in 0..<60 {
+            yaml += """
+                - apiVersion: v1
+                  count: \(i + 1)
+                  involvedObject: {apiVersion: v1, kind: Pod, name: \(pods[i % 3]), namespace: shop}
+                  kind: Event
+                  lastTimestamp: "2026-11-24T15:\(String(format: "%02d", i % 60)):0\(i % 7)Z"
+                  message: event \(i)
+                  metadata: {name: \(pods[i % 3]).\(i), namespace: shop}
+                  reason: Reason\(i % 5)
+                  type: \(i % 2 == 0 ? "Warning" : "Normal")
+
+                """
+        }
+        yaml += "kind: EventList\n"
+        try yaml.write(to: dump.appendingPathComponent("inspect.local.7731/namespaces/shop/core/events.yaml"), atomically: true, encoding: .utf8)
+        var eager = ExploreOptions(cache: nil)
+        eager.firstReading = nil
+        let whole = try DumpExplorer.open(dump.path, options: eager)
+        let cache = folder.appendingPathComponent("cache")
+        let lazy = try DumpExplorer.open(dump.path, options: ExploreOptions(cache: IndexCache(directory: cache)))
+        #expect(try lazy.get(GetQuery(kind: "pods")).rows == whole.get(GetQuery(kind: "pods")).rows)
+        let all = try lazy.events(EventQuery()).rows
+        let expected = try whole.events(EventQuery()).rows
+        #expect(all.count == 60 && all == expected)
+        let again = try DumpExplorer.open(dump.path, options: ExploreOptions(cache: IndexCache(directory: cache)))
+        #expect(again.fromCache)
+        #expect(try again.events(EventQuery()).rows == all)
+        var about = EventQuery()
+        about.involved = (kind: "pod", name: pods[1])
+        #expect(try again.events(about).rows == whole.events(about).rows)
+        #expect(try again.get(GetQuery(kind: "events", name: "\(pods[0]).3")).rows == whole.get(GetQuery(kind: "events", name: "\(pods[0]).3")).rows)
+        let file = cache.appendingPathComponent(try #require(Self.indexes(in: cache).first)).path
+        let names = try DatabaseQueue(path: file).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'object' ORDER BY name") }
+        #expect(names == ["object_event_order", "object_involved", "object_kind"])
+    }
+
     /// Where each object of a kind came from: its file and place in the file's list.
     static func sources(_ explorer: DumpExplorer, _ kind: String) throws -> [String] {
         let objects = try explorer.objects(GetQuery(kind: kind))
