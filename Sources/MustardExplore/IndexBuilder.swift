@@ -400,7 +400,8 @@ private final class IndexingVisitor: DumpVisitor {
             if case .later = pass, !indexesDropped, rowsAdded > rowsBefore {
                 try IndexSchema.dropObjectIndexes(db)
                 indexesDropped = true
-                logger.debug("more rows than the index held: its object indexes are made again after the walk", metadata: ["rowsBefore": "\(rowsBefore)"])
+                logger.debug(
+                    "more rows than the index held: its object indexes are made again after the walk", metadata: ["rowsBefore": "\(rowsBefore)"])
             }
             if let r = run, r.cluster == o.cluster, r.namespace == o.namespace, r.kind == o.kind, r.group == o.group {
                 run?.count += 1

@@ -77,6 +77,7 @@ enum IndexSchema {
 
     /// Dropped by a later walk that adds more rows than the table held, and made again at its end.
     static func dropObjectIndexes(_ db: Database) throws {
-        try db.execute(sql: "DROP INDEX IF EXISTS object_kind; DROP INDEX IF EXISTS object_involved; DROP INDEX IF EXISTS object_event_order")
+        try db.execute(
+            sql: "DROP INDEX IF EXISTS object_kind; DROP INDEX IF EXISTS object_involved; DROP INDEX IF EXISTS object_event_order")
     }
 }

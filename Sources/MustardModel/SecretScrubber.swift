@@ -31,9 +31,9 @@ public enum SecretScrubber {
     /// nor hide one from the scan.
     ///
     /// Each position is first tried against the clues' first two bytes (`cluePairs`, a bit per pair of bytes, either
-    /// case, so only the positions tried are lower-cased): every clue is at least three bytes long, so a position whose pair no clue begins with cannot start one,
-    /// and the clues themselves are tried only where one could (trying them at each of the many `a`, `e`, `s` and
-    /// `t` was most of the cost of indexing tens of thousands of events).
+    /// case, so only the positions tried are lower-cased): every clue is at least three bytes long, so a position whose
+    /// pair no clue begins with cannot start one, and the clues themselves are tried only where one could (trying them
+    /// at each of the many `a`, `e`, `s` and `t` was most of the cost of indexing tens of thousands of events).
     static func mightHoldSecret(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
@@ -241,7 +241,9 @@ public enum SecretScrubber {
                 afterMySQL = true
             }
             // Whether a value follows first: most words have none, and classifying each was most of the scan.
-            if let start = valueStart(afterKey: j, flag: dashes == 2), let kind = SecretScrubber.classify(b, key), value(at: start, kind: kind) {
+            if let start = valueStart(afterKey: j, flag: dashes == 2), let kind = SecretScrubber.classify(b, key),
+                value(at: start, kind: kind)
+            {
                 return
             }
             emit(i..<j)

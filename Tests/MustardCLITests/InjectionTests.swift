@@ -170,7 +170,8 @@ struct InjectionTests {
             }
             return out
         }
-        let samples = Array(UInt32(0)...0x2FF) + Array(0x600...0x61F) + Array(0x2000...0x206F) + Array(0xFFF0...0x1_0010) + [0x1F600, 0x10FFFF]
+        let samples =
+            Array(UInt32(0)...0x2FF) + Array(0x600...0x61F) + Array(0x2000...0x206F) + Array(0xFFF0...0x1_0010) + [0x1F600, 0x10FFFF]
         let scalars = samples.compactMap(Unicode.Scalar.init)
         for scalar in scalars {
             for text in ["\(scalar)", "a\(scalar)b", "\(scalar)\(scalar)é\n"] {
@@ -179,7 +180,8 @@ struct InjectionTests {
         }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
-            let text = String(String.UnicodeScalarView((0..<Int.random(in: 1...12, using: &generator)).map { _ in scalars.randomElement(using: &generator)! }))
+            let picked = (0..<Int.random(in: 1...12, using: &generator)).map { _ in scalars.randomElement(using: &generator)! }
+            let text = String(String.UnicodeScalarView(picked))
             #expect(Neutralizer.text(text) == scalarWalk(text), "\(Array(text.unicodeScalars.map(\.value)))")
         }
     }

@@ -80,7 +80,9 @@ struct IndexCacheTests {
         }
     }
 
-    @Test("A later walk adding more rows than the index held makes its object indexes again: the answers equal an index read in one walk")
+    @Test(
+        "A later walk adding more rows than the index held makes its object indexes again: the answers equal an index read in one walk"
+    )
     func laterWalkRemakesIndexes() throws {
         let folder = TestSupport.temporaryFolder()
         defer { TestSupport.cleanUp(folder) }
@@ -104,7 +106,8 @@ struct IndexCacheTests {
                 """
         }
         yaml += "kind: EventList\n"
-        try yaml.write(to: dump.appendingPathComponent("inspect.local.7731/namespaces/shop/core/events.yaml"), atomically: true, encoding: .utf8)
+        let events = dump.appendingPathComponent("inspect.local.7731/namespaces/shop/core/events.yaml")
+        try yaml.write(to: events, atomically: true, encoding: .utf8)
         var eager = ExploreOptions(cache: nil)
         eager.firstReading = nil
         let whole = try DumpExplorer.open(dump.path, options: eager)
@@ -120,9 +123,12 @@ struct IndexCacheTests {
         var about = EventQuery()
         about.involved = (kind: "pod", name: pods[1])
         #expect(try again.events(about).rows == whole.events(about).rows)
-        #expect(try again.get(GetQuery(kind: "events", name: "\(pods[0]).3")).rows == whole.get(GetQuery(kind: "events", name: "\(pods[0]).3")).rows)
+        let named = GetQuery(kind: "events", name: "\(pods[0]).3")
+        #expect(try again.get(named).rows == whole.get(named).rows)
         let file = cache.appendingPathComponent(try #require(Self.indexes(in: cache).first)).path
-        let names = try DatabaseQueue(path: file).read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'object' ORDER BY name") }
+        let names = try DatabaseQueue(path: file).read {
+            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'object' ORDER BY name")
+        }
         #expect(names == ["object_event_order", "object_involved", "object_kind"])
     }
 

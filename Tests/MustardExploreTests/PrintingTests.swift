@@ -61,10 +61,14 @@ struct PrintingTests {
         (777_600, "9d"), (69_120_000, "2y70d"), (-0.5, "0s"), (-5, "<invalid>"),
     ]
 
-    @Test("An event's message trimmed by bytes as Foundation trims it: ASCII and Unicode blanks, marks and text past ASCII at its ends")
+    @Test(
+        "An event's message trimmed by bytes as Foundation trims it: ASCII and Unicode blanks, marks and text past ASCII at its ends"
+    )
     func messageTrimming() {
-        let pieces = [" ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}", "\u{200B}", "a", "Z", "é",
-                      "\u{301}", "名", "😀", "-", "x y", ""]
+        let pieces = [
+            " ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{1C}", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}", "\u{200B}", "a", "Z", "é",
+            "\u{301}", "名", "😀", "-", "x y", "",
+        ]
         var generator = SystemRandomNumberGenerator()
         var texts = pieces.flatMap { a in pieces.map { b in a + "Back-off" + b } }
         for _ in 0..<3000 {
