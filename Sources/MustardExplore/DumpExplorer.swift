@@ -261,8 +261,9 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// The rows `get(_:wide:)` returns, as a table `read` goes through row by row (`RowStream`: printing every event
     /// or pod of a dump need not hold them); returns the columns. A name not found throws before `read` is called.
+    /// `showLabels`: a last LABELS column, as `oc get --show-labels` prints it.
     @discardableResult
-    public func get(_ query: GetQuery, wide: Bool = false, read: (RowStream) throws -> Void) throws -> [String] {
+    public func get(_ query: GetQuery, wide: Bool = false, showLabels: Bool = false, read: (RowStream) throws -> Void) throws -> [String] {
         let info = try resolveKind(query.kind)
         try index([info.plural])
         try checkCluster(query.cluster)
@@ -276,18 +277,19 @@ public final class DumpExplorer: @unchecked Sendable {
         let inTimeOrder = info.kind == "Event" && query.selector == nil && query.name == nil
         if inTimeOrder { condition = "kind = 'Event' AND " + condition }
         let sql =
-            "SELECT cluster, kind, grp, namespace, name, \(query.selector == nil ? "NULL" : "labels"), sortTime, row, wide FROM object "
+            "SELECT cluster, kind, grp, namespace, name, \(query.selector == nil && !showLabels ? "NULL" : "labels"), sortTime, row, wide FROM object "
             + "\(inTimeOrder ? "INDEXED BY object_event_order " : "")WHERE \(condition) ORDER BY \(order)"
         return try db.read { db in
             let layout = try Row.fetchOne(db, sql: "SELECT columns, wide FROM kindLayout WHERE kind = ? LIMIT 1", arguments: [info.kind])
             let fallback = Printers.layout(kind: info.kind, crdColumns: nil)
             var columns = layout.map { ($0["columns"] as String).split(separator: "\u{1F}").map(String.init) } ?? fallback.columns
             if wide { columns += layout.map { ($0["wide"] as String).split(separator: "\u{1F}").map(String.init) } ?? fallback.wideColumns }
+            if showLabels { columns.append("LABELS") }
             var stream = RowStream(columns: columns, now: summary.gatheredAt) { each in
                 let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try cursor.next() {
                     if let selector = query.selector, !selector.matches(Self.labels(row[5])) { continue }
-                    try each(Self.tableRow(row, wide: wide))
+                    try each(Self.tableRow(row, wide: wide, labels: showLabels ? row[5] as String? ?? "" : nil))
                 }
             }
             if let name = query.name {
@@ -556,10 +558,23 @@ public final class DumpExplorer: @unchecked Sendable {
 
     /// A table row from `SELECT cluster, kind, grp, namespace, name, labels, sortTime, row, wide`, by position (GRDB's
     /// look-up by name lower-cases the name at every access); its cells left as the index keeps them.
-    private static func tableRow(_ row: Row, wide: Bool) -> TableRow {
-        TableRow(
+    /// `labels`: the index's `labels` text, for a last LABELS cell after the wide ones.
+    private static func tableRow(_ row: Row, wide: Bool, labels: String? = nil) -> TableRow {
+        var extra: String? = wide ? row[8] ?? "" : nil
+        if let labels {
+            let cell = CellCoding.encode([.text(labelsCell(labels))])
+            extra = extra.map { $0.isEmpty ? cell : $0 + "\u{1F}" + cell } ?? cell
+        }
+        return TableRow(
             key: ObjectKey(cluster: row[0], kind: row[1], group: row[2], namespace: row[3], name: row[4]), encoded: row[7] ?? "",
-            wide: wide ? row[8] ?? "" : nil, time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:)))
+            wide: extra, time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:)))
+    }
+
+    /// The LABELS cell of `oc get --show-labels`: `key=value` pairs by key, joined by commas, `<none>` without any;
+    /// scrubbed as every cell is (the index keeps labels as gathered, for selectors).
+    static func labelsCell(_ text: String) -> String {
+        let pairs = labels(text).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return pairs.isEmpty ? "<none>" : SecretScrubber.scrub(pairs.joined(separator: ","))
     }
 
     private static func key(_ row: Row) -> ObjectKey {

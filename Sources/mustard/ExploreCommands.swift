@@ -124,6 +124,9 @@ struct Get: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output")], help: "wide, yaml, json or name (default: a table).")
     var output: GetOutput?
 
+    @Flag(name: .customLong("show-labels"), help: "A last LABELS column: each object's labels, key=value by key (tables only).")
+    var showLabels = false
+
     func run() throws {
         try explore {
             let (dump, rest) = try ExploreScope.dump(from: words)
@@ -155,7 +158,7 @@ struct Get: ParsableCommand {
                 let columns = scope.columns(explorer)
                 var rows = 0
                 // Streamed: the rows of a large dump are printed as read, not held.
-                try explorer.get(query, wide: output == .wide) { table in
+                try explorer.get(query, wide: output == .wide, showLabels: showLabels) { table in
                     rows = try TableText.write(
                         table, showNamespace: columns.namespace && name == nil, showCluster: columns.cluster, headerAlone: false, to: printOut)
                 }

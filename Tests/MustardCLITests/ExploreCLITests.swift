@@ -30,6 +30,33 @@ struct ExploreCLITests {
         #expect(Self.lines(one.stdout).count == 8 && one.stdout.hasPrefix("pod/migration-controller-"))
     }
 
+    @Test("--show-labels: a last LABELS column holding each pod's labels as -o json gives them, key=value by key, after the wide ones")
+    func showLabels() throws {
+        let json = try TestSupport.mustard(["get", Self.sample, "pods", "-n", "openshift-migration", "--cluster", "host", "-o", "json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        var expected: [String: String] = [:]
+        for item in try #require(list["items"] as? [[String: Any]]) {
+            let metadata = try #require(item["metadata"] as? [String: Any])
+            let labels = (metadata["labels"] as? [String: String]) ?? [:]
+            let cell = labels.keys.sorted().map { "\($0)=\(labels[$0] ?? "")" }.joined(separator: ",")
+            expected[try #require(metadata["name"] as? String)] = cell.isEmpty ? "<none>" : cell
+        }
+        #expect(expected.count == 8)
+        for wide in [false, true] {
+            let run = try TestSupport.mustard(
+                ["get", Self.sample, "pods", "-n", "openshift-migration", "--cluster", "host", "--show-labels"] + (wide ? ["-o", "wide"] : []))
+            #expect(run.code == 0, "\(run.stderr)")
+            let lines = Self.lines(run.stdout)
+            let header = lines.first?.split(separator: " ", omittingEmptySubsequences: true) ?? []
+            #expect(header.last == "LABELS" && header.contains("NODE") == wide)
+            #expect(lines.count == 9)
+            for line in lines.dropFirst() {
+                let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                #expect(words.last == expected[words[0]], "\(line)")
+            }
+        }
+    }
+
     @Test("MTC and Velero kinds by short name; -o yaml and -o json give the object as gathered")
     func customResources() throws {
         let migs = try TestSupport.mustard(["get", Self.sample, "mig", "--cluster", "host"])

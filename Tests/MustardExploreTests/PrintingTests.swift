@@ -84,6 +84,15 @@ struct PrintingTests {
         }
     }
 
+    @Test("--show-labels' cell: pairs by key, joined by commas; <none> without labels; a secret-looking pair scrubbed")
+    func labelsCell() {
+        #expect(DumpExplorer.labelsCell("b=2\na.b=3\na=1") == "a=1,a.b=3,b=2")
+        #expect(DumpExplorer.labelsCell("") == "<none>")
+        #expect(DumpExplorer.labelsCell("empty=") == "empty=")
+        let scrubbed = DumpExplorer.labelsCell("app=db\npassword=hunter2")
+        #expect(scrubbed.hasPrefix("app=db,password=") && !scrubbed.contains("hunter2"))
+    }
+
     @Test("Ages as kubectl's HumanDuration prints them")
     func ages() {
         for (seconds, shown) in Self.ages { #expect(Age.short(seconds: seconds) == shown, "\(seconds) s") }
