@@ -47,8 +47,18 @@ public enum ValueText {
         return out + "\n"
     }
 
-    private static func writeJSON(_ value: Value, key: String?, parent: String?, indent: Int, into out: inout String) {
-        let pad = String(repeating: "  ", count: indent + 1), closePad = String(repeating: "  ", count: indent)
+    /// JSON on one line, without spaces (a table cell's, as `oc` prints an object in a column).
+    public static func compactJSON(_ value: Value) -> String {
+        var out = ""
+        writeJSON(value, key: nil, parent: nil, indent: nil, into: &out)
+        return out
+    }
+
+    /// `indent` nil: on one line.
+    private static func writeJSON(_ value: Value, key: String?, parent: String?, indent: Int?, into out: inout String) {
+        let pad = indent.map { String(repeating: "  ", count: $0 + 1) } ?? "", closePad = indent.map { String(repeating: "  ", count: $0) } ?? ""
+        let open = indent == nil ? "" : "\n", comma = indent == nil ? "," : ",\n", colon = indent == nil ? ":" : ": "
+        let inner = indent.map { $0 + 1 }
         switch value {
         case .null:
             out += "null"
@@ -59,22 +69,22 @@ public enum ValueText {
             }
         case .sequence(let items):
             if items.isEmpty { out += "[]"; return }
-            out += "[\n"
+            out += "[" + open
             for (i, item) in items.enumerated() {
                 out += pad
-                writeJSON(item, key: nil, parent: key, indent: indent + 1, into: &out)
-                out += i == items.count - 1 ? "\n" : ",\n"
+                writeJSON(item, key: nil, parent: key, indent: inner, into: &out)
+                out += i == items.count - 1 ? open : comma
             }
             out += closePad + "]"
         case .mapping(let fields):
             if fields.isEmpty { out += "{}"; return }
-            out += "{\n"
+            out += "{" + open
             var i = 0
             for (k, item) in fields {
-                out += pad + jsonString(k) + ": "
-                writeJSON(item, key: k, parent: key, indent: indent + 1, into: &out)
+                out += pad + jsonString(k) + colon
+                writeJSON(item, key: k, parent: key, indent: inner, into: &out)
                 i += 1
-                out += i == fields.count ? "\n" : ",\n"
+                out += i == fields.count ? open : comma
             }
             out += closePad + "}"
         }

@@ -100,8 +100,30 @@ func explore(_ body: () throws -> DumpExplorer?) throws {
     }
 }
 
-enum GetOutput: String, ExpressibleByArgument, CaseIterable {
+/// `-o`: the output formats of `oc get` that mustard prints.
+enum GetOutput: ExpressibleByArgument, Equatable {
     case wide, yaml, json, name
+    /// `custom-columns=HEADER:JSONPATH,…`.
+    case customColumns([PrinterColumn])
+
+    init?(argument: String) {
+        switch argument {
+        case "wide": self = .wide
+        case "yaml": self = .yaml
+        case "json": self = .json
+        case "name": self = .name
+        default:
+            let prefix = "custom-columns="
+            guard argument.hasPrefix(prefix), let columns = CustomColumns.parse(String(argument.dropFirst(prefix.count))) else { return nil }
+            self = .customColumns(columns)
+        }
+    }
+
+    /// What a wrong value's message lists.
+    static var allValueStrings: [String] { ["wide", "yaml", "json", "name", "custom-columns=HEADER:JSONPATH,..."] }
+
+    /// Shells complete the names and the start of a spec only (a `:` means something to zsh's completion).
+    static var defaultCompletionKind: CompletionKind { .list(["wide", "yaml", "json", "name", "custom-columns="]) }
 }
 
 struct Get: ParsableCommand {
@@ -121,7 +143,9 @@ struct Get: ParsableCommand {
     @Option(name: [.customShort("l"), .customLong("selector")], help: "Label selector: key=value, key!=value, key, !key, key in (a,b).")
     var selector: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "wide, yaml, json or name (default: a table).")
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: "wide, yaml, json, name or custom-columns=HEADER:JSONPATH,... (.a.b, .a[0], .a[*].b, .a[?(@.k=='v')].b; default: a table).")
     var output: GetOutput?
 
     @Flag(name: .customLong("show-labels"), help: "A last LABELS column: each object's labels, key=value by key (tables only).")
@@ -154,6 +178,11 @@ struct Get: ParsableCommand {
                         ? ObjectText.json(objects)
                         : objects.map { ObjectText.name($0) + "\n" }.joined()
                 FileHandle.standardOutput.write(Data(text.utf8))
+            case .customColumns(let custom):
+                let objects = try explorer.objects(query)
+                if objects.isEmpty { warn("No resources found"); return explorer }
+                let table = CustomColumns.table(objects, columns: custom, now: explorer.summary.gatheredAt)
+                try TableText.write(table.stream, showNamespace: false, showCluster: false, headerAlone: false, to: printOut)
             case .wide, nil:
                 let columns = scope.columns(explorer)
                 var rows = 0

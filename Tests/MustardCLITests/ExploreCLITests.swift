@@ -57,6 +57,33 @@ struct ExploreCLITests {
         }
     }
 
+    @Test("-o custom-columns: the columns asked for, each the value -o json holds at its path, <none> where none; a bad spec is exit 2")
+    func customColumns() throws {
+        let scope = ["-n", "openshift-migration", "--cluster", "host"]
+        let json = try TestSupport.mustard(["get", Self.sample, "pods"] + scope + ["-o", "json"])
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        var expected: [String] = []
+        for item in try #require(list["items"] as? [[String: Any]]) {
+            let metadata = try #require(item["metadata"] as? [String: Any]), spec = try #require(item["spec"] as? [String: Any])
+            let images = (spec["containers"] as? [[String: Any]] ?? []).compactMap { $0["image"] as? String }.joined(separator: ",")
+            expected.append("\(metadata["name"] as? String ?? "") \(spec["nodeName"] as? String ?? "") \(images) <none>")
+        }
+        let run = try TestSupport.mustard(
+            ["get", Self.sample, "pods"] + scope + ["-o", "custom-columns=NAME:.metadata.name,NODE:{.spec.nodeName},IMAGES:.spec.containers[*].image,X:.status.x"])
+        #expect(run.code == 0, "\(run.stderr)")
+        let rows = Self.lines(run.stdout).map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(rows.first == "NAME NODE IMAGES X")
+        #expect(Array(rows.dropFirst()) == expected && expected.count == 8)
+        let ready = try TestSupport.mustard(
+            ["get", Self.sample, "mig", "--cluster", "host", "-o", #"custom-columns=NAME:.metadata.name,READY:.status.conditions[?(@.type=="Ready")].status,CONDITIONS:.status.conditions[0]"#])
+        let migration = Self.lines(ready.stdout).first { $0.hasPrefix("3b9f2c6e") } ?? ""
+        #expect(migration.contains(" True ") && migration.contains(#"{"category":"#), "\(ready.stdout)")
+        for spec in ["custom-columns=", "custom-columns=NAME", "custom-columns=NAME:.metadata.name,:.spec", "columns=NAME:.metadata.name"] {
+            let bad = try TestSupport.mustard(["get", Self.sample, "pods", "-o", spec])
+            #expect(bad.code == 2 && bad.stdout.isEmpty && bad.stderr.contains("custom-columns=HEADER:JSONPATH"), "\(spec)")
+        }
+    }
+
     @Test("MTC and Velero kinds by short name; -o yaml and -o json give the object as gathered")
     func customResources() throws {
         let migs = try TestSupport.mustard(["get", Self.sample, "mig", "--cluster", "host"])
@@ -78,6 +105,7 @@ struct ExploreCLITests {
         for arguments in [
             ["get", Self.sample, "secrets", "-o", "yaml"], ["get", Self.sample, "secrets", "-o", "json"],
             ["describe", Self.sample, "secret", "cloud-credentials", "--cluster", "host"],
+            ["get", Self.sample, "secrets", "-o", "custom-columns=NAME:.metadata.name,DATA:.data,CLOUD:.data.cloud"],
         ] {
             let run = try TestSupport.run(TestSupport.mustardBinary, arguments, environment: environment)
             #expect(run.code == 0 && run.stdout.contains("<redacted>"))
