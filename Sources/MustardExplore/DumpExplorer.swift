@@ -561,10 +561,7 @@ public final class DumpExplorer: @unchecked Sendable {
     /// `labels`: the index's `labels` text, for a last LABELS cell after the wide ones.
     private static func tableRow(_ row: Row, wide: Bool, labels: String? = nil) -> TableRow {
         var extra: String? = wide ? row[8] ?? "" : nil
-        if let labels {
-            let cell = CellCoding.encode([.text(labelsCell(labels))])
-            extra = extra.map { $0.isEmpty ? cell : $0 + "\u{1F}" + cell } ?? cell
-        }
+        if let labels { extra = CellCoding.appending([.text(labelsCell(labels))], to: extra ?? "") }
         return TableRow(
             key: ObjectKey(cluster: row[0], kind: row[1], group: row[2], namespace: row[3], name: row[4]), encoded: row[7] ?? "",
             wide: extra, time: (row[6] as Double?).map(Timestamp.init(secondsSince1970:)))

@@ -211,6 +211,12 @@ enum CellCoding {
         case cell(Cell)
     }
 
+    /// `encoded` (as `encode` wrote it, possibly empty) with `cells` after its own.
+    static func appending(_ cells: [Cell], to encoded: String) -> String {
+        let more = encode(cells)
+        return encoded.isEmpty ? more : encoded + String(separator) + more
+    }
+
     static func decode(_ text: String) -> [Cell] {
         var cells: [Cell] = []
         forEach(text) { part in

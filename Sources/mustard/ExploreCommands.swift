@@ -168,21 +168,18 @@ struct Get: ParsableCommand {
             let explorer = try scope.open(dump, reading: KindCatalog().resolve(kind).map { [$0.plural] })
             let query = GetQuery(kind: kind, name: name, namespace: scope.namespace, cluster: scope.cluster, selector: parsedSelector)
             switch output {
-            case .yaml, .json, .name:
+            case .yaml, .json, .name, .customColumns:
+                // From the objects themselves, held.
                 let objects = try explorer.objects(query)
                 if objects.isEmpty { warn("No resources found"); return explorer }
-                let text =
-                    output == .yaml
-                    ? ObjectText.yaml(objects)
-                    : output == .json
-                        ? ObjectText.json(objects)
-                        : objects.map { ObjectText.name($0) + "\n" }.joined()
-                FileHandle.standardOutput.write(Data(text.utf8))
-            case .customColumns(let custom):
-                let objects = try explorer.objects(query)
-                if objects.isEmpty { warn("No resources found"); return explorer }
-                let table = CustomColumns.table(objects, columns: custom, now: explorer.summary.gatheredAt)
-                try TableText.write(table.stream, showNamespace: false, showCluster: false, headerAlone: false, to: printOut)
+                switch output {
+                case .customColumns(let custom):
+                    let table = CustomColumns.table(objects, columns: custom, now: explorer.summary.gatheredAt)
+                    try TableText.write(table.stream, showNamespace: false, showCluster: false, headerAlone: false, to: printOut)
+                case .yaml: FileHandle.standardOutput.write(Data(ObjectText.yaml(objects).utf8))
+                case .json: FileHandle.standardOutput.write(Data(ObjectText.json(objects).utf8))
+                default: FileHandle.standardOutput.write(Data(objects.map { ObjectText.name($0) + "\n" }.joined().utf8))
+                }
             case .wide, nil:
                 let columns = scope.columns(explorer)
                 var rows = 0

@@ -11,6 +11,12 @@ struct ExploreCLITests {
 
     static func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
 
+    /// The JSON object `mustard ARGUMENTS` prints (`-o json`).
+    static func json(_ arguments: [String]) throws -> [String: Any] {
+        let run = try TestSupport.mustard(arguments)
+        return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
+    }
+
     @Test("get pods over an MTC gather: CLUSTER and NAMESPACE columns, oc's headers, AGE from the gather time")
     func getPods() throws {
         let run = try TestSupport.mustard(["get", Self.sample, "pods"])
@@ -32,8 +38,7 @@ struct ExploreCLITests {
 
     @Test("--show-labels: a last LABELS column holding each pod's labels as -o json gives them, key=value by key, after the wide ones")
     func showLabels() throws {
-        let json = try TestSupport.mustard(["get", Self.sample, "pods", "-n", "openshift-migration", "--cluster", "host", "-o", "json"])
-        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let list = try Self.json(["get", Self.sample, "pods", "-n", "openshift-migration", "--cluster", "host", "-o", "json"])
         var expected: [String: String] = [:]
         for item in try #require(list["items"] as? [[String: Any]]) {
             let metadata = try #require(item["metadata"] as? [String: Any])
@@ -60,8 +65,7 @@ struct ExploreCLITests {
     @Test("-o custom-columns: the columns asked for, each the value -o json holds at its path, <none> where none; a bad spec is exit 2")
     func customColumns() throws {
         let scope = ["-n", "openshift-migration", "--cluster", "host"]
-        let json = try TestSupport.mustard(["get", Self.sample, "pods"] + scope + ["-o", "json"])
-        let list = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let list = try Self.json(["get", Self.sample, "pods"] + scope + ["-o", "json"])
         var expected: [String] = []
         for item in try #require(list["items"] as? [[String: Any]]) {
             let metadata = try #require(item["metadata"] as? [String: Any]), spec = try #require(item["spec"] as? [String: Any])
@@ -91,8 +95,7 @@ struct ExploreCLITests {
         let yaml = try TestSupport.mustard(["get", Self.sample, "migmigration/3b9f2c6e-7a14-4d8b-b5e2-91c0f4a7d6e8", "-o", "yaml"])
         #expect(yaml.code == 0 && yaml.stdout.hasPrefix("apiVersion: migration.openshift.io/v1alpha1\n"))
         #expect(yaml.stdout.contains("  migPlanRef:\n    name: mssql-persistent-plan\n"))
-        let json = try TestSupport.mustard(["get", Self.sample, "backups.velero.io", "-o", "json"])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let object = try Self.json(["get", Self.sample, "backups.velero.io", "-o", "json"])
         #expect(object["kind"] as? String == "Backup")
     }
 
