@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What 50 rule files cost: `mustard analyze DUMP` with and without `--rules DIR` (`make bench`, after run.py).
 
-    user-rules.py [--dump .build-bench/mg-1G-seed42.tar.gz] [--rules 50] [--runs 3] [--mustard .build/release/mustard] [--no-instructions]
+    user-rules.py [--dump .build-bench/mg-1G-seed42.tar.gz] [--rules 50] [--runs 10] [--mustard .build/release/mustard] [--no-instructions]
 
 Writes N rule files of ten shapes (pod fields, conditions, events within a window, labels with a number, ConfigMap
 keys, Deployments, MigPlan conditions, a migration joined to its plan, controller log lines, pods older than a
@@ -86,14 +86,24 @@ def interleaved(commands, runs):
     for _ in range(runs):
         for name, argv in commands:
             samples[name].append(run_once(argv))
-    return {name: {"median": statistics.median(w for w, _ in s), "cpu": statistics.median(c for _, c in s)} for name, s in samples.items()}
+    return {name: {"median": statistics.median(w for w, _ in s), "cpu": statistics.median(c for _, c in s), "rounds": s} for name, s in samples.items()}
+
+
+def paired(with_rounds, without_rounds, index):
+    """The extra of each round (the two commands ran one after the other), as median and quartiles: how far this
+    machine's noise reaches, which one ratio of medians does not tell."""
+    ratios = [w[index] / b[index] - 1 for w, b in zip(with_rounds, without_rounds)]
+    if len(ratios) < 2:
+        return ratios[0], ratios[0], ratios[0]
+    # The quartiles: the middle one is the median.
+    return tuple(statistics.quantiles(ratios, n=4))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dump", default=os.path.join(REPO, ".build-bench", "mg-1G-seed42.tar.gz"))
     ap.add_argument("--rules", type=int, default=50)
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--mustard", default=os.path.join(REPO, ".build", "release", "mustard"))
     ap.add_argument("--doc", default=os.path.join(REPO, "docs", "performance.md"))
     ap.add_argument("--no-instructions", action="store_true", help="skip counting instructions under valgrind")
@@ -122,6 +132,7 @@ def main():
     without, with_ = results["built-in"], results[f"{args.rules} rule files"]
     wall = with_["median"] / without["median"] - 1
     cpu = with_["cpu"] / without["cpu"] - 1
+    spread = {name: paired(with_["rounds"], without["rounds"], i) for name, i in (("wall", 0), ("cpu", 1))}
     status = {s: sum(1 for o in ran if o["status"] == s) for s in ("findings", "passed", "skipped")}
     extra_instructions = counted[1] / counted[0] - 1 if counted and None not in counted else None
     instruction_lines = [] if extra_instructions is None else [
@@ -144,6 +155,11 @@ def main():
         f"| built-in rules only | {without['median']:.2f} s | {without['cpu']:.2f} s |",
         f"| with {args.rules} rule files | {with_['median']:.2f} s | {with_['cpu']:.2f} s |",
         f"| extra | {wall * 100:+.1f} % | {cpu * 100:+.1f} % |",
+        "",
+        "Round by round (each round ran both commands, one after the other), the extra CPU time was "
+        f"{spread['cpu'][1] * 100:+.1f} % in the median round, between {spread['cpu'][0] * 100:+.1f} % and "
+        f"{spread['cpu'][2] * 100:+.1f} % in half the rounds; the extra wall time {spread['wall'][1] * 100:+.1f} % "
+        f"({spread['wall'][0] * 100:+.1f} % to {spread['wall'][2] * 100:+.1f} %): how far this machine's noise reaches.",
         "",
         *instruction_lines,
         f"The rule files made {extra_findings} findings (the built-in rules {builtin_findings}). The rules stage alone (`--log-level debug`): {stage['built-in']:.2f} s built-in, "
