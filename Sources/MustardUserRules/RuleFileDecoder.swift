@@ -138,6 +138,12 @@ extension RuleFile {
 
     static func decode(node: YAMLNode, path: String) throws(RuleFileError.Problem) -> RuleFile {
         let top = try MappingReader(node, path: "")
+        // A suppression file kept in a rules folder is read as a rule file: say what it is, not which fields a rule has.
+        if let pair = top.pairs.first(where: { $0.key == "suppressions" }) {
+            throw top.problem(
+                "suppressions", "this is a suppression file, not a rule file: give it with --suppress, or keep it as .mustard/suppress.yaml beside the dump",
+                line: pair.keyLine)
+        }
         try top.onlyKeys(["id", "name", "severity", "category", "summary", "rationale", "references", "examples", "match", "logs", "finding", "restates"])
         let id = try top.required("id")
         let parts = id.split(separator: "/", omittingEmptySubsequences: false)

@@ -200,6 +200,18 @@ struct UserRuleTests {
         }
     }
 
+    @Test("A suppression file in a rules folder is told apart: named as one, with where it belongs")
+    func suppressionFileAsRuleFile() throws {
+        let text = "suppressions:\n  - rule: site/ok\n    reason: known\n"
+        do {
+            _ = try RuleFile.decode(Array(text.utf8), path: "rules.d/suppress.yaml")
+            Issue.record("accepted a suppression file as a rule file")
+        } catch {
+            #expect(error.problem.line == 1 && error.problem.field == "suppressions", "\(error)")
+            #expect(error.problem.message.contains("suppression file") && error.problem.message.contains("--suppress"), "\(error)")
+        }
+    }
+
     @Test("Ids collide with neither the built-in rules, the shipped files nor each other")
     func collisions() throws {
         let tmp = TestSupport.temporaryFolder()
