@@ -76,11 +76,28 @@ public struct UserRule: Rule {
             }
         }
         let what = "\(m.kind)(s)" + (m.namespace.map { " in namespace \($0)" } ?? "")
-        guard considered + setAside > 0 else { return .skipped("no \(what) in the dump") }
+        guard considered + setAside > 0 else { return .skipped("no \(what) in the dump" + Self.caseHint(m.kind, snapshot)) }
         if findings.isEmpty { return .passed("\(considered + setAside) \(what) checked: none matches") }
         // The same object read twice (a gather layout holding it in two places) is one finding: ids are unique.
         var seen = Set<String>()
         return .findings(findings.filter { seen.insert($0.id).inserted })
+    }
+
+    /// When the dump holds a kind that differs from `kind` only in case (`pod` for `Pod`): kinds are compared as the
+    /// objects write them, so such a rule reads nothing, and "no pod(s) in the dump" alone would send its author
+    /// looking at the dump instead of the file.
+    static func caseHint(_ kind: String, _ snapshot: DumpSnapshot) -> String {
+        let lower = kind.lowercased()
+        var held: Set<String> = []
+        for cluster in snapshot.clusters {
+            held.formUnion(cluster.objectsByKind.keys.filter { $0.lowercased() == lower })
+            held.formUnion(cluster.setAside.counts.keys.map(\.kind).filter { $0.lowercased() == lower })
+            // Healthy pods are counted, not kept as objects.
+            if cluster.healthyPods.count > 0, lower == "pod" { held.insert("Pod") }
+        }
+        held.remove(kind)
+        guard let other = held.sorted().first else { return "" }
+        return "; it holds \(other) objects, and kinds are written as the objects write them (kind: \(other))"
     }
 
     /// The finding for `object` when every part of the match holds, nil otherwise.

@@ -50,6 +50,21 @@ struct UserRuleTests {
         #expect(old.outcomes.first?.status == .passed)
     }
 
+    @Test("A rule whose kind differs only in case from the dump's (pod, not Pod) is skipped with the kind it meant")
+    func kindInTheWrongCase() throws {
+        let rule = try #require(try Self.fixtureRules().first { $0.file.id == "site/pod-crashloop-recent" })
+        let text = try String(contentsOfFile: rule.file.path, encoding: .utf8)
+        #expect(text.contains("kind: Pod"))
+        let lower = try RuleFile.decode(Array(text.replacingOccurrences(of: "kind: Pod", with: "kind: pod").utf8), path: rule.file.path)
+        let report = try Self.analyze(Self.folder + "/crashloop/recent", rules: [UserRule(file: lower, triggeringExamples: [], nonTriggeringExamples: [])])
+        let outcome = try #require(report.outcomes.first { $0.rule == "site/pod-crashloop-recent" })
+        #expect(outcome.status == .skipped)
+        #expect(outcome.reason == "no pod(s) in the dump; it holds Pod objects, and kinds are written as the objects write them (kind: Pod)")
+        // With the right case, no hint: the rule reads the pods.
+        let right = try Self.analyze(Self.folder + "/crashloop/recent", rules: [rule])
+        #expect(right.outcomes.first { $0.rule == "site/pod-crashloop-recent" }?.status == .findings)
+    }
+
     @Test("A migration joined to its plan: the plan is a related object and fills its alias")
     func migrationAndPlan() throws {
         let rule = try #require(try Self.fixtureRules().first { $0.file.id == "site/migration-stuck-ready-plan" })
