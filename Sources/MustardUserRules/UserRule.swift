@@ -76,29 +76,33 @@ public struct UserRule: Rule {
             }
         }
         let what = "\(m.kind)(s)" + (m.namespace.map { " in namespace \($0)" } ?? "")
-        guard considered + setAside > 0 else { return .skipped("no \(what) in the dump" + Self.caseHint(m.kind, snapshot)) }
+        guard considered + setAside > 0 else {
+            let hint = Self.kind(differingInCaseFrom: m.kind, in: snapshot.clusters).map { "; it holds \($0) objects, and \(Self.kindsAreExact($0))" }
+            return .skipped("no \(what) in the dump" + (hint ?? ""))
+        }
         if findings.isEmpty { return .passed("\(considered + setAside) \(what) checked: none matches") }
         // The same object read twice (a gather layout holding it in two places) is one finding: ids are unique.
         var seen = Set<String>()
         return .findings(findings.filter { seen.insert($0.id).inserted })
     }
 
-    /// When the dump holds a kind that differs from `kind` only in case (`pod` for `Pod`): kinds are compared as the
-    /// objects write them, so such a rule reads nothing, and "no pod(s) in the dump" alone would send its author
-    /// looking at the dump instead of the file.
-    static func caseHint(_ kind: String, _ snapshot: DumpSnapshot) -> String {
+    /// A kind `clusters` hold that differs from `kind` only in case (`Pod` for `pod`). Kinds are compared as the
+    /// objects write them, so a rule file with `kind: pod` reads nothing: "no pod(s) in the dump" alone would send its
+    /// author looking at the dump instead of the file, and an `absent` join would fire on every object.
+    static func kind(differingInCaseFrom kind: String, in clusters: [Cluster]) -> String? {
         let lower = kind.lowercased()
         var held: Set<String> = []
-        for cluster in snapshot.clusters {
+        for cluster in clusters {
             held.formUnion(cluster.objectsByKind.keys.filter { $0.lowercased() == lower })
             held.formUnion(cluster.setAside.counts.keys.map(\.kind).filter { $0.lowercased() == lower })
             // Healthy pods are counted, not kept as objects.
             if cluster.healthyPods.count > 0, lower == "pod" { held.insert("Pod") }
         }
         held.remove(kind)
-        guard let other = held.sorted().first else { return "" }
-        return "; it holds \(other) objects, and kinds are written as the objects write them (kind: \(other))"
+        return held.sorted().first
     }
+
+    static func kindsAreExact(_ kind: String) -> String { "kinds are written as the objects write them (kind: \(kind))" }
 
     /// The finding for `object` when every part of the match holds, nil otherwise.
     /// Run only on objects `ObjectMatch.holds` accepted (the cheap check without evidence), so the texts below are
@@ -167,8 +171,9 @@ public struct UserRule: Rule {
             let hit = candidates.first { r.holds($0, now: now) }
             if r.absent {
                 guard hit == nil else { return nil }
+                let hint = Self.kind(differingInCaseFrom: r.kind, in: [cluster]).map { "; the cluster holds \($0) objects, and \(Self.kindsAreExact($0))" }
                 evidence.append(Evidence(
-                    "no \(r.kind) \(names.isEmpty ? "(none named)" : names.joined(separator: ", "))\(r.predicates.isEmpty && r.conditions.isEmpty ? "" : " as the rule asks") on cluster \(cluster.name), which \(r.joinField) names",
+                    "no \(r.kind) \(names.isEmpty ? "(none named)" : names.joined(separator: ", "))\(r.predicates.isEmpty && r.conditions.isEmpty ? "" : " as the rule asks") on cluster \(cluster.name), which \(r.joinField) names" + (hint ?? ""),
                     object: object, field: r.joinField.description))
             } else {
                 guard let hit else { return nil }

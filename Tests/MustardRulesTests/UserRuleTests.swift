@@ -50,7 +50,7 @@ struct UserRuleTests {
         #expect(old.outcomes.first?.status == .passed)
     }
 
-    @Test("A rule whose kind differs only in case from the dump's (pod, not Pod) is skipped with the kind it meant")
+    @Test("A kind in another case than the dump's is told: a match (pod) is skipped with the kind it meant, an absent join (migplan) says why in its evidence")
     func kindInTheWrongCase() throws {
         let rule = try #require(try Self.fixtureRules().first { $0.file.id == "site/pod-crashloop-recent" })
         let text = try String(contentsOfFile: rule.file.path, encoding: .utf8)
@@ -63,6 +63,16 @@ struct UserRuleTests {
         // With the right case, no hint: the rule reads the pods.
         let right = try Self.analyze(Self.folder + "/crashloop/recent", rules: [rule])
         #expect(right.outcomes.first { $0.rule == "site/pod-crashloop-recent" }?.status == .findings)
+        // A related kind in the wrong case is never found: an `absent` join fires, and its evidence says why.
+        let absent = try RuleFile.decode(Array(Self.ruleYAML(
+            id: "site/plan-missing",
+            match: "kind: MigMigration\n  related:\n    - as: plan\n      kind: migplan\n      join: {name: spec.migPlanRef.name}\n      absent: true").utf8), path: "absent.yaml")
+        let missing = try Self.analyze(
+            TestSupport.sample("stage-image-stuck.tar.gz"), rules: [UserRule(file: absent, triggeringExamples: [], nonTriggeringExamples: [])])
+        let f = try #require(missing.findings.first { $0.rule == "site/plan-missing" })
+        #expect(f.evidence.contains {
+            $0.statement.hasSuffix("; the cluster holds MigPlan objects, and kinds are written as the objects write them (kind: MigPlan)")
+        }, "\(f.evidence.map(\.statement))")
     }
 
     @Test("A migration joined to its plan: the plan is a related object and fills its alias")
