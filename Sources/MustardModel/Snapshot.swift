@@ -92,6 +92,8 @@ public struct Cluster: Sendable {
     public let healthyPods: HealthyPods
     /// Objects rule files read that none of them could match, counted, not kept (`KeepTest`).
     public let setAside: SetAside
+    /// Every kind the cluster holds an object of, kept or counted (healthy pods, set-aside objects).
+    public let kindsHeld: Set<String>
     public let pods: [Pod]
     public let events: [Event]
     /// Indices into `events` by the object they are about (`kind/namespace/name`), so per-object look-ups stay cheap.
@@ -120,6 +122,10 @@ public struct Cluster: Sendable {
         var byKind: [String: [KubeObject]] = [:]
         for object in objects { byKind[object.kind, default: []].append(object) }
         objectsByKind = byKind
+        var kinds = Set(byKind.keys)
+        for key in setAside.counts.keys { kinds.insert(key.kind) }
+        if healthyPods.count > 0 { kinds.insert("Pod") }
+        kindsHeld = kinds
         /// A typed view of one kind, its array sized once.
         func typed<T>(_ kind: String, _ view: (KubeObject) -> T?) -> [T] {
             let bucket = byKind[kind] ?? []
