@@ -171,7 +171,10 @@ extension RuleFile {
         switch (try top.mapping("match"), try top.mapping("logs")) {
         case (let m?, nil):
             let objects = try ObjectMatch.decode(m)
-            roots.formUnion(["object", "event", "log"])
+            roots.insert("object")
+            // The first matching event or log line: without a clause to match one, the hole would always be empty.
+            if !objects.events.isEmpty { roots.insert("event") }
+            if !objects.logs.isEmpty { roots.insert("log") }
             if objects.kind == "Secret" { secretRoots.insert("object") }
             for r in objects.related {
                 guard !roots.contains(r.alias) else { throw m.problem("related", "alias '\(r.alias)' is taken; choose another") }

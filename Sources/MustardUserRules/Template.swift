@@ -19,6 +19,12 @@ public struct Template: Sendable {
     /// Longest text one hole puts in.
     static let maxValueLength = 1024
 
+    /// Names a rule file can use only with the clause that matches what they name.
+    static let needsClause = [
+        "event": "is the first matching event, so it needs an `events` clause in `match`",
+        "log": "is the first matching log line, so it needs a `logs` clause",
+    ]
+
     /// Parses `source`; `roots` are the names a hole may start with.
     init(_ source: String, roots: Set<String>, secretRoots: Set<String>) throws(RuleFileError.Problem) {
         self.source = source
@@ -32,7 +38,8 @@ public struct Template: Sendable {
             let inner = rest[open.upperBound..<close.lowerBound].trimmingSpaces
             let root = String(inner.prefix { $0 != "." && $0 != "[" })
             guard roots.contains(root) else {
-                throw .init(line: nil, field: nil, message: "unknown name '\(root)' in {{ \(inner) }}; known: \(roots.sorted().joined(separator: ", "))")
+                let clause = Self.needsClause[root].map { ": '\(root)' \($0)" } ?? ""
+                throw .init(line: nil, field: nil, message: "unknown name '\(root)' in {{ \(inner) }}; known: \(roots.sorted().joined(separator: ", "))\(clause)")
             }
             let pathText = inner.dropFirst(root.count).drop { $0 == "." }
             let path = pathText.isEmpty ? nil : try FieldPath(String(pathText))

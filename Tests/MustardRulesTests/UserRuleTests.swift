@@ -204,6 +204,8 @@ struct UserRuleTests {
             ("      equals: Failed", "      olderThan: 2 hours", 13, "match.where[0].olderThan", "must be a duration"),
             ("      equals: Failed", "      regex: '(a)\\1'", 13, "match.where[0].regex", "cannot compile"),
             ("title: \"Pod {{ object.metadata.name }}\"", "title: \"Pod {{ objcet.metadata.name }}\"", 15, "finding.title", "unknown name 'objcet'"),
+            ("title: \"Pod {{ object.metadata.name }}\"", "title: \"Pod {{ event.message }}\"", 15, "finding.title", "it needs an `events` clause in `match`"),
+            ("explanation: e", "explanation: \"{{ log.text }}\"", 16, "finding.explanation", "it needs a `logs` clause"),
             ("id: site/ok", "id: mtc/ok", 1, "id", "belongs to mustard's built-in rules"),
             ("  quiet: [b]", "  quiet: []", 7, "examples", "needs at least one dump"),
             ("  kind: Pod", "  kind: Secret\n  labels: {a: b}", 16, "finding.title", "a Secret's data"),
