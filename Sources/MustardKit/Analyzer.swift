@@ -48,12 +48,14 @@ public struct Focus: Sendable {
         pattern.hasSuffix("*") ? id.hasPrefix(pattern.dropLast()) : id == pattern
     }
 
+    /// The first `--rule` or `--exclude-rule` pattern no rule of `ids` matches.
+    public func unmatchedPattern(among ids: [String]) -> String? {
+        (rules + excludedRules).first { pattern in !ids.contains { Self.matches($0, pattern) } }
+    }
+
     /// The rules to run; throws on a pattern that matches no rule, so a typo is not a silent "all clear".
     public func select(_ rules: [any Rule]) throws -> [any Rule] {
-        let ids = rules.map(\.ruleDescription.id)
-        for pattern in self.rules + excludedRules where !ids.contains(where: { Self.matches($0, pattern) }) {
-            throw AnalysisError.unknownRule(pattern)
-        }
+        if let pattern = unmatchedPattern(among: rules.map(\.ruleDescription.id)) { throw AnalysisError.unknownRule(pattern) }
         return rules.filter { rule in
             let id = rule.ruleDescription.id
             return (self.rules.isEmpty || self.rules.contains { Self.matches(id, $0) }) && !excludedRules.contains { Self.matches(id, $0) }

@@ -11,11 +11,16 @@ enum Suggestions {
     }
 
     /// The rule id meant by a word: the one whose name after the category matches (`migration-stuck`), else the
-    /// nearest within a third of its length.
+    /// shortest it begins, else the nearest within a third of its length.
     static func closest(to word: String, among ids: [String]) -> String? {
         let lowered = word.lowercased()
         if let exact = ids.first(where: { $0.split(separator: "/").last.map(String.init) == lowered }) { return exact }
         if let exact = ids.first(where: { $0.lowercased() == lowered }) { return exact }
+        // The start of an id, past its category (`mtc/stage-pod-image` for `mtc/stage-pod-image-misconfigured`).
+        if let slash = lowered.firstIndex(of: "/"), lowered[slash...].count > 3,
+            let started = ids.filter({ $0.lowercased().hasPrefix(lowered) }).min(by: { $0.count < $1.count }) {
+            return started
+        }
         let scored = ids.map { id -> (String, Int) in
             let name = id.split(separator: "/").last.map(String.init) ?? id
             return (id, min(distance(lowered, id), distance(lowered, name)))

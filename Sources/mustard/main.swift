@@ -181,6 +181,12 @@ struct Analyze: ParsableCommand {
         } catch {
             fail(error.description)
         }
+        // Once, before any dump, with the id it likely meant: a batch would otherwise fail each dump alike.
+        let ids = ruleDescriptions(with: options.userRules).map(\.id)
+        if let pattern = options.focus.unmatchedPattern(among: ids) {
+            let meant = pattern.hasSuffix("*") ? nil : Suggestions.closest(to: pattern, among: ids)
+            fail("\(AnalysisError.unknownRule(pattern))" + (meant.map { "; did you mean \($0)?" } ?? ""))
+        }
         options.suppressionsBesideDump = true
         if let today { options.today = today }
 

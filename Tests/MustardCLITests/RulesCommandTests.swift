@@ -33,7 +33,13 @@ struct RulesCommandTests {
         let excluded = try TestSupport.mustard(["analyze", sample, "-f", "json", "--exclude-rule", "mtc/*"])
         #expect(excluded.code == 0)
         let typo = try TestSupport.mustard(["analyze", sample, "--rule", "mtc/migration-stcuk"])
-        #expect(typo.code == 2 && typo.stderr.contains("no rule matches"))
+        #expect(typo.code == 2 && typo.stderr.contains("no rule matches") && typo.stderr.contains("did you mean \(MigrationStuckRule.id)?"), "\(typo.stderr)")
+        // Said once, before any dump is read, for several dumps too; a cut id names the rule it starts.
+        let cut = try TestSupport.mustard(["analyze", sample, sample, "--exclude-rule", "mtc/stage-pod-image"])
+        #expect(cut.code == 2 && cut.stdout.isEmpty, "\(cut.stderr)")
+        #expect(cut.stderr == "mustard: no rule matches 'mtc/stage-pod-image' (see `mustard rules list`); did you mean \(StagePodImageMisconfiguredRule.id)?\n")
+        let nothing = try TestSupport.mustard(["analyze", sample, "--rule", "zzz/*"])
+        #expect(nothing.code == 2 && !nothing.stderr.contains("did you mean"), "\(nothing.stderr)")
     }
 
     @Test("--min-severity hides lesser findings but keeps the root cause of a shown one")
