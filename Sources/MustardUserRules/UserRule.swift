@@ -76,27 +76,23 @@ public struct UserRule: Rule {
             }
         }
         let what = "\(m.kind)(s)" + (m.namespace.map { " in namespace \($0)" } ?? "")
-        guard considered + setAside > 0 else {
-            let hint = Self.kind(differingInCaseFrom: m.kind, in: snapshot.clusters).map { "; it holds \($0) objects, and \(Self.kindsAreExact($0))" }
-            return .skipped("no \(what) in the dump" + (hint ?? ""))
-        }
+        guard considered + setAside > 0 else { return .skipped("no \(what) in the dump" + Self.caseHint(m.kind, in: snapshot.clusters, holder: "it")) }
         if findings.isEmpty { return .passed("\(considered + setAside) \(what) checked: none matches") }
         // The same object read twice (a gather layout holding it in two places) is one finding: ids are unique.
         var seen = Set<String>()
         return .findings(findings.filter { seen.insert($0.id).inserted })
     }
 
-    /// A kind `clusters` hold that differs from `kind` only in case (`Pod` for `pod`). Kinds are compared as the
-    /// objects write them, so a rule file with `kind: pod` reads nothing: "no pod(s) in the dump" alone would send its
-    /// author looking at the dump instead of the file, and an `absent` join would fire on every object.
-    static func kind(differingInCaseFrom kind: String, in clusters: [Cluster]) -> String? {
+    /// "; `holder` holds Pod objects, and kinds are written as…" when `clusters` hold a kind that differs from `kind`
+    /// only in case, else "". Kinds are compared as the objects write them, so a rule file with `kind: pod` reads
+    /// nothing: "no pod(s) in the dump" alone would send its author looking at the dump instead of the file, and an
+    /// `absent` join would fire on every object without saying why.
+    static func caseHint(_ kind: String, in clusters: [Cluster], holder: String) -> String {
         let lower = kind.lowercased()
         // A cluster holds a few dozen kinds; an `absent` join asks for each object it fires on.
-        let held = clusters.flatMap { $0.kindsHeld.filter { $0 != kind && $0.lowercased() == lower } }
-        return held.min()
+        guard let other = clusters.flatMap({ $0.kindsHeld.filter { $0 != kind && $0.lowercased() == lower } }).min() else { return "" }
+        return "; \(holder) holds \(other) objects, and kinds are written as the objects write them (kind: \(other))"
     }
-
-    static func kindsAreExact(_ kind: String) -> String { "kinds are written as the objects write them (kind: \(kind))" }
 
     /// The finding for `object` when every part of the match holds, nil otherwise.
     /// Run only on objects `ObjectMatch.holds` accepted (the cheap check without evidence), so the texts below are
@@ -165,9 +161,9 @@ public struct UserRule: Rule {
             let hit = candidates.first { r.holds($0, now: now) }
             if r.absent {
                 guard hit == nil else { return nil }
-                let hint = Self.kind(differingInCaseFrom: r.kind, in: [cluster]).map { "; the cluster holds \($0) objects, and \(Self.kindsAreExact($0))" }
                 evidence.append(Evidence(
-                    "no \(r.kind) \(names.isEmpty ? "(none named)" : names.joined(separator: ", "))\(r.predicates.isEmpty && r.conditions.isEmpty ? "" : " as the rule asks") on cluster \(cluster.name), which \(r.joinField) names" + (hint ?? ""),
+                    "no \(r.kind) \(names.isEmpty ? "(none named)" : names.joined(separator: ", "))\(r.predicates.isEmpty && r.conditions.isEmpty ? "" : " as the rule asks") on cluster \(cluster.name), which \(r.joinField) names"
+                        + Self.caseHint(r.kind, in: [cluster], holder: "the cluster"),
                     object: object, field: r.joinField.description))
             } else {
                 guard let hit else { return nil }

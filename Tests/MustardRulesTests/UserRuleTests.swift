@@ -73,6 +73,17 @@ struct UserRuleTests {
         #expect(f.evidence.contains {
             $0.statement.hasSuffix("; the cluster holds MigPlan objects, and kinds are written as the objects write them (kind: MigPlan)")
         }, "\(f.evidence.map(\.statement))")
+        // A kind the dump holds in no case gets no hint, as a match or as an absent join.
+        let widget = try RuleFile.decode(Array(text.replacingOccurrences(of: "kind: Pod", with: "kind: Widget").utf8), path: rule.file.path)
+        let none = try Self.analyze(Self.folder + "/crashloop/recent", rules: [UserRule(file: widget, triggeringExamples: [], nonTriggeringExamples: [])])
+        #expect(none.outcomes.first { $0.rule == "site/pod-crashloop-recent" }?.reason == "no Widget(s) in the dump")
+        let noWidget = try RuleFile.decode(Array(Self.ruleYAML(
+            id: "site/widget-missing",
+            match: "kind: MigMigration\n  related:\n    - as: w\n      kind: Widget\n      join: {name: spec.migPlanRef.name}\n      absent: true").utf8), path: "w.yaml")
+        let plain = try Self.analyze(
+            TestSupport.sample("stage-image-stuck.tar.gz"), rules: [UserRule(file: noWidget, triggeringExamples: [], nonTriggeringExamples: [])])
+        let g = try #require(plain.findings.first { $0.rule == "site/widget-missing" })
+        #expect(g.evidence.contains { $0.statement.hasPrefix("no Widget ") && $0.statement.hasSuffix(", which spec.migPlanRef.name names") }, "\(g.evidence.map(\.statement))")
     }
 
     @Test("A migration joined to its plan: the plan is a related object and fills its alias")
